@@ -1,0 +1,146 @@
+import avro from 'avsc';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fingerprintBytes } from './crc64-avro.ts';
+
+/**
+ * The Avro codec every service uses. Two framings share one log:
+ * - Avro single-object encoding (the default we write): C3 01, 8-byte CRC-64-AVRO fingerprint (LE), body;
+ * - Confluent Schema Registry framing: 00, 4-byte schema id (BE), body — ids come from schemas/catalog.json.
+ * Decoding resolves whichever schema version wrote the record to the latest version of the subject,
+ * so consumers always see one shape.
+ */
+export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
+
+export type Subject = 'conversation-event' | 'enriched-event';
+export type Framing = 'single-object' | 'confluent';
+
+export class DecodeError extends Error {
+  readonly retriable = false;
+  constructor(readonly reason: string, message: string) {
+    super(message);
+    this.name = 'DecodeError';
+  }
+}
+
+interface CatalogEntry { version: number; id: number; file: string; references?: string[] }
+interface Catalog { subjects: Record<string, CatalogEntry[]> }
+
+export interface SchemaVersion {
+  subject: Subject;
+  version: number;
+  id: number;
+  type: avro.Type;
+  fingerprint: Buffer;
+}
+
+function parseVersion(dir: string, subject: string, entry: CatalogEntry, registry: Record<string, avro.Type>, catalog: Catalog): avro.Type {
+  // Referenced subjects are parsed first, at the latest version, into the registry so that the
+  // schema can name their types.
+  for (const ref of entry.references ?? []) {
+    const refEntries = catalog.subjects[ref];
+    const latest = refEntries?.[refEntries.length - 1];
+    if (!latest) throw new Error(`schema ${subject} v${entry.version} references unknown subject ${ref}`);
+    parseVersion(dir, ref, latest, registry, catalog);
+  }
+  const schema = JSON.parse(readFileSync(join(dir, entry.file), 'utf8'));
+  return avro.Type.forSchema(schema, { registry });
+}
+
+export function loadSchemaCatalog(dir = SCHEMAS_DIR): SchemaVersion[] {
+  const catalog = JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8')) as Catalog;
+  const versions: SchemaVersion[] = [];
+  for (const [subject, entries] of Object.entries(catalog.subjects)) {
+    for (const entry of entries) {
+      const type = parseVersion(dir, subject, entry, {}, catalog);
+      versions.push({
+        subject: subject as Subject,
+        version: entry.version,
+        id: entry.id,
+        type,
+        fingerprint: fingerprintBytes(JSON.stringify(type.schema())),
+      });
+    }
+  }
+  return versions;
+}
+
+const SINGLE_OBJECT_MAGIC = [0xc3, 0x01] as const;
+
+export class AvroCodec {
+  private readonly latest = new Map<Subject, SchemaVersion>();
+  private readonly byFingerprint = new Map<string, SchemaVersion>();
+  private readonly byId = new Map<number, SchemaVersion>();
+  private readonly resolvers = new Map<string, avro.Resolver>();
+
+  constructor(readonly versions: SchemaVersion[] = loadSchemaCatalog()) {
+    for (const v of versions) {
+      const current = this.latest.get(v.subject);
+      if (!current || current.version < v.version) this.latest.set(v.subject, v);
+      this.byFingerprint.set(v.fingerprint.toString('hex'), v);
+      this.byId.set(v.id, v);
+    }
+  }
+
+  latestVersion(subject: Subject): SchemaVersion {
+    const v = this.latest.get(subject);
+    if (!v) throw new Error(`no schema for subject ${subject}`);
+    return v;
+  }
+
+  encode(subject: Subject, value: unknown, framing: Framing = 'single-object'): Buffer {
+    const v = this.latestVersion(subject);
+    const body = v.type.toBuffer(value);
+    if (framing === 'confluent') {
+      const header = Buffer.alloc(5);
+      header.writeUInt8(0, 0);
+      header.writeUInt32BE(v.id, 1);
+      return Buffer.concat([header, body]);
+    }
+    return Buffer.concat([Buffer.from(SINGLE_OBJECT_MAGIC), v.fingerprint, body]);
+  }
+
+  /** Decodes either framing into the latest version of `subject`. Throws DecodeError with a reason. */
+  decode<T = unknown>(subject: Subject, bytes: Buffer | null): T {
+    if (!bytes || bytes.length === 0) throw new DecodeError('empty', 'record has no value');
+    let writer: SchemaVersion | undefined;
+    let offset: number;
+    if (bytes[0] === SINGLE_OBJECT_MAGIC[0] && bytes[1] === SINGLE_OBJECT_MAGIC[1]) {
+      if (bytes.length < 10) throw new DecodeError('truncated', 'single-object header is truncated');
+      const fp = bytes.subarray(2, 10).toString('hex');
+      writer = this.byFingerprint.get(fp);
+      if (!writer) throw new DecodeError('unknown-schema', `no schema in the catalogue has fingerprint ${fp}`);
+      offset = 10;
+    } else if (bytes[0] === 0x00) {
+      if (bytes.length < 5) throw new DecodeError('truncated', 'confluent header is truncated');
+      const id = bytes.readUInt32BE(1);
+      writer = this.byId.get(id);
+      if (!writer) throw new DecodeError('unknown-schema', `no schema in the catalogue has id ${id}`);
+      offset = 5;
+    } else {
+      throw new DecodeError('bad-magic', `unknown framing: first byte 0x${bytes[0]!.toString(16).padStart(2, '0')}`);
+    }
+    if (writer.subject !== subject) {
+      throw new DecodeError('wrong-subject', `record was written as ${writer.subject}, expected ${subject}`);
+    }
+    const reader = this.latestVersion(subject);
+    const body = bytes.subarray(offset);
+    try {
+      if (writer === reader) return reader.type.fromBuffer(body) as T;
+      return reader.type.fromBuffer(body, this.resolver(writer, reader)) as T;
+    } catch (err) {
+      throw new DecodeError('corrupt', `cannot decode ${subject} v${writer.version}: ${(err as Error).message}`);
+    }
+  }
+
+  private resolver(writer: SchemaVersion, reader: SchemaVersion): avro.Resolver {
+    const key = `${writer.fingerprint.toString('hex')}>${reader.fingerprint.toString('hex')}`;
+    let r = this.resolvers.get(key);
+    if (!r) {
+      r = reader.type.createResolver(writer.type);
+      this.resolvers.set(key, r);
+    }
+    return r;
+  }
+}

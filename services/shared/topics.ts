@@ -1,0 +1,76 @@
+/**
+ * The topic catalogue: every Kafka topic brandpulse uses, in one place, with its partitions,
+ * replication and retention. Names carry an optional prefix (KAFKA_TOPIC_PREFIX) so that test runs
+ * and side-by-side environments can share one cluster without colliding.
+ */
+export interface TopicSpec {
+  /** Logical name, used in code. */
+  readonly key: TopicKey;
+  /** Name on the cluster, before the prefix. */
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly config: Readonly<Record<string, string>>;
+  readonly description: string;
+}
+
+export type TopicKey = 'conversationEvents' | 'enrichedEvents' | 'deadLetters' | 'alerts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const catalogue: readonly TopicSpec[] = [
+  {
+    key: 'conversationEvents',
+    name: 'brandpulse.conversation-events.v1',
+    partitions: 6,
+    replicationFactor: 1,
+    // The raw log is the source of truth: everything downstream is rebuilt by replaying it,
+    // so it is kept forever (retention by time and size both off).
+    config: { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete', 'min.insync.replicas': '1' },
+    description: 'Every comment, reply, private message, edit, delete and moderation action (Avro, keyed by thread).',
+  },
+  {
+    key: 'enrichedEvents',
+    name: 'brandpulse.enriched-events.v1',
+    partitions: 6,
+    replicationFactor: 1,
+    // Derived data: can be regenerated from the raw log, so a bounded retention is enough.
+    config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
+    description: 'Conversation events with language, sentiment and intent (Avro, keyed by thread).',
+  },
+  {
+    key: 'deadLetters',
+    name: 'brandpulse.dead-letters.v1',
+    partitions: 1,
+    replicationFactor: 1,
+    config: { 'retention.ms': String(90 * DAY_MS), 'cleanup.policy': 'delete' },
+    description: 'Records that could not be decoded or processed, with the reason and the original bytes.',
+  },
+  {
+    key: 'alerts',
+    name: 'brandpulse.alerts.v1',
+    partitions: 1,
+    replicationFactor: 1,
+    config: { 'retention.ms': String(365 * DAY_MS), 'cleanup.policy': 'delete' },
+    description: 'Negative-sentiment spike alerts: start and end events (Avro, keyed by brand).',
+  },
+];
+
+export class Topics {
+  constructor(readonly prefix = '') {}
+
+  get all(): readonly TopicSpec[] {
+    return catalogue;
+  }
+
+  spec(key: TopicKey): TopicSpec {
+    const spec = catalogue.find((t) => t.key === key);
+    if (!spec) throw new Error(`unknown topic key ${key}`);
+    return spec;
+  }
+
+  /** The name on the cluster, prefix included. */
+  name(key: TopicKey): string {
+    return `${this.prefix}${this.spec(key).name}`;
+  }
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadBaseConfig, type BaseConfig } from '../../services/shared/config.ts';
+import { createClickHouse, type ClickHouseClient } from '../../services/shared/clickhouse.ts';
+import { createKafka, ensureTopics, type KafkaContext } from '../../services/shared/kafka.ts';
+import { createLogger } from '../../services/shared/logger.ts';
+
+export const logger = createLogger('test', (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'warn');
+
+export function stackEndpoints() {
+  return inject('stack');
+}
+
+/**
+ * A config whose topics and database belong to this test run alone, so reruns and tiers running
+ * side by side never see each other's data.
+ */
+export function isolatedConfig(label: string, overrides: Record<string, string> = {}): BaseConfig {
+  const stack = inject('stack');
+  const run = `${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  return loadBaseConfig({
+    KAFKA_BROKERS: stack.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: `t.${run}.`,
+    CLICKHOUSE_URL: stack.clickhouseUrl,
+    CLICKHOUSE_USER: stack.clickhouseUser,
+    CLICKHOUSE_PASSWORD: stack.clickhousePassword,
+    CLICKHOUSE_READONLY_USER: stack.readonlyUser,
+    CLICKHOUSE_READONLY_PASSWORD: stack.readonlyPassword,
+    CLICKHOUSE_DATABASE: `test_${run}`,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
+}
+
+/** Creates the run's topics; returns the Kafka context and a cleanup that deletes them. */
+export async function isolatedKafka(config: BaseConfig): Promise<KafkaContext & { cleanup: () => Promise<void> }> {
+  const ctx = createKafka(config, logger, 'test');
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, ctx.topics);
+  await admin.disconnect();
+  return {
+    ...ctx,
+    cleanup: async () => {
+      const a = ctx.kafka.admin();
+      await a.connect();
+      await a.deleteTopics({ topics: ctx.topics.all.map((t) => ctx.topics.name(t.key)) }).catch(() => undefined);
+      await a.disconnect();
+    },
+  };
+}
+
+/** Creates the run's database; returns a client bound to it and a cleanup that drops it. */
+export async function isolatedClickHouse(config: BaseConfig): Promise<{ client: ClickHouseClient; cleanup: () => Promise<void> }> {
+  const admin = createClickHouse(config, { noDatabase: true });
+  await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.CLICKHOUSE_DATABASE}` });
+  const client = createClickHouse(config);
+  return {
+    client,
+    cleanup: async () => {
+      await client.close();
+      await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
+      await admin.close();
+    },
+  };
+}
