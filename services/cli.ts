@@ -11,6 +11,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   start: { module: './start/main.ts', summary: 'bring up the stack, services and simulated traffic (the main job)' },
+  init: { module: './admin/init-cli.ts', summary: 'create the topics and apply the migrations (idempotent)' },
   topics: { module: './admin/topics-cli.ts', summary: 'create the Kafka topics of the catalogue (idempotent)' },
   migrate: { module: './migrate/cli.ts', summary: 'apply ClickHouse migrations (forward-only, checksummed)' },
   ingest: { module: './ingest/main.ts', summary: 'run the ingestion API (canonical events, Meta webhooks)' },

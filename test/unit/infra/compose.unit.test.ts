@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/**
+ * Compose cannot run on the development machines (no Docker engine), so this test checks what can
+ * be checked statically: pinned images, ports, healthchecks, dependency conditions, and that every
+ * service and CLI command the file names exists.
+ */
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+  environment?: Record<string, unknown>;
+}
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const cliSource = readFileSync('services/cli.ts', 'utf8');
+
+describe('docker-compose.yml', () => {
+  it('runs the infrastructure from pinned images', () => {
+    expect(services.kafka?.image).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
+    expect(services.clickhouse?.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+/);
+    expect(services.grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    for (const [name, s] of Object.entries(services)) if (s.image) expect(s.image, name).not.toMatch(/:latest$|^[^:]+$/);
+  });
+
+  it('keeps Kafka in KRaft mode with auto topic creation off', () => {
+    const env = services.kafka?.environment ?? {};
+    expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+  });
+
+  it('exposes the documented ports', () => {
+    expect(services.kafka?.ports).toContain('9092:9092');
+    expect(services.clickhouse?.ports).toContain('8123:8123');
+    expect(services.grafana?.ports).toContain('3000:3000');
+    expect(services.ingest?.ports).toContain('8080:8080');
+  });
+
+  it('has healthchecks on every long-running dependency', () => {
+    for (const name of ['kafka', 'clickhouse', 'grafana', 'ingest']) expect(services[name]?.healthcheck?.test.length, name).toBeGreaterThan(0);
+  });
+
+  it('depends only on services that exist, with valid conditions', () => {
+    const conditions = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+    for (const [name, s] of Object.entries(services)) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        expect(services[dep], `${name} depends on ${dep}`).toBeDefined();
+        expect(conditions.has(condition), `${name} -> ${dep}: ${condition}`).toBe(true);
+        if (condition === 'service_healthy') expect(services[dep]?.healthcheck, `${dep} needs a healthcheck`).toBeDefined();
+      }
+    }
+  });
+
+  it('builds the project services from the Dockerfile and runs CLI commands that exist', () => {
+    const own = Object.entries(services).filter(([, s]) => s.build);
+    expect(own.map(([n]) => n).sort()).toEqual(['alerter', 'enricher', 'ingest', 'init', 'simulator', 'sink']);
+    for (const [name, s] of own) {
+      expect(existsSync(s.build!.dockerfile), name).toBe(true);
+      const command = s.command?.[0];
+      expect(command, name).toBeDefined();
+      expect(cliSource, `${name} runs "brandpulse ${command}"`).toMatch(new RegExp(`\\n  ${command}: \\{ module: '([^']+)'`));
+    }
+  });
+
+  it('runs the init one-shot after Kafka and ClickHouse are healthy, and the services after init', () => {
+    expect(services.init?.depends_on?.kafka?.condition).toBe('service_healthy');
+    expect(services.init?.depends_on?.clickhouse?.condition).toBe('service_healthy');
+    for (const name of ['ingest', 'enricher', 'sink', 'alerter']) {
+      expect(services[name]?.depends_on?.init?.condition, name).toBe('service_completed_successfully');
+    }
+  });
+
+  it('mounts files that exist in the repo', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const v of s.volumes ?? []) {
+        const host = v.split(':')[0]!;
+        if (host.startsWith('./')) expect(existsSync(host), `${name}: ${host}`).toBe(true);
+      }
+    }
+  });
+});
