@@ -1,0 +1,61 @@
+// The analyzer the enricher calls per message: language -> sentiment -> intent -> needs_reply.
+// Everything is prepared at construction; analyze() is synchronous, pure and allocation-light.
+
+import { applyOverride, compileBrandRules, type BrandRules, type CompiledBrand } from './brandRules.ts';
+import { classifyIntent } from './intent/classify.ts';
+import { DEFAULT_NEEDS_REPLY, type Intent } from './intent/types.ts';
+import { detectLanguage, isSupportedLanguage, normalizeLanguageHint, resolveLanguage } from './language.ts';
+import type { SentimentModel, SentimentResult } from './sentiment/types.ts';
+import { decodeArtifacts } from './text/normalize.ts';
+import { tokenize } from './text/tokenize.ts';
+
+export interface Analysis {
+  /** ISO 639-1 detected (or from hint), 'und' if undetectable. */
+  language: string;
+  languageSupported: boolean;
+  /** null when the language is unsupported: no guessed score. */
+  sentiment: SentimentResult | null;
+  intent: Intent;
+  needsReply: boolean;
+  modelVersion: string;
+}
+
+export interface AnalyzeInput {
+  text: string;
+  languageHint?: string | null;
+  brand?: string;
+}
+
+export interface Analyzer {
+  analyze(input: AnalyzeInput): Analysis;
+  readonly modelVersion: string;
+}
+
+export const INTENT_RULES_VERSION = 'intent-rules-1';
+
+export class MessageAnalyzer implements Analyzer {
+  readonly modelVersion: string;
+  private readonly brands: Map<string, CompiledBrand>;
+
+  constructor(private readonly model: SentimentModel, brandRules?: BrandRules) {
+    const { brands, hash } = compileBrandRules(brandRules);
+    this.brands = brands;
+    this.modelVersion = `${model.version}+${INTENT_RULES_VERSION}+rules-${hash}`;
+  }
+
+  analyze(input: AnalyzeInput): Analysis {
+    const brand = input.brand !== undefined ? this.brands.get(input.brand) : undefined;
+    const original = input.text ?? '';
+    const text = brand ? brand.strip(original) : original;
+    const tokens = tokenize(text);
+    const language = resolveLanguage(detectLanguage(tokens), normalizeLanguageHint(input.languageHint));
+    const languageSupported = isSupportedLanguage(language);
+    let sentiment: SentimentResult | null = languageSupported ? this.model.score({ text, tokens, language }) : null;
+    const override = brand?.override(original) ?? null;
+    if (override && languageSupported) sentiment = applyOverride(override, sentiment);
+    const intent =
+      override?.intent ?? classifyIntent({ lower: decodeArtifacts(text).toLowerCase(), tokens, language, sentiment });
+    const needsReply = brand ? brand.replyNeeded(intent) : DEFAULT_NEEDS_REPLY[intent];
+    return { language, languageSupported, sentiment, intent, needsReply, modelVersion: this.modelVersion };
+  }
+}

@@ -1,0 +1,88 @@
+// Social-media tokenizer: one pass of a single alternation regex. Token order matters for
+// negation scope and bigrams, so tokens are returned in text order with their kind.
+
+import { collapseElongation, decodeArtifacts, isElongated, isLaughter, splitHashtag } from './normalize.ts';
+
+export type TokenKind = 'word' | 'hashtag' | 'mention' | 'url' | 'emoji' | 'emoticon' | 'number' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  /** Lower-cased, elongation-collapsed form used for features ("sooooo" -> "soo"). */
+  norm: string;
+  /** The token as written (after artefact decoding). */
+  raw: string;
+  elongated: boolean;
+  allCaps: boolean;
+  /** For hashtags: the words inside ("#NonMiPiace" -> ["non","mi","piace"]). */
+  parts?: string[];
+}
+
+// Group order = priority. Emoticons come before words so "xD" and ":P" are not read as words;
+// the emoticon group demands a non-letter before it (look-behind) so "8)" inside "f8)" stays out.
+const TOKEN_RE = new RegExp(
+  [
+    String.raw`(https?:\/\/\S+|www\.\S+|\bhttps?\b)`, // 1 url (the corpora replace links by a bare "http")
+    String.raw`(@[\p{L}\p{N}_]+)`, // 2 mention
+    String.raw`(#[\p{L}\p{N}_]+)`, // 3 hashtag
+    String.raw`((?<![\p{L}\p{N}])(?:[:;=8][\-o'^]?[()\[\]dDpP\/\\|*3oO]|<\/?3|\^_?\^|\(:|\):|[xX]D+\b|D:))`, // 4 emoticon
+    String.raw`(\p{RI}\p{RI}|\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic})*)`, // 5 emoji
+    String.raw`([\p{L}\p{M}][\p{L}\p{M}\p{N}_]*(?:['’][\p{L}\p{M}]+)*['’]?)`, // 6 word (keeps don't, c'è)
+    String.raw`(\p{N}+(?:[.,:]\p{N}+)*%?)`, // 7 number
+    String.raw`([!?¿¡]+|[.,;:…]+)`, // 8 punctuation we keep (sentence/negation boundaries, ?!)
+  ].join('|'),
+  'gu',
+);
+
+// French/Italian/Catalan elisions are split off so "l'approche" and "dell'app" share "approche"/"app".
+const ELISION = /^(l|d|c|n|s|j|m|t|qu|un|dell|all|nell|sull|dall|quell|po|anch|com)'(.+)$/;
+
+function isAllCaps(raw: string): boolean {
+  return raw.length >= 3 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
+}
+
+function wordToken(raw: string, out: Token[]): void {
+  let lower = raw.toLowerCase().replace(/’/g, "'");
+  const elongated = isElongated(lower);
+  const laughter = isLaughter(lower);
+  if (elongated) lower = collapseElongation(lower);
+  const caps = isAllCaps(raw);
+  if (lower.indexOf("'") > 0) {
+    const m = ELISION.exec(lower);
+    if (m && m[1] && m[2]) {
+      out.push({ kind: 'word', norm: m[1] + "'", raw, elongated: false, allCaps: false });
+      lower = m[2];
+    } else if (lower.endsWith("'")) {
+      lower = lower.slice(0, -1);
+    }
+  }
+  if (laughter || isLaughter(lower)) lower = '<laugh>';
+  out.push({ kind: 'word', norm: lower, raw, elongated, allCaps: caps });
+}
+
+/** Tokenizes social text. Never throws; returns [] for empty input. */
+export function tokenize(text: string): Token[] {
+  const t = decodeArtifacts(text);
+  const out: Token[] = [];
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(t)) !== null) {
+    const raw = m[0];
+    if (m[1] !== undefined) out.push({ kind: 'url', norm: '<url>', raw, elongated: false, allCaps: false });
+    else if (m[2] !== undefined) out.push({ kind: 'mention', norm: '<user>', raw, elongated: false, allCaps: false });
+    else if (m[3] !== undefined) {
+      const body = raw.slice(1);
+      const parts = splitHashtag(body);
+      out.push({ kind: 'hashtag', norm: collapseElongation(body.toLowerCase()), raw, elongated: false, allCaps: false, parts });
+    } else if (m[4] !== undefined) out.push({ kind: 'emoticon', norm: raw.toLowerCase() === 'xd' ? 'xD' : raw, raw, elongated: false, allCaps: false });
+    else if (m[5] !== undefined) out.push({ kind: 'emoji', norm: raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''), raw, elongated: false, allCaps: false });
+    else if (m[6] !== undefined) wordToken(raw, out);
+    else if (m[7] !== undefined) out.push({ kind: 'number', norm: '<num>', raw, elongated: false, allCaps: false });
+    else {
+      // Punctuation: keep "!" / "?" / "?!" classes and whether they were repeated ("!!!").
+      const c = raw[0]!;
+      const norm = c === '!' || c === '¡' ? (raw.includes('?') ? '?!' : '!') : c === '?' || c === '¿' ? (raw.includes('!') ? '?!' : '?') : '.';
+      out.push({ kind: 'punct', norm, raw, elongated: raw.length > 1 && norm !== '.', allCaps: false });
+    }
+  }
+  return out;
+}
