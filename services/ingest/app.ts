@@ -1,0 +1,75 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from '../shared/logger.ts';
+import type { ApiKeys } from './auth.ts';
+import type { Intake } from './intake.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { registerMetaRoutes } from './meta/routes.ts';
+import { openApiDocument } from './openapi.ts';
+import type { EventPublisher } from './publisher.ts';
+import { sendError } from './responses.ts';
+import { registerEventRoutes } from './routes.ts';
+
+export interface AppDeps {
+  intake: Intake;
+  publisher: EventPublisher;
+  apiKeys: ApiKeys;
+  metrics: IngestMetrics;
+  logger?: Logger;
+  maxBodyBytes: number;
+  maxBatchEvents: number;
+  retryAfterSeconds: number;
+  meta: { appSecret?: string | undefined; verifyToken?: string | undefined; accounts: ReadonlyMap<string, string> };
+}
+
+/** The HTTP surface; everything it needs is passed in, so tests build it around a memory publisher. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger | undefined,
+    disableRequestLogging: true,
+    bodyLimit: deps.maxBodyBytes,
+    // Behind a proxy the body limit is still ours; no trustProxy needed for a loopback default.
+  });
+
+  // Bodies stay raw bytes: the webhook signature is computed over the exact bytes received, and
+  // the canonical endpoint reports JSON syntax errors in its own format. Other types get 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/x-ndjson', 'application/ndjson'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((err: FastifyError, _request, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'body_too_large', `the body is over ${deps.maxBodyBytes} bytes: split the batch`);
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, 415, 'unsupported_media_type', 'send application/json (one event or an array) or application/x-ndjson');
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, err.statusCode, 'bad_request', err.message);
+    deps.logger?.error({ err }, 'unhandled error');
+    return sendError(reply, 500, 'internal', 'internal error');
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url}`));
+
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  registerEventRoutes(app, {
+    intake: deps.intake,
+    apiKeys: deps.apiKeys,
+    metrics: deps.metrics,
+    maxBatchEvents: deps.maxBatchEvents,
+    retryAfterSeconds: deps.retryAfterSeconds,
+  });
+  registerMetaRoutes(app, { intake: deps.intake, retryAfterSeconds: deps.retryAfterSeconds, ...deps.meta });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await deps.publisher.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'kafka_unreachable' });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
+  const document = openApiDocument();
+  app.get('/openapi.json', async () => document);
+  return app;
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { AvroCodec } from '../shared/avro.ts';
+import { createKafka, durableProducer } from '../shared/kafka.ts';
+import type { Logger } from '../shared/logger.ts';
+import { buildApp } from './app.ts';
+import { ApiKeys } from './auth.ts';
+import type { IngestConfig } from './config.ts';
+import { InflightBudget, Intake } from './intake.ts';
+import { IngestMetrics } from './metrics.ts';
+import { hmacPseudonymizer } from './pseudonym.ts';
+import { KafkaPublisher } from './publisher.ts';
+
+export interface IngestService {
+  app: FastifyInstance;
+  publisher: KafkaPublisher;
+  intake: Intake;
+  /** Stops taking requests, waits for the ones in flight, then disconnects from Kafka. */
+  close: () => Promise<void>;
+}
+
+/** Wires the service to real Kafka. main.ts, the integration tests and the benchmark share this. */
+export function createIngestService(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): IngestService {
+  const { kafka, topics } = createKafka(config, logger, 'ingest');
+  const topic = topics.name('conversationEvents');
+  const producer = durableProducer(kafka);
+  const admin = kafka.admin();
+  let adminConnected: Promise<void> | null = null;
+  const probe = async () => {
+    const attempt = (async () => {
+      adminConnected ??= admin.connect().catch((err: unknown) => {
+        adminConnected = null;
+        throw err;
+      });
+      await adminConnected;
+      await admin.fetchTopicMetadata({ topics: [topic] });
+    })();
+    attempt.catch(() => undefined);
+    await withTimeout(attempt, 2_000, 'kafka metadata probe timed out');
+  };
+  const publisher = new KafkaPublisher({ producer, topic, codec: new AvroCodec(), logger, probe });
+  const metrics = new IngestMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
+  const intake = new Intake({
+    publisher,
+    budget: new InflightBudget(config.INGEST_MAX_INFLIGHT_EVENTS, config.INGEST_MAX_INFLIGHT_BYTES),
+    pseudonymize: hmacPseudonymizer(config.PSEUDONYM_KEY),
+    sendTimeoutMs: config.INGEST_SEND_TIMEOUT_MS,
+    metrics,
+  });
+  const app = buildApp({
+    intake,
+    publisher,
+    apiKeys: new ApiKeys(config.INGEST_API_KEYS),
+    metrics,
+    logger,
+    maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+    maxBatchEvents: config.INGEST_MAX_BATCH_EVENTS,
+    retryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    meta: { appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, accounts: config.META_ACCOUNTS },
+  });
+  return {
+    app,
+    publisher,
+    intake,
+    close: async () => {
+      await app.close();
+      await publisher.close().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]);
+}
