@@ -1,0 +1,172 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Business-hours arithmetic for one calendar (a brand's or an account's): an IANA time zone, any
+ * number of opening periods per weekday, and holidays. Durations count only the instants that fall
+ * inside an opening period, so a thread that waits over a night, a weekend or a holiday is charged
+ * only for open time.
+ *
+ * Why luxon: wall-clock opening times must be turned into instants in the brand's zone exactly,
+ * including the days when the zone shifts its offset (a 01:00–04:00 period lasts 2 h on the
+ * spring-forward day). luxon resolves local times through the platform's Intl time-zone database,
+ * is well kept and small, and needs no bundled zone data; hand-rolled offset arithmetic is where
+ * DST bugs live.
+ */
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface CalendarSpec {
+  /** IANA zone, e.g. Europe/Rome. */
+  time_zone: string;
+  /** Opening periods per weekday as "HH:MM-HH:MM" (end may be 24:00); missing day = closed. */
+  week: Partial<Record<Weekday, string[]>>;
+  /**
+   * Closed days: "YYYY-MM-DD" (that date), "MM-DD" (every year) or "easter+N" / "easter-N"
+   * (N days from Western Easter Sunday, e.g. easter+1 = Easter Monday).
+   */
+  holidays: string[];
+}
+
+interface Period { startMin: number; endMin: number }
+
+const MS_PER_DAY = 86_400_000;
+/** Searches for the instant a business-time target is reached give up after this many days. */
+const MAX_SEARCH_DAYS = 3 * 366;
+
+export function parsePeriod(text: string): Period {
+  const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) throw new Error(`business-hours period "${text}" is not HH:MM-HH:MM`);
+  const [sh, sm, eh, em] = m.slice(1).map(Number) as [number, number, number, number];
+  const startMin = sh * 60 + sm;
+  const endMin = eh * 60 + em;
+  if (sh > 23 || sm > 59 || em > 59 || endMin > 24 * 60 || endMin <= startMin) {
+    throw new Error(`business-hours period "${text}" must be a non-empty range within one day`);
+  }
+  return { startMin, endMin };
+}
+
+/** Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+export function easterSunday(year: number): { month: number; day: number } {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return { month, day };
+}
+
+export class BusinessCalendar {
+  readonly timeZone: string;
+  private readonly week: Period[][]; // index 0 = Monday (luxon weekday 1)
+  private readonly fixedDates = new Set<string>();
+  private readonly yearly = new Set<string>();
+  private readonly easterOffsets: number[] = [];
+  /** Opening intervals (epoch ms) per local date; days are recomputed often for the same dates. */
+  private readonly dayCache = new Map<string, Array<[number, number]>>();
+
+  constructor(spec: CalendarSpec) {
+    if (!DateTime.local().setZone(spec.time_zone).isValid) throw new Error(`unknown time zone "${spec.time_zone}"`);
+    this.timeZone = spec.time_zone;
+    this.week = WEEKDAYS.map((d) => {
+      const periods = (spec.week[d] ?? []).map(parsePeriod).sort((x, y) => x.startMin - y.startMin);
+      for (let i = 1; i < periods.length; i++) {
+        if (periods[i]!.startMin < periods[i - 1]!.endMin) throw new Error(`business-hours periods overlap on ${d}`);
+      }
+      return periods;
+    });
+    for (const h of spec.holidays) {
+      const easter = /^easter([+-]\d+)?$/.exec(h);
+      if (easter) this.easterOffsets.push(Number(easter[1] ?? 0));
+      else if (/^\d{4}-\d{2}-\d{2}$/.test(h)) this.fixedDates.add(h);
+      else if (/^\d{2}-\d{2}$/.test(h)) this.yearly.add(h);
+      else throw new Error(`holiday "${h}" is not YYYY-MM-DD, MM-DD or easter±N`);
+    }
+  }
+
+  /** True when the calendar is open at no time in a typical week (durations would be undefined). */
+  get neverOpen(): boolean {
+    return this.week.every((p) => p.length === 0);
+  }
+
+  isHoliday(date: DateTime): boolean {
+    const iso = date.toISODate()!;
+    if (this.fixedDates.has(iso) || this.yearly.has(iso.slice(5))) return true;
+    if (this.easterOffsets.length === 0) return false;
+    const e = easterSunday(date.year);
+    const easter = DateTime.fromObject({ year: date.year, month: e.month, day: e.day }, { zone: 'UTC' });
+    const local = DateTime.fromObject({ year: date.year, month: date.month, day: date.day }, { zone: 'UTC' });
+    const offset = Math.round(local.diff(easter, 'days').days);
+    return this.easterOffsets.includes(offset);
+  }
+
+  /** Opening intervals [start, end) in epoch ms of the local calendar date `date` (a start of day in the zone). */
+  private intervalsOn(date: DateTime): Array<[number, number]> {
+    const key = date.toISODate()!;
+    const cached = this.dayCache.get(key);
+    if (cached) return cached;
+    const intervals: Array<[number, number]> = [];
+    if (!this.isHoliday(date)) {
+      for (const p of this.week[date.weekday - 1]!) {
+        intervals.push([this.instant(date, p.startMin), this.instant(date, p.endMin)]);
+      }
+    }
+    if (this.dayCache.size > 20_000) this.dayCache.clear();
+    this.dayCache.set(key, intervals);
+    return intervals;
+  }
+
+  /** Wall-clock minute-of-day on a local date as an instant; luxon moves times in a DST gap forward. */
+  private instant(date: DateTime, minuteOfDay: number): number {
+    if (minuteOfDay === 24 * 60) return date.plus({ days: 1 }).startOf('day').toMillis();
+    return date.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0, millisecond: 0 }).toMillis();
+  }
+
+  private localDay(ms: number): DateTime {
+    return DateTime.fromMillis(ms, { zone: this.timeZone }).startOf('day');
+  }
+
+  /** Seconds inside business hours between two instants (epoch ms); 0 when end <= start. */
+  secondsBetween(startMs: number, endMs: number): number {
+    if (!(endMs > startMs)) return 0;
+    let total = 0;
+    // Start one local day early: nothing in this calendar spans midnight, but being generous is cheap.
+    for (let day = this.localDay(startMs).minus({ days: 1 }); day.toMillis() < endMs; day = day.plus({ days: 1 })) {
+      for (const [s, e] of this.intervalsOn(day)) {
+        const lo = Math.max(s, startMs);
+        const hi = Math.min(e, endMs);
+        if (hi > lo) total += hi - lo;
+      }
+    }
+    return total / 1000;
+  }
+
+  /**
+   * The instant at which `seconds` of business time have passed since `startMs`: an SLA deadline.
+   * Null if the calendar never opens within the search horizon.
+   */
+  addSeconds(startMs: number, seconds: number): number | null {
+    let remaining = seconds * 1000;
+    if (remaining <= 0) return startMs;
+    let day = this.localDay(startMs);
+    const horizon = startMs + MAX_SEARCH_DAYS * MS_PER_DAY;
+    for (; day.toMillis() < horizon; day = day.plus({ days: 1 })) {
+      for (const [s, e] of this.intervalsOn(day)) {
+        const lo = Math.max(s, startMs);
+        if (e <= lo) continue;
+        if (e - lo >= remaining) return lo + remaining;
+        remaining -= e - lo;
+      }
+    }
+    return null;
+  }
+}

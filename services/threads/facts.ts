@@ -1,0 +1,296 @@
+import type { AuthorRole, ModerationKind } from '../shared/events.ts';
+import { buildMessages, dedupeEvents, type MessageState } from './messages.ts';
+import type { Clock, SlaTarget, ThreadSettings } from './settings.ts';
+import type { ThreadEvent, ThreadKey } from './thread-event.ts';
+import { computeSentiment, type SentimentFacts } from './sentiment.ts';
+
+/**
+ * Response-time facts of one thread as a pure function of the SET of its events (see
+ * docs/response-metrics.md for the definitions). Events are deduplicated by event_id and walked in
+ * (time, kind rank, event_id) order, so arrival order, duplicates and lateness cannot change the
+ * result. Nothing here depends on "now": what does (is an open wait breaching yet? has the
+ * inactivity rule fired yet?) is stored as a deadline/candidate and decided at query time.
+ */
+
+export type EndReason = 'reply' | 'moderation' | 'resolved' | 'withdrawn';
+export type PeriodKind = 'first' | 'next' | 'withdrawn';
+
+export interface WaitingPeriodFacts {
+  index: number;
+  /** first = the first response period (FRT); next = a later one (reply time); withdrawn = every message in it was deleted by its author before a reply (not a metric). */
+  kind: PeriodKind;
+  start_at: number;
+  end_at: number | null;
+  end_reason: EndReason | null;
+  calendar_s: number | null;
+  business_s: number | null;
+  sla_target_s: number | null;
+  sla_clock: Clock | null;
+  /** When the period breaches (exceeds the target on its clock); null when no SLA. */
+  sla_deadline_at: number | null;
+  /** Finished periods only: exceeded the target. Open periods are judged at query time against the deadline. */
+  breached: boolean | null;
+  message_ids: string[];
+}
+
+export interface ModeratedMessage {
+  message_id: string;
+  author_role: AuthorRole;
+  posted_at: number;
+  first_action_at: number;
+  first_action: ModerationKind;
+  first_actor_role: AuthorRole | '';
+  calendar_s: number;
+  business_s: number;
+}
+
+export type ResolvedBy = 'explicit' | 'inactivity';
+
+export interface ThreadFacts extends ThreadKey, SentimentFacts {
+  event_count: number;
+  priority: string;
+  time_zone: string;
+  first_customer_message_at: number | null;
+  first_human_reply_at: number | null;
+  needs_reply: boolean;
+  responded: boolean;
+  handled_by_moderation: boolean;
+  frt_start_at: number | null;
+  frt_end_at: number | null;
+  frt_calendar_s: number | null;
+  frt_business_s: number | null;
+  frt_breached: boolean | null;
+  frt_sla: SlaTarget | null;
+  next_response_sla: SlaTarget | null;
+  reply_count: number;
+  next_response_breach_count: number;
+  periods: WaitingPeriodFacts[];
+  is_waiting: boolean;
+  wait_started_at: number | null;
+  wait_sla_deadline_at: number | null;
+  /** Customer messages needing a reply in the open waiting period, not removed. */
+  waiting_messages: Array<{ message_id: string; posted_at: number }>;
+  resolve_count: number;
+  reopen_count: number;
+  is_resolved: boolean;
+  first_resolved_at: number | null;
+  first_resolved_by: ResolvedBy | null;
+  first_resolution_calendar_s: number | null;
+  first_resolution_business_s: number | null;
+  last_resolved_at: number | null;
+  full_resolution_calendar_s: number | null;
+  full_resolution_business_s: number | null;
+  inactivity_resolve_after_s: number | null;
+  /** Open cycle whose last brand reply the inactivity rule would resolve it at, once the silence lasts long enough. */
+  pending_inactivity_at: number | null;
+  pending_resolution_calendar_s: number | null;
+  pending_resolution_business_s: number | null;
+  resolution_sla: SlaTarget | null;
+  resolution_deadline_at: number | null;
+  resolution_breached: boolean | null;
+  moderated: ModeratedMessage[];
+}
+
+/** Ordering of simultaneous steps: a reply at the same millisecond as the question answers it. */
+const RANK = { customer: 0, brand: 1, removal: 2, cycle: 3 } as const;
+
+type Step =
+  | { t: number; rank: number; id: string; type: 'customer'; m: MessageState }
+  | { t: number; rank: number; id: string; type: 'brand' }
+  | { t: number; rank: number; id: string; type: 'removal'; m: MessageState; by: 'moderation' | 'author' }
+  | { t: number; rank: number; id: string; type: 'resolve' | 'reopen' };
+
+interface OpenPeriod { start: number; triggers: Map<string, { m: MessageState; removedBy: 'moderation' | 'author' | null }> }
+
+export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[], settings: ThreadSettings): ThreadFacts {
+  const sorted = dedupeEvents(events);
+  const messages = buildMessages(sorted, settings);
+  const cal = settings.calendar;
+  const priority = [...messages.values()].filter((m) => m.priority).sort((a, b) => b.posted_at - a.posted_at || (a.message_id < b.message_id ? 1 : -1))[0]?.priority
+    ?? settings.defaultPriority;
+  const sla = settings.sla(key.platform, priority);
+  const inactivity = settings.inactivityResolveAfter;
+
+  const steps: Step[] = [];
+  for (const m of messages.values()) {
+    if (m.role === 'customer') steps.push({ t: m.posted_at, rank: RANK.customer, id: m.posted_event_id, type: 'customer', m });
+    // Bots and automations (role system) never count as a human response.
+    if (m.role === 'brand') steps.push({ t: m.posted_at, rank: RANK.brand, id: m.posted_event_id, type: 'brand' });
+    for (const r of m.removals) steps.push({ t: r.at, rank: RANK.removal, id: r.event_id, type: 'removal', m, by: r.by });
+  }
+  for (const e of sorted) {
+    if (e.kind === 'moderation' && (e.action === 'resolve_thread' || e.action === 'reopen_thread')) {
+      steps.push({ t: e.event_time, rank: RANK.cycle, id: e.event_id, type: e.action === 'resolve_thread' ? 'resolve' : 'reopen' });
+    }
+  }
+  steps.sort((a, b) => a.t - b.t || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  let firstCustomerAt: number | null = null;
+  let firstHumanReplyAt: number | null = null;
+  let open: OpenPeriod | null = null;
+  const closed: Array<{ start: number; end: number | null; reason: EndReason | null; ids: string[] }> = [];
+  let cycleOpen = false;
+  let lastBrandReplyAt: number | null = null;
+  const resolves: Array<{ at: number; by: ResolvedBy }> = [];
+  let reopenCount = 0;
+
+  const closePeriod = (end: number, reason: EndReason) => {
+    closed.push({ start: open!.start, end, reason, ids: [...open!.triggers.keys()] });
+    open = null;
+  };
+  const resolve = (at: number, by: ResolvedBy) => {
+    resolves.push({ at, by });
+    cycleOpen = false;
+    lastBrandReplyAt = null;
+  };
+  const reopen = () => {
+    reopenCount++;
+    cycleOpen = true;
+    lastBrandReplyAt = null;
+  };
+  /** The inactivity rule, for a cycle that something at `t` would otherwise continue. */
+  const inactivityElapsedBy = (t: number) => inactivity !== null && cycleOpen && open === null && lastBrandReplyAt !== null && t - lastBrandReplyAt >= inactivity * 1000;
+
+  for (const s of steps) {
+    if (s.type === 'customer') {
+      if (firstCustomerAt === null) {
+        firstCustomerAt = s.t;
+        cycleOpen = true;
+      }
+      if (!s.m.needs_reply) continue;
+      if (!cycleOpen) reopen(); // a new question on a resolved thread reopens it (help-desk convention)
+      else if (inactivityElapsedBy(s.t)) {
+        resolve(lastBrandReplyAt!, 'inactivity');
+        reopen();
+      }
+      if (!open) open = { start: s.t, triggers: new Map() };
+      // Further messages while waiting don't restart the clock, but they are part of the backlog.
+      open.triggers.set(s.m.message_id, { m: s.m, removedBy: null });
+    } else if (s.type === 'brand') {
+      if (firstCustomerAt === null) continue; // the brand's own post or a reply seen before the question
+      firstHumanReplyAt ??= s.t;
+      if (open) closePeriod(s.t, 'reply');
+      if (cycleOpen) lastBrandReplyAt = s.t;
+    } else if (s.type === 'removal') {
+      const trigger = open?.triggers.get(s.m.message_id);
+      if (!open || !trigger || trigger.removedBy) continue;
+      trigger.removedBy = s.by;
+      const all = [...open.triggers.values()];
+      if (all.every((x) => x.removedBy)) closePeriod(s.t, all.some((x) => x.removedBy === 'moderation') ? 'moderation' : 'withdrawn');
+    } else if (s.type === 'resolve') {
+      if (firstCustomerAt === null || !cycleOpen) continue; // redundant resolve
+      if (inactivityElapsedBy(s.t)) resolve(lastBrandReplyAt!, 'inactivity');
+      else {
+        if (open) closePeriod(s.t, 'resolved');
+        resolve(s.t, 'explicit');
+      }
+    } else {
+      if (firstCustomerAt === null) continue;
+      if (!cycleOpen) reopen();
+      else if (inactivityElapsedBy(s.t)) {
+        resolve(lastBrandReplyAt!, 'inactivity');
+        reopen();
+      }
+    }
+  }
+  const finalOpen = open as OpenPeriod | null;
+  if (finalOpen) closed.push({ start: finalOpen.start, end: null, reason: null, ids: [...finalOpen.triggers.keys()] });
+
+  // Waiting periods with their metric, clocks and SLA.
+  let seenFirst = false;
+  const periods: WaitingPeriodFacts[] = closed.map((p, index) => {
+    const kind: PeriodKind = p.reason === 'withdrawn' ? 'withdrawn' : seenFirst ? 'next' : 'first';
+    if (kind === 'first') seenFirst = true;
+    const target = kind === 'first' ? sla.first_response : kind === 'next' ? sla.next_response : null;
+    const calendar_s = p.end === null ? null : (p.end - p.start) / 1000;
+    const business_s = p.end === null ? null : cal.secondsBetween(p.start, p.end);
+    return {
+      index, kind, start_at: p.start, end_at: p.end, end_reason: p.reason, calendar_s, business_s,
+      sla_target_s: target?.target ?? null,
+      sla_clock: target?.clock ?? null,
+      sla_deadline_at: target ? deadline(cal, p.start, target) : null,
+      breached: target && p.end !== null ? (target.clock === 'calendar' ? calendar_s! : business_s!) > target.target : null,
+      message_ids: p.ids,
+    };
+  });
+  const first = periods.find((p) => p.kind === 'first') ?? null;
+  const frtAnswered = first?.end_reason === 'reply' ? first : null;
+  const last = periods.at(-1);
+  const waiting = last && last.end_at === null ? last : null;
+
+  // Resolution cycles.
+  const cycleOpenAtEnd = cycleOpen as boolean;
+  const pendingAt = inactivity !== null && cycleOpenAtEnd && !waiting ? lastBrandReplyAt as number | null : null;
+  const firstRes = resolves[0] ?? null;
+  const lastRes = !cycleOpenAtEnd && resolves.length > 0 ? resolves.at(-1)! : null;
+  const span = (end: number | null) => (firstCustomerAt === null || end === null ? [null, null] as const : [(end - firstCustomerAt) / 1000, cal.secondsBetween(firstCustomerAt, end)] as const);
+  const [firstResCal, firstResBiz] = span(firstRes?.at ?? null);
+  const [fullCal, fullBiz] = span(lastRes?.at ?? null);
+  const [pendCal, pendBiz] = span(pendingAt);
+
+  // Time to moderate: posted -> first moderation action on the message.
+  const moderated: ModeratedMessage[] = [];
+  for (const m of messages.values()) {
+    const a = m.actions[0];
+    if (!a) continue;
+    const at = Math.max(a.event_time, m.posted_at);
+    moderated.push({
+      message_id: m.message_id, author_role: m.role, posted_at: m.posted_at, first_action_at: at,
+      first_action: a.action as ModerationKind, first_actor_role: a.role,
+      calendar_s: (at - m.posted_at) / 1000, business_s: cal.secondsBetween(m.posted_at, at),
+    });
+  }
+  moderated.sort((a, b) => a.posted_at - b.posted_at || (a.message_id < b.message_id ? -1 : 1));
+
+  const nextAnswered = periods.filter((p) => p.kind === 'next' && p.end_reason === 'reply');
+  return {
+    ...key,
+    event_count: sorted.length,
+    priority,
+    time_zone: cal.timeZone,
+    first_customer_message_at: firstCustomerAt,
+    first_human_reply_at: firstHumanReplyAt,
+    needs_reply: first !== null,
+    responded: first?.end_reason === 'reply' || first?.end_reason === 'moderation',
+    handled_by_moderation: first?.end_reason === 'moderation',
+    frt_start_at: first?.start_at ?? null,
+    frt_end_at: frtAnswered?.end_at ?? null,
+    frt_calendar_s: frtAnswered?.calendar_s ?? null,
+    frt_business_s: frtAnswered?.business_s ?? null,
+    frt_breached: frtAnswered?.breached ?? null,
+    frt_sla: sla.first_response,
+    next_response_sla: sla.next_response,
+    reply_count: nextAnswered.length,
+    next_response_breach_count: nextAnswered.filter((p) => p.breached).length,
+    periods,
+    is_waiting: waiting !== null,
+    wait_started_at: waiting?.start_at ?? null,
+    wait_sla_deadline_at: waiting?.sla_deadline_at ?? null,
+    waiting_messages: finalOpen
+      ? [...finalOpen.triggers.values()].filter((x) => !x.removedBy).map((x) => ({ message_id: x.m.message_id, posted_at: x.m.posted_at }))
+      : [],
+    resolve_count: resolves.length,
+    reopen_count: reopenCount,
+    is_resolved: firstCustomerAt !== null && !cycleOpenAtEnd,
+    first_resolved_at: firstRes?.at ?? null,
+    first_resolved_by: firstRes?.by ?? null,
+    first_resolution_calendar_s: firstResCal,
+    first_resolution_business_s: firstResBiz,
+    last_resolved_at: lastRes?.at ?? null,
+    full_resolution_calendar_s: fullCal,
+    full_resolution_business_s: fullBiz,
+    inactivity_resolve_after_s: inactivity,
+    pending_inactivity_at: pendingAt,
+    pending_resolution_calendar_s: pendCal,
+    pending_resolution_business_s: pendBiz,
+    resolution_sla: sla.resolution,
+    resolution_deadline_at: sla.resolution && firstCustomerAt !== null ? deadline(cal, firstCustomerAt, sla.resolution) : null,
+    resolution_breached: sla.resolution && lastRes ? (sla.resolution.clock === 'calendar' ? fullCal! : fullBiz!) > sla.resolution.target : null,
+    moderated,
+    ...computeSentiment(messages, firstHumanReplyAt),
+  };
+}
+
+function deadline(cal: ThreadSettings['calendar'], start: number, target: SlaTarget): number | null {
+  return target.clock === 'calendar' ? start + target.target * 1000 : cal.addSeconds(start, target.target);
+}

@@ -1,0 +1,80 @@
+import { payloadOf, type AuthorRole, type EnrichedEvent, type ModerationKind } from '../shared/events.ts';
+
+/**
+ * The compact slice of an enriched event that response-time metrics need: one row of the
+ * `thread_events` table. Field names equal the column names; times are epoch ms.
+ */
+export interface ThreadEvent {
+  brand: string;
+  platform: string;
+  account_id: string;
+  thread_id: string;
+  event_id: string;
+  event_time: number;
+  /** Ties between copies of one event_id (e.g. a replay with a newer model): the latest enrichment wins. */
+  enriched_time: number;
+  kind: 'posted' | 'edited' | 'deleted' | 'moderation';
+  /** The message posted/edited/deleted, or the moderation target; '' when none. */
+  message_id: string;
+  /** author_role of a posted message, actor_role of a moderation action, '' otherwise. */
+  role: AuthorRole | '';
+  action: ModerationKind | '';
+  priority: string;
+  has_enrichment: boolean;
+  needs_reply: boolean;
+  intent: string;
+  sentiment_score: number | null;
+  sentiment_label: string;
+  relabel_sentiment: string;
+  relabel_intent: string;
+}
+
+/** Thread identity: a thread_id is only unique within one account on one platform of one brand. */
+export interface ThreadKey { brand: string; platform: string; account_id: string; thread_id: string }
+
+export function threadKeyString(k: ThreadKey): string {
+  return `${k.brand}\u0000${k.platform}\u0000${k.account_id}\u0000${k.thread_id}`;
+}
+
+export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
+  const e = enriched.event;
+  const p = payloadOf(e);
+  const en = enriched.enrichment;
+  const base = {
+    brand: e.brand,
+    platform: e.platform,
+    account_id: e.account_id,
+    thread_id: e.thread_id,
+    event_id: e.event_id,
+    event_time: e.event_time,
+    enriched_time: enriched.enriched_time,
+    has_enrichment: en !== null,
+    needs_reply: en?.needs_reply ?? false,
+    intent: en?.intent ?? '',
+    sentiment_score: en?.sentiment_score ?? null,
+    sentiment_label: en?.sentiment_label ?? '',
+    priority: '',
+    relabel_sentiment: '',
+    relabel_intent: '',
+    role: '' as const,
+    action: '' as const,
+  };
+  switch (p.type) {
+    case 'message_posted':
+      return { ...base, kind: 'posted', message_id: p.value.message_id, role: p.value.author_role, priority: p.value.priority ?? '' };
+    case 'message_edited':
+      return { ...base, kind: 'edited', message_id: p.value.message_id };
+    case 'message_deleted':
+      return { ...base, kind: 'deleted', message_id: p.value.message_id };
+    case 'moderation_action':
+      return {
+        ...base,
+        kind: 'moderation',
+        message_id: p.value.target_message_id ?? '',
+        role: p.value.actor_role,
+        action: p.value.action,
+        relabel_sentiment: p.value.relabel_sentiment ?? '',
+        relabel_intent: p.value.relabel_intent ?? '',
+      };
+  }
+}
