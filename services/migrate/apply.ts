@@ -1,0 +1,56 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import { loadMigrations, MIGRATIONS_DIR, planMigrations, splitStatements, type AppliedMigration, type Migration } from './migrations.ts';
+
+export interface ApplyOptions {
+  /** Folder of NNNN_name.sql files (default infra/clickhouse/migrations). */
+  dir?: string;
+  /** Database the statements run in; the SQL uses unqualified names so any database works. */
+  database: string;
+  /** Called before each migration runs. */
+  onApply?: (m: Migration) => void;
+}
+
+const LOG_TABLE = 'schema_migrations';
+
+/**
+ * Applies pending migrations in order to `database` and records each one in schema_migrations
+ * (version, name, checksum). Statements are written idempotently (IF NOT EXISTS), so a run that
+ * died half-way through a file can simply run again. Returns the migrations it applied.
+ */
+export async function applyMigrations(client: ClickHouseClient, options: ApplyOptions): Promise<Migration[]> {
+  const { database } = options;
+  const settings = { database } as const;
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${LOG_TABLE} (
+      version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+    ) ENGINE = MergeTree ORDER BY version`,
+    ...withDatabase(settings),
+  });
+  const applied = await (
+    await client.query({ query: `SELECT version, name, checksum FROM ${LOG_TABLE} ORDER BY version`, format: 'JSONEachRow', ...withDatabase(settings) })
+  ).json<AppliedMigration>();
+  const pending = planMigrations(loadMigrations(options.dir ?? MIGRATIONS_DIR), applied.map((a) => ({ ...a, version: Number(a.version) })));
+  for (const m of pending) {
+    options.onApply?.(m);
+    for (const statement of splitStatements(m.sql)) {
+      try {
+        await client.command({ query: statement, ...withDatabase(settings) });
+      } catch (err) {
+        throw new Error(`migration ${m.file} failed: ${(err as Error).message}\n--- statement ---\n${statement}`, { cause: err });
+      }
+    }
+    await client.insert({ table: LOG_TABLE, values: [{ version: m.version, name: m.name, checksum: m.checksum }], format: 'JSONEachRow', ...withDatabase(settings) });
+  }
+  return pending;
+}
+
+/**
+ * Runs a query in `database`. The HTTP interface selects the database with the `database` URL
+ * parameter, and @clickhouse/client passes settings through as URL parameters; so the client should
+ * be created without a database (createClickHouse(config, {noDatabase: true})) or with this one.
+ */
+function withDatabase(s: { database: string }): { clickhouse_settings: ClickHouseSettings } {
+  return { clickhouse_settings: { database: s.database } as ClickHouseSettings };
+}
