@@ -1,0 +1,149 @@
+import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { alertAnnotation } from './lib/annotations.ts';
+import { betterAbove, column, neutral, statPanel, tablePanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
+import { dashboardFilters, filterVariables } from './lib/variables.ts';
+
+/** Community managers: how fast and how well the team answers. */
+const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
+
+/** p50 and p90 on both clocks of a duration, for a timeseries grouped by `time`. */
+const quantiles = (business: string, calendar: string) =>
+  `quantile(0.5)(${business}) AS "p50 business", quantile(0.9)(${business}) AS "p90 business",
+  quantile(0.5)(${calendar}) AS "p50 calendar", quantile(0.9)(${calendar}) AS "p90 calendar"`;
+
+export function communityTeam() {
+  return new DashboardBuilder('Community team')
+    .uid('brandpulse-community-team')
+    .description('Response times on business and calendar clocks, SLA breaches, response rate, agents and sentiment recovery.')
+    .tags(['brandpulse'])
+    .time({ from: 'now-7d', to: 'now' })
+    .refresh('5m')
+    .timezone('browser')
+    .tooltip(DashboardCursorSync.Crosshair)
+    .variables(filterVariables())
+    .annotation(alertAnnotation())
+    .withRow(new RowBuilder('Response times'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'First response time',
+        description: 'First customer message → first human brand reply (bots never count), p50 and p90, in business hours (only seconds inside each brand\'s business hours) and calendar time. Threads handled by moderation only are excluded. Bucketed by when the thread started.',
+        sql: `SELECT $__timeInterval(first_customer_at) AS time, ${quantiles('frt_business_s', 'frt_calendar_s')}
+FROM v_thread_response
+WHERE $__timeFilter(first_customer_at) AND first_response_at IS NOT NULL AND ${f}
+GROUP BY time ORDER BY time`,
+        unit: 's',
+        thresholds: worseAbove(3600, 4 * 3600),
+        minInterval: '1h',
+        w: 8,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Reply time (next response)',
+        description: 'Length of every waiting period after the first one in a thread (customer follow-up → next human brand reply), p50 and p90, business and calendar clocks. Bucketed by when the wait started.',
+        sql: `SELECT $__timeInterval(started_at) AS time, ${quantiles('business_s', 'calendar_s')}
+FROM v_waiting_periods
+WHERE $__timeFilter(started_at) AND NOT is_first AND ended_at IS NOT NULL AND ${f}
+GROUP BY time ORDER BY time`,
+        unit: 's',
+        thresholds: worseAbove(3600, 4 * 3600),
+        minInterval: '1h',
+        w: 8,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Resolution time',
+        description: 'First customer message → first resolve action (a reopen starts a new cycle; this is the first resolution), p50 and p90, business and calendar clocks. Bucketed by when the thread was resolved.',
+        sql: `SELECT $__timeInterval(resolved_at) AS time, ${quantiles('resolution_business_s', 'resolution_calendar_s')}
+FROM v_thread_response
+WHERE $__timeFilter(resolved_at) AND resolved_at IS NOT NULL AND ${f}
+GROUP BY time ORDER BY time`,
+        unit: 's',
+        thresholds: worseAbove(86400, 3 * 86400),
+        minInterval: '1h',
+        w: 8,
+      }),
+    )
+    .withRow(new RowBuilder('SLA and response rate'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'SLA breaches',
+        description: 'Threads that breached an SLA target, by metric (first response, next response, resolution) and by when the breach happened. A thread still waiting breaches as soon as its wait exceeds the target.',
+        sql: `SELECT $__timeInterval(breached_at) AS time, metric, count() AS breaches
+FROM v_sla_breaches
+WHERE $__timeFilter(breached_at) AND ${f}
+GROUP BY time, metric ORDER BY time`,
+        unit: 'short',
+        thresholds: worseAbove(1, 10),
+        bars: true,
+        stacked: true,
+        minInterval: '1h',
+        w: 12,
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Response rate',
+        description: 'Share of threads needing a reply (started in the range) that got a human brand reply or were handled by moderation. Red below 80 %, green from 95 %.',
+        sql: `SELECT sum(responded) / nullIf(count(), 0) AS response_rate
+FROM v_response_rate
+WHERE $__timeFilter(first_customer_at) AND ${f}`,
+        unit: 'percentunit',
+        thresholds: betterAbove(0.8, 0.95),
+        decimals: 1,
+        w: 6,
+        h: 8,
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Response rate within SLA',
+        description: 'Share of threads needing a reply that got their first response within the SLA target. Red below 70 %, green from 90 %.',
+        sql: `SELECT sum(responded_within_sla) / nullIf(count(), 0) AS within_sla
+FROM v_response_rate
+WHERE $__timeFilter(first_customer_at) AND ${f}`,
+        unit: 'percentunit',
+        thresholds: betterAbove(0.7, 0.9),
+        decimals: 1,
+        w: 6,
+        h: 8,
+      }),
+    )
+    .withRow(new RowBuilder('Agents and recovery'))
+    .withPanel(
+      tablePanel({
+        title: 'Per-agent performance',
+        description: 'Per agent who ended a waiting period with a reply: replies, median and p90 wait they ended (business hours), and the share of their first responses within SLA.',
+        sql: `SELECT responder_id AS agent, count() AS replies,
+  quantile(0.5)(business_s) AS median_wait, quantile(0.9)(business_s) AS p90_wait,
+  countIf(is_first AND within_sla) / nullIf(countIf(is_first), 0) AS first_responses_within_sla
+FROM v_waiting_periods
+WHERE $__timeFilter(ended_at) AND responder_id != '' AND ${f}
+GROUP BY agent ORDER BY replies DESC
+LIMIT 50`,
+        unit: 'short',
+        thresholds: neutral(),
+        w: 12,
+        columns: {
+          median_wait: [column.unit('s'), column.thresholds(worseAbove(3600, 4 * 3600)), column.colored()],
+          p90_wait: [column.unit('s'), column.thresholds(worseAbove(3600, 4 * 3600)), column.colored()],
+          first_responses_within_sla: [column.unit('percentunit'), column.thresholds(betterAbove(0.7, 0.9)), column.colored()],
+        },
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Sentiment recovery of angry threads',
+        description: 'Threads whose first customer message was negative: share whose last customer message after the first brand reply is neutral or positive (recovered), and the mean change in sentiment score. Bucketed by the first brand reply.',
+        sql: `SELECT $__timeInterval(first_reply_at) AS time, avg(recovered) AS recovered_share, avg(score_change) AS mean_score_change
+FROM v_sentiment_recovery
+WHERE $__timeFilter(first_reply_at) AND ${f}
+GROUP BY time ORDER BY time`,
+        unit: 'percentunit',
+        thresholds: betterAbove(0.3, 0.5),
+        minInterval: '1h',
+        w: 12,
+      }).overrideByName('mean_score_change', [{ id: 'unit', value: 'none' }, { id: 'custom.axisPlacement', value: 'right' }]),
+    );
+}
