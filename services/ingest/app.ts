@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiKeys } from './auth.ts';
 import type { Intake } from './intake.ts';
@@ -25,9 +25,9 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger | undefined,
-    disableRequestLogging: true,
+    // One log line per request would swamp the logs at thousands of requests/s; /metrics counts them.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.maxBodyBytes,
-    // Behind a proxy the body limit is still ours; no trustProxy needed for a loopback default.
   });
 
   // Bodies stay raw bytes: the webhook signature is computed over the exact bytes received, and
