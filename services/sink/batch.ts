@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { DecodeError, type AvroCodec } from '../shared/avro.ts';
+import { MODERATION_ACTIONS, payloadOf, type EnrichedEvent } from '../shared/events.ts';
+import { applyEvent, contributionOf, emptyState, messageKey, sameState, SENTIMENT_LABELS, type MessageState } from './message-state.ts';
+
+/** A Kafka record as the sink received it. */
+export interface SourceRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface Rejected {
+  record: SourceRecord;
+  reason: string;
+  detail: string;
+}
+
+export interface Accepted {
+  record: SourceRecord;
+  event: EnrichedEvent;
+}
+
+/** Decodes and validates a record: good ones go on, bad ones to the dead-letter topic. */
+export function routeRecord(codec: AvroCodec, record: SourceRecord): { ok: true; accepted: Accepted } | { ok: false; rejected: Rejected } {
+  let event: EnrichedEvent;
+  try {
+    event = codec.decode<EnrichedEvent>('enriched-event', record.value);
+  } catch (err) {
+    const reason = err instanceof DecodeError ? `decode:${err.reason}` : 'decode:error';
+    return { ok: false, rejected: { record, reason, detail: (err as Error).message } };
+  }
+  const problem = validateEnriched(event);
+  if (problem) return { ok: false, rejected: { record, reason: 'invalid', detail: problem } };
+  return { ok: true, accepted: { record, event } };
+}
+
+/** Checks what Avro cannot: ids present, sane times, known moderation labels. Returns a problem or null. */
+export function validateEnriched(e: EnrichedEvent): string | null {
+  const ev = e.event;
+  if (!ev.event_id) return 'event_id is empty';
+  if (!ev.brand) return 'brand is empty';
+  if (!ev.thread_id) return 'thread_id is empty';
+  if (!Number.isFinite(ev.event_time) || ev.event_time <= 0) return `event_time ${ev.event_time} is not a positive epoch-ms time`;
+  let p;
+  try {
+    p = payloadOf(ev);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (p.type !== 'moderation_action' && !p.value.message_id) return `${p.type} has an empty message_id`;
+  if (p.type === 'moderation_action') {
+    const v = p.value;
+    if (!MODERATION_ACTIONS.includes(v.action)) return `unknown moderation action ${v.action}`;
+    if (v.action === 'relabel') {
+      if (!v.target_message_id) return 'relabel without target_message_id';
+      if (!v.relabel_sentiment && !v.relabel_intent) return 'relabel sets neither sentiment nor intent';
+      if (v.relabel_sentiment && !(SENTIMENT_LABELS as readonly string[]).includes(v.relabel_sentiment)) {
+        return `relabel_sentiment ${v.relabel_sentiment} is not one of ${SENTIMENT_LABELS.join(', ')}`;
+      }
+    }
+  }
+  return null;
+}
+
+export interface OffsetRange {
+  topic: string;
+  partition: number;
+  first: string;
+  last: string;
+}
+
+/** The offset range of each topic-partition in a batch (records of a partition arrive in order). */
+export function offsetRanges(records: SourceRecord[]): OffsetRange[] {
+  const ranges = new Map<string, OffsetRange>();
+  for (const r of records) {
+    const k = `${r.topic}/${r.partition}`;
+    const cur = ranges.get(k);
+    if (!cur) ranges.set(k, { topic: r.topic, partition: r.partition, first: r.offset, last: r.offset });
+    else {
+      if (BigInt(r.offset) < BigInt(cur.first)) cur.first = r.offset;
+      if (BigInt(r.offset) > BigInt(cur.last)) cur.last = r.offset;
+    }
+  }
+  return [...ranges.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+}
+
+/**
+ * insert_deduplication_token for one table and one batch: the same offset ranges give the same
+ * token, so a retried insert of the same batch is dropped by ClickHouse (with the table's
+ * non_replicated_deduplication_window). Long range lists are hashed to keep the URL short.
+ */
+export function dedupToken(ranges: OffsetRange[], table: string): string {
+  const body = ranges.map((r) => `${r.topic}/${r.partition}/${r.first}-${r.last}`).join(',');
+  const tail = body.length > 160 ? `sha256:${createHash('sha256').update(body).digest('hex')}` : body;
+  return `${table}:${tail}`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface MessageIdentity {
+  key: string;
+  brand: string;
+  thread_id: string;
+  message_id: string;
+}
+
+/** The message an event changes, if any (a moderation action without a target changes none). */
+export function messageIdentity(e: EnrichedEvent): MessageIdentity | null {
+  const p = payloadOf(e.event);
+  const messageId = p.type === 'moderation_action' ? p.value.target_message_id : p.value.message_id;
+  if (!messageId) return null;
+  return { key: messageKey(e.event.brand, e.event.thread_id, messageId), brand: e.event.brand, thread_id: e.event.thread_id, message_id: messageId };
+}
+
+export interface Rows {
+  events: Record<string, unknown>[];
+  moderation: Record<string, unknown>[];
+  messages: Record<string, unknown>[];
+  /** The new states, by message key (for callers that cache them). */
+  states: Map<string, MessageState>;
+}
+
+/**
+ * Turns a batch into table rows. `prior` holds the stored state of every message the batch touches
+ * (absent = never seen). A message gets a new row only if its state changed, so replaying events
+ * that are already stored writes nothing, and each new row carries the contribution it replaces.
+ */
+export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageState>): Rows {
+  const events: Record<string, unknown>[] = [];
+  const moderation: Record<string, unknown>[] = [];
+  const states = new Map<string, MessageState>();
+  for (const { record, event: e } of batch) {
+    const ev = e.event;
+    const p = payloadOf(ev);
+    const id = messageIdentity(e);
+    events.push({
+      event_id: ev.event_id, event_type: p.type, brand: ev.brand, platform: ev.platform, account_id: ev.account_id,
+      thread_id: ev.thread_id, message_id: id?.message_id ?? '', source: ev.source,
+      event_time: iso(ev.event_time), ingest_time: iso(ev.ingest_time), enriched_time: iso(e.enriched_time),
+      model_version: e.enrichment?.model_version ?? '', kafka_partition: record.partition, kafka_offset: record.offset,
+    });
+    if (p.type === 'moderation_action') {
+      const v = p.value;
+      moderation.push({
+        event_id: ev.event_id, brand: ev.brand, platform: ev.platform, account_id: ev.account_id, thread_id: ev.thread_id,
+        action: v.action, action_time: iso(ev.event_time), ingest_time: iso(ev.ingest_time), actor_id: v.actor_id, actor_role: v.actor_role,
+        target_message_id: v.target_message_id ?? '', target_author_id: v.target_author_id, reason: v.reason, assignee_id: v.assignee_id,
+        relabel_sentiment: v.relabel_sentiment ?? '', relabel_intent: v.relabel_intent ?? '',
+      });
+    }
+    if (id) {
+      const current = states.get(id.key) ?? prior.get(id.key) ?? emptyState(ev.brand, ev.platform, ev.account_id, ev.thread_id, id.message_id);
+      states.set(id.key, applyEvent(current, e));
+    }
+  }
+  const messages: Record<string, unknown>[] = [];
+  for (const [key, next] of states) {
+    const before = prior.get(key) ?? null;
+    if (before && sameState(before, next)) continue;
+    next.revision = (before?.revision ?? 0) + 1;
+    const prev = contributionOf(before);
+    messages.push({
+      ...next,
+      posted_time: iso(next.posted_time), text_time: iso(next.text_time),
+      relabel_sentiment_time: iso(next.relabel_sentiment_time), relabel_intent_time: iso(next.relabel_intent_time),
+      removal_time: iso(next.removal_time), visibility_time: iso(next.visibility_time), spam_time: iso(next.spam_time),
+      first_moderation_time: next.first_moderation_time === null ? null : iso(next.first_moderation_time),
+      prev_counted: prev.counted, prev_minute: iso(prev.minute), prev_language: prev.language, prev_author_role: prev.author_role,
+      prev_sentiment_label: prev.sentiment_label, prev_sentiment_score: prev.sentiment_score,
+    });
+  }
+  return { events, moderation, messages, states };
+}
+
+const TIME_COLUMNS = ['posted_time', 'text_time', 'relabel_sentiment_time', 'relabel_intent_time', 'removal_time', 'visibility_time', 'spam_time'] as const;
+const NUMBER_COLUMNS = ['revision', 'posted', 'language_supported', 'model_needs_reply', 'author_deleted', 'needs_reply', 'human_override', 'counted'] as const;
+
+/** The SELECT list that reads a MessageState back (times as epoch ms). */
+export function stateSelectList(): string {
+  const template = emptyState('', '', '', '', '');
+  return Object.keys(template)
+    .map((k) => {
+      if ((TIME_COLUMNS as readonly string[]).includes(k)) return `toUnixTimestamp64Milli(${k}) AS ${k}`;
+      if (k === 'first_moderation_time') return `if(isNull(${k}), NULL, toUnixTimestamp64Milli(assumeNotNull(${k}))) AS ${k}`;
+      if (k.endsWith('_action') || k === 'sentiment_label' || k.startsWith('relabel_') || k === 'language' || k === 'kind' ||
+          k === 'author_role' || k === 'intent' || k === 'model_intent' || k === 'model_version' || k === 'model_sentiment_label' ||
+          k === 'brand' || k === 'platform') return `toString(${k}) AS ${k}`;
+      return k;
+    })
+    .join(', ');
+}
+
+/** Converts a JSONEachRow row of stateSelectList() into a MessageState (64-bit numbers come quoted). */
+export function stateFromRow(row: Record<string, unknown>): MessageState {
+  const s = { ...row } as Record<string, unknown>;
+  for (const k of [...TIME_COLUMNS, ...NUMBER_COLUMNS]) s[k] = Number(s[k]);
+  s.first_moderation_time = s.first_moderation_time === null ? null : Number(s.first_moderation_time);
+  return s as unknown as MessageState;
+}
