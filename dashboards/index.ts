@@ -6,6 +6,7 @@ import { pipelineHealth } from './pipeline-health.ts';
 
 /** Where `npm run dashboards` writes, relative to the repo root; the provider reads it. */
 export const OUTPUT_DIR = 'infra/grafana/provisioning/dashboards';
+export const ALERTING_DIR = 'infra/grafana/provisioning/alerting';
 
 /** Every dashboard, keyed by its file name. */
 export function buildDashboards(): Record<string, Dashboard> {
