@@ -240,7 +240,8 @@ describe('ClickHouse HTTP interface', () => {
     } finally {
       await bad.close();
     }
-    for (const headers of [{}, { Authorization: basic('nobody', 'x') }, { 'X-ClickHouse-User': ep.user, 'X-ClickHouse-Key': 'wrong' }]) {
+    const attempts: Record<string, string>[] = [{}, { Authorization: basic('nobody', 'x') }, { 'X-ClickHouse-User': ep.user, 'X-ClickHouse-Key': 'wrong' }];
+    for (const headers of attempts) {
       const res = await fetch(httpUrl({ query: 'SELECT 1' }), { headers });
       expect(res.status).toBe(403);
       expect(res.headers.get('x-clickhouse-exception-code')).toBe('516');

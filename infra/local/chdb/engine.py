@@ -43,9 +43,11 @@ class Result:
 
 
 class Conn:
-    def __init__(self, path: str):
+    def __init__(self, path: str, startup_settings: dict[str, str]):
         self.s = chs.Session(path)
         self.database: str | None = None  # current database as last set by us; None = unknown
+        if startup_settings:
+            self.q("SET " + ", ".join(f"{n} = {literal(v)}" for n, v in startup_settings.items()))
         self.baseline = self.changed_settings()
 
     def q(self, sql: str, fmt: str = "TabSeparated", params: dict | None = None):
@@ -83,13 +85,13 @@ class Conn:
 
 
 class Engine:
-    def __init__(self, data_dir: str):
+    def __init__(self, data_dir: str, startup_settings: dict[str, str] | None = None):
         path = os.path.abspath(data_dir)
         os.makedirs(path, exist_ok=True)
         self.lock = threading.Lock()
-        self.rw = Conn(path)
+        self.rw = Conn(path, startup_settings or {})
         # Same engine and data, but the engine itself refuses writes (readonly=2 still allows SET).
-        self.ro = Conn(path + "?readonly=2")
+        self.ro = Conn(path + "?readonly=2", startup_settings or {})
         self.version = self.rw.q("SELECT version()").bytes().decode().strip()
         self.sessions: dict[str, SessionState] = {}
         self.closed = False

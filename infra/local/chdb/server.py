@@ -93,9 +93,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         if not self.close_connection:
             self.send_header("Keep-Alive", f"timeout={KEEP_ALIVE_TIMEOUT}")
-        self.end_headers()
-        if body and not head_only:
-            self.wfile.write(body)
+        try:
+            self.end_headers()
+            if body and not head_only:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away (e.g. its request timeout); nothing to answer
 
     def _dispatch(self, method: str):
         t0 = time.perf_counter()
@@ -103,6 +106,7 @@ class Handler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         query_id = params.get("query_id") or str(uuid.uuid4())
         status, shown = 200, ""
+        self._shown = ""
         try:
             try:
                 body = self._read_body() if method == "POST" or self.headers.get("Content-Length") \
@@ -137,9 +141,10 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             if log.isEnabledFor(logging.INFO):
                 log.info("%s %d %.1fms %s", method, status, (time.perf_counter() - t0) * 1000,
-                         " ".join((shown or params.get("query", ""))[:100].split()))
+                         " ".join((shown or self._shown or params.get("query", ""))[:100].split()))
 
     def _query(self, method: str, params: dict, body: bytes, query_id: str) -> tuple[int, str]:
+        self._shown = params.get("query") or body[:100].decode("utf-8", "replace")
         user, password = credentials(self.headers, params)
         if not self.users.authenticate(user, password):
             raise CHError(AUTHENTICATION_FAILED, f"{user}: Authentication failed: password is incorrect, "
@@ -181,7 +186,7 @@ class Handler(BaseHTTPRequestHandler):
                                                   "GET implies readonly. You should use method POST for modifying "
                                                   "queries.", 1)
             raise
-        shown = query or body[:100].decode("utf-8", "replace")
+        shown = self._shown
         headers = {"Content-Type": content_type(res.fmt), "X-ClickHouse-Query-Id": query_id,
                    "X-ClickHouse-Format": res.fmt, "X-ClickHouse-Timezone": self.timezone,
                    "X-ClickHouse-Server-Display-Name": self.display_name,
@@ -200,6 +205,11 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, TimeoutError)):
+            return
+        log.exception("error while handling a request from %s", client_address)
+
 
 def main(argv=None) -> int:
     env = os.environ.get
@@ -213,6 +223,9 @@ def main(argv=None) -> int:
     ap.add_argument("--pidfile", default=env("CHDB_SERVER_PIDFILE") or None)
     ap.add_argument("--log-level", default=env("CHDB_SERVER_LOG_LEVEL", "warning"),
                     help="warning (default, quiet) or info (one line per request) or debug")
+    ap.add_argument("--max-execution-time", type=float, default=float(env("CHDB_SERVER_MAX_EXECUTION_TIME", "0")),
+                    help="default max_execution_time in seconds for every query (0 = unlimited, as ClickHouse); "
+                         "queries run one at a time and a client hanging up does not cancel one")
     args = ap.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -220,7 +233,8 @@ def main(argv=None) -> int:
     from engine import Engine  # imported late so --help works without chdb installed
 
     users = Users(args.users)
-    engine = Engine(args.data)
+    startup = {"max_execution_time": f"{args.max_execution_time:g}"} if args.max_execution_time > 0 else {}
+    engine = Engine(args.data, startup)
     Handler.engine, Handler.users = engine, users
     Handler.timezone = engine.rw.q("SELECT timezone()").bytes().decode().strip()
     try:
