@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { BaseConfig } from './config.ts';
 
 export type { ClickHouseClient };
@@ -21,5 +21,8 @@ export function createClickHouse(config: BaseConfig, options: ClickHouseOptions 
     ...(options.noDatabase ? {} : { database: options.database ?? config.CLICKHOUSE_DATABASE }),
     request_timeout: 60_000,
     clickhouse_settings: { date_time_input_format: 'best_effort' },
+    // Failed requests reject with a ClickHouseError that callers handle; the client's own error
+    // log would print each of them a second time.
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }
