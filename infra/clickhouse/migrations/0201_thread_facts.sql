@@ -1,0 +1,95 @@
+-- Response-time metrics, part 2: one row per thread with every fact computed from the SET of its
+-- events (services/threads/facts.ts). The projector rewrites a thread's row whenever an event of it
+-- arrives; ReplacingMergeTree(version) keeps the latest computation (views read FINAL). Waiting
+-- periods, the open backlog and per-message moderation times are arrays in the same row, so a
+-- recomputation replaces them atomically: a late event that merges or shifts waiting periods never
+-- leaves a stale period row behind. No partitioning: a thread's row must stay in one partition and
+-- nothing about a thread is fixed before all its events are known (its start can move earlier);
+-- ORDER BY brand, platform first because every dashboard filters on them.
+-- Times are UTC instants; durations are seconds (Float64, millisecond precision) on two clocks:
+-- *_calendar_s (wall time) and *_business_s (only the brand's business hours count).
+CREATE TABLE IF NOT EXISTS thread_facts
+(
+    brand                          LowCardinality(String),
+    platform                       LowCardinality(String),
+    account_id                     String,
+    thread_id                      String,
+    version                        UInt64,
+    computed_at                    DateTime64(3, 'UTC'),
+    event_count                    UInt32,
+    priority                       LowCardinality(String),
+    time_zone                      LowCardinality(String),
+    first_customer_message_at      Nullable(DateTime64(3, 'UTC')),
+    first_human_reply_at           Nullable(DateTime64(3, 'UTC')),
+    needs_reply                    UInt8,
+    responded                      UInt8,
+    handled_by_moderation          UInt8,
+    first_period_breached          Nullable(UInt8),
+    frt_start_at                   Nullable(DateTime64(3, 'UTC')),
+    frt_end_at                     Nullable(DateTime64(3, 'UTC')),
+    frt_calendar_s                 Nullable(Float64),
+    frt_business_s                 Nullable(Float64),
+    frt_breached                   Nullable(UInt8),
+    frt_sla_target_s               Nullable(Float64),
+    frt_sla_clock                  LowCardinality(String),
+    next_response_sla_target_s     Nullable(Float64),
+    next_response_sla_clock        LowCardinality(String),
+    reply_count                    UInt16,
+    next_response_breach_count     UInt16,
+    is_waiting                     UInt8,
+    waiting_kind                   LowCardinality(String),   -- first | next | '' (not waiting)
+    wait_started_at                Nullable(DateTime64(3, 'UTC')),
+    wait_sla_deadline_at           Nullable(DateTime64(3, 'UTC')),
+    waiting_message_ids            Array(String),
+    waiting_message_posted_at      Array(DateTime64(3, 'UTC')),
+    resolve_count                  UInt16,
+    reopen_count                   UInt16,
+    is_resolved                    UInt8,
+    first_resolved_at              Nullable(DateTime64(3, 'UTC')),
+    first_resolved_by              LowCardinality(String),
+    first_resolution_calendar_s    Nullable(Float64),
+    first_resolution_business_s    Nullable(Float64),
+    last_resolved_at               Nullable(DateTime64(3, 'UTC')),
+    full_resolution_calendar_s     Nullable(Float64),
+    full_resolution_business_s     Nullable(Float64),
+    inactivity_resolve_after_s     Nullable(Float64),
+    pending_inactivity_at          Nullable(DateTime64(3, 'UTC')),
+    pending_resolution_calendar_s  Nullable(Float64),
+    pending_resolution_business_s  Nullable(Float64),
+    resolution_sla_target_s        Nullable(Float64),
+    resolution_sla_clock           LowCardinality(String),
+    resolution_deadline_at         Nullable(DateTime64(3, 'UTC')),
+    resolution_breached            Nullable(UInt8),
+    period_index                   Array(UInt16),
+    period_kind                    Array(LowCardinality(String)),
+    period_start_at                Array(DateTime64(3, 'UTC')),
+    period_end_at                  Array(Nullable(DateTime64(3, 'UTC'))),
+    period_end_reason              Array(LowCardinality(String)),
+    period_calendar_s              Array(Nullable(Float64)),
+    period_business_s              Array(Nullable(Float64)),
+    period_sla_target_s            Array(Nullable(Float64)),
+    period_sla_clock               Array(LowCardinality(String)),
+    period_sla_deadline_at         Array(Nullable(DateTime64(3, 'UTC'))),
+    period_breached                Array(Nullable(UInt8)),
+    period_message_count           Array(UInt16),
+    mod_message_id                 Array(String),
+    mod_author_role                Array(LowCardinality(String)),
+    mod_posted_at                  Array(DateTime64(3, 'UTC')),
+    mod_first_action_at            Array(DateTime64(3, 'UTC')),
+    mod_first_action               Array(LowCardinality(String)),
+    mod_first_actor_role           Array(LowCardinality(String)),
+    mod_calendar_s                 Array(Float64),
+    mod_business_s                 Array(Float64),
+    customer_message_count         UInt32,
+    first_customer_label           LowCardinality(String),
+    first_customer_score           Nullable(Float64),
+    thread_sentiment_score         Nullable(Float64),
+    started_negative               UInt8,
+    recovered                      Nullable(UInt8),
+    recovery_label                 LowCardinality(String),
+    recovery_score                 Nullable(Float64),
+    sentiment_change               Nullable(Float64)
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY (brand, platform, account_id, thread_id)
+SETTINGS non_replicated_deduplication_window = 1000;

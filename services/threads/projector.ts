@@ -1,0 +1,120 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import type { EnrichedEvent } from '../shared/events.ts';
+import type { Logger } from '../shared/logger.ts';
+import { computeThreadFacts } from './facts.ts';
+import { THREAD_EVENT_SELECT, threadEventFromRow, threadEventRow, threadFactsRow, type ThreadEventRow } from './rows.ts';
+import { BrandSettings } from './settings.ts';
+import { threadKeyString, toThreadEvent, type ThreadEvent, type ThreadKey } from './thread-event.ts';
+
+/** Retriable when ClickHouse failed (retry the batch); not when the batch itself is bad. */
+export class ThreadProjectionError extends Error {
+  constructor(message: string, readonly retriable: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ThreadProjectionError';
+  }
+}
+
+/** Threads per load query; above it a batch is loaded in chunks (kept under max_query_size). */
+const MAX_KEYS_PER_QUERY = 20_000;
+const QUERY_SETTINGS = { max_query_size: '67108864' } as ClickHouseSettings;
+
+/**
+ * Keeps response-time facts current as enriched events flow through the sink. For each batch:
+ * 1. store the batch's events in thread_events (compact rows, deduplicated by event_id);
+ * 2. load the full event set of every thread the batch touches, in one query;
+ * 3. recompute each thread's facts from that set and insert them into thread_facts.
+ * Facts depend only on the set of events, so late, duplicated or reordered events and retried
+ * batches all converge on the same rows; inserts carry dedup tokens derived from the sink's
+ * partition+offset token, so a retried batch does not even write twice.
+ */
+export class ThreadProjector {
+  private readonly clickhouse: ClickHouseClient;
+  private readonly logger: Logger;
+  private readonly settings: BrandSettings;
+  private lastVersion = 0;
+
+  constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings }) {
+    this.clickhouse = deps.clickhouse;
+    this.logger = deps.logger.child({ component: 'thread-projector' });
+    this.settings = deps.settings ?? BrandSettings.load();
+  }
+
+  async project(batch: EnrichedEvent[], dedupToken: string): Promise<void> {
+    const events: ThreadEvent[] = [];
+    for (const enriched of batch) {
+      try {
+        events.push(toThreadEvent(enriched));
+      } catch (err) {
+        // The sink validated the event; an unknown payload here is a contract bug, not a reason to stall the partition.
+        this.logger.error({ err, event_id: enriched.event?.event_id }, 'event skipped by thread projection');
+      }
+    }
+    if (events.length === 0) return;
+    await this.insert('thread_events', events.map(threadEventRow), `${dedupToken}:thread_events`);
+
+    const keys = new Map<string, ThreadKey>();
+    for (const e of events) keys.set(threadKeyString(e), { brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id });
+    const byThread = await this.loadThreads([...keys.values()]);
+
+    const version = this.nextVersion();
+    const rows = [...keys.entries()].map(([k, key]) => {
+      const threadEvents = byThread.get(k) ?? [];
+      return threadFactsRow(computeThreadFacts(key, threadEvents, this.settings.forThread(key)), version);
+    });
+    await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
+    this.logger.debug({ events: events.length, threads: rows.length }, 'thread facts projected');
+  }
+
+  /** Every stored event of the given threads, grouped by thread key. */
+  async loadThreads(keys: ThreadKey[]): Promise<Map<string, ThreadEvent[]>> {
+    const out = new Map<string, ThreadEvent[]>();
+    for (let i = 0; i < keys.length; i += MAX_KEYS_PER_QUERY) {
+      const chunk = keys.slice(i, i + MAX_KEYS_PER_QUERY);
+      const tuples = chunk.map((k) => `(${[k.brand, k.platform, k.account_id, k.thread_id].map(sqlString).join(', ')})`).join(',\n');
+      let rows: ThreadEventRow[];
+      try {
+        const result = await this.clickhouse.query({
+          query: `SELECT ${THREAD_EVENT_SELECT} FROM thread_events WHERE (brand, platform, account_id, thread_id) IN (${tuples})`,
+          format: 'JSONEachRow',
+          clickhouse_settings: QUERY_SETTINGS,
+        });
+        rows = await result.json<ThreadEventRow>();
+      } catch (err) {
+        throw new ThreadProjectionError(`loading thread events failed: ${(err as Error).message}`, true, { cause: err });
+      }
+      for (const r of rows) {
+        const e = threadEventFromRow(r);
+        const k = threadKeyString(e);
+        const list = out.get(k);
+        if (list) list.push(e);
+        else out.set(k, [e]);
+      }
+    }
+    return out;
+  }
+
+  private async insert(table: string, values: Array<Record<string, unknown>>, token: string): Promise<void> {
+    try {
+      await this.clickhouse.insert({
+        table,
+        values,
+        format: 'JSONEachRow',
+        clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token },
+      });
+    } catch (err) {
+      throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, true, { cause: err });
+    }
+  }
+
+  /** Microseconds, strictly increasing in this process: the latest computation of a thread wins. */
+  private nextVersion(): number {
+    this.lastVersion = Math.max(Date.now() * 1000, this.lastVersion + 1);
+    return this.lastVersion;
+  }
+}
+
+/** A ClickHouse string literal: the key values come from events, so they are escaped, never trusted. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../../services/migrate/apply.ts';
+import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
+import { wrapPayload, type ConversationEvent, type EnrichedEvent, type Payload } from '../../../services/shared/events.ts';
+import { ThreadProjector } from '../../../services/threads/projector.ts';
+import { BrandSettings } from '../../../services/threads/settings.ts';
+import { isolatedClickHouse, isolatedConfig, logger } from '../../support/stack.ts';
+
+/**
+ * The projector against real ClickHouse (chDB): batches in, exact rows out of the analyst views,
+ * including a retried batch (same dedup token) and an event that arrives hours late in a later
+ * batch. chDB serves one query at a time, so the test reads each view once, after all batches.
+ */
+const settings = BrandSettings.load();
+// globex: Europe/Rome, 09-13 + 14-18 Mon-Fri, Sat 09-13. FRT SLA 2 business hours; messenger 1 h.
+const rome = (d: string) => Date.parse(`${d}+01:00`); // January: Rome is UTC+1
+let seq = 0;
+
+function ev(thread: string, time: number, payload: Payload, enrichment: Partial<NonNullable<EnrichedEvent['enrichment']>> | null, platform = 'facebook'): EnrichedEvent {
+  seq += 1;
+  const event: ConversationEvent = {
+    event_id: `${thread}-e${String(seq).padStart(3, '0')}`, event_time: time, ingest_time: time + 1000, brand: 'globex', platform,
+    account_id: 'page-1', post_id: 'post-1', thread_id: thread, source: 'simulator', payload: wrapPayload(payload), metadata: {},
+  };
+  const en = enrichment === null ? null : {
+    language: 'it', language_supported: true, sentiment_score: 0, sentiment_label: 'neutral' as const, sentiment_confidence: 0.9,
+    intent: 'question', needs_reply: true, model_version: 'test-1', human_override: false, ...enrichment,
+  };
+  return { event, enrichment: en, enriched_time: time + 2000 };
+}
+const post = (thread: string, time: number, id: string, role: 'customer' | 'brand' | 'system', en: Parameters<typeof ev>[3] = {}, platform?: string) =>
+  ev(thread, time, { type: 'message_posted', value: { message_id: id, parent_id: null, kind: 'comment', author_id: role === 'customer' ? 'u1' : 'brand', author_role: role, agent_id: null, text: 'x', language_hint: 'it', url: null, priority: null } }, en, platform);
+const moderate = (thread: string, time: number, action: 'hide' | 'resolve_thread', target: string | null) =>
+  ev(thread, time, { type: 'moderation_action', value: { action, actor_id: 'agent-1', actor_role: 'brand', target_message_id: target, target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: null, relabel_intent: null } }, null);
+
+describe('ThreadProjector → ClickHouse views', () => {
+  const config = isolatedConfig('threads');
+  let ch: { client: ClickHouseClient; cleanup: () => Promise<void> };
+  let projector: ThreadProjector;
+
+  beforeAll(async () => {
+    ch = await isolatedClickHouse(config);
+    await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
+    projector = new ThreadProjector({ clickhouse: ch.client, logger, settings });
+  });
+  afterAll(async () => ch?.cleanup());
+
+  it('projects batches, ignores a retried batch and folds in a late event', async () => {
+    // Thread A: angry question Fri 10 Jan 17:30, answered Mon 13 Jan 09:30 (calendar 64 h, business 30 m + 4 h Sat + 30 m = 5 h),
+    // customer calms down afterwards, brand resolves.
+    const a1 = post('A', rome('2025-01-10T17:30:00'), 'a-q1', 'customer', { sentiment_label: 'negative', sentiment_score: -0.8, intent: 'complaint' });
+    const a2 = post('A', rome('2025-01-13T09:30:00'), 'a-r1', 'brand', { intent: 'other', needs_reply: false });
+    const a3 = post('A', rome('2025-01-13T10:00:00'), 'a-q2', 'customer', { sentiment_label: 'positive', sentiment_score: 0.6, intent: 'praise', needs_reply: false });
+    const a4 = moderate('A', rome('2025-01-13T10:05:00'), 'resolve_thread', null);
+    // Thread B: a question hidden 5 minutes later: handled by moderation.
+    const b1 = post('B', rome('2025-01-14T10:00:00'), 'b-q1', 'customer', { intent: 'complaint' });
+    const b2 = moderate('B', rome('2025-01-14T10:05:00'), 'hide', 'b-q1');
+    // Thread C (messenger, 1 h business FRT target): a question in 2025 still unanswered → breached and in the backlog.
+    const c1 = post('C', rome('2025-01-15T11:00:00'), 'c-q1', 'customer', {}, 'messenger');
+    const c2 = post('C', rome('2025-01-15T11:01:00'), 'c-bot', 'system', { intent: 'other', needs_reply: false }, 'messenger');
+    // Thread A's follow-up question that was posted before the reply but arrives hours late (batch 3):
+    // it does not restart the wait, so FRT stays; it is part of period 0.
+    const aLate = post('A', rome('2025-01-11T09:00:00'), 'a-q1b', 'customer', { sentiment_label: 'negative', sentiment_score: -0.5 });
+
+    await projector.project([a1, b1, c1], 'p0:0-2');
+    await projector.project([a3, a2, b2, c2, a4], 'p0:3-7'); // out of order inside the batch
+    await projector.project([a3, a2, b2, c2, a4], 'p0:3-7'); // the sink retried the same batch
+    await projector.project([aLate, a1], 'p0:8-9'); // a late event plus a duplicate of an old one
+
+    const q = async <T>(query: string) => (await ch.client.query({ query, format: 'JSONEachRow' })).json<T>();
+    const rows = await q<Record<string, unknown>>(`
+      SELECT 'thread' AS view, thread_id, toJSONString(tuple(needs_reply, responded, handled_by_moderation, frt_calendar_s, frt_business_s, frt_breached,
+               first_resolution_calendar_s, first_resolution_business_s, full_resolution_calendar_s, resolved, reopen_count, resolution_breached, event_count)) AS v
+        FROM v_thread_response
+      UNION ALL SELECT 'period', thread_id, toJSONString(tuple(period_index, kind, end_reason, calendar_s, business_s, message_count, is_open, breached)) FROM v_waiting_periods
+      UNION ALL SELECT 'backlog', thread_id, toJSONString(tuple(message_id, sla_metric, sla_breached, age_s > 3600, toString(sla_deadline_at))) FROM v_unanswered_backlog
+      UNION ALL SELECT 'breach', thread_id, toJSONString(tuple(metric, clock, target_s, still_open, duration_s)) FROM v_sla_breaches
+      UNION ALL SELECT 'rate', platform, toJSONString(tuple(toString(day), threads_needing_reply, threads_responded, threads_handled_by_moderation, threads_responded_within_sla, threads_still_waiting)) FROM v_response_rate
+      UNION ALL SELECT 'moderate', thread_id, toJSONString(tuple(message_id, first_action, calendar_s, business_s)) FROM v_time_to_moderate
+      UNION ALL SELECT 'recovery', thread_id, toJSONString(tuple(first_customer_label, recovered, recovery_label, round(sentiment_change, 6), round(thread_sentiment_score, 6))) FROM v_sentiment_recovery
+      UNION ALL SELECT 'raw', thread_id, toString(count()) FROM thread_events GROUP BY thread_id`);
+    const got = rows.map((r) => `${r.view} ${r.thread_id} ${r.v}`).sort();
+    expect(got).toEqual([
+      'backlog C ["c-q1","first_response",1,true,"2025-01-15 11:00:00.000"]',
+      'breach A ["first_response","business",7200,0,18000]',
+      'breach C ["first_response","business",3600,1,null]',
+      // C's resolution (2 business days) is open and long overdue; A resolved within 2 business days.
+      'breach C ["resolution","business",172800,1,null]',
+      'moderate B ["b-q1","hide",300,300]',
+      'period A [0,"first","reply",230400,18000,2,0,1]',
+      'period B [0,"first","moderation",300,300,1,0,0]',
+      'period C [0,"first","",null,null,1,1,1]',
+      'rate facebook ["2025-01-10",1,1,0,0,0]',
+      'rate facebook ["2025-01-14",1,1,1,1,0]',
+      'rate messenger ["2025-01-15",1,0,0,0,1]',
+      'raw A 5',
+      'raw B 2',
+      'raw C 2',
+      'recovery A ["negative",1,"positive",1.4,-0.1]',
+      'thread A [1,1,0,230400,18000,1,232200,19800,232200,1,0,0,5]',
+      'thread B [1,1,1,null,null,null,null,null,null,0,0,1,2]',
+      'thread C [1,0,0,null,null,1,null,null,null,0,0,1,2]',
+    ]);
+  });
+});
