@@ -21,6 +21,12 @@ die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process of ours whose pidfile was lost (e.g. started by a concurrent caller): adopt it.
+adopt() { # adopt <pidfile> <pgrep pattern>
+  local pid
+  pid=$(pgrep -f -- "$2" | head -n 1 || true)
+  [ -n "$pid" ] && echo "$pid" >"$1"
+}
 
 wait_for() { # wait_for <name> <seconds> <command...>
   local name=$1 secs=$2; shift 2
@@ -94,7 +100,10 @@ kafka_java() {
 
 kafka_up() {
   if pid_alive "$KAFKA_DIR/kafka.pid" && port_open "$KAFKA_PORT"; then log "kafka already running on $KAFKA_HOST:$KAFKA_PORT"; return 0; fi
-  if port_open "$KAFKA_PORT"; then die "port $KAFKA_PORT is taken by another process"; fi
+  if port_open "$KAFKA_PORT"; then
+    adopt "$KAFKA_DIR/kafka.pid" "kafka.Kafka $KAFKA_DIR/server.properties" && { log "kafka already running on $KAFKA_HOST:$KAFKA_PORT"; return 0; }
+    die "port $KAFKA_PORT is taken by another process"
+  fi
   kafka_install
   kafka_config
   if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
@@ -128,26 +137,33 @@ ch_install() {
 
 ch_users() {
   mkdir -p "$CH_DIR"
-  # Passwords come from the environment so that the stack and the services agree.
-  cat >"$CH_DIR/users.json" <<JSON
-{
-  "${CLICKHOUSE_USER:-default}": { "password": "${CLICKHOUSE_PASSWORD:-brandpulse}", "readonly": false },
-  "${CLICKHOUSE_READONLY_USER:-analyst}": { "password": "${CLICKHOUSE_READONLY_PASSWORD:-analyst}", "readonly": true }
+  # Passwords come from the environment so that the stack and the services agree; python writes
+  # the JSON so that any character in a password is escaped properly.
+  "$VENV/bin/python" - "$CH_DIR/users.json" <<'PY'
+import json, os, sys
+users = {
+    os.environ.get("CLICKHOUSE_USER", "default"): {"password": os.environ.get("CLICKHOUSE_PASSWORD", "brandpulse"), "readonly": False},
+    os.environ.get("CLICKHOUSE_READONLY_USER", "analyst"): {"password": os.environ.get("CLICKHOUSE_READONLY_PASSWORD", "analyst"), "readonly": True},
 }
-JSON
+with open(sys.argv[1], "w") as f:
+    json.dump(users, f, indent=2)
+PY
 }
 
 ch_ping() { curl -fsS "http://127.0.0.1:$CLICKHOUSE_PORT/ping" >/dev/null 2>&1; }
 
 ch_up() {
   if pid_alive "$CH_DIR/server.pid" && ch_ping; then log "clickhouse (chDB) already running on 127.0.0.1:$CLICKHOUSE_PORT"; return 0; fi
-  if port_open "$CLICKHOUSE_PORT"; then die "port $CLICKHOUSE_PORT is taken by another process"; fi
+  if port_open "$CLICKHOUSE_PORT"; then
+    adopt "$CH_DIR/server.pid" "chdb/server.py --host 127.0.0.1 --port $CLICKHOUSE_PORT" && { log "clickhouse (chDB) already running"; return 0; }
+    die "port $CLICKHOUSE_PORT is taken by another process"
+  fi
   ch_install
   ch_users
   mkdir -p "$CH_DIR/data"
   log "starting clickhouse (chDB) on 127.0.0.1:$CLICKHOUSE_PORT"
   nohup "$VENV/bin/python" "$ROOT/infra/local/chdb/server.py" --host 127.0.0.1 --port "$CLICKHOUSE_PORT" \
-    --data "$CH_DIR/data" --users "$CH_DIR/users.json" >"$CH_DIR/server.log" 2>&1 </dev/null &
+    --data "$CH_DIR/data" --users "$CH_DIR/users.json" --max-execution-time 300 >"$CH_DIR/server.log" 2>&1 </dev/null &
   echo $! >"$CH_DIR/server.pid"
   wait_for clickhouse 90 ch_ping
   log "clickhouse ready"
@@ -174,6 +190,12 @@ status_line() { # status_line <name> <pidfile> <check...>
 
 cmd=${1:-status}
 what=${2:-all}
+# Test tiers and `npm start` may call `up` at the same time: one caller at a time.
+if [ "$cmd" = up ] || [ "$cmd" = down ]; then
+  mkdir -p "$STACK_DIR"
+  exec 9>"$STACK_DIR/.lock"
+  flock -w 600 9 || die "another stack.sh holds $STACK_DIR/.lock"
+fi
 case "$cmd" in
   up)
     mkdir -p "$STACK_DIR"
