@@ -99,7 +99,8 @@ export function classifyIntent(x: IntentInput): Intent {
   if (counts[PRE]! > 0 || (question && counts[PRE_WEAK]! > 0)) return 'pre_purchase';
   if (complaint || (negative && !question && sent!.confidence >= 0.6)) return 'complaint';
   if (question) return 'question';
-  if (praise || positive) return 'praise';
+  // Positive sentiment alone ("good morning everyone") is not praise of the brand unless it is strong.
+  if (praise || (positive && sent!.confidence >= 0.8)) return 'praise';
   return 'other';
 }
 

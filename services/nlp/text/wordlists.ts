@@ -52,6 +52,8 @@ export const SLANG: Readonly<Record<string, number>> = {
   génial: 3, nul: -3, nulle: -3, merci: 2, bof: -1, chiant: -2, chiante: -2, ouf: 1, kiffe: 2,
   geil: 3, toll: 3, super: 2, danke: 2, mist: -2, scheiße: -4, scheisse: -4, doof: -2, krass: 1,
   lindo: 3, linda: 3, massa: 2, obrigado: 2, obrigada: 2, péssimo: -3, horrível: -3, show: 2, top10: 1,
+  frechheit: -3, schlechteste: -3, schlechtester: -3, schlechtesten: -3, unverschämt: -3, enttäuscht: -2, enttäuschend: -2,
+  katastrophe: -3, abzocke: -3, miserabel: -3, lächerlich: -2, schämt: -2,
   amo: 3, adoro: 3, odio: -3, odeio: -3, love: 3, hate: -3, best: 3, worst: -3,
 };
 
