@@ -1,0 +1,36 @@
+/** `brandpulse sink`: enriched events -> ClickHouse (and the thread projection), see sink.ts. */
+import { AvroCodec } from '../shared/avro.ts';
+import { createClickHouse } from '../shared/clickhouse.ts';
+import { createKafka } from '../shared/kafka.ts';
+import { createLogger } from '../shared/logger.ts';
+import { loadSinkConfig } from './config.ts';
+import { Sink } from './sink.ts';
+import { ClickHouseWriter, type BatchStep } from './steps.ts';
+import { threadSteps } from './wiring.ts';
+
+export async function run(_argv: string[]): Promise<void> {
+  const config = loadSinkConfig();
+  const logger = createLogger('sink', config.LOG_LEVEL);
+  const clickhouse = createClickHouse(config);
+  const { kafka, topics } = createKafka(config, logger, 'sink');
+  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse), ...(await threadSteps(clickhouse, logger))];
+  const sink = new Sink(
+    { kafka, codec: new AvroCodec(), logger, steps },
+    {
+      sourceTopic: topics.name('enrichedEvents'), deadLetterTopic: topics.name('deadLetters'), groupId: config.SINK_GROUP_ID,
+      maxRows: config.SINK_MAX_ROWS, maxWaitMs: config.SINK_MAX_WAIT_MS,
+    },
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, ...sink.stats }, 'stopping');
+    await sink.stop();
+    await clickhouse.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await sink.start();
+}

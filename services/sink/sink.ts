@@ -1,0 +1,133 @@
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { AvroCodec } from '../shared/avro.ts';
+import type { Logger } from '../shared/logger.ts';
+import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
+import { Batcher } from './batcher.ts';
+import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
+import { withRetry } from './retry.ts';
+import type { BatchStep } from './steps.ts';
+
+export interface SinkOptions {
+  sourceTopic: string;
+  deadLetterTopic: string;
+  groupId: string;
+  maxRows: number;
+  maxWaitMs: number;
+  /** Read the topic from the beginning when the group has no committed offsets (default true). */
+  fromBeginning?: boolean;
+  stage?: DeadLetter['stage'];
+}
+
+export interface SinkDeps {
+  kafka: Kafka;
+  codec: AvroCodec;
+  logger: Logger;
+  steps: BatchStep[];
+}
+
+/**
+ * The ClickHouse sink: consumes enriched events with kafkajs eachBatch (auto-commit off), batches
+ * them across partitions, and for every batch: dead letters -> steps (ClickHouse inserts, thread
+ * projection) -> offsets committed. Offsets are committed only after every step succeeded, so a
+ * crash replays the batch; the steps are idempotent, so the replay counts nothing twice.
+ * When a step fails with a retriable error (ClickHouse down), the sink pauses consumption, backs
+ * off and retries; it resumes by itself once the step succeeds.
+ */
+export class Sink {
+  private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
+  private readonly batcher: Batcher<SourceRecord>;
+  private paused = false;
+  private stopping = false;
+  /** Counters for logs, tests and benchmarks. */
+  readonly stats = { flushes: 0, records: 0, deadLetters: 0, retries: 0 };
+
+  constructor(private readonly deps: SinkDeps, private readonly options: SinkOptions) {
+    this.batcher = new Batcher({ maxRows: options.maxRows, maxWaitMs: options.maxWaitMs }, (records) => this.flush(records));
+  }
+
+  async start(): Promise<void> {
+    const { kafka, logger } = this.deps;
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.options.sourceTopic], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 16,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }) => {
+        if (batch.messages.length === 0) return;
+        const records: SourceRecord[] = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
+        // Keep the group membership alive while the batch waits for a flush (or for ClickHouse).
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+        try {
+          await this.batcher.add(records);
+        } finally {
+          clearInterval(beat);
+        }
+        const last = batch.messages[batch.messages.length - 1]!.offset;
+        resolveOffset(last);
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+      },
+    });
+    logger.info({ topic: this.options.sourceTopic, group: this.options.groupId, maxRows: this.options.maxRows, maxWaitMs: this.options.maxWaitMs }, 'sink started');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  /** One batch: route, dead-letter, run the steps; retried with backoff while errors are retriable. */
+  async flush(records: SourceRecord[]): Promise<void> {
+    const { codec, logger, steps } = this.deps;
+    const accepted: Accepted[] = [];
+    const rejected: DeadLetter[] = [];
+    for (const r of records) {
+      const routed = routeRecord(codec, r);
+      if (routed.ok) accepted.push(routed.accepted);
+      else rejected.push({ ...routed.rejected, stage: this.options.stage ?? 'sink' });
+    }
+    const ctx = { accepted, rejected, ranges: offsetRanges(records) };
+    let deadLettersSent = rejected.length === 0;
+    await withRetry(
+      async () => {
+        if (!deadLettersSent) {
+          await this.producer!.send({ topic: this.options.deadLetterTopic, acks: -1, messages: rejected.map((d) => deadLetterMessage(d)) });
+          deadLettersSent = true;
+          for (const d of rejected) logger.warn({ reason: d.reason, detail: d.detail, partition: d.record.partition, offset: d.record.offset }, 'dead-lettered');
+        }
+        for (const step of steps) await step.run(ctx);
+      },
+      {
+        stopped: () => this.stopping,
+        onRetry: (err, attempt, waitMs) => {
+          this.stats.retries++;
+          logger.warn({ err: (err as Error).message, attempt, waitMs }, 'batch failed, retrying (consumption paused)');
+          this.pause();
+        },
+      },
+    );
+    this.resume();
+    this.stats.flushes++;
+    this.stats.records += records.length;
+    this.stats.deadLetters += rejected.length;
+    logger.debug({ records: records.length, deadLetters: rejected.length, ranges: ctx.ranges }, 'batch written');
+  }
+
+  private pause(): void {
+    if (this.paused || !this.consumer) return;
+    this.paused = true;
+    this.consumer.pause([{ topic: this.options.sourceTopic }]);
+  }
+
+  private resume(): void {
+    if (!this.paused || !this.consumer) return;
+    this.paused = false;
+    this.consumer.resume([{ topic: this.options.sourceTopic }]);
+    this.deps.logger.info('dependency back: consumption resumed');
+  }
+}
