@@ -18,8 +18,15 @@ export interface IngestService {
   close: () => Promise<void>;
 }
 
-/** Wires the service to real Kafka. main.ts, the integration tests and the benchmark share this. */
-export function createIngestService(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): IngestService {
+export interface KafkaIntake {
+  intake: Intake;
+  publisher: KafkaPublisher;
+  metrics: IngestMetrics;
+  close: () => Promise<void>;
+}
+
+/** The ingestion core on real Kafka: shared by the HTTP service and `brandpulse import --direct`. */
+export function createKafkaIntake(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): KafkaIntake {
   const { kafka, topics } = createKafka(config, logger, 'ingest');
   const topic = topics.name('conversationEvents');
   const producer = durableProducer(kafka);
@@ -46,6 +53,20 @@ export function createIngestService(config: IngestConfig, logger: Logger, opts: 
     sendTimeoutMs: config.INGEST_SEND_TIMEOUT_MS,
     metrics,
   });
+  return {
+    intake,
+    publisher,
+    metrics,
+    close: async () => {
+      await publisher.close().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+/** Wires the service to real Kafka. main.ts, the integration tests and the benchmark share this. */
+export function createIngestService(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): IngestService {
+  const { intake, publisher, metrics, close } = createKafkaIntake(config, logger, opts);
   const app = buildApp({
     intake,
     publisher,
@@ -63,8 +84,7 @@ export function createIngestService(config: IngestConfig, logger: Logger, opts: 
     intake,
     close: async () => {
       await app.close();
-      await publisher.close().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
+      await close();
     },
   };
 }
