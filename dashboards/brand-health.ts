@@ -5,6 +5,8 @@ import { alertAnnotation } from './lib/annotations.ts';
 
 /** Marketing leads: how is the brand doing, and how fast does the team answer? */
 const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
+// Thread-level views carry no language (a thread can mix languages): brand and platform only.
+const threads = dashboardFilters({ brand: 'brand', platform: 'platform' });
 
 // Net sentiment = (positive - negative) / (positive + negative); NULL when there are no
 // opinions in the bucket, so the line has a gap instead of a misleading zero.
@@ -119,10 +121,12 @@ LIMIT 20`,
       timeseriesPanel({
         title: 'First response time p50 / p90 vs SLA',
         description: 'First customer message → first human brand reply, by the hour the thread started, on the SLA clock of each thread (business hours unless the brand says otherwise). The SLA target line is the largest target among the threads in the bucket. Threads handled by moderation only are excluded.',
-        sql: `SELECT $__timeInterval(first_customer_at) AS time,
-  quantile(0.5)(frt_sla_clock_s) AS p50, quantile(0.9)(frt_sla_clock_s) AS p90, max(frt_sla_target_s) AS sla_target
+        sql: `SELECT $__timeInterval(frt_start_at) AS time,
+  quantile(0.5)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p50,
+  quantile(0.9)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p90,
+  max(frt_sla_target_s) AS sla_target
 FROM v_thread_response
-WHERE $__timeFilter(first_customer_at) AND first_response_at IS NOT NULL AND ${f}
+WHERE $__timeFilter(frt_start_at) AND frt_end_at IS NOT NULL AND handled_by_moderation = 0 AND ${threads}
 GROUP BY time ORDER BY time`,
         unit: 's',
         thresholds: worseAbove(3600, 4 * 3600),
@@ -133,7 +137,7 @@ GROUP BY time ORDER BY time`,
       statPanel({
         title: 'Unanswered backlog',
         description: 'Customer messages that need a reply, are waiting now and were not handled by moderation. Amber from 20, red from 50.',
-        sql: `SELECT count() AS waiting FROM v_unanswered_backlog WHERE ${f}`,
+        sql: `SELECT count() AS waiting FROM v_unanswered_backlog WHERE ${threads}`,
         unit: 'short',
         thresholds: worseAbove(20, 50),
         w: 6,
@@ -144,7 +148,7 @@ GROUP BY time ORDER BY time`,
       statPanel({
         title: 'Oldest unanswered message',
         description: 'Age of the longest-waiting customer message in the backlog. Amber after 1 h, red after 4 h.',
-        sql: `SELECT max(age_s) AS oldest FROM v_unanswered_backlog WHERE ${f}`,
+        sql: `SELECT max(age_s) AS oldest FROM v_unanswered_backlog WHERE ${threads}`,
         unit: 's',
         thresholds: worseAbove(3600, 4 * 3600),
         w: 6,
