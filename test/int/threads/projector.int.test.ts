@@ -16,10 +16,10 @@ const settings = BrandSettings.load();
 const rome = (d: string) => Date.parse(`${d}+01:00`); // January: Rome is UTC+1
 let seq = 0;
 
-function ev(thread: string, time: number, payload: Payload, enrichment: Partial<NonNullable<EnrichedEvent['enrichment']>> | null, platform = 'facebook'): EnrichedEvent {
+function ev(thread: string, time: number, payload: Payload, enrichment: Partial<NonNullable<EnrichedEvent['enrichment']>> | null, platform = 'facebook', brand = 'globex'): EnrichedEvent {
   seq += 1;
   const event: ConversationEvent = {
-    event_id: `${thread}-e${String(seq).padStart(3, '0')}`, event_time: time, ingest_time: time + 1000, brand: 'globex', platform,
+    event_id: `${thread}-e${String(seq).padStart(3, '0')}`, event_time: time, ingest_time: time + 1000, brand, platform,
     account_id: 'page-1', post_id: 'post-1', thread_id: thread, source: 'simulator', payload: wrapPayload(payload), metadata: {},
   };
   const en = enrichment === null ? null : {
@@ -28,8 +28,8 @@ function ev(thread: string, time: number, payload: Payload, enrichment: Partial<
   };
   return { event, enrichment: en, enriched_time: time + 2000 };
 }
-const post = (thread: string, time: number, id: string, role: 'customer' | 'brand' | 'system', en: Parameters<typeof ev>[3] = {}, platform?: string) =>
-  ev(thread, time, { type: 'message_posted', value: { message_id: id, parent_id: null, kind: 'comment', author_id: role === 'customer' ? 'u1' : 'brand', author_role: role, agent_id: null, text: 'x', language_hint: 'it', url: null, priority: null } }, en, platform);
+const post = (thread: string, time: number, id: string, role: 'customer' | 'brand' | 'system', en: Parameters<typeof ev>[3] = {}, platform?: string, brand?: string) =>
+  ev(thread, time, { type: 'message_posted', value: { message_id: id, parent_id: null, kind: 'comment', author_id: role === 'customer' ? 'u1' : 'brand', author_role: role, agent_id: null, text: 'x', language_hint: 'it', url: null, priority: null } }, en, platform, brand);
 const moderate = (thread: string, time: number, action: 'hide' | 'resolve_thread', target: string | null) =>
   ev(thread, time, { type: 'moderation_action', value: { action, actor_id: 'agent-1', actor_role: 'brand', target_message_id: target, target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: null, relabel_intent: null } }, null);
 
@@ -62,7 +62,16 @@ describe('ThreadProjector → ClickHouse views', () => {
     // it does not restart the wait, so FRT stays; it is part of period 0.
     const aLate = post('A', rome('2025-01-11T09:00:00'), 'a-q1b', 'customer', { sentiment_label: 'negative', sentiment_score: -0.5 });
 
-    await projector.project([a1, b1, c1], 'p0:0-2');
+    // acme has the inactivity rule (24 h): D's customer went silent after the reply in 2025 → resolved at the reply
+    // when queried; E's reply was an hour ago → not resolved yet (decided at query time, never stale).
+    const ny = (d: string) => Date.parse(`${d}-05:00`);
+    const d1 = post('D', ny('2025-01-15T10:00:00'), 'd-q1', 'customer', {}, 'x', 'acme');
+    const d2 = post('D', ny('2025-01-15T10:20:00'), 'd-r1', 'brand', { needs_reply: false }, 'x', 'acme');
+    const e1 = post('E', Date.now() - 2 * 3_600_000, 'e-q1', 'customer', {}, 'x', 'acme');
+    const e2 = post('E', Date.now() - 3_600_000, 'e-r1', 'brand', { needs_reply: false }, 'x', 'acme');
+
+    await projector.project([a1, b1, c1, d1, e1], 'p0:0-4');
+    await projector.project([d2, e2], 'p1:0-1');
     await projector.project([a3, a2, b2, c2, a4], 'p0:3-7'); // out of order inside the batch
     await projector.project([a3, a2, b2, c2, a4], 'p0:3-7'); // the sink retried the same batch
     await projector.project([aLate, a1], 'p0:8-9'); // a late event plus a duplicate of an old one
@@ -78,11 +87,16 @@ describe('ThreadProjector → ClickHouse views', () => {
       UNION ALL SELECT 'rate', platform, toJSONString(tuple(toString(day), threads_needing_reply, threads_responded, threads_handled_by_moderation, threads_responded_within_sla, threads_still_waiting)) FROM v_response_rate
       UNION ALL SELECT 'moderate', thread_id, toJSONString(tuple(message_id, first_action, calendar_s, business_s)) FROM v_time_to_moderate
       UNION ALL SELECT 'recovery', thread_id, toJSONString(tuple(first_customer_label, recovered, recovery_label, round(sentiment_change, 6), round(thread_sentiment_score, 6))) FROM v_sentiment_recovery
+      UNION ALL SELECT 'resolution', thread_id, toJSONString(tuple(resolved, first_resolution_by, first_resolution_calendar_s, first_resolution_business_s, resolution_cycles, full_resolution_calendar_s))
+        FROM v_thread_response WHERE brand = 'acme'
       UNION ALL SELECT 'raw', thread_id, toString(count()) FROM thread_events GROUP BY thread_id`);
     const got = rows.map((r) => `${r.view} ${r.thread_id} ${r.v}`).sort();
-    expect(got).toEqual([
-      'backlog C ["c-q1","first_response",1,true,"2025-01-15 11:00:00.000"]',
+    const today = new Date(e1.event.event_time).toISOString().slice(0, 10);
+    const expected = [
+      'backlog C ["c-q1","first_response",1,1,"2025-01-15 11:00:00.000"]',
       'breach A ["first_response","business",7200,0,18000]',
+      // B was handled by moderation but never resolved: the resolution clock still runs (no inactivity rule for globex).
+      'breach B ["resolution","business",172800,1,null]',
       'breach C ["first_response","business",3600,1,null]',
       // C's resolution (2 business days) is open and long overdue; A resolved within 2 business days.
       'breach C ["resolution","business",172800,1,null]',
@@ -93,13 +107,30 @@ describe('ThreadProjector → ClickHouse views', () => {
       'rate facebook ["2025-01-10",1,1,0,0,0]',
       'rate facebook ["2025-01-14",1,1,1,1,0]',
       'rate messenger ["2025-01-15",1,0,0,0,1]',
-      'raw A 5',
+      // Raw rows: the retried batch (same token) was dropped at insert (B and C have 2 each); the duplicate of
+      // a1 in a later batch has a new token, so it is stored twice until a merge, and counted once (event_count 5).
+      'raw A 6',
+      'raw D 2',
+      'raw E 2',
+      // Reply 20 min after the question, Wed 10:00 New York (open hours): both clocks 1200 s.
+      'resolution D [1,"inactivity",1200,1200,1,1200]',
+      'resolution E [0,"",null,null,0,null]',
       'raw B 2',
       'raw C 2',
-      'recovery A ["negative",1,"positive",1.4,-0.1]',
-      'thread A [1,1,0,230400,18000,1,232200,19800,232200,1,0,0,5]',
+      'recovery A ["negative",1,"positive",1.4,-0.233333]',
+      // Resolved Mon 10:05: 64 h 35 m calendar, 5 h 35 m business (Fri 30 m, Sat 4 h, Mon 1 h 05).
+      'thread A [1,1,0,230400,18000,1,232500,20100,232500,1,0,0,5]',
       'thread B [1,1,1,null,null,null,null,null,null,0,0,1,2]',
       'thread C [1,0,0,null,null,1,null,null,null,0,0,1,2]',
-    ]);
+      'thread D [1,1,0,1200,1200,0,1200,1200,1200,1,0,0,2]',
+      // E waited 1 h on X, whose acme target is 30 min on the calendar clock: breached; unresolved so far.
+      'thread E [1,1,0,3600,3600,1,null,null,null,0,0,0,2]',
+      'breach E ["first_response","calendar",1800,0,3600]',
+      'period D [0,"first","reply",1200,1200,1,0,0]',
+      'period E [0,"first","reply",3600,3600,1,0,1]',
+      'rate x ["2025-01-15",1,1,0,1,0]',
+      `rate x ["${today}",1,1,0,0,0]`,
+    ];
+    expect(got).toEqual(expected.sort());
   });
 });
