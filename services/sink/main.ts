@@ -5,15 +5,16 @@ import { createKafka } from '../shared/kafka.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadSinkConfig } from './config.ts';
 import { Sink } from './sink.ts';
-import { ClickHouseWriter, type BatchStep } from './steps.ts';
-import { threadSteps } from './wiring.ts';
+import { ThreadProjector } from '../threads/projector.ts';
+import { ClickHouseWriter, ProjectorStep, type BatchStep } from './steps.ts';
 
 export async function run(_argv: string[]): Promise<void> {
   const config = loadSinkConfig();
   const logger = createLogger('sink', config.LOG_LEVEL);
   const clickhouse = createClickHouse(config);
   const { kafka, topics } = createKafka(config, logger, 'sink');
-  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse), ...(await threadSteps(clickhouse, logger))];
+  // Per batch: our inserts first, then the thread projection, then (in Sink) the offset commit.
+  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse), new ProjectorStep(new ThreadProjector({ clickhouse, logger }))];
   const sink = new Sink(
     { kafka, codec: new AvroCodec(), logger, steps },
     {

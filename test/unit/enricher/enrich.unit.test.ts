@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { processRecords } from '../../../services/enricher/enricher.ts';
+import { enrichEvent, HUMAN_MODEL_VERSION } from '../../../services/enricher/enrich.ts';
+import type { Analyzer } from '../../../services/nlp/index.ts';
+import { AvroCodec } from '../../../services/shared/avro.ts';
+import type { EnrichedEvent } from '../../../services/shared/events.ts';
+import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { deleted, edited, enrichment, moderation, posted } from '../sink/fixtures.ts';
+
+/** A stand-in analyzer: negative when the text says "bad", so tests can see re-scoring. */
+const analyzer: Analyzer = {
+  modelVersion: 'stub-1',
+  analyze: ({ text }) => ({
+    language: 'en', languageSupported: true, intent: text.includes('?') ? 'question' : 'other', needsReply: text.includes('?'), modelVersion: 'stub-1',
+    sentiment: text.includes('bad') ? { score: -0.8, label: 'negative', confidence: 0.9 } : { score: 0.7, label: 'positive', confidence: 0.9 },
+  }),
+} as Analyzer;
+
+const codec = new AvroCodec();
+const e = enrichment('neutral', 0);
+
+describe('enrichEvent', () => {
+  it('scores posts and re-scores edits with the current model', () => {
+    expect(enrichEvent(posted('e1', 0, 'm-1', 'bad service?', e).event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'negative', intent: 'question', needs_reply: true, model_version: 'stub-1', human_override: false });
+    expect(enrichEvent(edited('e2', 1, 'm-1', 'all good now', e).event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'positive', sentiment_score: 0.7 });
+  });
+
+  it('a relabel carries the human override itself', () => {
+    const out = enrichEvent(moderation('e3', 2, 'relabel', 'm-1', { sentiment: 'negative', intent: 'complaint' }).event, analyzer, 5);
+    expect(out.enrichment).toEqual({
+      language: 'und', language_supported: false, sentiment_score: -1, sentiment_label: 'negative', sentiment_confidence: 1,
+      intent: 'complaint', needs_reply: false, model_version: HUMAN_MODEL_VERSION, human_override: true,
+    });
+  });
+
+  it('deletes and other moderation actions carry no enrichment', () => {
+    expect(enrichEvent(deleted('e4', 3, 'm-1').event, analyzer, 5).enrichment).toBeNull();
+    expect(enrichEvent(moderation('e5', 3, 'hide', 'm-1').event, analyzer, 5).enrichment).toBeNull();
+  });
+});
+
+describe('processRecords', () => {
+  it('publishes enriched events keyed by thread and dead-letters undecodable records with their bytes', () => {
+    const good = codec.encode('conversation-event', posted('e1', 0, 'm-1', 'bad', e).event, 'confluent');
+    const poison = Buffer.from('{"json":"not avro"}');
+    const out = processRecords([
+      { topic: 'raw', partition: 2, offset: '7', key: Buffer.from('th-1'), value: good },
+      { topic: 'raw', partition: 2, offset: '8', key: Buffer.from('th-1'), value: poison },
+    ], codec, analyzer, 123);
+    expect(out.enriched).toHaveLength(1);
+    expect(out.enriched[0]!.key).toBe('th-1');
+    const decoded = codec.decode<EnrichedEvent>('enriched-event', out.enriched[0]!.value as Buffer);
+    expect(decoded.event.event_id).toBe('e1');
+    expect(decoded.enrichment?.sentiment_label).toBe('negative');
+    expect(decoded.enriched_time).toBe(123);
+    expect(out.deadLetters).toHaveLength(1);
+    expect(out.deadLetters[0]!.value).toEqual(poison);
+    expect(out.deadLetters[0]!.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'decode:bad-magic', [DLQ_HEADERS.offset]: '8', [DLQ_HEADERS.stage]: 'enricher' });
+  });
+});
