@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS messages
     model_sentiment_label   LowCardinality(String),
     model_sentiment_confidence Nullable(Float64),
     model_intent            LowCardinality(String),
+    model_needs_reply       UInt8,
     model_version           LowCardinality(String),
     -- human relabels (latest wins, per field)
     relabel_sentiment       LowCardinality(String),
