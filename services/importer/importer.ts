@@ -26,6 +26,8 @@ export interface ImportSummary {
   resumedAfterLine: number;
   lastLine: number;
   done: boolean;
+  /** An earlier run had finished this file: nothing was sent. */
+  alreadyDone: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface ImportSummary {
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const fingerprint = fileFingerprint(opts.file);
   const previous = opts.restart ? null : loadCheckpoint(opts.checkpointPath, opts.file, fingerprint);
-  if (previous?.done) return { accepted: previous.accepted, rejected: previous.rejected, resumedAfterLine: previous.line, lastLine: previous.line, done: true };
+  if (previous?.done) return { accepted: previous.accepted, rejected: previous.rejected, resumedAfterLine: previous.line, lastLine: previous.line, done: true, alreadyDone: true };
   const cp: Checkpoint = previous ?? { file: opts.file, fingerprint, line: 0, accepted: 0, rejected: 0, done: false };
   truncateRejects(opts.rejectsPath, cp.line);
   const resumedAfterLine = cp.line;
@@ -83,13 +85,13 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     if (batch.length >= opts.batchSize) {
       await flush(record.line);
       opts.onProgress?.({ bytes: record.bytes, line: record.line, accepted: cp.accepted, rejected: cp.rejected });
-      if (opts.shouldStop?.()) return { accepted: cp.accepted, rejected: cp.rejected, resumedAfterLine, lastLine: cp.line, done: false };
+      if (opts.shouldStop?.()) return { accepted: cp.accepted, rejected: cp.rejected, resumedAfterLine, lastLine: cp.line, done: false, alreadyDone: false };
     }
   }
   await flush(lastLine);
   cp.done = true;
   saveCheckpoint(opts.checkpointPath, cp);
-  return { accepted: cp.accepted, rejected: cp.rejected, resumedAfterLine, lastLine, done: true };
+  return { accepted: cp.accepted, rejected: cp.rejected, resumedAfterLine, lastLine, done: true, alreadyDone: false };
 }
 
 function truncateRejects(path: string, upToLine: number): void {

@@ -79,6 +79,10 @@ export async function run(argv: string[]): Promise<void> {
       shouldStop: () => stopRequested,
     });
     progress.stop();
+    if (summary.alreadyDone) {
+      console.log(`already imported (checkpoint ${values.checkpoint ?? `${file}.checkpoint.json`}): ${summary.accepted} events accepted, ${summary.rejected} lines rejected; --restart to import again`);
+      return;
+    }
     const where = summary.resumedAfterLine > 0 ? ` (resumed after line ${summary.resumedAfterLine})` : '';
     const state = summary.done ? 'done' : `stopped at line ${summary.lastLine}; run again to resume`;
     console.log(`import ${state}${where}: ${summary.accepted} events accepted, ${summary.rejected} lines rejected${summary.rejected > 0 ? ` (see ${values.rejects ?? `${file}.rejects.ndjson`})` : ''}`);

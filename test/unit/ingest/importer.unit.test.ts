@@ -54,7 +54,7 @@ describe('brandpulse import', () => {
     expect(r[1]!.reason).toMatch(/platform: .*; text: /);
     // A finished import is not repeated.
     const again = await importFile({ ...p, format: 'ndjson', sink, batchSize: 10 });
-    expect(again.done).toBe(true);
+    expect(again).toMatchObject({ done: true, alreadyDone: true });
     expect(publisher.published).toHaveLength(23);
   });
 
