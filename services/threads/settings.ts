@@ -130,7 +130,9 @@ export class BrandSettings {
     const d = this.file.defaults;
     const brand = this.file.brands[scope.brand];
     const account = brand?.accounts[scope.account_id];
-    // Precedence: account rules > brand rules > default rules; inside each, more specific wins.
+    // Precedence: account rules > brand rules > default rules; inside each list, a rule naming a priority
+    // beats one naming only a platform (priority is an explicit escalation), which beats a catch-all;
+    // among equals the later rule wins. Each metric is taken from the best rule that sets it.
     const rules: Array<{ rule: SlaRule; rank: number }> = [
       ...d.sla.map((rule, i) => ({ rule, rank: i })),
       ...(brand?.sla ?? []).map((rule, i) => ({ rule, rank: 1_000 + i })),
@@ -151,7 +153,7 @@ export class BrandSettings {
 function resolveSla(rules: Array<{ rule: SlaRule; rank: number }>, platform: string, priority: string): SlaTargets {
   const matching = rules
     .filter(({ rule }) => (rule.platform === '*' || rule.platform === platform) && (rule.priority === '*' || rule.priority === priority))
-    .map(({ rule, rank }) => ({ rule, score: rank + (rule.platform !== '*' ? 400 : 0) + (rule.priority !== '*' ? 200 : 0) }))
+    .map(({ rule, rank }) => ({ rule, score: rank + (rule.priority !== '*' ? 400 : 0) + (rule.platform !== '*' ? 200 : 0) }))
     .sort((a, b) => b.score - a.score);
   const pick = (metric: SlaMetric): SlaTarget | null => {
     for (const { rule } of matching) {
