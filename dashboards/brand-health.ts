@@ -76,10 +76,10 @@ GROUP BY time, platform ORDER BY time`,
       tablePanel({
         title: 'Sentiment by language',
         description: 'Net sentiment, negative share and volume per detected language over the selected range.',
-        sql: `SELECT language, ${NET} AS net_sentiment, sum(negative) / nullIf(sum(messages), 0) AS negative_share, sum(messages) AS messages
+        sql: `SELECT language, ${NET} AS net_sentiment, sum(negative) / nullIf(sum(messages), 0) AS negative_share, sum(messages) AS volume
 FROM v_sentiment_minute
 WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
-GROUP BY language ORDER BY messages DESC`,
+GROUP BY language ORDER BY volume DESC`,
         unit: 'short',
         thresholds: neutral(),
         w: 12,
@@ -94,13 +94,13 @@ GROUP BY language ORDER BY messages DESC`,
       tablePanel({
         title: 'Top negative threads',
         description: 'Threads with the most negative customer messages in the range. Click the opening message to open the thread on its platform.',
-        sql: `SELECT thread_id, any(brand) AS brand, any(platform) AS platform,
+        sql: `SELECT thread_id, brand, platform,
   countIf(sentiment_label = 'negative') AS negative_messages, count() AS messages,
   round(avg(sentiment_score), 2) AS mean_score, max(posted_time) AS last_message_at,
   argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
 FROM v_messages
 WHERE $__timeFilter(posted_time) AND author_role = 'customer' AND counts_in_sentiment AND ${f}
-GROUP BY thread_id
+GROUP BY thread_id, brand, platform
 HAVING negative_messages > 0
 ORDER BY negative_messages DESC, mean_score ASC
 LIMIT 20`,

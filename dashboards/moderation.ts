@@ -79,12 +79,12 @@ GROUP BY time ORDER BY time`,
       tablePanel({
         title: 'Repeat offenders',
         description: 'Authors with two or more of their messages hidden, deleted or marked as spam in the range, with the last action and whether they were banned.',
-        sql: `SELECT target_author_id AS author, any(platform) AS platform,
+        sql: `SELECT target_author_id AS author, platform,
   countIf(action IN ('hide', 'delete', 'mark_spam')) AS removed_messages,
   countIf(action = 'ban_author') > 0 AS banned, max(action_time) AS last_action_at
 FROM v_moderation_actions
 WHERE $__timeFilter(action_time) AND ifNull(target_author_id, '') != '' AND ${actions}
-GROUP BY author
+GROUP BY author, platform
 HAVING removed_messages >= 2
 ORDER BY removed_messages DESC
 LIMIT 50`,

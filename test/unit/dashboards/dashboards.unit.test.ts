@@ -78,7 +78,7 @@ describe('dashboard structure', () => {
     expect(table.type).toBe('table');
     const sql = (table.targets![0] as unknown as { rawSql: string }).rawSql;
     expect(sql).toMatch(/\burl\b/);
-    const links = table.fieldConfig.overrides.flatMap((o) => o.properties).filter((p) => p.id === 'links');
+    const links = (table.fieldConfig?.overrides ?? []).flatMap((o) => o.properties).filter((p) => p.id === 'links');
     expect(JSON.stringify(links)).toContain('${__data.fields.url}');
   });
 
@@ -133,7 +133,7 @@ describe('provisioning YAML', () => {
   it('the spike rule queries a provisioned datasource, fires on a threshold, and has no $ for Grafana to expand', () => {
     const rule = spikeRuleProvisioning().groups[0]!.rules[0]!;
     const uids = provisionedDatasourceUids();
-    for (const q of rule.data) expect(q.datasourceUid === '__expr__' || uids.has(q.datasourceUid), q.refId).toBe(true);
+    for (const q of rule.data) expect(q.datasourceUid === "__expr__" || uids.has(q.datasourceUid ?? ""), q.refId).toBe(true);
     expect(rule.data.find((q) => q.refId === rule.condition)?.model).toMatchObject({ type: 'threshold', expression: 'A' });
     expect(JSON.stringify(rule.annotations)).not.toContain('$');
     expect(JSON.stringify(rule.data[0])).not.toContain('$');
