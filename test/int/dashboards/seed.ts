@@ -33,9 +33,22 @@ interface Mod { at: number; action: ModerationAction['action']; target: number; 
 let seq = 0;
 const id = (p: string) => `${p}-${(++seq).toString(36)}`;
 
-function shapes(now: number): { msgs: Msg[]; mods: Mod[] }[] {
+/** A negative burst in the last closed minutes, for one brand/platform: what the spike rule must catch. */
+export const SPIKE_AT = { brand: 'acme', platform: 'x', language: 'en', messages: 12 };
+
+function shapes(now: number, withSpike: boolean): { msgs: Msg[]; mods: Mod[] }[] {
   const h = 3_600_000;
+  const spike: { msgs: Msg[]; mods: Mod[] }[] = withSpike
+    ? [{
+        msgs: Array.from({ length: SPIKE_AT.messages }, (_, i) => ({
+          at: now - 70_000 - i * 15_000, role: 'customer' as const, label: 'negative' as const, intent: 'complaint', author: `angry-${i}`,
+          text: 'Outage again?! Nothing works, worst service ever',
+        })),
+        mods: [],
+      }]
+    : [];
   return [
+    ...spike,
     // answered in 5 minutes, then a follow-up answered, resolved
     {
       msgs: [
@@ -84,7 +97,8 @@ export async function seed(writer: ClickHouseClient, now = Date.now()): Promise<
   const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
   for (const brand of BRANDS) for (const platform of PLATFORMS) for (const language of LANGUAGES) {
-    for (const shape of shapes(now)) {
+    const spiking = brand === SPIKE_AT.brand && platform === SPIKE_AT.platform && language === SPIKE_AT.language;
+    for (const shape of shapes(now, spiking)) {
       const thread_id = id('t');
       const account_id = `${brand}-${platform}`;
       const ids = shape.msgs.map(() => id('m'));
