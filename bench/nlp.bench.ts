@@ -11,7 +11,7 @@ import { classifyIntent } from '../services/nlp/intent/classify.ts';
 import { polarityOf } from '../services/nlp/sentiment/lexicon.ts';
 import { createAnalyzerSync } from '../services/nlp/index.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 1.5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 0.6);
 const sets = readSplit(process.env.BENCH_DATA ?? defaultDataDir(), 'val');
 const msgs = sets.flatMap((s) => s.texts.map((text) => ({ text, lang: s.language ?? 'en' })));
 const lexicon = decodeModel(readModelFile(BUILTIN_MODEL_PATH)).lexicon;
@@ -22,35 +22,47 @@ let sink = 0; // consumed so the JIT cannot drop the work
 
 function measure(fn: (m: { text: string; lang: string }) => void): number {
   for (let i = 0; i < 2000; i++) fn(msgs[i % msgs.length]!); // warm-up
+  // CPU time of this process (user+system), not wall time: "per core" throughput that other
+  // processes on a shared machine do not distort by preempting us.
   let n = 0;
-  const t0 = process.hrtime.bigint();
-  const budget = BigInt(Math.round(seconds * 1e9));
+  const c0 = process.cpuUsage();
+  const cpu = (): number => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
   for (;;) {
     for (let i = 0; i < 500; i++) fn(msgs[(n + i) % msgs.length]!);
     n += 500;
-    if (process.hrtime.bigint() - t0 > budget) break;
+    if (cpu() > seconds) break;
   }
-  return n / (Number(process.hrtime.bigint() - t0) / 1e9);
+  return n / cpu();
 }
 
-const rows: Array<[string, number]> = [];
-rows.push(['baseline: lexicon-only', measure((m) => {
-  let s = 0;
-  for (const t of tokenize(m.text)) s += polarityOf(lexicon, t.norm, t.elongated);
-  sink += s;
-})]);
-rows.push(['tokenize', measure((m) => void (sink += tokenize(m.text).length))]);
-rows.push(['language detection', measure((m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text)), m.lang).length))]);
-rows.push(['sentiment', measure((m) => void (sink += model.score({ text: m.text, tokens: tokenize(m.text), language: m.lang }).score))]);
-rows.push(['intent (given sentiment)', measure((m) => {
-  const tokens = tokenize(m.text);
-  sink += classifyIntent({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }).length;
-})]);
-rows.push(['all: analyze()', measure((m) => void (sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0))]);
+const stages: Array<[string, (m: { text: string; lang: string }) => void]> = [
+  ['baseline: lexicon-only', (m) => {
+    let s = 0;
+    for (const t of tokenize(m.text)) s += polarityOf(lexicon, t.norm, t.elongated);
+    sink += s;
+  }],
+  ['tokenize', (m) => void (sink += tokenize(m.text).length)],
+  ['language detection', (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text)), m.lang).length)],
+  ['sentiment', (m) => void (sink += model.score({ text: m.text, tokens: tokenize(m.text), language: m.lang }).score)],
+  ['intent (given sentiment)', (m) => {
+    const tokens = tokenize(m.text);
+    sink += classifyIntent({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }).length;
+  }],
+  ['all: analyze()', (m) => void (sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0)],
+];
+// Rounds interleave the stages and each stage keeps its best round: on a shared machine the best
+// round is the least disturbed one, and interleaving keeps the ratios to the baseline fair.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const best = stages.map(() => 0);
+for (let r = 0; r < rounds; r++) stages.forEach(([, fn], i) => (best[i] = Math.max(best[i]!, measure(fn))));
+const rows: Array<[string, number]> = stages.map(([name], i) => [name, best[i]!]);
 
 const base = rows[0]![1];
 const w = Math.max(...rows.map((r) => r[0].length));
-console.log(`NLP throughput, 1 core, ${msgs.length} distinct messages (${sets.map((s) => s.folder).join(', ')}), ${seconds}s per row`);
+console.log(`NLP throughput, 1 core, ${msgs.length} distinct messages (${sets.map((s) => s.folder).join(', ')}), best of ${rounds} rounds of ${seconds}s CPU per stage (rates per CPU-second)`);
 console.log(`${'stage'.padEnd(w)}  ${'msgs/s'.padStart(10)}  ${'vs baseline'.padStart(11)}  ${'µs/msg'.padStart(7)}`);
 for (const [name, rate] of rows) {
   console.log(`${name.padEnd(w)}  ${Math.round(rate).toLocaleString('en-US').padStart(10)}  ${(rate / base).toFixed(2).padStart(10)}x  ${(1e6 / rate).toFixed(1).padStart(7)}`);

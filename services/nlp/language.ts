@@ -74,12 +74,21 @@ export function stopwordLanguage(tokens: readonly Token[]): string {
   return best >= 0 && first >= MIN_VOTES && first >= RATIO * second ? STOPWORD_LANGS[best]! : '';
 }
 
+const DETECT_CHARS = 80;
+
 export function detectLanguage(tokens: readonly Token[]): Detection {
   const fast = stopwordLanguage(tokens);
   if (fast) return { language: fast, reliable: true, latinScript: true };
   const { text, latinScript } = detectionText(tokens);
   if (text.length < 2) return { language: '', reliable: false, latinScript };
-  const r = eld.detect(text);
+  // The first ~80 characters decide as well as the whole post (measured on the val corpora: same
+  // accuracy) at ~20% less cost: eld's cost grows with the number of n-grams.
+  let head = text;
+  if (head.length > DETECT_CHARS) {
+    const cut = head.lastIndexOf(' ', DETECT_CHARS);
+    head = head.slice(0, cut > DETECT_CHARS / 2 ? cut : DETECT_CHARS);
+  }
+  const r = eld.detect(head);
   // isReliable() sorts all scores; only a supported language's reliability changes the decision.
   return { language: r.language, reliable: isSupportedLanguage(r.language) && r.isReliable(), latinScript };
 }

@@ -7,7 +7,7 @@
 //    languages, which matters with only ~1.8k training tweets per language.
 
 import { fnvStep, fnvString, familySeed, finalize } from './hash.ts';
-import { polarityOf, type Lexicon } from './lexicon.ts';
+import { polarityOf, wordHash, type Lexicon } from './lexicon.ts';
 import type { Token } from '../text/tokenize.ts';
 import { CONTRASTIVES, INTENSIFIERS, NEGATORS, emoticonPolarity } from '../text/wordlists.ts';
 
@@ -64,29 +64,34 @@ export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lex
   const push = (h: number): void => {
     if (n < cap) idx[n++] = finalize(h) & mask;
   };
-  const langSeed = fnvString(S_LANGWORD, lang);
+  const langSeed = fnvString(S_LANGWORD, lang) >>> 0;
   push(fnvString(S_LANG, lang));
 
   let negLeft = 0;
-  let prev: string | null = null;
   let boost = 1; // intensifier multiplier for the next lexicon hit
   let after = 1; // weight after a contrastive ("ma", "but"): the later clause dominates
   let lexPos = 0, lexNeg = 0, negPos = 0, negNeg = 0, last = 0, emoPos = 0, emoNeg = 0, elong = 0, caps = 0, hits = 0;
 
+  // Every token's base hash is computed once; family features are salted re-mixes of it.
+  let prevH = 0;
+  let hasPrev = false;
+  const bigram = (h: number): void => {
+    if (cfg.bigrams && hasPrev) push(Math.imul(prevH, 0x9e3779b1) ^ h ^ S_BIGRAM);
+    prevH = h;
+    hasPrev = true;
+  };
   const word = (w: string, elongated: boolean): void => {
+    const hw = wordHash(w);
     if (NEGATORS.has(w)) {
-      push(fnvString(S_WORD, w));
+      push(hw ^ S_WORD);
       negLeft = NEGATION_SCOPE;
-      if (cfg.bigrams && prev !== null) push(fnvString(fnvString(S_BIGRAM, prev), ' ' + w));
-      prev = w;
+      bigram(hw);
       return;
     }
     const negated = negLeft > 0;
-    const h = fnvString(negated ? S_NEGWORD : S_WORD, w);
-    push(h);
-    if (cfg.langWords) push(fnvString(langSeed, (negated ? '!' : '') + w));
-    if (cfg.bigrams && prev !== null) push(fnvString(fnvString(S_BIGRAM, prev), ' ' + w));
-    prev = w;
+    push(hw ^ (negated ? S_NEGWORD : S_WORD));
+    if (cfg.langWords) push(Math.imul(hw ^ langSeed, 0x85ebca6b) ^ (negated ? 1 : 0));
+    bigram(hw);
     // char n-grams of the padded word " w "
     const L = w.length + 2;
     for (let s = 0; s < L; s++) {
@@ -97,7 +102,7 @@ export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lex
         if (k + 1 >= cfg.charMin) push(hc);
       }
     }
-    let v = polarityOf(lex, w, elongated);
+    let v = polarityOf(lex, w, elongated, hw);
     if (v !== 0) {
       v *= boost * after;
       hits++;
@@ -127,40 +132,44 @@ export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lex
         word(t.norm, t.elongated);
         break;
       case 'hashtag':
-        push(fnvString(S_HASHTAG, t.norm));
+        push(wordHash(t.norm) ^ S_HASHTAG);
         if (t.parts) for (const p of t.parts) word(p, false);
         break;
       case 'emoji': {
-        push(fnvString(S_EMOJI, t.norm));
-        const v = polarityOf(lex, t.norm, false);
+        const he = wordHash(t.norm);
+        push(he ^ S_EMOJI);
+        bigram(he);
+        const v = polarityOf(lex, t.norm, false, he);
         if (v > 0) emoPos += v;
         else if (v < 0) emoNeg -= v;
         if (v !== 0) last = Math.sign(v);
-        prev = t.norm;
         break;
       }
       case 'emoticon': {
         const pol = emoticonPolarity(t.norm);
         const name = pol > 0 ? '<emo+>' : pol < 0 ? '<emo->' : '<emo>';
-        push(fnvString(S_WORD, name));
+        const hn = wordHash(name);
+        push(hn ^ S_WORD);
+        bigram(hn);
         if (pol > 0) emoPos += 2;
         else if (pol < 0) emoNeg += 2;
         if (pol !== 0) last = pol;
-        prev = name;
         break;
       }
       case 'punct':
         negLeft = 0;
         if (t.norm === '.') {
-          prev = null;
+          hasPrev = false;
         } else {
-          push(fnvString(S_PUNCT, t.elongated ? t.norm + t.norm : t.norm));
-          prev = t.norm;
+          const hp = wordHash(t.norm) ^ (t.elongated ? 0x5bd1e995 : 0);
+          push(hp ^ S_PUNCT);
+          bigram(hp);
         }
         break;
       default: // url, mention, number: one placeholder feature each
-        push(fnvString(S_WORD, t.norm));
-        prev = t.norm;
+        const hx = wordHash(t.norm);
+        push(hx ^ S_WORD);
+        bigram(hx);
     }
   }
 
