@@ -29,6 +29,7 @@ export interface CalendarSpec {
 }
 
 interface Period { startMin: number; endMin: number }
+interface DayInfo { start: number; intervals: Array<[number, number]> }
 
 const MS_PER_DAY = 86_400_000;
 /** Searches for the instant a business-time target is reached give up after this many days. */
@@ -72,7 +73,7 @@ export class BusinessCalendar {
   private readonly yearly = new Set<string>();
   private readonly easterOffsets: number[] = [];
   /** Opening intervals (epoch ms) per local date; days are recomputed often for the same dates. */
-  private readonly dayCache = new Map<string, Array<[number, number]>>();
+  private readonly dayCache = new Map<number, DayInfo>();
 
   constructor(spec: CalendarSpec) {
     if (!DateTime.local().setZone(spec.time_zone).isValid) throw new Error(`unknown time zone "${spec.time_zone}"`);
@@ -109,20 +110,27 @@ export class BusinessCalendar {
     return this.easterOffsets.includes(offset);
   }
 
-  /** Opening intervals [start, end) in epoch ms of the local calendar date `date` (a start of day in the zone). */
-  private intervalsOn(date: DateTime): Array<[number, number]> {
-    const key = date.toISODate()!;
-    const cached = this.dayCache.get(key);
+  /**
+   * The local calendar day `day` (days since 1970-01-01 on the zone's calendar): when it starts and
+   * its opening intervals [start, end) in epoch ms. Cached: luxon's zone arithmetic is the expensive
+   * part, and the same days come back for every thread of a brand.
+   */
+  private dayInfo(day: number): DayInfo {
+    const cached = this.dayCache.get(day);
     if (cached) return cached;
+    const civil = new Date(day * MS_PER_DAY);
+    const date = DateTime.fromObject(
+      { year: civil.getUTCFullYear(), month: civil.getUTCMonth() + 1, day: civil.getUTCDate() },
+      { zone: this.timeZone },
+    );
     const intervals: Array<[number, number]> = [];
     if (!this.isHoliday(date)) {
-      for (const p of this.week[date.weekday - 1]!) {
-        intervals.push([this.instant(date, p.startMin), this.instant(date, p.endMin)]);
-      }
+      for (const p of this.week[date.weekday - 1]!) intervals.push([this.instant(date, p.startMin), this.instant(date, p.endMin)]);
     }
-    if (this.dayCache.size > 20_000) this.dayCache.clear();
-    this.dayCache.set(key, intervals);
-    return intervals;
+    const info = { start: date.toMillis(), intervals };
+    if (this.dayCache.size > 50_000) this.dayCache.clear();
+    this.dayCache.set(day, info);
+    return info;
   }
 
   /** Wall-clock minute-of-day on a local date as an instant; luxon moves times in a DST gap forward. */
@@ -131,8 +139,13 @@ export class BusinessCalendar {
     return date.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0, millisecond: 0 }).toMillis();
   }
 
-  private localDay(ms: number): DateTime {
-    return DateTime.fromMillis(ms, { zone: this.timeZone }).startOf('day');
+  /** The local day number containing instant `ms`. */
+  private localDay(ms: number): number {
+    // Zones are within ±14 h of UTC, so the local day is the UTC day or a neighbour; day starts are cached.
+    let day = Math.floor(ms / MS_PER_DAY);
+    while (this.dayInfo(day).start > ms) day--;
+    while (this.dayInfo(day + 1).start <= ms) day++;
+    return day;
   }
 
   /** Seconds inside business hours between two instants (epoch ms); 0 when end <= start. */
@@ -140,8 +153,10 @@ export class BusinessCalendar {
     if (!(endMs > startMs)) return 0;
     let total = 0;
     // Start one local day early: nothing in this calendar spans midnight, but being generous is cheap.
-    for (let day = this.localDay(startMs).minus({ days: 1 }); day.toMillis() < endMs; day = day.plus({ days: 1 })) {
-      for (const [s, e] of this.intervalsOn(day)) {
+    for (let day = this.localDay(startMs) - 1; ; day++) {
+      const info = this.dayInfo(day);
+      if (info.start >= endMs) break;
+      for (const [s, e] of info.intervals) {
         const lo = Math.max(s, startMs);
         const hi = Math.min(e, endMs);
         if (hi > lo) total += hi - lo;
@@ -157,10 +172,9 @@ export class BusinessCalendar {
   addSeconds(startMs: number, seconds: number): number | null {
     let remaining = seconds * 1000;
     if (remaining <= 0) return startMs;
-    let day = this.localDay(startMs);
-    const horizon = startMs + MAX_SEARCH_DAYS * MS_PER_DAY;
-    for (; day.toMillis() < horizon; day = day.plus({ days: 1 })) {
-      for (const [s, e] of this.intervalsOn(day)) {
+    const first = this.localDay(startMs);
+    for (let day = first; day < first + MAX_SEARCH_DAYS; day++) {
+      for (const [s, e] of this.dayInfo(day).intervals) {
         const lo = Math.max(s, startMs);
         if (e <= lo) continue;
         if (e - lo >= remaining) return lo + remaining;

@@ -108,7 +108,8 @@ export class BrandSettings {
     return new BrandSettings(parsed.data);
   }
 
-  static load(path: string = DEFAULT_BRANDS_FILE): BrandSettings {
+  /** Reads `path`, else $BRANDS_FILE, else infra/brands.yaml of this checkout. */
+  static load(path: string = process.env.BRANDS_FILE || DEFAULT_BRANDS_FILE): BrandSettings {
     return BrandSettings.fromObject(parseYaml(readFileSync(path, 'utf8')));
   }
 
