@@ -21,7 +21,8 @@ export interface FeatureConfig {
   langWords: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { bits: 18, charMin: 3, charMax: 5, bigrams: true, langWords: true };
+// charMax 4 rather than 5: equal 5-fold CV macro-F1 on train (0.607 vs 0.608), ~15% fewer features to score.
+export const DEFAULT_FEATURES: FeatureConfig = { bits: 18, charMin: 3, charMax: 4, bigrams: true, langWords: true };
 
 const NEGATION_SCOPE = 3;
 const MAX_TOKENS = 120; // long posts: the head carries the sentiment; caps cost per message
