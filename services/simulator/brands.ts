@@ -1,3 +1,5 @@
+import { BrandSettings } from '../threads/settings.ts';
+import { easterSunday, WEEKDAYS, type CalendarSpec } from '../threads/business-hours.ts';
 import type { WeeklyHours } from './business-hours.ts';
 import { hash32 } from './random.ts';
 import type { Language } from './texts/index.ts';
@@ -86,10 +88,55 @@ const globex: BrandProfile = {
 
 export const BRAND_PROFILES: Readonly<Record<string, BrandProfile>> = { acme, globex };
 
+/**
+ * The business hours the metrics use (infra/brands.yaml, or $BRANDS_FILE) in the simulator's form,
+ * so the simulated team works exactly when the SLA clock runs. Yearly and Easter-relative holidays
+ * are expanded for the years around now.
+ */
+export function hoursFromSpec(spec: CalendarSpec, years: readonly number[]): WeeklyHours {
+  const days: Record<number, [string, string][]> = {};
+  WEEKDAYS.forEach((d, i) => {
+    const periods = spec.week[d];
+    if (periods?.length) days[i + 1] = periods.map((p) => p.split('-').map((x) => x.trim()) as [string, string]);
+  });
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const holidays: string[] = [];
+  for (const h of spec.holidays) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(h)) holidays.push(h);
+    else if (/^\d{2}-\d{2}$/.test(h)) for (const y of years) holidays.push(`${y}-${h}`);
+    else {
+      const m = /^easter([+-]\d+)?$/.exec(h);
+      if (!m) continue;
+      for (const y of years) {
+        const e = easterSunday(y);
+        const date = new Date(Date.UTC(y, e.month - 1, e.day + Number(m[1] ?? 0)));
+        holidays.push(`${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`);
+      }
+    }
+  }
+  return { timeZone: spec.time_zone, days: days as WeeklyHours['days'], holidays };
+}
+
+let settings: BrandSettings | null | undefined;
+function configuredHours(brand: string): WeeklyHours | null {
+  if (settings === undefined) {
+    try {
+      settings = BrandSettings.load();
+    } catch {
+      settings = null; // no brands file: the built-in hours below
+    }
+  }
+  if (!settings) return null;
+  const spec = settings.file.brands[brand]?.business_hours ?? settings.file.defaults.business_hours;
+  const year = new Date().getUTCFullYear();
+  return hoursFromSpec(spec, [year - 2, year - 1, year, year + 1, year + 2]);
+}
+
 /** The profile of a known brand; any other brand gets a copy of acme's team under its own name. */
 export function brandProfile(brand: string): BrandProfile {
+  const hours = configuredHours(brand);
   const known = BRAND_PROFILES[brand];
-  if (known) return known;
+  if (known) return hours ? { ...known, hours } : known;
   const h = hash32(brand);
   return {
     ...acme,
@@ -98,5 +145,6 @@ export function brandProfile(brand: string): BrandProfile {
     products: [`${brand} One`, `${brand} Plus`, `app ${brand}`],
     agents: [`agent-${brand}-${h % 97}`, `agent-${brand}-${(h >> 8) % 97}`],
     specialists: [`spec-${brand}`],
+    ...(hours ? { hours } : {}),
   };
 }

@@ -36,8 +36,9 @@ export class BusinessHours {
       for (const [from, to] of periods) {
         const [fh, fm] = from.split(':').map(Number) as [number, number];
         const [th, tm] = to.split(':').map(Number) as [number, number];
-        const start = local.set({ hour: fh, minute: fm, second: 0, millisecond: 0 }).toMillis();
-        const end = local.set({ hour: th, minute: tm, second: 0, millisecond: 0 }).toMillis();
+        const at = (h: number, m: number) => (h >= 24 ? local.plus({ days: 1 }) : local.set({ hour: h, minute: m, second: 0, millisecond: 0 })).toMillis();
+        const start = at(fh, fm);
+        const end = at(th, tm);
         if (end > start) intervals.push([start, end]);
       }
       this.cache.set(key, intervals);

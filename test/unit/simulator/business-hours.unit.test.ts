@@ -55,3 +55,15 @@ describe('Random', () => {
     expect(new Random(43).next()).not.toBe(xs[0]);
   });
 });
+
+describe('hours from the brands file', () => {
+  it('converts periods (24:00 included), yearly, dated and Easter holidays', async () => {
+    const { hoursFromSpec } = await import('../../../services/simulator/brands.ts');
+    const hours = hoursFromSpec({ time_zone: 'Europe/Rome', week: { mon: ['09:00-13:00', '14:00-18:00'], sat: ['20:00-24:00'] }, holidays: ['12-25', '2026-08-14', 'easter+1'] }, [2026]);
+    expect(hours.days).toEqual({ 1: [['09:00', '13:00'], ['14:00', '18:00']], 6: [['20:00', '24:00']] });
+    expect(hours.holidays).toEqual(['2026-12-25', '2026-08-14', '2026-04-06']);
+    const bh = new BusinessHours(hours);
+    expect(bh.isOpen(Date.parse('2026-11-28T22:30:00Z'))).toBe(true); // Saturday 23:30 local
+    expect(bh.isOpen(Date.parse('2026-04-06T08:30:00Z'))).toBe(false); // Easter Monday
+  });
+});
