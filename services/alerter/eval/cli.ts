@@ -1,0 +1,29 @@
+/**
+ * `npm run alerter:eval [-- --seed N --weeks W]`: simulates weeks of traffic with injected negative
+ * spikes and noise, runs the spike detector over it in event time, prints precision, recall and
+ * detection latency from onset. Exits non-zero when a target is missed.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_SIM } from './simulator.ts';
+import { evaluate } from './evaluate.ts';
+
+const { values } = parseArgs({ options: { seed: { type: 'string' }, weeks: { type: 'string' }, verbose: { type: 'boolean' } } });
+const weeks = values.weeks ? Number(values.weeks) : DEFAULT_SIM.weeks;
+const sim = { ...DEFAULT_SIM, seed: values.seed ? Number(values.seed) : DEFAULT_SIM.seed, weeks };
+const started = performance.now();
+const r = evaluate(sim);
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+console.log(`simulated ${sim.weeks} weeks (${r.weeksScored} scored after warm-up), ${sim.brands.length} brands, ${r.observations} customer messages, seed ${sim.seed}`);
+console.log(`injected spikes: ${r.spikes.length}, detected: ${r.spikes.filter((x) => x.detected).length}, within 60 s: ${r.spikes.filter((x) => x.latencyMs !== null && x.latencyMs <= 60_000).length}`);
+console.log(`alert starts (scored weeks): ${r.starts}, true: ${r.trueStarts}, false: ${r.falseAlerts.length} (max ${r.maxFalseAlertsInAWeek} in a week); ends: ${r.ends}; warm-up false alerts (not scored): ${r.warmupFalseAlerts}`);
+console.log(`precision ${r.precision.toFixed(3)}  recall ${r.recall.toFixed(3)}  latency from onset p50 ${s(r.latencyP50Ms)}  max ${s(r.latencyMaxMs)}`);
+if (values.verbose) {
+  for (const x of r.spikes) {
+    console.log(`  spike ${x.spike.brand}/${x.spike.platform || '*'} ${new Date(x.spike.onset).toISOString()} ${x.spike.perMinute.toFixed(0)}/min ${x.spike.ramp ? 'ramp' : 'step'} -> ${x.latencyMs === null ? 'MISSED' : s(x.latencyMs)} (${x.alerts} alerts)`);
+  }
+  for (const f of r.falseAlerts) console.log(`  false: ${f.alert.brand}/${f.alert.platform || '*'} ${new Date(f.alert.detected_at).toISOString()} obs ${f.alert.observed} base ${f.alert.baseline.toFixed(2)} share ${f.alert.negative_share.toFixed(2)}/${f.alert.baseline_share.toFixed(2)}`);
+}
+console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+const ok = r.recall === 1 && r.latencyMaxMs <= 60_000 && r.maxFalseAlertsInAWeek <= 1;
+console.log(ok ? 'targets met: every spike within 60 s, at most one false alert per week' : 'TARGETS MISSED');
+process.exit(ok ? 0 : 1);
