@@ -13,7 +13,7 @@ import { fingerprintBytes } from './crc64-avro.ts';
  */
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
-export type Subject = 'conversation-event' | 'enriched-event';
+export type Subject = 'conversation-event' | 'enriched-event' | 'alert-event';
 export type Framing = 'single-object' | 'confluent';
 
 export class DecodeError extends Error {
