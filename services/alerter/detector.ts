@@ -76,6 +76,20 @@ export class SpikeDetector {
     }
   }
 
+  /** Largest event time seen (the input's progress). */
+  get progress(): number {
+    return this.maxEventTime;
+  }
+
+  /**
+   * Gives the open alert of a key the id a previous run already emitted it under (see the service:
+   * after a restart, partition interleaving may decide the same spike one step apart).
+   */
+  adoptAlertId(brand: string, platform: string, id: string): void {
+    const k = this.keys.get(keyOf(brand, platform));
+    if (k?.st.active) k.st.active.id = id;
+  }
+
   get watermark(): number {
     return this.maxEventTime - this.p.allowedLatenessMs;
   }

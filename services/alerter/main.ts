@@ -1,0 +1,46 @@
+/** `brandpulse alerter`: negative-sentiment spike alerts (Kafka topic, ClickHouse, signed webhooks). */
+import { AvroCodec } from '../shared/avro.ts';
+import { createClickHouse } from '../shared/clickhouse.ts';
+import { ConfigError, parseEnv } from '../shared/config.ts';
+import { createKafka } from '../shared/kafka.ts';
+import { createLogger } from '../shared/logger.ts';
+import { alerterShape, detectorParams } from './config.ts';
+import { Alerter } from './service.ts';
+import { AlertStore } from './store.ts';
+import { DEFAULT_RETRY, parseEndpoints } from './webhook.ts';
+
+export async function run(_argv: string[]): Promise<void> {
+  const config = parseEnv(alerterShape, process.env);
+  const endpoints = parseEndpoints(config.ALERT_WEBHOOK_URLS);
+  if (endpoints.length > 0 && !config.ALERT_WEBHOOK_SECRET) {
+    throw new ConfigError(['ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URLS is set (webhooks are always signed) (unset)']);
+  }
+  const logger = createLogger('alerter', config.LOG_LEVEL);
+  const { kafka, topics } = createKafka(config, logger, 'alerter');
+  const clickhouse = createClickHouse(config);
+  const alerter = new Alerter(
+    { kafka, codec: new AvroCodec(), store: new AlertStore(clickhouse), logger },
+    {
+      sourceTopic: topics.name('enrichedEvents'),
+      alertsTopic: topics.name('alerts'),
+      groupId: config.ALERTER_GROUP_ID,
+      params: detectorParams(config),
+      endpoints,
+      delivery: { secret: config.ALERT_WEBHOOK_SECRET, policy: { ...DEFAULT_RETRY, maxAttempts: config.ALERT_WEBHOOK_MAX_ATTEMPTS } },
+      maxAlertAgeMs: config.ALERT_MAX_AGE_MS,
+      snapshotIntervalMs: config.ALERTER_SNAPSHOT_INTERVAL_MS,
+      idleMs: config.ALERTER_IDLE_MS,
+      maxClockSkewMs: 5 * 60_000,
+    },
+  );
+  const shutdown = async (signal: string) => {
+    logger.info({ signal, ...alerter.stats }, 'stopping');
+    await alerter.stop();
+    await clickhouse.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await alerter.start();
+  logger.info({ endpoints: endpoints.map((e) => e.name) }, 'alerter running');
+}
