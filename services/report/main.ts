@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createClickHouse } from '../shared/clickhouse.ts';
+import { loadBaseConfig } from '../shared/config.ts';
+import { parseSeconds } from '../simulator/args.ts';
+import { formatSummary } from './format.ts';
+import { bucketFor } from './model.ts';
+import { reportHtml, reportSvg } from './page.ts';
+import { renderPng } from './png.ts';
+import { fetchReport } from './queries.ts';
+
+/**
+ * `brandpulse report --brand X --since 24h [--out reports/] [--no-png]`: a terminal summary of a
+ * brand's health, plus an HTML report with inline SVG charts and a PNG of the same page, for
+ * people without Grafana. Reads the analyst views as the read-only analyst user.
+ */
+export const USAGE = 'usage: brandpulse report --brand <brand> [--since 24h] [--out reports/] [--no-png]';
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { brand: { type: 'string' }, since: { type: 'string', default: '24h' }, out: { type: 'string', default: 'reports' }, 'no-png': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!values.brand) throw new Error(`--brand is required\n${USAGE}`);
+  const sinceS = parseSeconds('since', values.since.replace(/d$/, '').length !== values.since.length ? `${Number(values.since.slice(0, -1)) * 24}h` : values.since);
+  const config = loadBaseConfig();
+  const client = createClickHouse(config, { readonly: true });
+  try {
+    const to = Date.now();
+    const from = to - sinceS * 1000;
+    const data = await fetchReport(client, values.brand, from, to, bucketFor(to - from));
+    console.log(formatSummary(data));
+    const dir = resolve(values.out);
+    mkdirSync(dir, { recursive: true });
+    const stamp = new Date(to).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    const base = join(dir, `${values.brand}-${stamp}`);
+    const svg = reportSvg(data);
+    writeFileSync(`${base}.html`, reportHtml(data, svg));
+    console.log(`\nreport: ${base}.html`);
+    if (!values['no-png']) {
+      writeFileSync(`${base}.png`, renderPng(svg));
+      console.log(`image:  ${base}.png`);
+    }
+  } finally {
+    await client.close();
+  }
+}
