@@ -62,16 +62,22 @@ export class Baseline {
     return this.s.closedHours >= this.p.warmupHours;
   }
 
-  /** Records a finished hour. */
-  closeHour(hourIndex: number, total: number, neg: number): void {
+  /**
+   * Records a finished hour. `recentNeg` is the count the recent-history EWMAs see: the detector caps
+   * it for hours with an alert, so a spike does not become the next hours' normal. The same-hour-of-week
+   * samples keep the true count: their median over weeks already ignores a one-off spike, and a
+   * recurring weekly rush must become normal.
+   */
+  closeHour(hourIndex: number, total: number, neg: number, recentNeg = neg): void {
     const a = ewmaAlpha(this.p.recentHalfLifeHours);
     const seasonalNeg = this.seasonalMedian(hourIndex);
     if (!Number.isNaN(seasonalNeg)) {
-      this.s.trendObserved += a * (neg - this.s.trendObserved);
+      this.s.trendObserved += a * (recentNeg - this.s.trendObserved);
       this.s.trendSeasonal += a * (seasonalNeg - this.s.trendSeasonal);
     }
-    this.s.recentNeg = this.s.closedHours === 0 ? neg : this.s.recentNeg + a * (neg - this.s.recentNeg);
-    this.s.recentTotal = this.s.closedHours === 0 ? total : this.s.recentTotal + a * (total - this.s.recentTotal);
+    const recentTotal = total - (neg - recentNeg);
+    this.s.recentNeg = this.s.closedHours === 0 ? recentNeg : this.s.recentNeg + a * (recentNeg - this.s.recentNeg);
+    this.s.recentTotal = this.s.closedHours === 0 ? recentTotal : this.s.recentTotal + a * (recentTotal - this.s.recentTotal);
     const slot = this.s.seasonal[hourOfWeek(hourIndex)]!;
     slot.push({ week: Math.floor(hourIndex / 168), total, neg });
     if (slot.length > this.p.seasonalWeeks) slot.splice(0, slot.length - this.p.seasonalWeeks);
@@ -97,7 +103,7 @@ export class Baseline {
   /** What is normal at event time `t`. */
   expect(t: number): Expectation {
     const share = this.usualShare(t);
-    // Interpolate between the centres of neighbouring hours so that a morning ramp is not a step.
+    // Interpolate between the centres of neighbouring hours so that a morning ramp is not a step …
     const pos = t / HOUR_MS - 0.5;
     const h0 = Math.floor(pos);
     const frac = pos - h0;
@@ -106,7 +112,8 @@ export class Baseline {
     const here = Math.floor(t / HOUR_MS);
     const mHere = this.seasonalMedian(here);
     if (!Number.isNaN(mHere)) {
-      const seasonal = !Number.isNaN(m0) && !Number.isNaN(m1) ? (1 - frac) * m0 + frac * m1 : mHere;
+      // Never below the hour's own median: a weekly step (a billing run at 10:00) is normal from its first minute.
+      const seasonal = !Number.isNaN(m0) && !Number.isNaN(m1) ? Math.max(mHere, (1 - frac) * m0 + frac * m1) : mHere;
       const trend = clamp((this.s.trendObserved + 1) / (this.s.trendSeasonal + 1), 0.5, 2);
       const cv = this.spread(here, mHere);
       return { negPerHour: seasonal * trend, cv, share, source: 'seasonal' };

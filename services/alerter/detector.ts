@@ -165,7 +165,7 @@ export class SpikeDetector {
         const h = k.st.hours[this.openHour] ?? { total: 0, neg: 0 };
         delete k.st.hours[this.openHour];
         if (this.openHour === this.firstHour) continue;
-        k.baseline.closeHour(this.openHour, h.total, this.decontaminated(k, this.openHour, h.neg));
+        k.baseline.closeHour(this.openHour, h.total, h.neg, this.decontaminated(k, this.openHour, h.neg));
       }
     }
   }
@@ -243,7 +243,7 @@ export class SpikeDetector {
     if (!best) return null;
     const active: ActiveAlert = {
       id: alertIdOf(st.brand, st.platform, t),
-      startedAt: this.onset(k, t, e),
+      startedAt: this.onset(k, t, best, e),
       detectedAt: t,
       peakRatio: best.ratio,
       calmSince: null,
@@ -263,14 +263,18 @@ export class SpikeDetector {
    * Onset ("since when"): the slot from which the excess of negatives over the expected rate,
    * summed up to now, is largest (the CUSUM change-point estimate), within the longest window.
    */
-  private onset(k: { ring: SlotRing }, t: number, e: Expectation): number {
+  private onset(k: { ring: SlotRing }, t: number, w: WindowStats, e: Expectation): number {
+    // Reference half-way between the normal rate and the rate in the firing window (CUSUM's k), so
+    // that the usual scattered negatives before the spike do not pull the onset earlier.
     const perSlot = (e.negPerHour * this.p.stepMs) / HOUR_MS;
+    const firing = w.observed / (w.windowMs / this.p.stepMs);
+    const ref = (perSlot + Math.max(firing, perSlot)) / 2;
     const to = t / this.p.stepMs;
     let excess = 0;
     let best = -Infinity;
     let bestSlot = to - 1;
     for (let slot = to - 1; slot >= to - this.maxWindowMs / this.p.stepMs; slot--) {
-      excess += k.ring.negAt(slot) - perSlot;
+      excess += k.ring.negAt(slot) - ref;
       if (excess > best) {
         best = excess;
         bestSlot = slot;
