@@ -1,0 +1,189 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClickHouse } from '../shared/clickhouse.ts';
+import { loadBaseConfig, type BaseConfig } from '../shared/config.ts';
+import { createKafka, ensureTopics } from '../shared/kafka.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { applyMigrations } from '../migrate/apply.ts';
+import { MIGRATIONS_DIR } from '../migrate/migrations.ts';
+import { parseStartArgs, servicePlan, whereToLook } from './plan.ts';
+import { Supervisor } from './supervisor.ts';
+
+/**
+ * `npm start`: from a fresh clone to a live pipeline. With a Docker engine: `docker compose up`.
+ * Without: the local stack (Kafka + chDB), topics, migrations, then every service as a child
+ * process and the simulator (live, after a short backfill). Ctrl-C stops the services it started;
+ * Kafka and ClickHouse keep running unless --stop-stack. Running it again while it runs starts
+ * nothing twice (pid files and /healthz).
+ */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const STACK_DIR = process.env.BRANDPULSE_STACK_DIR ?? join(ROOT, '.stack');
+
+function dockerAnswers(): boolean {
+  const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5_000, encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim().length > 0;
+}
+
+function tcpOpen(hostPort: string, timeoutMs = 1_500): Promise<boolean> {
+  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true)).once('error', () => done(false));
+  });
+}
+
+async function httpOk(url: string, timeoutMs = 1_500): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function stackUp(config: BaseConfig, logger: Logger): Promise<void> {
+  const kafkaUp = (await Promise.all(config.KAFKA_BROKERS.map((b) => tcpOpen(b)))).some(Boolean);
+  const clickhouseUp = await httpOk(new URL('/ping', config.CLICKHOUSE_URL).toString());
+  if (kafkaUp && clickhouseUp) {
+    logger.info('Kafka and ClickHouse already answer: using them');
+    return;
+  }
+  logger.info('starting the local stack (Kafka + ClickHouse engine): the first time downloads Kafka and chDB, a few minutes');
+  const r = spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'up'], { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) throw new Error('the local stack did not start (see the messages above; needs a JDK 17, Maven and python3: see docs/walkthrough.md)');
+}
+
+async function prepare(config: BaseConfig, logger: Logger): Promise<void> {
+  const { kafka, topics } = createKafka(config, logger, 'start');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const created = await ensureTopics(admin, topics);
+    logger.info({ created }, created.length ? 'topics created' : 'topics exist');
+  } finally {
+    await admin.disconnect();
+  }
+  const client = createClickHouse(config, { noDatabase: true });
+  try {
+    const applied = await applyMigrations(client, { dir: MIGRATIONS_DIR, database: config.CLICKHOUSE_DATABASE });
+    logger.info({ database: config.CLICKHOUSE_DATABASE, applied: applied.length }, 'migrations up to date');
+  } finally {
+    await client.close();
+  }
+}
+
+function composeUp(logger: Logger, ingestPort: number, config: BaseConfig): void {
+  logger.info('a Docker engine answers: docker compose up -d --build --wait');
+  const r = spawnSync('docker', ['compose', 'up', '-d', '--build', '--wait'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('docker compose up failed (see above)');
+  console.log(whereToLook({ mode: 'compose', brands: ['acme', 'globex'], clickhouseUrl: 'http://localhost:8123', readonlyUser: config.CLICKHOUSE_READONLY_USER, readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir: '' }));
+}
+
+/** How many customer messages ClickHouse holds (a cheap pre-aggregated count). */
+async function messageCount(config: BaseConfig): Promise<number | null> {
+  const client = createClickHouse(config, { readonly: true });
+  try {
+    const rs = await client.query({ query: `SELECT sum(messages) AS n FROM v_sentiment_minute WHERE author_role = 'customer'`, format: 'JSONEachRow' });
+    const [row] = await rs.json<{ n: number | string }>();
+    return Number(row?.n ?? 0);
+  } catch {
+    return null;
+  } finally {
+    await client.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const args = parseStartArgs(argv);
+  const config = loadBaseConfig();
+  const logger = createLogger('start', config.LOG_LEVEL);
+  const ingestPort = Number(process.env.INGEST_PORT ?? 8080);
+
+  if (process.env.BRANDPULSE_NO_DOCKER !== '1' && dockerAnswers()) {
+    composeUp(logger, ingestPort, config);
+    return;
+  }
+
+  await stackUp(config, logger);
+  await prepare(config, logger);
+
+  const supervisor = new Supervisor({
+    root: ROOT,
+    runDir: process.env.BRANDPULSE_RUN_DIR ?? join(STACK_DIR, 'run'),
+    logDir: process.env.BRANDPULSE_LOG_DIR ?? join(STACK_DIR, 'logs'),
+    env: { ...process.env, INGEST_PORT: String(ingestPort) },
+    logger,
+  });
+  const missing: string[] = [];
+  for (const spec of servicePlan(args, ingestPort)) {
+    if (!existsSync(join(ROOT, spec.module))) {
+      missing.push(spec.name);
+      logger.warn({ service: spec.name, module: spec.module }, 'service not available in this checkout: skipped');
+      continue;
+    }
+    const pid = supervisor.runningPid(spec.name);
+    if (pid !== null || (spec.healthUrl && (await httpOk(spec.healthUrl)))) {
+      logger.info({ service: spec.name, pid }, 'already running: left alone');
+      continue;
+    }
+    if (spec.name === 'simulator') await waitFor('the ingestion API', () => httpOk(`http://127.0.0.1:${ingestPort}/readyz`), 60_000);
+    const r = supervisor.start(spec);
+    logger.info({ service: spec.name, pid: r.child.pid }, 'started');
+  }
+  const logDir = process.env.BRANDPULSE_LOG_DIR ?? join(STACK_DIR, 'logs');
+  console.log(whereToLook({
+    mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
+    readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir,
+  }));
+  if (missing.length) console.log(`\n  Not started (not in this checkout yet): ${missing.join(', ')}`);
+  if (supervisor.running.length === 0) {
+    console.log('\nEverything was already running: nothing to do.');
+    return;
+  }
+
+  // Run until Ctrl-C, --exit-after, or every child has exited.
+  let stopReason = '';
+  await new Promise<void>((resolve) => {
+    const stop = (reason: string) => {
+      if (!stopReason) {
+        stopReason = reason;
+        resolve();
+      }
+    };
+    process.once('SIGINT', () => stop('SIGINT')).once('SIGTERM', () => stop('SIGTERM'));
+    if (args.exitAfter !== null) setTimeout(() => stop(`--exit-after ${args.exitAfter}s`), args.exitAfter * 1000).unref();
+    for (const r of supervisor.running) {
+      void r.exited.then((code) => {
+        if (!stopReason) logger.warn({ service: r.spec.name, code }, `exited (log: ${join(logDir, `${r.spec.name}.log`)})`);
+        if (supervisor.running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) stop('every service exited');
+      });
+    }
+    const ticker = setInterval(() => {
+      void messageCount(config).then((n) => {
+        if (!stopReason && n !== null) logger.info({ customerMessages: n }, 'customer messages in ClickHouse');
+      });
+    }, 15_000);
+    ticker.unref();
+  });
+  logger.info({ reason: stopReason }, 'stopping the services started by this run');
+  await supervisor.stopAll();
+  if (args.stopStack) spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'down'], { stdio: 'inherit' });
+  logger.info(args.stopStack ? 'stopped (stack too)' : 'stopped; Kafka and ClickHouse keep running (npm run stack:down)');
+}
