@@ -30,7 +30,7 @@ export const USAGE = `usage: brandpulse simulator [options]
   --concurrency <n>        requests in flight (default 4)
   --flat                   constant rate (no day/night shape)
   --crisis-every <h>       mean hours between random crises per brand (default 8; 0 = none)
-  --crisis brand@min[:len] inject a crisis <min> minutes from now lasting <len> minutes (default 30); repeatable
+  --crisis brand@min[:len] inject a crisis <min> minutes from now (negative: in the backfill) lasting <len> minutes (default 30); repeatable
   --stdout                 print NDJSON instead of sending`;
 
 function num(name: string, value: string | undefined, fallback: number, min: number): number {
@@ -61,7 +61,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
   if (values.help) throw new Error(USAGE);
   const rate = num('rate', values.rate, 20, 0.001);
   const crises = (values.crisis ?? []).map((spec) => {
-    const m = /^([A-Za-z0-9._-]+)@(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(spec);
+    const m = /^([A-Za-z0-9._-]+)@(-?\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(spec);
     if (!m) throw new Error(`--crisis must look like acme@5 or acme@5:30 (got "${spec}")`);
     return { brand: m[1]!, atMinutes: Number(m[2]), durationMinutes: m[3] === undefined ? 30 : Number(m[3]) };
   });

@@ -8,11 +8,11 @@ describe('simulator arguments', () => {
   });
 
   it('parses every option', () => {
-    const a = parseSimulatorArgs(['--rate', '50', '--seed', '9', '--brands', 'acme, globex', '--duration', '2m', '--backfill', '3', '--url', 'http://127.0.0.1:9000', '--crisis', 'acme@5', '--crisis', 'globex@10:45', '--flat']);
+    const a = parseSimulatorArgs(['--rate', '50', '--seed', '9', '--brands', 'acme, globex', '--duration', '2m', '--backfill', '3', '--url', 'http://127.0.0.1:9000', '--crisis', 'acme@5', '--crisis', 'globex@-10:45', '--flat']);
     expect(a).toMatchObject({ rate: 50, seed: 9, brands: ['acme', 'globex'], duration: 120, backfillHours: 3, url: 'http://127.0.0.1:9000', flat: true });
     expect(crisisSpecs(a, 1_000_000)).toEqual([
       { brand: 'acme', start: 1_000_000 + 5 * 60_000, durationMs: 30 * 60_000, multiplier: 6 },
-      { brand: 'globex', start: 1_000_000 + 10 * 60_000, durationMs: 45 * 60_000, multiplier: 6 },
+      { brand: 'globex', start: 1_000_000 - 10 * 60_000, durationMs: 45 * 60_000, multiplier: 6 },
     ]);
     expect(parseSimulatorArgs(['--backfill', '30m']).backfillHours).toBe(0.5);
   });

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../services/migrate/apply.ts';
+import { MIGRATIONS_DIR } from '../../services/migrate/migrations.ts';
+import type { BaseConfig } from '../../services/shared/config.ts';
+import { Supervisor } from '../../services/start/supervisor.ts';
+import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../support/stack.ts';
+
+/**
+ * The report end to end: simulated traffic (with a crisis) goes through the real path — API,
+ * Kafka, enricher, sink — into ClickHouse; `brandpulse report` reads the analyst views and writes
+ * the terminal summary, the HTML and the PNG.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function envFor(config: BaseConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
+    CLICKHOUSE_URL: config.CLICKHOUSE_URL, CLICKHOUSE_USER: config.CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
+    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE, CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
+    CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD, LOG_LEVEL: 'warn', ...extra,
+  };
+}
+
+const config = isolatedConfig('report');
+const dir = mkdtempSync(join(tmpdir(), 'bp-report-'));
+let supervisor: Supervisor;
+let cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const kafka = await isolatedKafka(config);
+  const ch = await isolatedClickHouse(config);
+  cleanups = [kafka.cleanup, ch.cleanup];
+  await applyMigrations(ch.client, { dir: MIGRATIONS_DIR, database: config.CLICKHOUSE_DATABASE });
+  const port = await freePort();
+  supervisor = new Supervisor({ root: ROOT, runDir: join(dir, 'run'), logDir: join(dir, 'logs'), env: envFor(config, { INGEST_PORT: String(port) }), logger });
+  for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name], module: '' });
+  // Two hours of history for both brands, with a crisis on acme 30 minutes ago.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('ingest did not become ready');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'simulator', '--url', `http://127.0.0.1:${port}`, '--rate', '4', '--backfill', '2h', '--duration', '0', '--seed', '7', '--crisis-every', '0', '--crisis', 'acme@-30:20'], { cwd: ROOT, env: envFor(config) }).catch((err: Error & { stderr?: string }) => {
+    throw new Error(`simulator failed: ${err.message}\n${err.stderr ?? ''}`);
+  });
+  // Wait until the sink has written threads and sentiment.
+  const { createClickHouse } = await import('../../services/shared/clickhouse.ts');
+  const reader = createClickHouse(config, { readonly: true });
+  try {
+    const until = Date.now() + 150_000;
+    for (;;) {
+      const rs = await reader.query({ query: `SELECT (SELECT count() FROM v_thread_response) AS threads, (SELECT sum(messages) FROM v_sentiment_minute) AS messages`, format: 'JSONEachRow' });
+      const [row] = await rs.json<{ threads: string | number; messages: string | number }>();
+      if (Number(row?.threads) > 200 && Number(row?.messages) > 1000) break;
+      if (Date.now() > until) throw new Error(`pipeline too slow: ${JSON.stringify(row)}`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  } finally {
+    await reader.close();
+  }
+});
+
+afterAll(async () => {
+  await supervisor?.stopAll();
+  for (const c of cleanups) await c();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('brandpulse report', () => {
+  it('prints the summary and writes HTML and PNG from the analyst views', async () => {
+    const out = join(dir, 'reports');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out], { cwd: ROOT, env: envFor(config) });
+    expect(stdout).toContain('brand health: acme');
+    const volume = Number(/volume\s+([\d,]+) messages/.exec(stdout)?.[1]?.replace(/,/g, ''));
+    expect(volume).toBeGreaterThan(500);
+    expect(stdout).toMatch(/net sentiment\s+[+-]\d\.\d\d/);
+    expect(stdout).toMatch(/negative share\s+\d+\.\d%/);
+    expect(stdout).toMatch(/first response p50\/p90\s+\d/);
+    expect(stdout).toMatch(/unanswered backlog\s+\d+ waiting/);
+    expect(stdout).toMatch(/alerts: /);
+    const files = readdirSync(out).sort();
+    expect(files.some((f) => /^acme-\d{8}-\d{4}\.html$/.test(f))).toBe(true);
+    const html = readFileSync(join(out, files.find((f) => f.endsWith('.html'))!), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|src="http/);
+    const png = readFileSync(join(out, files.find((f) => f.endsWith('.png'))!));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1200);
+  });
+});

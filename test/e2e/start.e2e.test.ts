@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClickHouse } from '../../services/shared/clickhouse.ts';
+import type { BaseConfig } from '../../services/shared/config.ts';
+import { createKafka } from '../../services/shared/kafka.ts';
+import { isolatedConfig, logger } from '../support/stack.ts';
+
+/**
+ * `npm start` end to end: on the test stack, with its own topics, database, port and pid
+ * directory, it starts every service and the simulator; customer messages, thread metrics and
+ * the backlog appear in ClickHouse; a second start leaves the running one alone; --exit-after
+ * stops every child.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function envFor(config: BaseConfig, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
+    CLICKHOUSE_URL: config.CLICKHOUSE_URL,
+    CLICKHOUSE_USER: config.CLICKHOUSE_USER,
+    CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
+    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+    CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
+    CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
+    BRANDPULSE_NO_DOCKER: '1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+function runStart(env: NodeJS.ProcessEnv, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), 'start', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+const config = isolatedConfig('start');
+const dir = mkdtempSync(join(tmpdir(), 'bp-start-'));
+
+afterAll(async () => {
+  const admin = createClickHouse(config, { noDatabase: true });
+  await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
+  await admin.close();
+  const { kafka, topics } = createKafka(config, logger, 'test');
+  const a = kafka.admin();
+  await a.connect();
+  await a.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
+  await a.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('brings up the pipeline with simulated traffic, is harmless twice, and stops its children', async () => {
+    const port = await freePort();
+    const env = envFor(config, { INGEST_PORT: String(port), BRANDPULSE_RUN_DIR: join(dir, 'run'), BRANDPULSE_LOG_DIR: join(dir, 'logs') });
+    const first = runStart(env, ['--exit-after', '100', '--rate', '8', '--backfill', '1h', '--seed', '3']);
+    await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000);
+    const pids = readdirSync(join(dir, 'run')).sort();
+    expect(pids).toEqual(['alerter.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
+
+    // A second start while the first runs: nothing is started twice.
+    const second = runStart(env, ['--exit-after', '5']);
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('Everything was already running: nothing to do.');
+    expect(second.output().match(/already running: left alone/g)).toHaveLength(5);
+
+    // Numbers appear in ClickHouse while it runs.
+    const ch = createClickHouse(config, { readonly: true });
+    const scalar = async (sql: string) => Number((await (await ch.query({ query: sql, format: 'JSONEachRow' })).json<{ n: number | string }>())[0]?.n ?? 0);
+    try {
+      await until('customer messages in ClickHouse', async () => (await scalar(`SELECT sum(messages) AS n FROM v_sentiment_minute WHERE author_role = 'customer'`)) > 100, 100_000);
+      expect(await scalar(`SELECT count() AS n FROM v_thread_response WHERE frt_calendar_s IS NOT NULL`)).toBeGreaterThan(0);
+      expect(await scalar(`SELECT uniqExact(language) AS n FROM v_messages WHERE author_role = 'customer'`)).toBeGreaterThanOrEqual(4);
+    } finally {
+      await ch.close();
+    }
+
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('stopping the services started by this run');
+    expect(existsSync(join(dir, 'run', 'ingest.pid'))).toBe(false);
+    expect(readdirSync(join(dir, 'run'))).toEqual([]);
+    // The API is gone with it.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});
