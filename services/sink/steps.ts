@@ -2,7 +2,7 @@ import type { EnrichedEvent } from '../shared/events.ts';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
 import { deadLetterRow, type DeadLetter } from './dead-letters.ts';
-import type { MessageState } from './message-state.ts';
+import { messageKey, type MessageState } from './message-state.ts';
 
 /** One flush of the sink: the decoded events, the dead letters and the offset ranges they came from. */
 export interface BatchContext {
@@ -54,15 +54,17 @@ export class ClickHouseWriter implements BatchStep {
     }
     const out = new Map<string, MessageState>();
     if (keys.size === 0) return out;
+    // Filter on the sort key prefix (brand, thread_id) in SQL and on the exact message here.
     const result = await this.clickhouse.query({
       query: `SELECT ${stateSelectList()} FROM messages FINAL
-              WHERE (brand, thread_id, message_id) IN {keys:Array(Tuple(String, String, String))}`,
-      query_params: { keys: [...keys.values()] },
+              WHERE brand IN {brands:Array(String)} AND thread_id IN {threads:Array(String)}`,
+      query_params: { brands: [...new Set([...keys.values()].map((k) => k[0]))], threads: [...new Set([...keys.values()].map((k) => k[1]))] },
       format: 'JSONEachRow',
     });
     for (const row of await result.json<Record<string, unknown>>()) {
       const s = stateFromRow(row);
-      out.set(`${s.brand}\u0000${s.thread_id}\u0000${s.message_id}`, s);
+      const key = messageKey(s.brand, s.thread_id, s.message_id);
+      if (keys.has(key)) out.set(key, s);
     }
     return out;
   }
