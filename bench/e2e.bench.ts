@@ -1,0 +1,228 @@
+/**
+ * End-to-end pipeline benchmark: API → Kafka → enricher → sink → ClickHouse, on the local stack
+ * (loopback only; its own topic prefix and database, removed afterwards; bounded in count and time).
+ *
+ *   A. max throughput: N simulated events POSTed in batches of 500 (4 in flight); events/s from the
+ *      first request to the last event queryable in ClickHouse;
+ *   B. freshness at half of A's rate: events paced for BENCH_PACED_SECONDS; accepted (ingest_time,
+ *      set by the API) → queryable (thread_events.inserted_at: the sink's last write), p50/p99;
+ *   baseline (same run): the naive client, one event per request (16 in flight), end to end.
+ *
+ *   npm run bench:e2e      BENCH_EVENTS=30000 BENCH_PACED_SECONDS=20 BENCH_PROFILE=1 (node --cpu-prof
+ *                          of ingest/enricher/sink, top functions printed; profiles kept in .stack/profiles)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CanonicalEvent } from '../services/ingest/canonical.ts';
+import { applyMigrations } from '../services/migrate/apply.ts';
+import { MIGRATIONS_DIR } from '../services/migrate/migrations.ts';
+import { createClickHouse } from '../services/shared/clickhouse.ts';
+import { loadBaseConfig } from '../services/shared/config.ts';
+import { createKafka, ensureTopics } from '../services/shared/kafka.ts';
+import { createLogger } from '../services/shared/logger.ts';
+import { IngestSender } from '../services/simulator/sender.ts';
+import { Simulation } from '../services/simulator/simulation.ts';
+import { Supervisor } from '../services/start/supervisor.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const N = Number(process.env.BENCH_EVENTS ?? 30_000);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 20);
+const SINGLE_EVENTS = Number(process.env.BENCH_SINGLE_EVENTS ?? 1_500);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const DRAIN_TIMEOUT_MS = 240_000;
+
+const run = `${Date.now().toString(36)}`;
+const config = loadBaseConfig({ ...process.env, KAFKA_TOPIC_PREFIX: `bench.e2e.${run}.`, CLICKHOUSE_DATABASE: `bench_e2e_${run}`, LOG_LEVEL: 'error' });
+const logger = createLogger('bench-e2e', 'warn');
+const profileDir = join(ROOT, '.stack', 'profiles', run);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** N distinct simulated events (no duplicate deliveries), tagged with `source` so each phase can be told apart. */
+function events(n: number, seed: number, source: string): CanonicalEvent[] {
+  const now = Date.now();
+  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start: now - 6 * 3_600_000, rate: n / (4 * 3600), flat: true, crisisEveryHours: 0 });
+  const out: CanonicalEvent[] = [];
+  for (let t = now - 6 * 3_600_000; out.length < n; t += 60_000) {
+    for (const d of sim.advance(Math.min(t, now))) if (!d.duplicate && out.length < n) out.push({ ...d.event, source });
+    if (t >= now) throw new Error('the simulation produced fewer events than asked');
+  }
+  return out;
+}
+
+const ch = createClickHouse(config);
+async function scalar(sql: string): Promise<number> {
+  const rs = await ch.query({ query: sql, format: 'JSONEachRow' });
+  const [row] = await rs.json<Record<string, unknown>>();
+  return Number(Object.values(row ?? {})[0] ?? 0);
+}
+
+async function visible(source: string): Promise<number> {
+  return scalar(`SELECT count() FROM events WHERE source = '${source}'`);
+}
+
+async function waitVisible(source: string, n: number): Promise<number> {
+  const until = Date.now() + DRAIN_TIMEOUT_MS;
+  for (;;) {
+    const seen = await visible(source);
+    if (seen >= n) return Date.now();
+    if (Date.now() > until) throw new Error(`only ${seen}/${n} ${source} events reached ClickHouse within ${DRAIN_TIMEOUT_MS / 1000}s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function freshness(source: string): Promise<{ p50: number; p99: number; n: number }> {
+  const rs = await ch.query({
+    query: `SELECT count() AS n, quantilesExact(0.5, 0.99)(dateDiff('millisecond', e.ingest_time, t.inserted_at)) AS q
+            FROM events AS e INNER JOIN thread_events AS t ON t.event_id = e.event_id WHERE e.source = '${source}'`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ n: number | string; q: number[] }>();
+  return { n: Number(row?.n ?? 0), p50: row?.q[0] ?? NaN, p99: row?.q[1] ?? NaN };
+}
+
+interface Row { scenario: string; events: number; seconds: number; rate: number; p50?: number; p99?: number }
+
+function table(rows: Row[], baseline: Row): void {
+  console.log('\n| scenario | events | seconds | events/s end to end | freshness p50 / p99 ms | vs baseline |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const fresh = r.p50 === undefined ? '–' : `${Math.round(r.p50)} / ${Math.round(r.p99!)}`;
+    console.log(`| ${r.scenario} | ${r.events} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${fresh} | ${(r.rate / baseline.rate).toFixed(2)}x |`);
+  }
+}
+
+/** Self time per function from V8 .cpuprofile files, top entries per process. */
+function summarizeProfiles(dir: string): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+      startTime: number; endTime: number; samples: number[];
+    };
+    const total = prof.samples.length;
+    const self = new Map<string, number>();
+    for (const n of prof.nodes) {
+      const url = n.callFrame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
+      self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
+    }
+    const idle = [...self.entries()].filter(([k]) => k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
+    console.log(`\n${file}: ${((prof.endTime - prof.startTime) / 1e6).toFixed(1)} s wall, busy ${(((total - idle) / total) * 100).toFixed(0)}%; top self time:`);
+    for (const [k, v] of [...self.entries()].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+      console.log(`  ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const up = spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (up.status !== 0 && !process.env.KAFKA_BROKERS) throw new Error('the local stack did not start');
+  const { kafka, topics } = createKafka(config, logger, 'bench');
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, topics);
+  await applyMigrations(createClickHouse(config, { noDatabase: true }), { dir: MIGRATIONS_DIR, database: config.CLICKHOUSE_DATABASE });
+
+  const port = await freePort();
+  if (PROFILE) mkdirSync(profileDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX, CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+    INGEST_PORT: String(port), LOG_LEVEL: 'warn',
+    ...(PROFILE ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}),
+  };
+  const supervisor = new Supervisor({ root: ROOT, runDir: join(ROOT, '.stack', 'bench-run', run), logDir: join(ROOT, '.stack', 'bench-logs', run), env, logger });
+  const rows: Row[] = [];
+  try {
+    for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name], module: '' });
+    for (const until = Date.now() + 60_000; ; ) {
+      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
+      if (Date.now() > until) throw new Error('ingest did not become ready');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const url = `http://127.0.0.1:${port}`;
+    const keys = new Map([['acme', 'dev-key-acme'], ['globex', 'dev-key-globex']]);
+    console.log(`generating ${N + SINGLE_EVENTS} events…`);
+    const maxEvents = events(N, 1, 'bench-max');
+    const singleEvents = events(SINGLE_EVENTS, 2, 'bench-single');
+
+    // Warm-up: consumers joined, JIT warm.
+    const warm = events(2_000, 9, 'bench-warm');
+    await new IngestSender({ url, keys, logger }).send(warm);
+    await waitVisible('bench-warm', warm.length);
+
+    // Baseline: one event per request.
+    {
+      const sender = new IngestSender({ url, keys, logger, batchSize: 1, concurrency: 16 });
+      const t0 = Date.now();
+      await sender.send(singleEvents);
+      const accepted = Date.now();
+      const done = await waitVisible('bench-single', singleEvents.length);
+      const f = await freshness('bench-single');
+      rows.push({ scenario: 'baseline: 1 event/request, 16 in flight', events: singleEvents.length, seconds: (done - t0) / 1000, rate: singleEvents.length / ((done - t0) / 1000), p50: f.p50, p99: f.p99 });
+      console.log(`baseline: API accepted in ${((accepted - t0) / 1000).toFixed(1)} s, queryable after ${((done - t0) / 1000).toFixed(1)} s`);
+    }
+
+    // A. Max throughput.
+    let maxRate: number;
+    {
+      const sender = new IngestSender({ url, keys, logger, batchSize: 500, concurrency: 4 });
+      const t0 = Date.now();
+      await sender.send(maxEvents);
+      const accepted = Date.now();
+      const done = await waitVisible('bench-max', maxEvents.length);
+      maxRate = maxEvents.length / ((done - t0) / 1000);
+      const f = await freshness('bench-max');
+      rows.push({ scenario: 'A. batches of 500, 4 in flight (max load)', events: maxEvents.length, seconds: (done - t0) / 1000, rate: maxRate, p50: f.p50, p99: f.p99 });
+      console.log(`A: API accepted ${Math.round(maxEvents.length / ((accepted - t0) / 1000))} events/s; end to end ${Math.round(maxRate)} events/s`);
+    }
+
+    // B. Freshness at half the max rate, paced in 100 ms slices.
+    {
+      const target = maxRate / 2;
+      const paced = events(Math.ceil(target * PACED_SECONDS), 3, 'bench-paced');
+      const sender = new IngestSender({ url, keys, logger, batchSize: 500, concurrency: 4 });
+      const t0 = Date.now();
+      let sent = 0;
+      while (sent < paced.length) {
+        const due = Math.min(paced.length, Math.floor(((Date.now() - t0) / 1000) * target) + 1);
+        if (due > sent) {
+          await sender.send(paced.slice(sent, due));
+          sent = due;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const done = await waitVisible('bench-paced', paced.length);
+      const f = await freshness('bench-paced');
+      rows.push({ scenario: `B. paced at half of A (${Math.round(target)}/s)`, events: paced.length, seconds: (done - t0) / 1000, rate: paced.length / ((done - t0) / 1000), p50: f.p50, p99: f.p99 });
+    }
+    table(rows, rows[0]!);
+    console.log(`\ntargets: ≥20000 events/s end to end (goal 50000): ${maxRate >= 20_000 ? 'met' : 'NOT met'}; p99 freshness ≤2000 ms at half load: ${rows[2]!.p99! <= 2000 ? 'met' : 'NOT met'}`);
+  } finally {
+    await supervisor.stopAll();
+    if (PROFILE) summarizeProfiles(profileDir);
+    await admin.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
+    await admin.disconnect();
+    await ch.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` }).catch(() => undefined);
+    await ch.close();
+    rmSync(join(ROOT, '.stack', 'bench-run', run), { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
