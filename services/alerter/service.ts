@@ -45,7 +45,7 @@ export class Alerter {
   private lastInputAt = 0;
   private lastSnapshotAt = 0;
   private timer: NodeJS.Timeout | null = null;
-  readonly stats = { events: 0, observed: 0, skipped: 0, alerts: 0, deliveries: 0, failedDeliveries: 0 };
+  readonly stats = { events: 0, observed: 0, skipped: 0, alerts: 0, alreadyEmitted: 0, deliveries: 0, failedDeliveries: 0 };
 
   constructor(private readonly deps: AlerterDeps, private readonly o: AlerterOptions) {}
 
@@ -159,7 +159,8 @@ export class Alerter {
     }
     const key = `${a.alert_id}:${a.kind}`;
     let stored = this.emitted.get(key);
-    if (!stored) {
+    if (stored) this.stats.alreadyEmitted++;
+    else {
       stored = { ...a, emitted_at: this.now() };
       await this.producer!.send({
         topic: this.o.alertsTopic,
