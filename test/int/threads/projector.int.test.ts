@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../../services/migrate/apply.ts';
 import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
@@ -132,5 +133,14 @@ describe('ThreadProjector → ClickHouse views', () => {
       `rate x ["${today}",1,1,0,0,0]`,
     ];
     expect(got).toEqual(expected.sort());
+  });
+
+  it('the example queries in docs/response-metrics.md run', async () => {
+    const doc = readFileSync(new URL('../../../docs/response-metrics.md', import.meta.url), 'utf8');
+    const statements = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split(';')).map((q) => q.trim()).filter((q) => q.replace(/--.*$/gm, '').trim());
+    expect(statements.length).toBe(5);
+    let rows = 0;
+    for (const query of statements) rows += (await (await ch.client.query({ query, format: 'JSONEachRow' })).json()).length;
+    expect(rows).toBeGreaterThan(0);
   });
 });
