@@ -32,7 +32,6 @@ export class ThreadProjector {
   private readonly clickhouse: ClickHouseClient;
   private readonly logger: Logger;
   private readonly settings: BrandSettings;
-  private lastVersion = 0;
 
   constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings }) {
     this.clickhouse = deps.clickhouse;
@@ -57,10 +56,10 @@ export class ThreadProjector {
     for (const e of events) keys.set(threadKeyString(e), { brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id });
     const byThread = await this.loadThreads([...keys.values()]);
 
-    const version = this.nextVersion();
+    const computedAt = Date.now();
     const rows = [...keys.entries()].map(([k, key]) => {
       const threadEvents = byThread.get(k) ?? [];
-      return threadFactsRow(computeThreadFacts(key, threadEvents, this.settings.forThread(key)), version);
+      return threadFactsRow(computeThreadFacts(key, threadEvents, this.settings.forThread(key)), computedAt);
     });
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
     this.logger.debug({ events: events.length, threads: rows.length }, 'thread facts projected');
@@ -107,11 +106,6 @@ export class ThreadProjector {
     }
   }
 
-  /** Microseconds, strictly increasing in this process: the latest computation of a thread wins. */
-  private nextVersion(): number {
-    this.lastVersion = Math.max(Date.now() * 1000, this.lastVersion + 1);
-    return this.lastVersion;
-  }
 }
 
 /** A ClickHouse string literal: the key values come from events, so they are escaped, never trusted. */

@@ -49,12 +49,19 @@ export function threadEventFromRow(r: ThreadEventRow): ThreadEvent {
   };
 }
 
-export function threadFactsRow(f: ThreadFacts, version: number): Record<string, unknown> {
+/**
+ * The row's version is the number of distinct events the facts were computed from. A thread's event
+ * set only grows, so a computation from more events always wins, whatever order the inserts land
+ * in, even when a zombie consumer from before a rebalance finishes after the new owner; equal
+ * counts mean the same set and so the same facts (a settings change or a model replay re-inserts
+ * with an equal version, and ClickHouse keeps the last inserted).
+ */
+export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<string, unknown> {
   const first = f.periods.find((p) => p.kind === 'first');
   const waiting = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)! : null;
   return {
     brand: f.brand, platform: f.platform, account_id: f.account_id, thread_id: f.thread_id,
-    version, computed_at: chTime(Math.floor(version / 1000)),
+    version: f.event_count, computed_at: chTime(computedAt),
     event_count: f.event_count, priority: f.priority, time_zone: f.time_zone,
     first_customer_message_at: chTimeOrNull(f.first_customer_message_at),
     first_human_reply_at: chTimeOrNull(f.first_human_reply_at),

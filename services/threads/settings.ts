@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { INTENTS } from '../nlp/intent/types.ts';
 import { BusinessCalendar, WEEKDAYS, type CalendarSpec } from './business-hours.ts';
 
 /**
@@ -46,7 +47,8 @@ const brandFields = {
   sla: z.array(slaRule).optional(),
   /** Resolved at the last brand reply when no customer message needing a reply follows for this long. */
   inactivity_resolve_after: duration.nullable().optional(),
-  needs_reply_intents: z.array(z.string()).optional(),
+  /** Must be intents the classifier emits (services/nlp/intent/types.ts), or a relabel could never match. */
+  needs_reply_intents: z.array(z.enum(INTENTS)).optional(),
   default_priority: z.string().optional(),
 };
 
@@ -59,7 +61,7 @@ export const brandsFileSchema = z.object({
     business_hours: calendarSchema,
     sla: z.array(slaRule).default([]),
     inactivity_resolve_after: duration.nullable().default(null),
-    needs_reply_intents: z.array(z.string()),
+    needs_reply_intents: z.array(z.enum(INTENTS)),
     default_priority: z.string().default('normal'),
   }).strict(),
   brands: z.record(z.string(), brandSchema).default({}),

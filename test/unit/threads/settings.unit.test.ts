@@ -59,6 +59,7 @@ describe('brand settings', () => {
     expect(() => BrandSettings.fromObject({ defaults: { business_hours: { time_zone: 'UTC', week: { funday: [] } }, needs_reply_intents: [], sla: [{ first_response: { target: 'soon' } }] } }))
       .toThrow(/week: Unrecognized key: "funday"\n\s+- defaults\.sla\.0\.first_response\.target/);
     expect(() => BrandSettings.fromObject({ ...base, brands: { b: { business_hours: { time_zone: 'Nowhere/City', week: {} } } } })).toThrow(/time zone/);
+    expect(() => BrandSettings.fromObject({ ...base, brands: { b: { needs_reply_intents: ['order_issue'] } } })).toThrow(/brands\.b\.needs_reply_intents\.0/);
   });
 });
 
