@@ -4,6 +4,9 @@ import { applyMigrations } from '../../../services/migrate/apply.ts';
 import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
 import { wrapPayload, type ConversationEvent, type EnrichedEvent, type Payload } from '../../../services/shared/events.ts';
 import { ThreadProjector } from '../../../services/threads/projector.ts';
+import { computeThreadFacts } from '../../../services/threads/facts.ts';
+import { threadFactsRow } from '../../../services/threads/rows.ts';
+import { toThreadEvent } from '../../../services/threads/thread-event.ts';
 import { BrandSettings } from '../../../services/threads/settings.ts';
 import { isolatedClickHouse, isolatedConfig, logger } from '../../support/stack.ts';
 
@@ -76,6 +79,11 @@ describe('ThreadProjector → ClickHouse views', () => {
     await projector.project([a3, a2, b2, c2, a4], 'p0:3-7'); // out of order inside the batch
     await projector.project([a3, a2, b2, c2, a4], 'p0:3-7'); // the sink retried the same batch
     await projector.project([aLate, a1], 'p0:8-9'); // a late event plus a duplicate of an old one
+    // A zombie consumer (pre-rebalance owner) finishing late writes facts of A computed from its first batch only:
+    // the row from more events must keep winning.
+    const aKey = { brand: 'globex', platform: 'facebook', account_id: 'page-1', thread_id: 'A' };
+    const stale = threadFactsRow(computeThreadFacts(aKey, [toThreadEvent(a1)], settings.forThread(aKey)), Date.now() + 60_000);
+    await ch.client.insert({ table: 'thread_facts', values: [stale], format: 'JSONEachRow' });
 
     const q = async <T>(query: string) => (await ch.client.query({ query, format: 'JSONEachRow' })).json<T>();
     const rows = await q<Record<string, unknown>>(`
