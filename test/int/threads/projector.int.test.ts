@@ -16,11 +16,11 @@ import { isolatedClickHouse, isolatedConfig, logger } from '../../support/stack.
  * batch. chDB serves one query at a time, so the test reads each view once, after all batches.
  */
 const settings = BrandSettings.load();
-// globex: Europe/Rome, 09-13 + 14-18 Mon-Fri, Sat 09-13. FRT SLA 2 business hours; messenger 1 h.
+// acme: Europe/Rome, 09-13 + 14-18 Mon-Fri, Sat 09-13. FRT SLA 2 business hours; messenger 1 h.
 const rome = (d: string) => Date.parse(`${d}+01:00`); // January: Rome is UTC+1
 let seq = 0;
 
-function ev(thread: string, time: number, payload: Payload, enrichment: Partial<NonNullable<EnrichedEvent['enrichment']>> | null, platform = 'facebook', brand = 'globex'): EnrichedEvent {
+function ev(thread: string, time: number, payload: Payload, enrichment: Partial<NonNullable<EnrichedEvent['enrichment']>> | null, platform = 'facebook', brand = 'acme'): EnrichedEvent {
   seq += 1;
   const event: ConversationEvent = {
     event_id: `${thread}-e${String(seq).padStart(3, '0')}`, event_time: time, ingest_time: time + 1000, brand, platform,
@@ -66,13 +66,13 @@ describe('ThreadProjector → ClickHouse views', () => {
     // it does not restart the wait, so FRT stays; it is part of period 0.
     const aLate = post('A', rome('2025-01-11T09:00:00'), 'a-q1b', 'customer', { sentiment_label: 'negative', sentiment_score: -0.5 });
 
-    // acme has the inactivity rule (24 h): D's customer went silent after the reply in 2025 → resolved at the reply
+    // globex has the inactivity rule (24 h): D's customer went silent after the reply in 2025 → resolved at the reply
     // when queried; E's reply was an hour ago → not resolved yet (decided at query time, never stale).
-    const ny = (d: string) => Date.parse(`${d}-05:00`);
-    const d1 = post('D', ny('2025-01-15T10:00:00'), 'd-q1', 'customer', {}, 'x', 'acme');
-    const d2 = post('D', ny('2025-01-15T10:20:00'), 'd-r1', 'brand', { needs_reply: false }, 'x', 'acme');
-    const e1 = post('E', Date.now() - 2 * 3_600_000, 'e-q1', 'customer', {}, 'x', 'acme');
-    const e2 = post('E', Date.now() - 3_600_000, 'e-r1', 'brand', { needs_reply: false }, 'x', 'acme');
+    const madrid = (d: string) => Date.parse(`${d}+01:00`);
+    const d1 = post('D', madrid('2025-01-15T10:00:00'), 'd-q1', 'customer', {}, 'x', 'globex');
+    const d2 = post('D', madrid('2025-01-15T10:20:00'), 'd-r1', 'brand', { needs_reply: false }, 'x', 'globex');
+    const e1 = post('E', Date.now() - 2 * 3_600_000, 'e-q1', 'customer', {}, 'x', 'globex');
+    const e2 = post('E', Date.now() - 3_600_000, 'e-r1', 'brand', { needs_reply: false }, 'x', 'globex');
 
     await projector.project([a1, b1, c1, d1, e1], 'p0:0-4');
     await projector.project([d2, e2], 'p1:0-1');
@@ -81,7 +81,7 @@ describe('ThreadProjector → ClickHouse views', () => {
     await projector.project([aLate, a1], 'p0:8-9'); // a late event plus a duplicate of an old one
     // A zombie consumer (pre-rebalance owner) finishing late writes facts of A computed from its first batch only:
     // the row from more events must keep winning.
-    const aKey = { brand: 'globex', platform: 'facebook', account_id: 'page-1', thread_id: 'A' };
+    const aKey = { brand: 'acme', platform: 'facebook', account_id: 'page-1', thread_id: 'A' };
     const stale = threadFactsRow(computeThreadFacts(aKey, [toThreadEvent(a1)], settings.forThread(aKey)), Date.now() + 60_000);
     await ch.client.insert({ table: 'thread_facts', values: [stale], format: 'JSONEachRow' });
 
@@ -97,14 +97,16 @@ describe('ThreadProjector → ClickHouse views', () => {
       UNION ALL SELECT 'moderate', thread_id, toJSONString(tuple(message_id, first_action, calendar_s, business_s)) FROM v_time_to_moderate
       UNION ALL SELECT 'recovery', thread_id, toJSONString(tuple(first_customer_label, recovered, recovery_label, round(sentiment_change, 6), round(thread_sentiment_score, 6))) FROM v_sentiment_recovery
       UNION ALL SELECT 'resolution', thread_id, toJSONString(tuple(resolved, first_resolution_by, first_resolution_calendar_s, first_resolution_business_s, resolution_cycles, full_resolution_calendar_s))
-        FROM v_thread_response WHERE brand = 'acme'
+        FROM v_thread_response WHERE brand = 'globex'
       UNION ALL SELECT 'raw', thread_id, toString(count()) FROM thread_events GROUP BY thread_id`);
     const got = rows.map((r) => `${r.view} ${r.thread_id} ${r.v}`).sort();
     const today = new Date(e1.event.event_time).toISOString().slice(0, 10);
+    // E happened an hour ago, so its business seconds depend on the time of day (the calendar itself is unit-tested).
+    const eBusiness = settings.forThread({ brand: 'globex', platform: 'x', account_id: 'page-1' }).calendar.secondsBetween(e1.event.event_time, e2.event.event_time);
     const expected = [
       'backlog C ["c-q1","first_response",1,1,"2025-01-15 11:00:00.000"]',
       'breach A ["first_response","business",7200,0,18000]',
-      // B was handled by moderation but never resolved: the resolution clock still runs (no inactivity rule for globex).
+      // B was handled by moderation but never resolved: the resolution clock still runs (no inactivity rule for acme).
       'breach B ["resolution","business",172800,1,null]',
       'breach C ["first_response","business",3600,1,null]',
       // C's resolution (2 business days) is open and long overdue; A resolved within 2 business days.
@@ -121,7 +123,7 @@ describe('ThreadProjector → ClickHouse views', () => {
       'raw A 6',
       'raw D 2',
       'raw E 2',
-      // Reply 20 min after the question, Wed 10:00 New York (open hours): both clocks 1200 s.
+      // Reply 20 min after the question, Wed 10:00 Madrid (open hours): both clocks 1200 s.
       'resolution D [1,"inactivity",1200,1200,1,1200]',
       'resolution E [0,"",null,null,0,null]',
       'raw B 2',
@@ -132,11 +134,11 @@ describe('ThreadProjector → ClickHouse views', () => {
       'thread B [1,1,1,null,null,null,null,null,null,0,0,1,2]',
       'thread C [1,0,0,null,null,1,null,null,null,0,0,1,2]',
       'thread D [1,1,0,1200,1200,0,1200,1200,1200,1,0,0,2]',
-      // E waited 1 h on X, whose acme target is 30 min on the calendar clock: breached; unresolved so far.
-      'thread E [1,1,0,3600,3600,1,null,null,null,0,0,0,2]',
+      // E waited 1 h on X, whose globex target is 30 min on the calendar clock: breached; unresolved so far.
+      `thread E [1,1,0,3600,${eBusiness},1,null,null,null,0,0,0,2]`,
       'breach E ["first_response","calendar",1800,0,3600]',
       'period D [0,"first","reply",1200,1200,1,0,0]',
-      'period E [0,"first","reply",3600,3600,1,0,1]',
+      `period E [0,"first","reply",3600,${eBusiness},1,0,1]`,
       'rate x ["2025-01-15",1,1,0,1,0]',
       `rate x ["${today}",1,1,0,0,0]`,
     ];

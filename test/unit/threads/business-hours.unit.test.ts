@@ -4,51 +4,53 @@ import { BusinessCalendar, easterSunday } from '../../../services/threads/busine
 import { BrandSettings } from '../../../services/threads/settings.ts';
 
 const settings = BrandSettings.load();
-const globex = settings.forThread({ brand: 'globex', platform: 'facebook', account_id: 'a' }).calendar;
 const acme = settings.forThread({ brand: 'acme', platform: 'facebook', account_id: 'a' }).calendar;
+const globex = settings.forThread({ brand: 'globex', platform: 'facebook', account_id: 'a' }).calendar;
 const rome = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Rome' }).toMillis();
-const ny = (iso: string) => DateTime.fromISO(iso, { zone: 'America/New_York' }).toMillis();
+const madrid = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Madrid' }).toMillis();
 const H = 3600;
 
-describe('business seconds (globex: Europe/Rome, 09-13 + 14-18 Mon-Fri, Sat 09-13, Italian holidays)', () => {
+describe('business seconds (acme: Europe/Rome, 09-13 + 14-18 Mon-Fri, Sat 09-13, Italian holidays)', () => {
   it('counts only open time over a night and a weekend', () => {
     // Fri 17:00 -> Mon 10:00: Fri 17-18 (1 h) + Sat 09-13 (4 h) + Mon 09-10 (1 h).
-    expect(globex.secondsBetween(rome('2025-01-10T17:00'), rome('2025-01-13T10:00'))).toBe(6 * H);
+    expect(acme.secondsBetween(rome('2025-01-10T17:00'), rome('2025-01-13T10:00'))).toBe(6 * H);
     // Overnight Tue 17:30 -> Wed 09:15.
-    expect(globex.secondsBetween(rome('2025-01-14T17:30'), rome('2025-01-15T09:15'))).toBe(0.75 * H);
+    expect(acme.secondsBetween(rome('2025-01-14T17:30'), rome('2025-01-15T09:15'))).toBe(0.75 * H);
   });
 
   it('skips the lunch break between two periods of one day', () => {
-    expect(globex.secondsBetween(rome('2025-01-14T12:30'), rome('2025-01-14T14:30'))).toBe(1 * H);
-    expect(globex.secondsBetween(rome('2025-01-14T13:10'), rome('2025-01-14T13:50'))).toBe(0);
+    expect(acme.secondsBetween(rome('2025-01-14T12:30'), rome('2025-01-14T14:30'))).toBe(1 * H);
+    expect(acme.secondsBetween(rome('2025-01-14T13:10'), rome('2025-01-14T13:50'))).toBe(0);
   });
 
   it('skips fixed and Easter-based holidays', () => {
     // Sat 19 Apr 12:00 -> Tue 22 Apr 2025 10:00: Sat 1 h, Easter Monday closed, Tue 1 h.
-    expect(globex.secondsBetween(rome('2025-04-19T12:00'), rome('2025-04-22T10:00'))).toBe(2 * H);
+    expect(acme.secondsBetween(rome('2025-04-19T12:00'), rome('2025-04-22T10:00'))).toBe(2 * H);
     // Christmas Thu + Santo Stefano Fri 2025 closed: Wed 24 17:00 -> Sat 27 10:00 = 1 h + 1 h.
-    expect(globex.secondsBetween(rome('2025-12-24T17:00'), rome('2025-12-27T10:00'))).toBe(2 * H);
+    expect(acme.secondsBetween(rome('2025-12-24T17:00'), rome('2025-12-27T10:00'))).toBe(2 * H);
     expect(easterSunday(2024)).toEqual({ month: 3, day: 31 });
     expect(easterSunday(2026)).toEqual({ month: 4, day: 5 });
   });
 
   it('is zero for empty or reversed ranges and seconds-exact inside a period', () => {
-    expect(globex.secondsBetween(rome('2025-01-14T10:00'), rome('2025-01-14T10:00'))).toBe(0);
-    expect(globex.secondsBetween(rome('2025-01-14T11:00'), rome('2025-01-14T10:00'))).toBe(0);
-    expect(globex.secondsBetween(rome('2025-01-14T10:00:00.250'), rome('2025-01-14T10:00:01.750'))).toBe(1.5);
+    expect(acme.secondsBetween(rome('2025-01-14T10:00'), rome('2025-01-14T10:00'))).toBe(0);
+    expect(acme.secondsBetween(rome('2025-01-14T11:00'), rome('2025-01-14T10:00'))).toBe(0);
+    expect(acme.secondsBetween(rome('2025-01-14T10:00:00.250'), rome('2025-01-14T10:00:01.750'))).toBe(1.5);
   });
 
   it('finds SLA deadlines across the lunch break, nights and weekends', () => {
     // 2 business hours from Fri 17:30: 30 min Fri, then Sat 09:00 + 1.5 h.
-    expect(globex.addSeconds(rome('2025-01-10T17:30'), 2 * H)).toBe(rome('2025-01-11T10:30'));
-    expect(globex.addSeconds(rome('2025-01-14T12:00'), 2 * H)).toBe(rome('2025-01-14T15:00'));
+    expect(acme.addSeconds(rome('2025-01-10T17:30'), 2 * H)).toBe(rome('2025-01-11T10:30'));
+    expect(acme.addSeconds(rome('2025-01-14T12:00'), 2 * H)).toBe(rome('2025-01-14T15:00'));
     // Starting on a closed Sunday: the clock starts Monday 09:00.
-    expect(globex.addSeconds(rome('2025-01-12T11:00'), 30 * 60)).toBe(rome('2025-01-13T09:30'));
+    expect(acme.addSeconds(rome('2025-01-12T11:00'), 30 * 60)).toBe(rome('2025-01-13T09:30'));
   });
 
-  it('acme runs in New York time with its own hours and holidays', () => {
-    // Thu 3 Jul 2025 19:00 -> Sat 5 Jul 11:00: Thu 1 h, Independence Day closed, Sat 10-11 1 h.
-    expect(acme.secondsBetween(ny('2025-07-03T19:00'), ny('2025-07-05T11:00'))).toBe(2 * H);
+  it('globex runs in Madrid time with its own hours (weekends too) and Spanish holidays', () => {
+    // Thu 17 Apr 2025 19:00 -> Sat 19 Apr 11:00: Thu 1 h, Good Friday (easter-2) closed, Sat 10-11 1 h.
+    expect(globex.secondsBetween(madrid('2025-04-17T19:00'), madrid('2025-04-19T11:00'))).toBe(2 * H);
+    // Sun 7 Dec 13:00 -> Tue 9 Dec 2025 09:00: Sun 1 h, Inmaculada (Mon 8 Dec) closed, Tue 08-09 1 h.
+    expect(globex.secondsBetween(madrid('2025-12-07T13:00'), madrid('2025-12-09T09:00'))).toBe(2 * H);
   });
 });
 

@@ -14,21 +14,21 @@ const base = {
 };
 
 describe('brand settings', () => {
-  it('loads infra/brands.yaml with acme and globex', () => {
+  it('loads infra/brands.yaml with globex and acme', () => {
     const s = BrandSettings.load();
-    const globex = s.forThread({ brand: 'globex', platform: 'messenger', account_id: 'any' });
-    expect(globex.calendar.timeZone).toBe('Europe/Rome');
-    expect(globex.sla('messenger', 'normal').first_response).toEqual({ target: 3600, clock: 'business' });
-    expect(globex.sla('facebook', 'normal').first_response).toEqual({ target: 7200, clock: 'business' });
-    const acme = s.forThread({ brand: 'acme', platform: 'x', account_id: 'any' });
-    expect(acme.calendar.timeZone).toBe('America/New_York');
-    expect(acme.inactivityResolveAfter).toBe(86_400);
+    const acme = s.forThread({ brand: 'acme', platform: 'messenger', account_id: 'any' });
+    expect(acme.calendar.timeZone).toBe('Europe/Rome');
+    expect(acme.sla('messenger', 'normal').first_response).toEqual({ target: 3600, clock: 'business' });
+    expect(acme.sla('facebook', 'normal').first_response).toEqual({ target: 7200, clock: 'business' });
+    const globex = s.forThread({ brand: 'globex', platform: 'x', account_id: 'any' });
+    expect(globex.calendar.timeZone).toBe('Europe/Madrid');
+    expect(globex.inactivityResolveAfter).toBe(86_400);
     // A priority rule beats a platform rule; the platform rule beats the catch-all.
-    expect(acme.sla('x', 'high').first_response).toEqual({ target: 900, clock: 'calendar' });
-    expect(acme.sla('x', 'normal').first_response).toEqual({ target: 1800, clock: 'calendar' });
-    expect(acme.sla('x', 'normal').next_response).toEqual({ target: 7200, clock: 'business' });
-    expect(acme.sla('x', 'high').next_response).toEqual({ target: 1800, clock: 'calendar' });
-    expect(acme.sla('facebook', 'high').first_response).toEqual({ target: 900, clock: 'calendar' });
+    expect(globex.sla('x', 'high').first_response).toEqual({ target: 900, clock: 'calendar' });
+    expect(globex.sla('x', 'normal').first_response).toEqual({ target: 1800, clock: 'calendar' });
+    expect(globex.sla('x', 'normal').next_response).toEqual({ target: 7200, clock: 'business' });
+    expect(globex.sla('x', 'high').next_response).toEqual({ target: 1800, clock: 'calendar' });
+    expect(globex.sla('facebook', 'high').first_response).toEqual({ target: 900, clock: 'calendar' });
     // Unknown brands get the defaults.
     expect(s.forThread({ brand: 'initech', platform: 'x', account_id: 'a' }).calendar.timeZone).toBe('UTC');
   });
@@ -67,7 +67,7 @@ describe('thread events', () => {
   it('keep what the metrics need and survive the ClickHouse row round trip', () => {
     const enriched: EnrichedEvent = {
       event: {
-        event_id: 'e1', event_time: 1_736_500_000_123, ingest_time: 1_736_500_000_200, brand: 'acme', platform: 'x', account_id: 'a',
+        event_id: 'e1', event_time: 1_736_500_000_123, ingest_time: 1_736_500_000_200, brand: 'globex', platform: 'x', account_id: 'a',
         post_id: null, thread_id: "t'1", source: 'api', metadata: {},
         payload: wrapPayload({ type: 'moderation_action', value: { action: 'relabel', actor_id: 'ag', actor_role: 'brand', target_message_id: 'm1', target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: 'negative', relabel_intent: 'complaint' } }),
       },
