@@ -14,6 +14,22 @@ import { consumeUntil, event, ingestConfigFor, post } from './support.ts';
 const STACK = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra', 'local', 'stack.sh');
 const stack = (action: 'up' | 'down') => execFileSync('bash', [STACK, action, 'kafka'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
 
+async function untilKafkaCreatesTopics(ctx: Awaited<ReturnType<typeof isolatedKafka>>): Promise<void> {
+  const probe = `${ctx.topics.prefix}outage-probe`;
+  const admin = ctx.kafka.admin();
+  for (let i = 0; i < 30; i++) {
+    try {
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: probe, numPartitions: 1 }], waitForLeaders: true, timeout: 5_000 });
+      await admin.deleteTopics({ topics: [probe] });
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+  await admin.disconnect().catch(() => undefined);
+}
+
 describe('ingest while Kafka is down', () => {
   let kafka: Awaited<ReturnType<typeof isolatedKafka>>;
   let service: IngestService;
@@ -37,6 +53,9 @@ describe('ingest while Kafka is down', () => {
   afterAll(async () => {
     if (stopped) stack('up');
     await service?.close();
+    // The next test file (possibly another engineer's) creates topics as soon as this one ends:
+    // wait until the restarted broker can create a topic with a leader again.
+    if (kafka) await untilKafkaCreatesTopics(kafka);
     await kafka?.cleanup();
   });
 
