@@ -115,7 +115,7 @@ kafka_up() {
   nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" \
     -cp "$KAFKA_DIR/lib/*" kafka.Kafka "$KAFKA_DIR/server.properties" \
-    >"$KAFKA_DIR/logs/stdout.log" 2>&1 </dev/null &
+    >"$KAFKA_DIR/logs/stdout.log" 2>&1 </dev/null 9>&- &
   echo $! >"$KAFKA_DIR/kafka.pid"
   wait_for kafka 90 port_open "$KAFKA_PORT"
   log "kafka ready"
@@ -163,7 +163,7 @@ ch_up() {
   mkdir -p "$CH_DIR/data"
   log "starting clickhouse (chDB) on 127.0.0.1:$CLICKHOUSE_PORT"
   nohup "$VENV/bin/python" "$ROOT/infra/local/chdb/server.py" --host 127.0.0.1 --port "$CLICKHOUSE_PORT" \
-    --data "$CH_DIR/data" --users "$CH_DIR/users.json" --max-execution-time 300 >"$CH_DIR/server.log" 2>&1 </dev/null &
+    --data "$CH_DIR/data" --users "$CH_DIR/users.json" --max-execution-time 300 >"$CH_DIR/server.log" 2>&1 </dev/null 9>&- &
   echo $! >"$CH_DIR/server.pid"
   wait_for clickhouse 90 ch_ping
   log "clickhouse ready"
@@ -190,7 +190,8 @@ status_line() { # status_line <name> <pidfile> <check...>
 
 cmd=${1:-status}
 what=${2:-all}
-# Test tiers and `npm start` may call `up` at the same time: one caller at a time.
+# Test tiers and `npm start` may call `up` at the same time: one caller at a time. The servers
+# started below must not inherit the lock's descriptor (9>&-), or they would hold it forever.
 if [ "$cmd" = up ] || [ "$cmd" = down ]; then
   mkdir -p "$STACK_DIR"
   exec 9>"$STACK_DIR/.lock"
