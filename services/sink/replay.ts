@@ -1,0 +1,147 @@
+import type { Kafka } from 'kafkajs';
+import { processRecords } from '../enricher/enricher.ts';
+import type { Analyzer } from '../nlp/index.ts';
+import type { AvroCodec } from '../shared/avro.ts';
+import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import type { Logger } from '../shared/logger.ts';
+import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
+import { Batcher } from './batcher.ts';
+import { withRetry } from './retry.ts';
+import type { BatchStep } from './steps.ts';
+
+export type Offsets = Map<number, bigint>;
+
+export interface ReplayProgress {
+  done: bigint;
+  total: bigint;
+  perSecond: number;
+}
+
+/** The partition end offsets of a topic now (what a replay must reach). */
+export async function endOffsets(kafka: Kafka, topic: string): Promise<Offsets> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Re-enriches the raw topic with the current analyzer, from `from` (earliest when absent) up to
+ * `to`, and runs the sink steps on it (same code as the live sink, other ClickHouse database).
+ * Resolves when every partition reached its end offset.
+ */
+export async function replayRange(deps: {
+  kafka: Kafka; codec: AvroCodec; analyzer: Analyzer; logger: Logger; steps: BatchStep[];
+  topic: string; from?: Offsets; to: Offsets; maxRows?: number; onProgress?: (p: ReplayProgress) => void;
+}): Promise<{ records: number; deadLetters: number }> {
+  const { kafka, codec, analyzer, logger, steps, topic, to } = deps;
+  const from = deps.from ?? new Map<number, bigint>();
+  const remaining = new Map<number, bigint>();
+  let total = 0n;
+  for (const [p, end] of to) {
+    const start = from.get(p) ?? 0n;
+    if (end > start) {
+      remaining.set(p, end);
+      total += end - start;
+    }
+  }
+  const stats = { records: 0, deadLetters: 0 };
+  if (remaining.size === 0) return stats;
+  const batcher = new Batcher<SourceRecord>({ maxRows: deps.maxRows ?? 5000, maxWaitMs: 200 }, async (records) => {
+    const accepted: Accepted[] = [];
+    for (const r of records) {
+      const routed = routeRecord(codec, r);
+      if (routed.ok) accepted.push(routed.accepted);
+    }
+    const ctx = { accepted, rejected: [], ranges: offsetRanges(records) };
+    await withRetry(async () => {
+      for (const step of steps) await step.run(ctx);
+    }, { onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'replay batch failed, retrying') });
+  });
+  const consumer = kafka.consumer({ groupId: `brandpulse-replay-${Date.now()}-${process.pid}`, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const started = Date.now();
+  let done = 0n;
+  let finish!: () => void;
+  let fail!: (err: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const timer = setInterval(() => deps.onProgress?.({ done, total, perSecond: Number(done) / ((Date.now() - started) / 1000) }), 2_000);
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: 16,
+    eachBatch: async ({ batch, heartbeat }) => {
+      const end = remaining.get(batch.partition);
+      if (end === undefined) return;
+      const start = from.get(batch.partition) ?? 0n;
+      const raw = batch.messages
+        .filter((m) => BigInt(m.offset) >= start && BigInt(m.offset) < end)
+        .map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
+      const out = processRecords(raw, codec, analyzer);
+      stats.deadLetters += out.deadLetters.length;
+      // processRecords keeps input order; dead letters are dropped (the live enricher already sent them).
+      const enrichedRecords: SourceRecord[] = [];
+      let i = 0;
+      for (const r of raw) {
+        const dl = out.deadLetters.some((d) => String(d.headers?.['dlq.source.offset']) === r.offset);
+        if (dl) continue;
+        enrichedRecords.push({ topic: `replay:${r.topic}`, partition: r.partition, offset: r.offset, key: r.key, value: out.enriched[i++]!.value as Buffer });
+      }
+      try {
+        await batcher.add(enrichedRecords);
+      } catch (err) {
+        fail(err);
+        throw err;
+      }
+      await heartbeat();
+      stats.records += raw.length;
+      const lastSeen = BigInt(batch.messages[batch.messages.length - 1]!.offset);
+      if (raw.length > 0) done += BigInt(raw.length);
+      if (lastSeen + 1n >= end) {
+        remaining.delete(batch.partition);
+        if (remaining.size === 0) finish();
+      }
+    },
+  });
+  for (const [p] of remaining) {
+    const start = from.get(p);
+    if (start !== undefined && start > 0n) consumer.seek({ topic, partition: p, offset: start.toString() });
+  }
+  try {
+    await finished;
+    await batcher.drain();
+  } finally {
+    clearInterval(timer);
+    await consumer.disconnect();
+  }
+  deps.onProgress?.({ done, total, perSecond: Number(done) / ((Date.now() - started) / 1000) });
+  return stats;
+}
+
+/** Tables (not views) that a database's migrations created, except the migration log. */
+export async function projectionTables(client: ClickHouseClient, database: string): Promise<string[]> {
+  const rows = await (await client.query({
+    query: `SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT IN ('View', 'MaterializedView') AND name != 'schema_migrations' AND NOT is_temporary ORDER BY name`,
+    query_params: { db: database }, format: 'JSONEachRow',
+  })).json<{ name: string }>();
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Swaps every projection table of `live` with its rebuilt twin in `shadow`, in ONE statement
+ * (EXCHANGE TABLES a AND b, c AND d, ...: Atomic databases, chDB included). Views and materialized
+ * views stay in place and follow the tables by name, so dashboards keep querying the same names.
+ */
+export async function swapIn(client: ClickHouseClient, live: string, shadow: string): Promise<string[]> {
+  const [a, b] = await Promise.all([projectionTables(client, live), projectionTables(client, shadow)]);
+  const missing = a.filter((t) => !b.includes(t)).concat(b.filter((t) => !a.includes(t)));
+  if (missing.length > 0) throw new Error(`live and shadow schemas differ (${missing.join(', ')}): run brandpulse migrate first`);
+  await client.command({ query: `EXCHANGE TABLES ${a.map((t) => `${live}.${t} AND ${shadow}.${t}`).join(', ')}` });
+  return a;
+}
