@@ -4,15 +4,15 @@ import { CLICKHOUSE_DATASOURCE, tableQuery } from './clickhouse.ts';
 import { dashboardFilters } from './variables.ts';
 
 /**
- * Negative-sentiment spike alerts (written by services/alerter into the `alerts` table) as
+ * Negative-sentiment spike alerts (written by services/alerter into the `alerts` table, read through its `alert_annotations` view) as
  * region annotations: Grafana reads the frame's `time`, `timeEnd`, `title`, `text` and
  * `tags` fields. An alert still open runs to the end of the range.
  */
-export const ALERTS_SQL = `SELECT started_at AS time, ifNull(ended_at, $__toTime) AS timeEnd,
+export const ALERTS_SQL = `SELECT time, ifNull(ended_at, $__toTime) AS timeEnd,
   concat('Negative spike: ', brand, if(platform = '', '', concat(' on ', platform))) AS title,
-  summary AS text, [brand, if(platform = '', 'all platforms', platform), 'negative-spike'] AS tags
-FROM v_alerts
-WHERE started_at <= $__toTime AND ifNull(ended_at, $__toTime) >= $__fromTime
+  text, [brand, if(platform = '', 'all platforms', platform), 'negative-spike'] AS tags
+FROM alert_annotations
+WHERE time <= $__toTime AND ifNull(ended_at, $__toTime) >= $__fromTime
   AND ${dashboardFilters({ brand: 'brand' })} AND (platform = '' OR ${dashboardFilters({ platform: 'platform' })})
 ORDER BY time`;
 

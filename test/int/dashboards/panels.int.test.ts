@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { SPIKE_RULE_SQL } from '../../../dashboards/alerting.ts';
+import { ALERTS_SQL } from '../../../dashboards/lib/annotations.ts';
 import { buildDashboards } from '../../../dashboards/index.ts';
 import type { ClickHouseQuery } from '../../../dashboards/lib/clickhouse.ts';
 import { queryPanels, structureProblems } from '../../../dashboards/lib/inspect.ts';
@@ -121,6 +122,15 @@ describe.each(['all', 'single'] as const)('panel queries with filters = %s', (se
 });
 
 describe('alerting', () => {
+  it('the alerts annotation query returns the ended and the open alert as regions', async () => {
+    const res = await run(interpolate(ALERTS_SQL, context('all')));
+    expect(res.meta.map((c) => c.name)).toEqual(['time', 'timeEnd', 'title', 'text', 'tags']);
+    expect(res.meta[0]!.type).toMatch(TIME);
+    expect(res.data.map((r) => r.title)).toEqual(['Negative spike: acme', 'Negative spike: acme on x']);
+    // The open alert runs to the end of the dashboard's range ($__toTime has second resolution).
+    expect(Date.parse(`${String(res.data[1]!.timeEnd)}Z`)).toBe(Math.floor(range.to.getTime() / 1000) * 1000);
+  });
+
   it('the negative-spike rule query runs as the analyst and returns one numeric value per brand and brand/platform', async () => {
     const res = await run(SPIKE_RULE_SQL);
     expect(res.meta.map((c) => c.name)).toEqual(['brand', 'platform', 'spike_ratio']);

@@ -22,7 +22,7 @@ export const TEST_SETTINGS = BrandSettings.fromObject({
   defaults: {
     business_hours: { time_zone: 'UTC', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])) },
     sla: [{ platform: '*', priority: '*', first_response: { target: '30m', clock: 'calendar' }, next_response: { target: '30m', clock: 'calendar' }, resolution: { target: '2h', clock: 'calendar' } }],
-    needs_reply_intents: ['question', 'technical_issue', 'order_issue', 'pre_purchase', 'complaint'],
+    needs_reply_intents: ['question', 'technical_issue', 'order', 'pre_purchase', 'complaint'],
   },
 });
 
@@ -54,7 +54,7 @@ function shapes(now: number, withSpike: boolean): { msgs: Msg[]; mods: Mod[] }[]
       msgs: [
         { at: now - 5 * h, role: 'customer', label: 'negative', intent: 'complaint', text: 'My order is late again, this is terrible' },
         { at: now - 5 * h + 5 * MIN, role: 'brand', label: 'neutral', intent: 'other', agent: 'agent-ann', text: 'Sorry! DM us the order number' },
-        { at: now - 4 * h, role: 'customer', label: 'neutral', intent: 'order_issue', text: 'Sent it, order 1234' },
+        { at: now - 4 * h, role: 'customer', label: 'neutral', intent: 'order', text: 'Sent it, order 1234' },
         { at: now - 4 * h + 50 * MIN, role: 'brand', label: 'positive', intent: 'other', agent: 'agent-bob', text: 'Refund issued, thanks for waiting' },
         { at: now - 3 * h, role: 'customer', label: 'positive', intent: 'praise', text: 'Great, thank you so much' },
       ],
@@ -113,7 +113,7 @@ export async function seed(writer: ClickHouseClient, now = Date.now()): Promise<
           text: m.text, language_hint: language, url: `https://${platform}.example/${brand}/${thread_id}/${ids[i]}`, priority: null,
         };
         const score = m.label === 'negative' ? -0.8 : m.label === 'positive' ? 0.7 : 0;
-        const needs_reply = m.role === 'customer' && ['question', 'technical_issue', 'order_issue', 'complaint'].includes(m.intent);
+        const needs_reply = m.role === 'customer' && ['question', 'technical_issue', 'order', 'complaint'].includes(m.intent);
         enriched.push({
           event: { ...common, event_id, event_time: m.at, ingest_time: m.at + 1000, payload: wrapPayload({ type: 'message_posted', value: posted }) },
           enrichment: { language, language_supported: true, sentiment_score: score, sentiment_label: m.label, sentiment_confidence: 0.9, intent: m.intent, needs_reply, model_version: 'test', human_override: false },
@@ -158,6 +158,18 @@ export async function seed(writer: ClickHouseClient, now = Date.now()): Promise<
   await insert('dead_letters', [
     { stage: 'decode', reason: 'corrupt', detail: 'bad CRC', source_topic: 'conversation-events', source_partition: 0, source_offset: 7, size_bytes: 120, dead_lettered_at: ch(now - 2 * 3_600_000) },
     { stage: 'enrich', reason: 'unknown-schema', detail: 'id 9', source_topic: 'conversation-events', source_partition: 1, source_offset: 3, size_bytes: 80, dead_lettered_at: ch(now - 30 * MIN) },
+  ]);
+  // One alert that ended and one still open, as services/alerter writes them, for the annotations.
+  const alert = (alert_id: string, kind: 'start' | 'end', platform: string, started: number, ended: number | null) => ({
+    alert_id, kind, brand: 'acme', platform, started_at: ch(started), detected_at: ch(started + 40_000), ended_at: ended === null ? null : ch(ended),
+    window_s: 300, observed: 30, baseline: 4, ratio: 7.5, score: 6.1, peak_ratio: 8, negative_share: 0.7, baseline_share: 0.2, volume: 43,
+    sample_messages: ['Outage again?!'], sample_message_ids: ['m-1'], sample_urls: [''], top_terms: ['outage', 'works'],
+    summary: `acme${platform ? ` on ${platform}` : ''}: 7.5x the usual negative volume`, detector_version: 'test', emitted_at: ch(started + 41_000),
+  });
+  await insert('alerts', [
+    alert('a-ended', 'start', '', now - 3 * 3_600_000, null),
+    alert('a-ended', 'end', '', now - 3 * 3_600_000, now - 2 * 3_600_000),
+    alert('a-open', 'start', 'x', now - 20 * MIN, null),
   ]);
   return { from: new Date(now - 6 * 3_600_000), to: new Date(now) };
 }
