@@ -86,7 +86,7 @@ describe('dashboard structure', () => {
     for (const file of ['brand-health.json', 'community-team.json', 'moderation.json']) {
       const a = dashboards[file]!.annotations?.list?.find((x) => x.name === 'Negative spikes');
       expect(a?.datasource?.uid).toBe('brandpulse-clickhouse');
-      expect(JSON.stringify(a?.target)).toMatch(/alerts/);
+      expect(JSON.stringify(a?.target)).toMatch(/FROM alert_annotations/);
     }
   });
 });
