@@ -11,7 +11,6 @@
  *   npm run bench:e2e      BENCH_EVENTS=30000 BENCH_PACED_SECONDS=20 BENCH_PROFILE=1 (node --cpu-prof
  *                          of ingest/enricher/sink, top functions printed; profiles kept in .stack/profiles)
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -25,6 +24,7 @@ import { createKafka, ensureTopics } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { IngestSender } from '../services/simulator/sender.ts';
 import { Simulation } from '../services/simulator/simulation.ts';
+import { ensureStack } from '../services/start/stack.ts';
 import { Supervisor } from '../services/start/supervisor.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,7 +51,7 @@ function freePort(): Promise<number> {
 /** N distinct simulated events (no duplicate deliveries), tagged with `source` so each phase can be told apart. */
 function events(n: number, seed: number, source: string): CanonicalEvent[] {
   const now = Date.now();
-  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start: now - 6 * 3_600_000, rate: n / (4 * 3600), flat: true, crisisEveryHours: 0 });
+  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start: now - 6 * 3_600_000, rate: n / (2.5 * 3600), flat: true, crisisEveryHours: 0 });
   const out: CanonicalEvent[] = [];
   for (let t = now - 6 * 3_600_000; out.length < n; t += 60_000) {
     for (const d of sim.advance(Math.min(t, now))) if (!d.duplicate && out.length < n) out.push({ ...d.event, source });
@@ -91,6 +91,35 @@ async function freshness(source: string): Promise<{ p50: number; p99: number; n:
   return { n: Number(row?.n ?? 0), p50: row?.q[0] ?? NaN, p99: row?.q[1] ?? NaN };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function pidFrom(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the CPU went during a phase: the services, Kafka, the ClickHouse engine, this client. */
+function cpuSnapshot(pids: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid === process.pid ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pid)]));
+}
+
+function printCpu(label: string, before: Record<string, number>, after: Record<string, number>, seconds: number): void {
+  const parts = Object.keys(after).map((k) => `${k} ${(after[k]! - before[k]!).toFixed(1)}s (${Math.round(((after[k]! - before[k]!) / seconds) * 100)}%)`);
+  console.log(`CPU during ${label} (${seconds.toFixed(1)} s wall, 2 cores = 200%): ${parts.join(', ')}`);
+}
+
 interface Row { scenario: string; events: number; seconds: number; rate: number; p50?: number; p99?: number }
 
 function table(rows: Row[], baseline: Row): void {
@@ -125,8 +154,7 @@ function summarizeProfiles(dir: string): void {
 }
 
 async function main(): Promise<void> {
-  const up = spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (up.status !== 0 && !process.env.KAFKA_BROKERS) throw new Error('the local stack did not start');
+  await ensureStack(ROOT, config, logger);
   const { kafka, topics } = createKafka(config, logger, 'bench');
   const admin = kafka.admin();
   await admin.connect();
@@ -139,9 +167,8 @@ async function main(): Promise<void> {
     ...process.env,
     KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX, CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
     INGEST_PORT: String(port), LOG_LEVEL: 'warn',
-    ...(PROFILE ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}),
   };
-  const supervisor = new Supervisor({ root: ROOT, runDir: join(ROOT, '.stack', 'bench-run', run), logDir: join(ROOT, '.stack', 'bench-logs', run), env, logger });
+  const supervisor = new Supervisor({ root: ROOT, runDir: join(ROOT, '.stack', 'bench-run', run), logDir: join(ROOT, '.stack', 'bench-logs', run), env, logger, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
   const rows: Row[] = [];
   try {
     for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name], module: '' });
@@ -151,6 +178,13 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 300));
     }
     const url = `http://127.0.0.1:${port}`;
+    const stackDir = process.env.BRANDPULSE_STACK_DIR ?? join(ROOT, '.stack');
+    const pids: Record<string, number | undefined> = {
+      ...Object.fromEntries(supervisor.running.map((r) => [r.spec.name, r.child.pid])),
+      kafka: pidFrom(join(stackDir, 'kafka', 'kafka.pid')),
+      clickhouse: pidFrom(join(stackDir, 'chdb', 'server.pid')),
+      'bench client': process.pid,
+    };
     const keys = new Map([['acme', 'dev-key-acme'], ['globex', 'dev-key-globex']]);
     console.log(`generating ${N + SINGLE_EVENTS} events…`);
     const maxEvents = events(N, 1, 'bench-max');
@@ -177,10 +211,12 @@ async function main(): Promise<void> {
     let maxRate: number;
     {
       const sender = new IngestSender({ url, keys, logger, batchSize: 500, concurrency: 4 });
+      const cpu0 = cpuSnapshot(pids);
       const t0 = Date.now();
       await sender.send(maxEvents);
       const accepted = Date.now();
       const done = await waitVisible('bench-max', maxEvents.length);
+      printCpu('A', cpu0, cpuSnapshot(pids), (done - t0) / 1000);
       maxRate = maxEvents.length / ((done - t0) / 1000);
       const f = await freshness('bench-max');
       rows.push({ scenario: 'A. batches of 500, 4 in flight (max load)', events: maxEvents.length, seconds: (done - t0) / 1000, rate: maxRate, p50: f.p50, p99: f.p99 });
@@ -209,7 +245,7 @@ async function main(): Promise<void> {
     table(rows, rows[0]!);
     console.log(`\ntargets: ≥20000 events/s end to end (goal 50000): ${maxRate >= 20_000 ? 'met' : 'NOT met'}; p99 freshness ≤2000 ms at half load: ${rows[2]!.p99! <= 2000 ? 'met' : 'NOT met'}`);
   } finally {
-    await supervisor.stopAll();
+    await supervisor.stopAll(PROFILE ? 60_000 : 15_000);
     if (PROFILE) summarizeProfiles(profileDir);
     await admin.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
     await admin.disconnect();

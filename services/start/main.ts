@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClickHouse } from '../shared/clickhouse.ts';
@@ -10,6 +9,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { applyMigrations } from '../migrate/apply.ts';
 import { MIGRATIONS_DIR } from '../migrate/migrations.ts';
 import { parseStartArgs, servicePlan, whereToLook } from './plan.ts';
+import { ensureStack, httpOk } from './stack.ts';
 import { Supervisor } from './supervisor.ts';
 
 /**
@@ -27,47 +27,12 @@ function dockerAnswers(): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-function tcpOpen(hostPort: string, timeoutMs = 1_500): Promise<boolean> {
-  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))];
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true)).once('error', () => done(false));
-  });
-}
-
-async function httpOk(url: string, timeoutMs = 1_500): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.body?.cancel();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
     await new Promise((r) => setTimeout(r, 500));
   }
-}
-
-async function stackUp(config: BaseConfig, logger: Logger): Promise<void> {
-  const kafkaUp = (await Promise.all(config.KAFKA_BROKERS.map((b) => tcpOpen(b)))).some(Boolean);
-  const clickhouseUp = await httpOk(new URL('/ping', config.CLICKHOUSE_URL).toString());
-  if (kafkaUp && clickhouseUp) {
-    logger.info('Kafka and ClickHouse already answer: using them');
-    return;
-  }
-  logger.info('starting the local stack (Kafka + ClickHouse engine): the first time downloads Kafka and chDB, a few minutes');
-  const r = spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'up'], { stdio: 'inherit', env: process.env });
-  if (r.status !== 0) throw new Error('the local stack did not start (see the messages above; needs a JDK 17, Maven and python3: see docs/walkthrough.md)');
 }
 
 async function prepare(config: BaseConfig, logger: Logger): Promise<void> {
@@ -121,7 +86,7 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
 
-  await stackUp(config, logger);
+  await ensureStack(ROOT, config, logger);
   await prepare(config, logger);
 
   const supervisor = new Supervisor({

@@ -15,6 +15,8 @@ export interface SupervisorOptions {
   logDir: string;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Extra node flags for every child (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 export interface Running {
@@ -65,7 +67,7 @@ export class Supervisor {
 
   start(spec: ServiceSpec): Running {
     const log = openSync(join(this.options.logDir, `${spec.name}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(this.options.root, 'services/cli.ts'), ...spec.command], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--import', 'tsx', join(this.options.root, 'services/cli.ts'), ...spec.command], {
       cwd: this.options.root,
       env: this.options.env,
       stdio: ['ignore', log, log],
