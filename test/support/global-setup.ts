@@ -92,9 +92,21 @@ function fromLocalStack(): StackEndpoints {
   };
 }
 
+function localStackServes(kafkaBrokers: string, clickhouseUrl: string): boolean {
+  const kafkaPort = process.env.KAFKA_PORT ?? '9092';
+  const clickhousePort = process.env.CLICKHOUSE_PORT ?? '8123';
+  const isLocal = /^(127\.0\.0\.1|localhost):/;
+  if (!isLocal.test(kafkaBrokers) || !kafkaBrokers.endsWith(`:${kafkaPort}`)) return false;
+  if (!/^http:\/\/(127\.0\.0\.1|localhost):/.test(clickhouseUrl) || !clickhouseUrl.replace(/\/$/, '').endsWith(`:${clickhousePort}`)) return false;
+  return spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'status'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   if (process.env.KAFKA_BROKERS && process.env.CLICKHOUSE_URL) {
-    project.provide('stack', { kind: 'env', kafkaBrokers: process.env.KAFKA_BROKERS, clickhouseUrl: process.env.CLICKHOUSE_URL, ...credentials });
+    // Endpoints given by the environment may still be this machine's local stack; then the tests
+    // that stop and start a component through stack.sh can run too.
+    const local = localStackServes(process.env.KAFKA_BROKERS, process.env.CLICKHOUSE_URL);
+    project.provide('stack', { kind: local ? 'local' : 'env', kafkaBrokers: process.env.KAFKA_BROKERS, clickhouseUrl: process.env.CLICKHOUSE_URL, ...credentials });
     return;
   }
   if (dockerAnswers()) {
