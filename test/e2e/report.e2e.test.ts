@@ -98,7 +98,7 @@ describe('brandpulse report', () => {
     expect(stdout).toMatch(/net sentiment\s+[+-]\d\.\d\d/);
     expect(stdout).toMatch(/negative share\s+\d+\.\d%/);
     expect(stdout).toMatch(/first response p50\/p90\s+\d/);
-    expect(stdout).toMatch(/unanswered backlog\s+\d+ waiting/);
+    expect(stdout).toMatch(/unanswered backlog\s+[\d,]+ waiting/);
     expect(stdout).toMatch(/alerts: /);
     const files = readdirSync(out).sort();
     expect(files.some((f) => /^acme-\d{8}-\d{4}\.html$/.test(f))).toBe(true);

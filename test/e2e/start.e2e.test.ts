@@ -95,7 +95,8 @@ describe('npm start', () => {
     const scalar = async (sql: string) => Number((await (await ch.query({ query: sql, format: 'JSONEachRow' })).json<{ n: number | string }>())[0]?.n ?? 0);
     try {
       await until('customer messages in ClickHouse', async () => (await scalar(`SELECT sum(messages) AS n FROM v_sentiment_minute WHERE author_role = 'customer'`)) > 100, 100_000);
-      expect(await scalar(`SELECT count() AS n FROM v_thread_response WHERE frt_calendar_s IS NOT NULL`)).toBeGreaterThan(0);
+      // First responses come with the backfilled brand replies, a few sink batches later.
+      await until('first response times in ClickHouse', async () => (await scalar(`SELECT count() AS n FROM v_thread_response WHERE frt_calendar_s IS NOT NULL`)) > 0, 60_000);
       expect(await scalar(`SELECT uniqExact(language) AS n FROM v_messages WHERE author_role = 'customer'`)).toBeGreaterThanOrEqual(4);
     } finally {
       await ch.close();
