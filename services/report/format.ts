@@ -49,7 +49,7 @@ export function formatSummary(r: ReportData): string {
   row('threads needing a reply', `${formatCount(r.response.threadsNeedingReply)} (${formatCount(r.response.answered)} answered, ${formatCount(r.response.handledByModeration)} handled by moderation, response rate ${formatPercent(r.response.responseRate)})`);
   row('unanswered backlog', `${formatCount(r.backlog.waiting)} waiting, oldest ${formatDuration(r.backlog.oldestAgeS)}, ${formatCount(r.backlog.breached)} past SLA`);
   const breaches = r.breaches.reduce((s, b) => s + b.open + b.closed, 0);
-  row('SLA breaches', breaches === 0 ? 'none' : `${formatCount(breaches)} (${r.breaches.map((b) => `${b.metric.replace('_', ' ')} ${b.open + b.closed}${b.open > 0 ? `, ${b.open} still open` : ''}`).join('; ')})`);
+  row('SLA breaches', breaches === 0 ? 'none' : `${formatCount(breaches)} (${r.breaches.map((b) => `${b.metric.replace('_', ' ')} ${formatCount(b.open + b.closed)}${b.open > 0 ? `, ${formatCount(b.open)} still open` : ''}`).join('; ')})`);
   lines.push('');
   if (r.alerts === null) {
     lines.push('alerts: not available (no alert_annotations view: is the alerter migrated?)');
