@@ -93,7 +93,13 @@ export async function run(argv: string[]): Promise<void> {
     root: ROOT,
     runDir: process.env.BRANDPULSE_RUN_DIR ?? join(STACK_DIR, 'run'),
     logDir: process.env.BRANDPULSE_LOG_DIR ?? join(STACK_DIR, 'logs'),
-    env: { ...process.env, INGEST_PORT: String(ingestPort) },
+    env: {
+      ...process.env,
+      INGEST_PORT: String(ingestPort),
+      // Workaround until the sink chunks its state lookup: it sends every thread id of a batch in the
+      // URL, and the local ClickHouse HTTP server refuses URLs over 64 KiB (414) past ~1 800 threads.
+      SINK_MAX_ROWS: process.env.SINK_MAX_ROWS ?? '1000',
+    },
     logger,
   });
   const missing: string[] = [];
