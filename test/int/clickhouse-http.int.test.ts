@@ -109,6 +109,17 @@ describe('ClickHouse HTTP interface', () => {
     ]);
   });
 
+  it('accepts URLs longer than 64 KiB, as ClickHouse does up to 1 MiB', async () => {
+    // A batch's IN list of thread ids travels as a query parameter in the URL.
+    const ids = Array.from({ length: 8000 }, (_, i) => `thread-${i.toString().padStart(6, '0')}`);
+    const rs = await client.query({
+      query: 'SELECT length({ids:Array(String)}) AS n, has({ids:Array(String)}, {probe:String}) AS found',
+      query_params: { ids, probe: 'thread-007999' },
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ n: '8000', found: 1 }]);
+  });
+
   it('applies settings from the URL to that query only', async () => {
     const quoted = await client.query({ query: 'SELECT toUInt64(42) AS n', format: 'JSONEachRow' });
     expect(await quoted.json()).toEqual([{ n: '42' }]); // the client-level setting

@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import socket
+from http import HTTPStatus
 import sys
 import threading
 import time
@@ -59,6 +60,32 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - silence http.server's own access log
         pass
+
+    # ClickHouse accepts URIs up to http_max_uri_size (1 MiB); http.server stops at 64 KiB and answers
+    # 414, which long query_params (e.g. big IN lists) and insert dedup tokens exceed.
+    MAX_URI_BYTES = 1 << 20
+
+    def handle_one_request(self):
+        try:
+            self.raw_requestline = self.rfile.readline(self.MAX_URI_BYTES + 1)
+            if len(self.raw_requestline) > self.MAX_URI_BYTES:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return
+            method = getattr(self, "do_" + self.command, None)
+            if method is None:
+                self.send_error(HTTPStatus.NOT_IMPLEMENTED, "Unsupported method (%r)" % self.command)
+                return
+            method()
+            self.wfile.flush()
+        except TimeoutError as e:
+            self.log_error("Request timed out: %r", e)
+            self.close_connection = True
 
     def do_HEAD(self):
         self._dispatch("HEAD")
