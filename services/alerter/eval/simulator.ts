@@ -1,4 +1,5 @@
 import type { Observation } from '../alert.ts';
+import { rng } from '../../shared/random.ts';
 
 /**
  * Deterministic traffic for the detector's evaluation: weeks of customer messages for a few brands
@@ -80,18 +81,6 @@ export const DEFAULT_SIM: SimOptions = {
   spikeRate: [25, 80],
   maxDelayMs: 3_000,
 };
-
-/** mulberry32: small, fast, good enough for simulation, and seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());

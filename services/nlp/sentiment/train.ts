@@ -6,6 +6,7 @@ import { extractFeatures, FeatureBuffer, type FeatureConfig } from './features.t
 import { predictProbs, type LinearParams } from './linearModel.ts';
 import type { Lexicon } from './lexicon.ts';
 import { tokenize } from '../text/tokenize.ts';
+import { rng } from '../../shared/random.ts';
 
 export interface TrainOptions {
   features: FeatureConfig;
@@ -35,18 +36,6 @@ export function featurize(examples: readonly RawExample[], lex: Lexicon, cfg: Fe
     extractFeatures(tokenize(e.text), e.language, lex, cfg, buf);
     return { idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), y: e.label, w: e.weight ?? 1 };
   });
-}
-
-/** mulberry32: tiny seeded PRNG so shuffles are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function shuffled(n: number, rand: () => number): number[] {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeThreadFacts } from '../../../services/threads/facts.ts';
 import { BrandSettings } from '../../../services/threads/settings.ts';
-import { KEY, Timeline, rng, shuffled } from './timeline.ts';
+import { KEY, Timeline, shuffled } from './timeline.ts';
+import { rng } from '../../../services/shared/random.ts';
 
 /**
  * The metrics are a function of the SET of a thread's events: shuffling the arrival order,

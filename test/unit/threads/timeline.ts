@@ -1,5 +1,6 @@
 import type { ThreadEvent, ThreadKey } from '../../../services/threads/thread-event.ts';
 import type { ModerationKind } from '../../../services/shared/events.ts';
+import { rng } from '../../../services/shared/random.ts';
 
 /** Hand-built thread timelines for the metric tests: times in minutes after `t0`. */
 export const KEY: ThreadKey = { brand: 'test', platform: 'facebook', account_id: 'acct-1', thread_id: 'th-1' };
@@ -69,18 +70,6 @@ export class Timeline {
   reopen(min: number): this {
     return this.mod('reopen_thread', min);
   }
-}
-
-/** Deterministic PRNG (mulberry32) so the property test is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function shuffled<T>(xs: readonly T[], rand: () => number): T[] {
