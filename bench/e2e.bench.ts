@@ -167,9 +167,6 @@ async function main(): Promise<void> {
     ...process.env,
     KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX, CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
     INGEST_PORT: String(port), LOG_LEVEL: 'warn',
-    // The sink's state lookup puts every thread id of a batch in the URL: the local ClickHouse HTTP
-    // server answers 414 past ~1 800 threads per batch, so batches stay below that until it is fixed.
-    SINK_MAX_ROWS: process.env.SINK_MAX_ROWS ?? '1500',
   };
   const supervisor = new Supervisor({ root: ROOT, runDir: join(ROOT, '.stack', 'bench-run', run), logDir: join(ROOT, '.stack', 'bench-logs', run), env, logger, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
   const rows: Row[] = [];
@@ -189,7 +186,7 @@ async function main(): Promise<void> {
       'bench client': process.pid,
     };
     const keys = new Map([['acme', 'dev-key-acme'], ['globex', 'dev-key-globex']]);
-    console.log(`generating ${N + SINGLE_EVENTS} events… (sink batches of at most ${env.SINK_MAX_ROWS} rows)`);
+    console.log(`generating ${N + SINGLE_EVENTS} events… (sink batches of at most ${env.SINK_MAX_ROWS ?? 5000} rows)`);
     const maxEvents = events(N, 1, 'bench-max');
     const singleEvents = events(SINGLE_EVENTS, 2, 'bench-single');
 

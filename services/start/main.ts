@@ -96,9 +96,6 @@ export async function run(argv: string[]): Promise<void> {
     env: {
       ...process.env,
       INGEST_PORT: String(ingestPort),
-      // Workaround until the sink chunks its state lookup: it sends every thread id of a batch in the
-      // URL, and the local ClickHouse HTTP server refuses URLs over 64 KiB (414) past ~1 800 threads.
-      SINK_MAX_ROWS: process.env.SINK_MAX_ROWS ?? '1000',
     },
     logger,
   });

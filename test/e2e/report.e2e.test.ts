@@ -35,8 +35,6 @@ function envFor(config: BaseConfig, extra: Record<string, string> = {}): NodeJS.
     CLICKHOUSE_URL: config.CLICKHOUSE_URL, CLICKHOUSE_USER: config.CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
     CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE, CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
     CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD, LOG_LEVEL: 'warn',
-    // As npm start does: the sink's state lookup puts every thread id of a batch in the URL (414 past ~1 800 threads).
-    SINK_MAX_ROWS: process.env.SINK_MAX_ROWS ?? '1000',
     ...extra,
   };
 }
