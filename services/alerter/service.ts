@@ -7,6 +7,7 @@ import { SpikeDetector } from './detector.ts';
 import type { DetectorParams } from './params.ts';
 import type { AlertStore } from './store.ts';
 import { deliver, type DeliveryDeps, type DeliveryResult, type WebhookEndpoint } from './webhook.ts';
+import { durableProducer } from '../shared/kafka.ts';
 
 /**
  * The alerter process: enriched events → spike detector → alert events on the alerts topic (Avro,
@@ -63,7 +64,7 @@ export class Alerter {
     for (const d of ledger.delivered) this.delivered.add(d);
     logger.info({ snapshot: Boolean(snap), ledger: ledger.alerts.length }, 'alerter state loaded');
 
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = durableProducer(kafka);
     await this.producer.connect();
     // Deliveries a previous run did not finish (it stopped, or the receiver was down for good).
     for (const a of ledger.alerts) this.deliverAll(a);

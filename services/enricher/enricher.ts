@@ -7,6 +7,7 @@ import type { SourceRecord } from '../sink/batch.ts';
 import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../sink/retry.ts';
 import { enrichEvent } from './enrich.ts';
+import { durableProducer } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -66,7 +67,7 @@ export class Enricher {
 
   async start(): Promise<void> {
     const { kafka, codec, analyzer, logger } = this.deps;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = durableProducer(kafka);
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();

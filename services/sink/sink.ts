@@ -6,6 +6,7 @@ import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
 import { withRetry } from './retry.ts';
 import type { BatchStep } from './steps.ts';
+import { durableProducer } from '../shared/kafka.ts';
 
 export interface SinkOptions {
   sourceTopic: string;
@@ -48,7 +49,7 @@ export class Sink {
 
   async start(): Promise<void> {
     const { kafka, logger } = this.deps;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = durableProducer(kafka);
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
     await this.consumer.connect();
