@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { DEFAULT_PARAMS } from '../services/alerter/params.ts';
 import { CLICKHOUSE_DATASOURCE, tableQuery } from './lib/clickhouse.ts';
 
 /**
@@ -19,17 +20,18 @@ import { CLICKHOUSE_DATASOURCE, tableQuery } from './lib/clickhouse.ts';
  * a 1-minute window too, cooldown and end hold); the detector stays the paging source of truth.
  */
 export const SPIKE = {
-  windowMinutes: 5,
-  minNegatives: 8,
-  minVolume: 10,
-  ratioMin: 2,
-  scoreMin: 4.5,
-  shareLiftMin: 0.1,
-  shareRatioMin: 1.5,
-  seasonalWeeks: 8,
-  seasonalMinWeeks: 2,
-  recentHours: 3,
-  priorShare: 0.2,
+  // The thresholds are the detector's own, so the rule cannot drift from it.
+  windowMinutes: DEFAULT_PARAMS.endWindowMs / 60_000,
+  minNegatives: DEFAULT_PARAMS.minNegatives,
+  minVolume: DEFAULT_PARAMS.minVolume,
+  ratioMin: DEFAULT_PARAMS.ratioMin,
+  scoreMin: DEFAULT_PARAMS.scoreMin,
+  shareLiftMin: DEFAULT_PARAMS.shareLiftMin,
+  shareRatioMin: DEFAULT_PARAMS.shareRatioMin,
+  seasonalWeeks: DEFAULT_PARAMS.seasonalWeeks,
+  seasonalMinWeeks: DEFAULT_PARAMS.seasonalMinWeeks,
+  recentHours: DEFAULT_PARAMS.recentHalfLifeHours,
+  priorShare: DEFAULT_PARAMS.priorShare,
 } as const;
 
 const S = SPIKE;

@@ -9,9 +9,9 @@ import { deleted, edited, enrichment, moderation, posted } from '../sink/fixture
 
 /** A stand-in analyzer: negative when the text says "bad", so tests can see re-scoring. */
 const analyzer: Analyzer = {
-  modelVersion: 'stub-1',
+  modelVersion: 'fixed-test-model-1',
   analyze: ({ text }) => ({
-    language: 'en', languageSupported: true, intent: text.includes('?') ? 'question' : 'other', needsReply: text.includes('?'), modelVersion: 'stub-1',
+    language: 'en', languageSupported: true, intent: text.includes('?') ? 'question' : 'other', needsReply: text.includes('?'), modelVersion: 'fixed-test-model-1',
     sentiment: text.includes('bad') ? { score: -0.8, label: 'negative', confidence: 0.9 } : { score: 0.7, label: 'positive', confidence: 0.9 },
   }),
 } as Analyzer;
@@ -21,7 +21,7 @@ const e = enrichment('neutral', 0);
 
 describe('enrichEvent', () => {
   it('scores posts and re-scores edits with the current model', () => {
-    expect(enrichEvent(posted('e1', 0, 'm-1', 'bad service?', e).event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'negative', intent: 'question', needs_reply: true, model_version: 'stub-1', human_override: false });
+    expect(enrichEvent(posted('e1', 0, 'm-1', 'bad service?', e).event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'negative', intent: 'question', needs_reply: true, model_version: 'fixed-test-model-1', human_override: false });
     expect(enrichEvent(edited('e2', 1, 'm-1', 'all good now', e).event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'positive', sentiment_score: 0.7 });
   });
 
