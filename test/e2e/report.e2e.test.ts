@@ -35,6 +35,8 @@ function envFor(config: BaseConfig, extra: Record<string, string> = {}): NodeJS.
     CLICKHOUSE_URL: config.CLICKHOUSE_URL, CLICKHOUSE_USER: config.CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
     CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE, CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
     CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD, LOG_LEVEL: 'warn',
+    // Round-the-clock brand hours: simulated replies (and so first-response numbers) exist at any time of day.
+    BRANDS_FILE: join(ROOT, 'test/support/brands-always-open.yaml'),
     ...extra,
   };
 }

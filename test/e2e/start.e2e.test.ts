@@ -38,6 +38,8 @@ function envFor(config: BaseConfig, extra: Record<string, string>): NodeJS.Proce
     CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
     CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
     BRANDPULSE_NO_DOCKER: '1',
+    // Round-the-clock brand hours: simulated replies (and so first-response numbers) exist at any time of day.
+    BRANDS_FILE: join(ROOT, 'test/support/brands-always-open.yaml'),
     LOG_LEVEL: 'info',
     ...extra,
   };
