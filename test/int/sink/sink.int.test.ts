@@ -99,7 +99,8 @@ describe('sink process killed with SIGKILL mid-batch, then restarted', () => {
   });
 
   const startSink = () => {
-    const child = spawn('npx', ['tsx', 'services/cli.ts', 'sink'], {
+    // node itself, not `npx tsx`: SIGKILL must hit the sink, not a wrapper whose child would live on.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'sink'], {
       env: {
         ...process.env, LOG_LEVEL: 'warn', KAFKA_BROKERS: c.config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: c.config.KAFKA_TOPIC_PREFIX,
         CLICKHOUSE_URL: c.config.CLICKHOUSE_URL, CLICKHOUSE_USER: c.config.CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: c.config.CLICKHOUSE_PASSWORD,
