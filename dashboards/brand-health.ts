@@ -1,7 +1,7 @@
-import { AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { AnnotationQueryBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { betterAbove, column, neutral, statPanel, tablePanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
-import { dashboardFilters, filterVariables } from './lib/variables.ts';
-import { alertAnnotation } from './lib/annotations.ts';
+import { dashboardFilters } from './lib/variables.ts';
+import { brandpulseDashboard } from './lib/dashboard.ts';
 
 /** Marketing leads: how is the brand doing, and how fast does the team answer? */
 const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
@@ -13,16 +13,7 @@ const threads = dashboardFilters({ brand: 'brand', platform: 'platform' });
 const NET = `if(sum(positive) + sum(negative) = 0, NULL, (sum(positive) - sum(negative)) / (sum(positive) + sum(negative)))`;
 
 export function brandHealth() {
-  return new DashboardBuilder('Brand health')
-    .uid('brandpulse-brand-health')
-    .description('How customers feel about the brand and how fast the team answers them.')
-    .tags(['brandpulse'])
-    .time({ from: 'now-24h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .tooltip(DashboardCursorSync.Crosshair)
-    .variables(filterVariables())
-    .annotation(alertAnnotation())
+  return brandpulseDashboard({ title: 'Brand health', slug: 'brand-health', description: 'How customers feel about the brand and how fast the team answers them.', from: 'now-24h', refresh: '1m' })
     .annotation(
       new AnnotationQueryBuilder().name('Annotations & Alerts').builtIn(1).enable(true).hide(true).iconColor('rgba(0, 211, 255, 1)')
         .datasource({ type: 'grafana', uid: '-- Grafana --' }).type('dashboard'),

@@ -1,7 +1,7 @@
-import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { alertAnnotation } from './lib/annotations.ts';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { betterAbove, column, neutral, statPanel, tablePanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
-import { dashboardFilters, filterVariables } from './lib/variables.ts';
+import { dashboardFilters } from './lib/variables.ts';
+import { brandpulseDashboard } from './lib/dashboard.ts';
 
 /** Community managers: how fast and how well the team answers. */
 // Thread-level views carry no language (a thread can mix languages): brand and platform only.
@@ -13,16 +13,7 @@ const quantiles = (business: string, calendar: string) =>
   quantile(0.5)(${calendar}) AS "p50 calendar", quantile(0.9)(${calendar}) AS "p90 calendar"`;
 
 export function communityTeam() {
-  return new DashboardBuilder('Community team')
-    .uid('brandpulse-community-team')
-    .description('Response times on business and calendar clocks, SLA breaches, response rate, agents and sentiment recovery.')
-    .tags(['brandpulse'])
-    .time({ from: 'now-7d', to: 'now' })
-    .refresh('5m')
-    .timezone('browser')
-    .tooltip(DashboardCursorSync.Crosshair)
-    .variables(filterVariables())
-    .annotation(alertAnnotation())
+  return brandpulseDashboard({ title: 'Community team', slug: 'community-team', description: 'Response times on business and calendar clocks, SLA breaches, response rate, agents and sentiment recovery.', from: 'now-7d', refresh: '5m' })
     .withRow(new RowBuilder('Response times'))
     .withPanel(
       timeseriesPanel({

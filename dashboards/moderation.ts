@@ -1,7 +1,7 @@
-import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
-import { alertAnnotation } from './lib/annotations.ts';
+
 import { column, neutral, statPanel, tablePanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
-import { dashboardFilters, filterVariables } from './lib/variables.ts';
+import { dashboardFilters } from './lib/variables.ts';
+import { brandpulseDashboard } from './lib/dashboard.ts';
 
 /** Moderators: what gets hidden, deleted or banned, how fast, and by whom it is caused. */
 const messages = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
@@ -10,16 +10,7 @@ const messages = dashboardFilters({ brand: 'brand', platform: 'platform', langua
 const actions = dashboardFilters({ brand: 'brand', platform: 'platform' });
 
 export function moderation() {
-  return new DashboardBuilder('Moderation')
-    .uid('brandpulse-moderation')
-    .description('Moderation actions, time to moderate, spam share and repeat offenders.')
-    .tags(['brandpulse'])
-    .time({ from: 'now-7d', to: 'now' })
-    .refresh('5m')
-    .timezone('browser')
-    .tooltip(DashboardCursorSync.Crosshair)
-    .variables(filterVariables())
-    .annotation(alertAnnotation())
+  return brandpulseDashboard({ title: 'Moderation', slug: 'moderation', description: 'Moderation actions, time to moderate, spam share and repeat offenders.', from: 'now-7d', refresh: '5m' })
     .withPanel(
       timeseriesPanel({
         title: 'Actions by type',

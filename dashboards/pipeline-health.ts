@@ -1,21 +1,13 @@
-import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
 import { neutral, statPanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
-import { dashboardFilters, filterVariables } from './lib/variables.ts';
+import { dashboardFilters } from './lib/variables.ts';
+import { brandpulseDashboard } from './lib/dashboard.ts';
 
 /** Operators: is data flowing, how fresh is it, and what fails. */
 const f = dashboardFilters({ brand: 'brand', platform: 'platform' });
 
 export function pipelineHealth() {
-  return new DashboardBuilder('Pipeline health')
-    .uid('brandpulse-pipeline-health')
-    .description('Events ingested per minute, freshness of the analytics and dead letters.')
-    .tags(['brandpulse'])
-    .time({ from: 'now-6h', to: 'now' })
-    .refresh('30s')
-    .timezone('browser')
-    .tooltip(DashboardCursorSync.Crosshair)
-    // Language is not known before enrichment; the variable stays for a uniform header.
-    .variables(filterVariables())
+  // Language is not known before enrichment; the variable stays for a uniform header.
+  return brandpulseDashboard({ title: 'Pipeline health', slug: 'pipeline-health', description: 'Events ingested per minute, freshness of the analytics and dead letters.', from: 'now-6h', refresh: '30s', alerts: false })
     .withPanel(
       timeseriesPanel({
         title: 'Events ingested per minute',
