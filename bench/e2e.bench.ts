@@ -48,14 +48,27 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The start of a busy weekday morning in the past (last Wednesday 07:00 UTC): brand replies wait
+ * for business hours, so a window that ends "now" at night holds far fewer events than one in the
+ * day. A fixed kind of window keeps the event mix the same whatever the time of the run.
+ */
+function busyWindowStart(now = Date.now()): number {
+  const d = new Date(now - 7 * 86_400_000);
+  d.setUTCHours(7, 0, 0, 0);
+  while (d.getUTCDay() !== 3) d.setUTCDate(d.getUTCDate() + 1);
+  return d.getTime();
+}
+
 /** N distinct simulated events (no duplicate deliveries), tagged with `source` so each phase can be told apart. */
 function events(n: number, seed: number, source: string): CanonicalEvent[] {
-  const now = Date.now();
-  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start: now - 6 * 3_600_000, rate: n / (2.5 * 3600), flat: true, crisisEveryHours: 0 });
+  const start = busyWindowStart();
+  const end = start + 12 * 3_600_000;
+  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start, rate: n / (2.5 * 3600), flat: true, crisisEveryHours: 0 });
   const out: CanonicalEvent[] = [];
-  for (let t = now - 6 * 3_600_000; out.length < n; t += 60_000) {
-    for (const d of sim.advance(Math.min(t, now))) if (!d.duplicate && out.length < n) out.push({ ...d.event, source });
-    if (t >= now) throw new Error('the simulation produced fewer events than asked');
+  for (let t = start; out.length < n; t += 60_000) {
+    if (t > end) throw new Error(`the simulation produced ${out.length} events, fewer than the ${n} asked`);
+    for (const d of sim.advance(t)) if (!d.duplicate && out.length < n) out.push({ ...d.event, source });
   }
   return out;
 }

@@ -14,7 +14,8 @@ export async function run(_argv: string[]): Promise<void> {
   const clickhouse = createClickHouse(config);
   const { kafka, topics } = createKafka(config, logger, 'sink');
   // Per batch: our inserts first, then the thread projection, then (in Sink) the offset commit.
-  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse), new ProjectorStep(new ThreadProjector({ clickhouse, logger }))];
+  const cacheThreads = config.SINK_CACHE_THREADS;
+  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheThreads }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheThreads }))];
   const sink = new Sink(
     { kafka, codec: new AvroCodec(), logger, steps },
     {

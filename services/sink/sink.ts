@@ -52,6 +52,10 @@ export class Sink {
     this.producer = durableProducer(kafka);
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    // Partitions may have moved: what the steps remember of stored threads may be stale now.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      for (const step of this.deps.steps) step.reset?.();
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.options.sourceTopic], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({

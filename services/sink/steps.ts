@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
@@ -19,12 +21,33 @@ export interface BatchContext {
 export interface BatchStep {
   readonly name: string;
   run(ctx: BatchContext): Promise<void>;
+  /** Forget what the step remembers of stored data (the sink calls it when partitions move). */
+  reset?(): void;
 }
 
-/** Writes events, moderation actions, dead letters and message states (-> sentiment MV). */
+
+/**
+ * Writes events, moderation actions, dead letters and message states (-> sentiment MV).
+ *
+ * Every batch needs the stored state of each message it touches. They are read from ClickHouse once
+ * per conversation (brand + thread_id) and then kept in memory, updated with what this step writes:
+ * a thread is written by one sink at a time (events are keyed by brand, so a thread lives in one
+ * partition), so the copy stays exact until partitions move, when the sink calls reset(). The cache
+ * is bounded (least recently used conversations go first); a conversation not in it is read again.
+ */
 export class ClickHouseWriter implements BatchStep {
   readonly name = 'clickhouse';
-  constructor(private readonly clickhouse: ClickHouseClient) {}
+  /** Per conversation: every stored message state of it, by message key. */
+  private readonly stored: LRUCache<string, Map<string, MessageState>> | null;
+
+  constructor(private readonly clickhouse: ClickHouseClient, options: { cacheThreads?: number } = {}) {
+    const max = options.cacheThreads ?? DEFAULT_CACHE_THREADS;
+    this.stored = max > 0 ? new LRUCache({ max }) : null;
+  }
+
+  reset(): void {
+    this.stored?.clear();
+  }
 
   async run(ctx: BatchContext): Promise<void> {
     const prior = await this.readStates(ctx.accepted);
@@ -43,9 +66,13 @@ export class ClickHouseWriter implements BatchStep {
     // state change (the token covers a retry of this same insert; a replay after a crash finds the
     // states already stored and writes nothing).
     await insert('messages', rows.messages);
+    // Only now are the new states stored: remember them (a failed batch leaves the cache as it was).
+    if (this.stored) {
+      for (const [key, state] of rows.states) this.conversation(state.brand, state.thread_id)?.set(key, state);
+    }
   }
 
-  /** Stored states of the messages a batch touches, in one query. */
+  /** Stored states of the messages a batch touches: from memory, the rest in one query. */
   async readStates(batch: Accepted[]): Promise<Map<string, MessageState>> {
     const keys = new Map<string, [string, string, string]>();
     for (const a of batch) {
@@ -53,32 +80,58 @@ export class ClickHouseWriter implements BatchStep {
       if (id) keys.set(id.key, [id.brand, id.thread_id, id.message_id]);
     }
     const out = new Map<string, MessageState>();
-    if (keys.size === 0) return out;
-    // Filter on the sort key prefix (brand, thread_id) in SQL and on the exact message here.
+    const missing = new Map<string, [string, string]>();
+    for (const [key, [brand, thread]] of keys) {
+      const known = this.conversation(brand, thread);
+      if (!known) missing.set(conversationKey(brand, thread), [brand, thread]);
+      else {
+        const s = known.get(key);
+        if (s) out.set(key, s);
+      }
+    }
+    if (missing.size === 0) return out;
+    const loaded = new Map<string, Map<string, MessageState>>();
+    for (const k of missing.keys()) loaded.set(k, new Map());
+    // Filter on the sort key prefix (brand, thread_id) in SQL and on the exact conversation here.
     const result = await this.clickhouse.query({
       query: `SELECT ${stateSelectList()} FROM messages FINAL
               WHERE brand IN {brands:Array(String)} AND thread_id IN {threads:Array(String)}`,
-      query_params: { brands: [...new Set([...keys.values()].map((k) => k[0]))], threads: [...new Set([...keys.values()].map((k) => k[1]))] },
+      query_params: { brands: [...new Set([...missing.values()].map((k) => k[0]))], threads: [...new Set([...missing.values()].map((k) => k[1]))] },
       format: 'JSONEachRow',
     });
     for (const row of await result.json<Record<string, unknown>>()) {
       const s = stateFromRow(row);
+      const states = loaded.get(conversationKey(s.brand, s.thread_id));
+      if (!states) continue;
       const key = messageKey(s.brand, s.thread_id, s.message_id);
+      states.set(key, s);
       if (keys.has(key)) out.set(key, s);
     }
+    for (const [k, states] of loaded) this.stored?.set(k, states);
     return out;
   }
+
+  private conversation(brand: string, thread: string): Map<string, MessageState> | undefined {
+    return this.stored?.get(conversationKey(brand, thread));
+  }
 }
+
+const conversationKey = (brand: string, thread: string) => `${brand}\u0000${thread}`;
 
 /** What the sink needs of the threads engineer's ThreadProjector (services/threads/projector.ts). */
 export interface Projector {
   project(batch: EnrichedEvent[], dedupToken: string): Promise<void>;
+  reset?(): void;
 }
 
 /** Runs the thread projector on the batch's events, with a token derived from the offset ranges. */
 export class ProjectorStep implements BatchStep {
   readonly name = 'threads';
   constructor(private readonly projector: Projector) {}
+
+  reset(): void {
+    this.projector.reset?.();
+  }
 
   async run(ctx: BatchContext): Promise<void> {
     if (ctx.accepted.length === 0) return;

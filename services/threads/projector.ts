@@ -1,8 +1,10 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
+import { LRUCache } from 'lru-cache';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { computeThreadFacts } from './facts.ts';
+import { dedupeEvents } from './messages.ts';
 import { THREAD_EVENT_SELECT, threadEventFromRow, threadEventRow, threadFactsRow, type ThreadEventRow } from './rows.ts';
 import { BrandSettings } from './settings.ts';
 import { threadKeyString, toThreadEvent, type ThreadEvent, type ThreadKey } from './thread-event.ts';
@@ -15,6 +17,9 @@ export class ThreadProjectionError extends Error {
   }
 }
 
+/** Threads whose stored state the sink's steps keep in memory, by default (SINK_CACHE_THREADS). */
+export const DEFAULT_CACHE_THREADS = 100_000;
+
 /** Threads per load query; above it a batch is loaded in chunks (kept under max_query_size). */
 const MAX_KEYS_PER_QUERY = 20_000;
 const QUERY_SETTINGS = { max_query_size: '67108864' } as ClickHouseSettings;
@@ -22,21 +27,34 @@ const QUERY_SETTINGS = { max_query_size: '67108864' } as ClickHouseSettings;
 /**
  * Keeps response-time facts current as enriched events flow through the sink. For each batch:
  * 1. store the batch's events in thread_events (compact rows, deduplicated by event_id);
- * 2. load the full event set of every thread the batch touches, in one query;
+ * 2. get the full event set of every thread the batch touches: from memory, or in one query for
+ *    the threads not remembered;
  * 3. recompute each thread's facts from that set and insert them into thread_facts.
  * Facts depend only on the set of events, so late, duplicated or reordered events and retried
  * batches all converge on the same rows; inserts carry dedup tokens derived from the sink's
  * partition+offset token, so a retried batch does not even write twice.
+ *
+ * The remembered event sets are exactly what is stored: a thread lives in one partition, so one sink
+ * writes it at a time; they are updated only after the batch was written and dropped by reset()
+ * when partitions move. Bounded: least recently used threads are forgotten and read again.
  */
 export class ThreadProjector {
   private readonly clickhouse: ClickHouseClient;
   private readonly logger: Logger;
   private readonly settings: BrandSettings;
+  /** Stored events of recently touched threads, deduplicated and in time order. */
+  private readonly stored: LRUCache<string, ThreadEvent[]> | null;
 
-  constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings }) {
+  constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings; cacheThreads?: number }) {
     this.clickhouse = deps.clickhouse;
     this.logger = deps.logger.child({ component: 'thread-projector' });
     this.settings = deps.settings ?? BrandSettings.load();
+    const max = deps.cacheThreads ?? DEFAULT_CACHE_THREADS;
+    this.stored = max > 0 ? new LRUCache({ max }) : null;
+  }
+
+  reset(): void {
+    this.stored?.clear();
   }
 
   async project(batch: EnrichedEvent[], dedupToken: string): Promise<void> {
@@ -53,16 +71,35 @@ export class ThreadProjector {
     await this.insert('thread_events', events.map(threadEventRow), `${dedupToken}:thread_events`);
 
     const keys = new Map<string, ThreadKey>();
-    for (const e of events) keys.set(threadKeyString(e), { brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id });
-    const byThread = await this.loadThreads([...keys.values()]);
+    const fresh = new Map<string, ThreadEvent[]>();
+    for (const e of events) {
+      const k = threadKeyString(e);
+      keys.set(k, { brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id });
+      const list = fresh.get(k);
+      if (list) list.push(e);
+      else fresh.set(k, [e]);
+    }
+    const remembered = new Map<string, ThreadEvent[]>();
+    const missing: ThreadKey[] = [];
+    for (const [k, key] of keys) {
+      const known = this.stored?.get(k);
+      if (known) remembered.set(k, known);
+      else missing.push(key);
+    }
+    // Loaded after the insert above, so the batch's own events are part of what comes back.
+    const loaded = missing.length > 0 ? await this.loadThreads(missing) : new Map<string, ThreadEvent[]>();
 
     const computedAt = Date.now();
+    const next = new Map<string, ThreadEvent[]>();
     const rows = [...keys.entries()].map(([k, key]) => {
-      const threadEvents = byThread.get(k) ?? [];
+      const known = remembered.get(k);
+      const threadEvents = dedupeEvents(known ? [...known, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!]);
+      next.set(k, threadEvents);
       return threadFactsRow(computeThreadFacts(key, threadEvents, this.settings.forThread(key)), computedAt);
     });
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
-    this.logger.debug({ events: events.length, threads: rows.length }, 'thread facts projected');
+    if (this.stored) for (const [k, list] of next) this.stored.set(k, list);
+    this.logger.debug({ events: events.length, threads: rows.length, loaded: missing.length }, 'thread facts projected');
   }
 
   /** Every stored event of the given threads, grouped by thread key. */

@@ -37,15 +37,17 @@ const post = (thread: string, time: number, id: string, role: 'customer' | 'bran
 const moderate = (thread: string, time: number, action: 'hide' | 'resolve_thread', target: string | null) =>
   ev(thread, time, { type: 'moderation_action', value: { action, actor_id: 'agent-1', actor_role: 'brand', target_message_id: target, target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: null, relabel_intent: null } }, null);
 
-describe('ThreadProjector → ClickHouse views', () => {
-  const config = isolatedConfig('threads');
+// Both ways the projector gets a thread's stored events: remembered from earlier batches (the
+// default), and read back from ClickHouse every batch (cacheThreads 0): the rows must be the same.
+describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'read every batch', cacheThreads: 0 }])('ThreadProjector → ClickHouse views (thread events $memory)', ({ cacheThreads }) => {
+  const config = isolatedConfig(`threads${cacheThreads ?? ''}`);
   let ch: { client: ClickHouseClient; cleanup: () => Promise<void> };
   let projector: ThreadProjector;
 
   beforeAll(async () => {
     ch = await isolatedClickHouse(config);
     await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
-    projector = new ThreadProjector({ clickhouse: ch.client, logger, settings });
+    projector = new ThreadProjector({ clickhouse: ch.client, logger, settings, cacheThreads });
   });
   afterAll(async () => ch?.cleanup());
 

@@ -32,6 +32,50 @@ describe('Batcher', () => {
     expect(flushed).toEqual([[1]]);
   });
 
+  it('gathers what arrives during a flush into one next flush (batches grow with the load)', async () => {
+    const flushed: number[][] = [];
+    let release!: () => void;
+    const b = new Batcher<number>({ maxRows: 100, maxWaitMs: 0 }, async (items) => {
+      flushed.push(items);
+      if (flushed.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = b.add([1]);
+    await new Promise((r) => setTimeout(r, 5));
+    const during = [b.add([2]), b.add([3, 4]), b.add([5])];
+    expect(flushed).toEqual([[1]]); // nothing new is cut while the first flush is in flight
+    release();
+    await Promise.all([first, ...during]);
+    expect(flushed).toEqual([[1], [2, 3, 4, 5]]);
+  });
+
+  it('never splits one add across flushes and never exceeds maxRows', async () => {
+    const flushed: number[][] = [];
+    const b = new Batcher<number>({ maxRows: 4, maxWaitMs: 60_000 }, async (items) => void flushed.push(items));
+    const adds = [b.add([1, 2, 3]), b.add([4, 5]), b.add([6, 7, 8, 9, 10])];
+    await new Promise((r) => setTimeout(r, 10));
+    expect(b.size).toBe(1); // [10] waits for more rows or for maxWaitMs
+    await b.drain();
+    await Promise.all(adds);
+    expect(flushed).toEqual([[1, 2, 3], [4, 5], [6, 7, 8, 9], [10]]);
+  });
+
+  it('waits at most maxWaitMs after a flush for a partial batch that arrived during it', async () => {
+    const flushed: Array<{ items: number[]; at: number }> = [];
+    let release!: () => void;
+    const b = new Batcher<number>({ maxRows: 100, maxWaitMs: 40 }, async (items) => {
+      flushed.push({ items, at: Date.now() });
+      if (flushed.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = b.add([1]);
+    await new Promise((r) => setTimeout(r, 60)); // first flush started after ~40 ms and is now in flight
+    const addedAt = Date.now();
+    const second = b.add([2]);
+    release();
+    await Promise.all([first, second]);
+    expect(flushed.map((f) => f.items)).toEqual([[1], [2]]);
+    expect(flushed[1]!.at - addedAt).toBeGreaterThanOrEqual(35);
+  });
+
   it('rejects the adds of a failed flush and keeps going', async () => {
     let fail = true;
     const b = new Batcher<number>({ maxRows: 2, maxWaitMs: 5 }, async () => {
