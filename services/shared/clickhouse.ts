@@ -26,3 +26,27 @@ export function createClickHouse(config: BaseConfig, options: ClickHouseOptions 
     log: { level: ClickHouseLogLevel.OFF },
   });
 }
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/**
+ * An epoch-ms instant as text a DateTime64(3) column reads exactly: Unix seconds with three
+ * decimals ("1700000000.123"), which ClickHouse parses in both basic and best_effort input modes.
+ * The sink writes several times per row; this is ~10x cheaper than Date#toISOString. (A bare
+ * integer would be read as seconds, so it is always written as this string.)
+ */
+export function dateTime64(ms: number): string {
+  const t = Math.round(ms);
+  // best_effort (the client's input mode) takes Unix seconds only from 9 digits on (1973-03-03);
+  // earlier instants, mostly 0 = unset, go as ISO text.
+  if (t < 100_000_000_000) return t === 0 ? EPOCH : new Date(t).toISOString();
+  const s = Math.floor(t / 1000);
+  const f = t - s * 1000;
+  return `${s}.${f < 10 ? '00' : f < 100 ? '0' : ''}${f}`;
+}
+
+/** An epoch-ms instant as text a DateTime (whole seconds) column reads: Unix seconds, ISO before 1973. */
+export function dateTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 100_000_000 ? (s === 0 ? EPOCH : new Date(s * 1000).toISOString()) : String(s);
+}

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dateTime, dateTime64 } from '../shared/clickhouse.ts';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import { MODERATION_ACTIONS, payloadOf, type EnrichedEvent } from '../shared/events.ts';
 import { applyEvent, contributionOf, emptyState, messageKey, sameState, SENTIMENT_LABELS, type MessageState } from './message-state.ts';
@@ -98,7 +99,6 @@ export function dedupToken(ranges: OffsetRange[], table: string): string {
   return `${table}:${tail}`;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface MessageIdentity {
   key: string;
@@ -139,14 +139,14 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
     events.push({
       event_id: ev.event_id, event_type: p.type, brand: ev.brand, platform: ev.platform, account_id: ev.account_id,
       thread_id: ev.thread_id, message_id: id?.message_id ?? '', source: ev.source,
-      event_time: iso(ev.event_time), ingest_time: iso(ev.ingest_time), enriched_time: iso(e.enriched_time),
+      event_time: dateTime64(ev.event_time), ingest_time: dateTime64(ev.ingest_time), enriched_time: dateTime64(e.enriched_time),
       model_version: e.enrichment?.model_version ?? '', kafka_partition: record.partition, kafka_offset: record.offset,
     });
     if (p.type === 'moderation_action') {
       const v = p.value;
       moderation.push({
         event_id: ev.event_id, brand: ev.brand, platform: ev.platform, account_id: ev.account_id, thread_id: ev.thread_id,
-        action: v.action, action_time: iso(ev.event_time), ingest_time: iso(ev.ingest_time), actor_id: v.actor_id, actor_role: v.actor_role,
+        action: v.action, action_time: dateTime64(ev.event_time), ingest_time: dateTime64(ev.ingest_time), actor_id: v.actor_id, actor_role: v.actor_role,
         target_message_id: v.target_message_id ?? '', target_author_id: v.target_author_id, reason: v.reason, assignee_id: v.assignee_id,
         relabel_sentiment: v.relabel_sentiment ?? '', relabel_intent: v.relabel_intent ?? '',
       });
@@ -164,11 +164,11 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
     const prev = contributionOf(before);
     messages.push({
       ...next,
-      posted_time: iso(next.posted_time), text_time: iso(next.text_time),
-      relabel_sentiment_time: iso(next.relabel_sentiment_time), relabel_intent_time: iso(next.relabel_intent_time),
-      removal_time: iso(next.removal_time), visibility_time: iso(next.visibility_time), spam_time: iso(next.spam_time),
-      first_moderation_time: next.first_moderation_time === null ? null : iso(next.first_moderation_time),
-      prev_counted: prev.counted, prev_minute: iso(prev.minute), prev_language: prev.language, prev_author_role: prev.author_role,
+      posted_time: dateTime64(next.posted_time), text_time: dateTime64(next.text_time),
+      relabel_sentiment_time: dateTime64(next.relabel_sentiment_time), relabel_intent_time: dateTime64(next.relabel_intent_time),
+      removal_time: dateTime64(next.removal_time), visibility_time: dateTime64(next.visibility_time), spam_time: dateTime64(next.spam_time),
+      first_moderation_time: next.first_moderation_time === null ? null : dateTime64(next.first_moderation_time),
+      prev_counted: prev.counted, prev_minute: dateTime(prev.minute), prev_language: prev.language, prev_author_role: prev.author_role,
       prev_sentiment_label: prev.sentiment_label, prev_sentiment_score: prev.sentiment_score,
     });
   }

@@ -243,8 +243,14 @@ export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[
   moderated.sort((a, b) => a.posted_at - b.posted_at || (a.message_id < b.message_id ? -1 : 1));
 
   const nextAnswered = periods.filter((p) => p.kind === 'next' && p.end_reason === 'reply');
+  const sentiment = computeSentiment(messages, firstHumanReplyAt);
+  // Every field written out, no spreads: an object literal with spreads is built property by
+  // property in dictionary mode, which made this return the costliest line of the sink.
   return {
-    ...key,
+    brand: key.brand,
+    platform: key.platform,
+    account_id: key.account_id,
+    thread_id: key.thread_id,
     event_count: sorted.length,
     priority,
     time_zone: cal.timeZone,
@@ -287,7 +293,15 @@ export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[
     resolution_deadline_at: sla.resolution && firstCustomerAt !== null ? deadline(cal, firstCustomerAt, sla.resolution) : null,
     resolution_breached: sla.resolution && lastRes ? (sla.resolution.clock === 'calendar' ? fullCal! : fullBiz!) > sla.resolution.target : null,
     moderated,
-    ...computeSentiment(messages, firstHumanReplyAt),
+    customer_message_count: sentiment.customer_message_count,
+    first_customer_label: sentiment.first_customer_label,
+    first_customer_score: sentiment.first_customer_score,
+    thread_sentiment_score: sentiment.thread_sentiment_score,
+    started_negative: sentiment.started_negative,
+    recovered: sentiment.recovered,
+    recovery_label: sentiment.recovery_label,
+    recovery_score: sentiment.recovery_score,
+    sentiment_change: sentiment.sentiment_change,
   };
 }
 

@@ -43,11 +43,18 @@ export function dedupeEvents(events: readonly ThreadEvent[]): ThreadEvent[] {
   const best = new Map<string, ThreadEvent>();
   for (const e of events) {
     const cur = best.get(e.event_id);
-    if (!cur || e.enriched_time > cur.enriched_time || (e.enriched_time === cur.enriched_time && JSON.stringify(e) > JSON.stringify(cur))) {
+    if (!cur || e.enriched_time > cur.enriched_time || (e.enriched_time === cur.enriched_time && !sameContent(e, cur) && JSON.stringify(e) > JSON.stringify(cur))) {
       best.set(e.event_id, e);
     }
   }
   return [...best.values()].sort(byTimeThenId);
+}
+
+/** Copies of one event are usually identical (a batch's events and the same rows read back): skip the JSON tie-break then. */
+function sameContent(a: ThreadEvent, b: ThreadEvent): boolean {
+  if (a === b) return true;
+  for (const k in a) if (a[k as keyof ThreadEvent] !== b[k as keyof ThreadEvent]) return false;
+  return true;
 }
 
 /** Builds message states from deduplicated events sorted by byTimeThenId. */

@@ -1,22 +1,19 @@
+import { dateTime64 } from '../shared/clickhouse.ts';
 import type { ThreadFacts } from './facts.ts';
 import type { ThreadEvent } from './thread-event.ts';
 
 /**
  * Conversions between the metric types and ClickHouse rows (JSONEachRow). Instants are written as
- * UTC text with milliseconds, which DateTime64(3, 'UTC') parses exactly; read back as epoch ms via
- * toUnixTimestamp64Milli so nothing depends on the session time zone.
+ * Unix seconds with milliseconds (dateTime64), which DateTime64(3, 'UTC') reads exactly; read back
+ * as epoch ms via toUnixTimestamp64Milli so nothing depends on the session time zone.
  */
-
-export function chTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-const chTimeOrNull = (ms: number | null) => (ms === null ? null : chTime(ms));
+const timeOrNull = (ms: number | null) => (ms === null ? null : dateTime64(ms));
 const flag = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 
 export function threadEventRow(e: ThreadEvent): Record<string, unknown> {
   return {
     brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id, event_id: e.event_id,
-    event_time: chTime(e.event_time), enriched_time: chTime(e.enriched_time),
+    event_time: dateTime64(e.event_time), enriched_time: dateTime64(e.enriched_time),
     kind: e.kind, message_id: e.message_id, role: e.role, action: e.action, priority: e.priority,
     has_enrichment: flag(e.has_enrichment), needs_reply: flag(e.needs_reply), intent: e.intent,
     sentiment_score: e.sentiment_score, sentiment_label: e.sentiment_label,
@@ -61,46 +58,46 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
   const waiting = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)! : null;
   return {
     brand: f.brand, platform: f.platform, account_id: f.account_id, thread_id: f.thread_id,
-    version: f.event_count, computed_at: chTime(computedAt),
+    version: f.event_count, computed_at: dateTime64(computedAt),
     event_count: f.event_count, priority: f.priority, time_zone: f.time_zone,
-    first_customer_message_at: chTimeOrNull(f.first_customer_message_at),
-    first_human_reply_at: chTimeOrNull(f.first_human_reply_at),
+    first_customer_message_at: timeOrNull(f.first_customer_message_at),
+    first_human_reply_at: timeOrNull(f.first_human_reply_at),
     needs_reply: flag(f.needs_reply), responded: flag(f.responded), handled_by_moderation: flag(f.handled_by_moderation),
     first_period_breached: flag(first?.breached ?? null),
-    frt_start_at: chTimeOrNull(f.frt_start_at), frt_end_at: chTimeOrNull(f.frt_end_at),
+    frt_start_at: timeOrNull(f.frt_start_at), frt_end_at: timeOrNull(f.frt_end_at),
     frt_calendar_s: f.frt_calendar_s, frt_business_s: f.frt_business_s, frt_breached: flag(f.frt_breached),
     frt_sla_target_s: f.frt_sla?.target ?? null, frt_sla_clock: f.frt_sla?.clock ?? '',
     next_response_sla_target_s: f.next_response_sla?.target ?? null, next_response_sla_clock: f.next_response_sla?.clock ?? '',
     reply_count: f.reply_count, next_response_breach_count: f.next_response_breach_count,
     is_waiting: flag(f.is_waiting), waiting_kind: waiting?.kind ?? '',
-    wait_started_at: chTimeOrNull(f.wait_started_at), wait_sla_deadline_at: chTimeOrNull(f.wait_sla_deadline_at),
+    wait_started_at: timeOrNull(f.wait_started_at), wait_sla_deadline_at: timeOrNull(f.wait_sla_deadline_at),
     waiting_message_ids: f.waiting_messages.map((m) => m.message_id),
-    waiting_message_posted_at: f.waiting_messages.map((m) => chTime(m.posted_at)),
+    waiting_message_posted_at: f.waiting_messages.map((m) => dateTime64(m.posted_at)),
     resolve_count: f.resolve_count, reopen_count: f.reopen_count, is_resolved: flag(f.is_resolved),
-    first_resolved_at: chTimeOrNull(f.first_resolved_at), first_resolved_by: f.first_resolved_by ?? '',
+    first_resolved_at: timeOrNull(f.first_resolved_at), first_resolved_by: f.first_resolved_by ?? '',
     first_resolution_calendar_s: f.first_resolution_calendar_s, first_resolution_business_s: f.first_resolution_business_s,
-    last_resolved_at: chTimeOrNull(f.last_resolved_at),
+    last_resolved_at: timeOrNull(f.last_resolved_at),
     full_resolution_calendar_s: f.full_resolution_calendar_s, full_resolution_business_s: f.full_resolution_business_s,
-    inactivity_resolve_after_s: f.inactivity_resolve_after_s, pending_inactivity_at: chTimeOrNull(f.pending_inactivity_at),
+    inactivity_resolve_after_s: f.inactivity_resolve_after_s, pending_inactivity_at: timeOrNull(f.pending_inactivity_at),
     pending_resolution_calendar_s: f.pending_resolution_calendar_s, pending_resolution_business_s: f.pending_resolution_business_s,
     resolution_sla_target_s: f.resolution_sla?.target ?? null, resolution_sla_clock: f.resolution_sla?.clock ?? '',
-    resolution_deadline_at: chTimeOrNull(f.resolution_deadline_at), resolution_breached: flag(f.resolution_breached),
+    resolution_deadline_at: timeOrNull(f.resolution_deadline_at), resolution_breached: flag(f.resolution_breached),
     period_index: f.periods.map((p) => p.index),
     period_kind: f.periods.map((p) => p.kind),
-    period_start_at: f.periods.map((p) => chTime(p.start_at)),
-    period_end_at: f.periods.map((p) => chTimeOrNull(p.end_at)),
+    period_start_at: f.periods.map((p) => dateTime64(p.start_at)),
+    period_end_at: f.periods.map((p) => timeOrNull(p.end_at)),
     period_end_reason: f.periods.map((p) => p.end_reason ?? ''),
     period_calendar_s: f.periods.map((p) => p.calendar_s),
     period_business_s: f.periods.map((p) => p.business_s),
     period_sla_target_s: f.periods.map((p) => p.sla_target_s),
     period_sla_clock: f.periods.map((p) => p.sla_clock ?? ''),
-    period_sla_deadline_at: f.periods.map((p) => chTimeOrNull(p.sla_deadline_at)),
+    period_sla_deadline_at: f.periods.map((p) => timeOrNull(p.sla_deadline_at)),
     period_breached: f.periods.map((p) => flag(p.breached)),
     period_message_count: f.periods.map((p) => p.message_ids.length),
     mod_message_id: f.moderated.map((m) => m.message_id),
     mod_author_role: f.moderated.map((m) => m.author_role),
-    mod_posted_at: f.moderated.map((m) => chTime(m.posted_at)),
-    mod_first_action_at: f.moderated.map((m) => chTime(m.first_action_at)),
+    mod_posted_at: f.moderated.map((m) => dateTime64(m.posted_at)),
+    mod_first_action_at: f.moderated.map((m) => dateTime64(m.first_action_at)),
     mod_first_action: f.moderated.map((m) => m.first_action),
     mod_first_actor_role: f.moderated.map((m) => m.first_actor_role),
     mod_calendar_s: f.moderated.map((m) => m.calendar_s),

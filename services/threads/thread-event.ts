@@ -36,11 +36,43 @@ export function threadKeyString(k: ThreadKey): string {
   return `${k.brand}\u0000${k.platform}\u0000${k.account_id}\u0000${k.thread_id}`;
 }
 
+/** Written without object spreads: this runs for every event in the sink, and spreads are slow here. */
 export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
   const e = enriched.event;
   const p = payloadOf(e);
   const en = enriched.enrichment;
-  const base = {
+  let kind: ThreadEvent['kind'];
+  let message_id = '';
+  let role: ThreadEvent['role'] = '';
+  let action: ThreadEvent['action'] = '';
+  let priority = '';
+  let relabel_sentiment = '';
+  let relabel_intent = '';
+  switch (p.type) {
+    case 'message_posted':
+      kind = 'posted';
+      message_id = p.value.message_id;
+      role = p.value.author_role;
+      priority = p.value.priority ?? '';
+      break;
+    case 'message_edited':
+      kind = 'edited';
+      message_id = p.value.message_id;
+      break;
+    case 'message_deleted':
+      kind = 'deleted';
+      message_id = p.value.message_id;
+      break;
+    case 'moderation_action':
+      kind = 'moderation';
+      message_id = p.value.target_message_id ?? '';
+      role = p.value.actor_role;
+      action = p.value.action;
+      relabel_sentiment = p.value.relabel_sentiment ?? '';
+      relabel_intent = p.value.relabel_intent ?? '';
+      break;
+  }
+  return {
     brand: e.brand,
     platform: e.platform,
     account_id: e.account_id,
@@ -48,33 +80,17 @@ export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
     event_id: e.event_id,
     event_time: e.event_time,
     enriched_time: enriched.enriched_time,
+    kind,
+    message_id,
+    role,
+    action,
+    priority,
     has_enrichment: en !== null,
     needs_reply: en?.needs_reply ?? false,
     intent: en?.intent ?? '',
     sentiment_score: en?.sentiment_score ?? null,
     sentiment_label: en?.sentiment_label ?? '',
-    priority: '',
-    relabel_sentiment: '',
-    relabel_intent: '',
-    role: '' as const,
-    action: '' as const,
+    relabel_sentiment,
+    relabel_intent,
   };
-  switch (p.type) {
-    case 'message_posted':
-      return { ...base, kind: 'posted', message_id: p.value.message_id, role: p.value.author_role, priority: p.value.priority ?? '' };
-    case 'message_edited':
-      return { ...base, kind: 'edited', message_id: p.value.message_id };
-    case 'message_deleted':
-      return { ...base, kind: 'deleted', message_id: p.value.message_id };
-    case 'moderation_action':
-      return {
-        ...base,
-        kind: 'moderation',
-        message_id: p.value.target_message_id ?? '',
-        role: p.value.actor_role,
-        action: p.value.action,
-        relabel_sentiment: p.value.relabel_sentiment ?? '',
-        relabel_intent: p.value.relabel_intent ?? '',
-      };
-  }
 }

@@ -77,7 +77,7 @@ describe('thread events', () => {
     const e = toThreadEvent(enriched);
     expect(e).toMatchObject({ kind: 'moderation', action: 'relabel', message_id: 'm1', role: 'brand', relabel_intent: 'complaint', needs_reply: true, has_enrichment: true });
     const row = threadEventRow(e);
-    expect(row.event_time).toBe('2025-01-10 09:06:40.123');
+    expect(row.event_time).toBe('1736500000.123'); // 2025-01-10 09:06:40.123 UTC as Unix seconds
     const back = threadEventFromRow({ ...(row as unknown as ThreadEventRow), event_time_ms: String(e.event_time), enriched_time_ms: String(e.enriched_time) });
     expect(back).toEqual(e);
   });
