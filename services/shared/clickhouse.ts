@@ -1,4 +1,4 @@
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { BaseConfig } from './config.ts';
 
 export type { ClickHouseClient };
@@ -49,4 +49,16 @@ export function dateTime64(ms: number): string {
 export function dateTime(ms: number): string {
   const s = Math.floor(ms / 1000);
   return s < 100_000_000 ? (s === 0 ? EPOCH : new Date(s * 1000).toISOString()) : String(s);
+}
+
+/**
+ * Inserts rows built as objects (one builder per table, so every row has the same keys in the same
+ * order) as JSONCompactEachRow: the column names go once in the query instead of in every row,
+ * which halves the bytes of our wide rows (messages, thread_facts) that ClickHouse has to parse.
+ */
+export async function insertRows(client: ClickHouseClient, table: string, rows: Array<Record<string, unknown>>, settings: ClickHouseSettings = {}): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!) as [string, ...string[]];
+  const values = rows.map((r) => columns.map((c) => r[c]));
+  await client.insert({ table, values, format: 'JSONCompactEachRow', columns, clickhouse_settings: settings });
 }

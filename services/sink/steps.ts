@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
-import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
 import { deadLetterRow, type DeadLetter } from './dead-letters.ts';
 import { messageKey, type MessageState } from './message-state.ts';
@@ -31,7 +31,7 @@ export interface BatchStep {
  *
  * Every batch needs the stored state of each message it touches. They are read from ClickHouse once
  * per conversation (brand + thread_id) and then kept in memory, updated with what this step writes:
- * a thread is written by one sink at a time (events are keyed by brand, so a thread lives in one
+ * a thread is written by one sink at a time (events are keyed by thread_id, so a thread lives in one
  * partition), so the copy stays exact until partitions move, when the sink calls reset(). The cache
  * is bounded (least recently used conversations go first); a conversation not in it is read again.
  */
@@ -52,13 +52,8 @@ export class ClickHouseWriter implements BatchStep {
   async run(ctx: BatchContext): Promise<void> {
     const prior = await this.readStates(ctx.accepted);
     const rows = buildRows(ctx.accepted, prior);
-    const insert = async (table: string, values: Record<string, unknown>[]) => {
-      if (values.length === 0) return;
-      await this.clickhouse.insert({
-        table, values, format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: dedupToken(ctx.ranges, table) },
-      });
-    };
+    const insert = (table: string, values: Record<string, unknown>[]) =>
+      insertRows(this.clickhouse, table, values, { insert_deduplication_token: dedupToken(ctx.ranges, table) });
     await insert('events', rows.events);
     await insert('moderation_actions', rows.moderation);
     await insert('dead_letters', ctx.rejected.map((d) => deadLetterRow(d)));

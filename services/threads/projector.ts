@@ -1,6 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { LRUCache } from 'lru-cache';
-import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { computeThreadFacts } from './facts.ts';
@@ -132,12 +132,7 @@ export class ThreadProjector {
 
   private async insert(table: string, values: Array<Record<string, unknown>>, token: string): Promise<void> {
     try {
-      await this.clickhouse.insert({
-        table,
-        values,
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token },
-      });
+      await insertRows(this.clickhouse, table, values, { insert_deduplicate: 1, insert_deduplication_token: token });
     } catch (err) {
       throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, true, { cause: err });
     }
