@@ -7,7 +7,7 @@ import type { SourceRecord } from '../sink/batch.ts';
 import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../sink/retry.ts';
 import { enrichEvent } from './enrich.ts';
-import { durableProducer } from '../shared/kafka.ts';
+import { ChunkedSend, durableProducer } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -80,11 +80,11 @@ export class Enricher {
         if (batch.messages.length === 0) return;
         const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
         const out = processRecords(records, codec, analyzer);
-        const topicMessages = [
-          ...(out.enriched.length ? [{ topic: this.options.targetTopic, messages: out.enriched }] : []),
-          ...(out.deadLetters.length ? [{ topic: this.options.deadLetterTopic, messages: out.deadLetters }] : []),
-        ];
-        await withRetry(() => this.producer!.sendBatch({ topicMessages, acks: -1 }), {
+        const publish = new ChunkedSend(this.producer!, [
+          { topic: this.options.targetTopic, messages: out.enriched },
+          { topic: this.options.deadLetterTopic, messages: out.deadLetters },
+        ]);
+        await withRetry(() => publish.run(), {
           stopped: () => this.stopping,
           onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'publishing failed, retrying'),
         });

@@ -2,6 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { AvroCodec } from '../shared/avro.ts';
 import type { ConversationEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
+import { ChunkedSend, MAX_SEND_BYTES, messageBytes } from '../shared/kafka.ts';
 
 /**
  * The port between the ingestion core and Kafka: `publish` resolves only once every event is
@@ -75,11 +76,20 @@ export class KafkaPublisher implements EventPublisher {
     this.sending = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
+        // Whole requests, up to MAX_SEND_BYTES (the broker refuses larger record batches); a
+        // request over that on its own goes in several sends and is answered after the last.
+        let bytes = 0;
+        let take = 0;
+        while (take < this.queue.length) {
+          const size = this.queue[take]!.messages.reduce((n, m) => n + messageBytes(m), 0);
+          if (take > 0 && bytes + size > MAX_SEND_BYTES) break;
+          bytes += size;
+          take++;
+        }
+        const batch = this.queue.splice(0, take);
         try {
           await this.connect();
-          await this.opts.producer.send({ topic: this.opts.topic, acks: -1, messages: batch.flatMap((p) => p.messages) });
+          await new ChunkedSend(this.opts.producer, [{ topic: this.opts.topic, messages: batch.flatMap((p) => p.messages) }]).run();
           for (const p of batch) p.resolve();
         } catch (err) {
           this.opts.logger.warn({ err, events: batch.reduce((n, p) => n + p.messages.length, 0) }, 'kafka did not acknowledge a send');

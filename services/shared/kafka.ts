@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
 import { Topics } from './topics.ts';
@@ -44,6 +44,65 @@ export function createKafka(config: BaseConfig, logger: Logger, clientSuffix?: s
  */
 export function durableProducer(kafka: Kafka, extra: Partial<ProducerConfig> = {}): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, ...extra });
+}
+
+/**
+ * The most bytes of messages one produce request carries. The broker refuses a record batch over
+ * message.max.bytes (1 MiB by default) and kafkajs puts all of a request's messages for one
+ * partition into one batch, so a large send fails as a whole with MESSAGE_TOO_LARGE (non-retriable:
+ * it crashed the enricher when a backlog made its fetches large). Below the limit with room for
+ * record overhead.
+ */
+export const MAX_SEND_BYTES = 768 * 1024;
+
+/** Rough encoded size of a message: key, value, headers and per-record overhead. */
+export function messageBytes(m: Message): number {
+  let n = 32;
+  if (m.key) n += m.key.length;
+  if (m.value) n += m.value.length;
+  if (m.headers) for (const [k, v] of Object.entries(m.headers)) n += k.length + (typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 16);
+  return n;
+}
+
+/** Splits messages, in order, into consecutive runs of at most maxBytes (a larger message goes alone). */
+export function chunkMessages<T extends Message>(messages: readonly T[], maxBytes = MAX_SEND_BYTES): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = messageBytes(m);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Messages for one or more topics, sent with acks=all in requests of at most MAX_SEND_BYTES, one
+ * after the other (the durable producer has one request in flight, so order is kept). It remembers
+ * how far it got: calling run() again after a failure resends only what was not acknowledged.
+ */
+export class ChunkedSend {
+  private readonly requests: Array<{ topic: string; messages: Message[] }>;
+  private sent = 0;
+
+  constructor(private readonly producer: Producer, parts: Array<{ topic: string; messages: readonly Message[] }>) {
+    this.requests = parts.flatMap((p) => chunkMessages(p.messages).map((messages) => ({ topic: p.topic, messages })));
+  }
+
+  async run(): Promise<void> {
+    while (this.sent < this.requests.length) {
+      const { topic, messages } = this.requests[this.sent]!;
+      await this.producer.send({ topic, acks: -1, messages });
+      this.sent++;
+    }
+  }
 }
 
 /** Creates every catalogue topic that does not exist yet. Safe to run any number of times. */

@@ -6,7 +6,7 @@ import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
 import { withRetry } from './retry.ts';
 import type { BatchStep } from './steps.ts';
-import { durableProducer } from '../shared/kafka.ts';
+import { ChunkedSend, durableProducer } from '../shared/kafka.ts';
 
 export interface SinkOptions {
   sourceTopic: string;
@@ -97,11 +97,12 @@ export class Sink {
       else rejected.push({ ...routed.rejected, stage: this.options.stage ?? 'sink' });
     }
     const ctx = { accepted, rejected, ranges: offsetRanges(records) };
+    const deadLetters = new ChunkedSend(this.producer!, [{ topic: this.options.deadLetterTopic, messages: rejected.map((d) => deadLetterMessage(d)) }]);
     let deadLettersSent = rejected.length === 0;
     await withRetry(
       async () => {
         if (!deadLettersSent) {
-          await this.producer!.send({ topic: this.options.deadLetterTopic, acks: -1, messages: rejected.map((d) => deadLetterMessage(d)) });
+          await deadLetters.run();
           deadLettersSent = true;
           for (const d of rejected) logger.warn({ reason: d.reason, detail: d.detail, partition: d.record.partition, offset: d.record.offset }, 'dead-lettered');
         }
