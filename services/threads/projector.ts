@@ -17,8 +17,8 @@ export class ThreadProjectionError extends Error {
   }
 }
 
-/** Threads whose stored state the sink's steps keep in memory, by default (SINK_CACHE_THREADS). */
-export const DEFAULT_CACHE_THREADS = 100_000;
+/** Threads whose stored state the sink's steps keep in memory, by default (SINK_CACHE_THREADS): ~4 KB each (events + message states), so ~200 MB. */
+export const DEFAULT_CACHE_THREADS = 50_000;
 
 /** Threads per load query; above it a batch is loaded in chunks (kept under max_query_size). */
 const MAX_KEYS_PER_QUERY = 20_000;
