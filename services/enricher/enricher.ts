@@ -3,11 +3,10 @@ import type { Analyzer } from '../nlp/index.ts';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { ConversationEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { SourceRecord } from '../sink/batch.ts';
 import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../sink/retry.ts';
 import { enrichEvent } from './enrich.ts';
-import { ChunkedSend, durableProducer } from '../shared/kafka.ts';
+import { ChunkedSend, consumeBatches, durableProducer, type SourceRecord } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -71,31 +70,20 @@ export class Enricher {
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.sourceTopic], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 16,
-      eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }) => {
-        if (batch.messages.length === 0) return;
-        const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
-        const out = processRecords(records, codec, analyzer);
-        const publish = new ChunkedSend(this.producer!, [
-          { topic: this.options.targetTopic, messages: out.enriched },
-          { topic: this.options.deadLetterTopic, messages: out.deadLetters },
-        ]);
-        await withRetry(() => publish.run(), {
-          stopped: () => this.stopping,
-          onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'publishing failed, retrying'),
-        });
-        for (const d of out.deadLetters) logger.warn({ headers: d.headers }, 'dead-lettered');
-        const last = batch.messages[batch.messages.length - 1]!.offset;
-        resolveOffset(last);
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
-        await heartbeat();
-        this.stats.records += records.length;
-        this.stats.deadLetters += out.deadLetters.length;
-      },
+    await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
+      const out = processRecords(records, codec, analyzer);
+      const publish = new ChunkedSend(this.producer!, [
+        { topic: this.options.targetTopic, messages: out.enriched },
+        { topic: this.options.deadLetterTopic, messages: out.deadLetters },
+      ]);
+      await withRetry(() => publish.run(), {
+        stopped: () => this.stopping,
+        onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'publishing failed, retrying'),
+      });
+      for (const d of out.deadLetters) logger.warn({ headers: d.headers }, 'dead-lettered');
+      await heartbeat();
+      this.stats.records += records.length;
+      this.stats.deadLetters += out.deadLetters.length;
     });
     logger.info({ from: this.options.sourceTopic, to: this.options.targetTopic, model: analyzer.modelVersion }, 'enricher started');
   }

@@ -27,6 +27,8 @@ export class PublishError extends Error {
 
 interface Pending {
   messages: { key: string; value: Buffer }[];
+  /** Their size as a produce request counts it (messageBytes), taken once at publish. */
+  bytes: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -57,8 +59,9 @@ export class KafkaPublisher implements EventPublisher {
   publish(events: readonly ConversationEvent[]): Promise<void> {
     // Encoding first: a record the contract cannot hold is a bug here, not a Kafka problem.
     const messages = events.map((e) => ({ key: e.thread_id, value: this.opts.codec.encode('conversation-event', e) }));
+    const bytes = messages.reduce((n, m) => n + messageBytes(m), 0);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ messages, resolve, reject });
+      this.queue.push({ messages, bytes, resolve, reject });
       void this.drain();
     });
   }
@@ -80,10 +83,8 @@ export class KafkaPublisher implements EventPublisher {
         // request over that on its own goes in several sends and is answered after the last.
         let bytes = 0;
         let take = 0;
-        while (take < this.queue.length) {
-          const size = this.queue[take]!.messages.reduce((n, m) => n + messageBytes(m), 0);
-          if (take > 0 && bytes + size > MAX_SEND_BYTES) break;
-          bytes += size;
+        while (take < this.queue.length && (take === 0 || bytes + this.queue[take]!.bytes <= MAX_SEND_BYTES)) {
+          bytes += this.queue[take]!.bytes;
           take++;
         }
         const batch = this.queue.splice(0, take);

@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Message, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consumer, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
 import { Topics } from './topics.ts';
@@ -103,6 +103,41 @@ export class ChunkedSend {
       this.sent++;
     }
   }
+}
+
+/** A Kafka record as a consumer received it. */
+export interface SourceRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/**
+ * Runs a consumer at least once with offsets committed by hand: each partition batch goes to
+ * `handle`, and only when it resolved is the batch's last offset resolved and committed, so a crash
+ * replays what was not fully handled. `handle` gets a heartbeat for long waits.
+ */
+export async function consumeBatches(
+  consumer: Consumer,
+  options: { topic: string; fromBeginning: boolean },
+  handle: (records: SourceRecord[], heartbeat: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 16,
+    eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }) => {
+      if (batch.messages.length === 0) return;
+      const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
+      await handle(records, heartbeat);
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      resolveOffset(last);
+      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+    },
+  });
 }
 
 /** Creates every catalogue topic that does not exist yet. Safe to run any number of times. */

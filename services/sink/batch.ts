@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import { dateTime, dateTime64 } from '../shared/clickhouse.ts';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
+import type { SourceRecord } from '../shared/kafka.ts';
 import { MODERATION_ACTIONS, payloadOf, type EnrichedEvent } from '../shared/events.ts';
 import { applyEvent, contributionOf, emptyState, messageKey, sameState, SENTIMENT_LABELS, type MessageState } from './message-state.ts';
 
 /** A Kafka record as the sink received it. */
-export interface SourceRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-}
+export type { SourceRecord };
 
 export interface Rejected {
   record: SourceRecord;
@@ -98,7 +93,6 @@ export function dedupToken(ranges: OffsetRange[], table: string): string {
   const tail = body.length > 160 ? `sha256:${createHash('sha256').update(body).digest('hex')}` : body;
   return `${table}:${tail}`;
 }
-
 
 export interface MessageIdentity {
   key: string;

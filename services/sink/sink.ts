@@ -6,7 +6,7 @@ import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
 import { withRetry } from './retry.ts';
 import type { BatchStep } from './steps.ts';
-import { ChunkedSend, durableProducer } from '../shared/kafka.ts';
+import { ChunkedSend, consumeBatches, durableProducer } from '../shared/kafka.ts';
 
 export interface SinkOptions {
   sourceTopic: string;
@@ -57,25 +57,14 @@ export class Sink {
       for (const step of this.deps.steps) step.reset?.();
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.sourceTopic], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 16,
-      eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }) => {
-        if (batch.messages.length === 0) return;
-        const records: SourceRecord[] = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
-        // Keep the group membership alive while the batch waits for a flush (or for ClickHouse).
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
-        try {
-          await this.batcher.add(records);
-        } finally {
-          clearInterval(beat);
-        }
-        const last = batch.messages[batch.messages.length - 1]!.offset;
-        resolveOffset(last);
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
-      },
+    await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
+      // Keep the group membership alive while the batch waits for a flush (or for ClickHouse).
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+      try {
+        await this.batcher.add(records);
+      } finally {
+        clearInterval(beat);
+      }
     });
     logger.info({ topic: this.options.sourceTopic, group: this.options.groupId, maxRows: this.options.maxRows, maxWaitMs: this.options.maxWaitMs }, 'sink started');
   }

@@ -25,7 +25,6 @@ export interface BatchStep {
   reset?(): void;
 }
 
-
 /**
  * Writes events, moderation actions, dead letters and message states (-> sentiment MV).
  *
