@@ -13,7 +13,7 @@ export async function run(_argv: string[]): Promise<void> {
   const logger = createLogger('sink', config.LOG_LEVEL);
   const clickhouse = createClickHouse(config);
   const { kafka, topics } = createKafka(config, logger, 'sink');
-  // Per batch: our inserts first, then the thread projection, then (in Sink) the offset commit.
+  // Per batch: our inserts and the thread projection side by side, then (in Sink) the offset commit.
   const cacheThreads = config.SINK_CACHE_THREADS;
   const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheThreads }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheThreads }))];
   const sink = new Sink(

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { runConcurrently } from '../../../services/sink/sink.ts';
+import type { BatchContext, BatchStep } from '../../../services/sink/steps.ts';
+
+const ctx: BatchContext = { accepted: [], rejected: [], ranges: [] };
+
+/** A step that records when it starts and ends, and finishes when the test says so. */
+function step(name: string, log: string[], fail = false): BatchStep & { finish: () => void } {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  return {
+    name,
+    finish,
+    async run() {
+      log.push(`${name} start`);
+      await done;
+      log.push(`${name} end`);
+      if (fail) throw new Error(`${name} failed`);
+    },
+  };
+}
+
+describe('runConcurrently (the steps of one batch)', () => {
+  it('starts every step before any has finished', async () => {
+    const log: string[] = [];
+    const a = step('writer', log);
+    const b = step('threads', log);
+    const all = runConcurrently([a, b], ctx);
+    await Promise.resolve();
+    expect(log).toEqual(['writer start', 'threads start']);
+    b.finish();
+    a.finish();
+    await all;
+    expect(log).toEqual(['writer start', 'threads start', 'threads end', 'writer end']);
+  });
+
+  it('fails with the first failure only after every step settled, so a retry never overlaps a running step', async () => {
+    const log: string[] = [];
+    const a = step('writer', log, true);
+    const b = step('threads', log);
+    const all = runConcurrently([a, b], ctx);
+    let settled = false;
+    all.catch(() => undefined).finally(() => (settled = true));
+    a.finish();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false); // threads still running
+    b.finish();
+    await expect(all).rejects.toThrow('writer failed');
+    expect(log.at(-1)).toBe('threads end');
+  });
+});
