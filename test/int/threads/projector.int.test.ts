@@ -150,6 +150,16 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
     expect(got).toEqual(expected.sort());
   });
 
+  it('loads exactly the asked threads, whatever characters their ids hold', async () => {
+    // Same brand and thread id on two platforms: the query narrows by brand and thread id, the exact thread is picked after.
+    const odd = `Q'uote\\back"slash`;
+    await projector.project([post(odd, rome('2025-02-03T10:00:00'), 'q-1', 'customer'), post(odd, rome('2025-02-03T10:01:00'), 'q-2', 'customer', {}, 'instagram')], 'p2:0-1');
+    const key = { brand: 'acme', platform: 'facebook', account_id: 'page-1', thread_id: odd };
+    const loaded = await projector.loadThreads([key, { ...key, thread_id: 'never-seen' }]);
+    expect([...loaded.keys()]).toHaveLength(1);
+    expect([...loaded.values()][0]!.map((e) => [e.thread_id, e.platform, e.message_id])).toEqual([[odd, 'facebook', 'q-1']]);
+  });
+
   it('the example queries in docs/response-metrics.md run', async () => {
     const doc = readFileSync(new URL('../../../docs/response-metrics.md', import.meta.url), 'utf8');
     const statements = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split(';')).map((q) => q.trim()).filter((q) => q.replace(/--.*$/gm, '').trim());

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { BrandSettings } from '../../../services/threads/settings.ts';
 import { toThreadEvent } from '../../../services/threads/thread-event.ts';
 import { threadEventFromRow, threadEventRow, type ThreadEventRow } from '../../../services/threads/rows.ts';
-import { sqlString } from '../../../services/threads/projector.ts';
 import { wrapPayload, type EnrichedEvent } from '../../../services/shared/events.ts';
 
 const base = {
@@ -80,9 +79,5 @@ describe('thread events', () => {
     expect(row.event_time).toBe('1736500000.123'); // 2025-01-10 09:06:40.123 UTC as Unix seconds
     const back = threadEventFromRow({ ...(row as unknown as ThreadEventRow), event_time_ms: String(e.event_time), enriched_time_ms: String(e.enriched_time) });
     expect(back).toEqual(e);
-  });
-
-  it('escapes key values in SQL literals', () => {
-    expect(sqlString("t'1\\")).toBe("'t\\'1\\\\'");
   });
 });
