@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consumer, type Message, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consumer, type IHeaders, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
 import { Topics } from './topics.ts';
@@ -112,6 +112,7 @@ export interface SourceRecord {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  headers?: IHeaders;
 }
 
 /**
@@ -131,7 +132,7 @@ export async function consumeBatches(
     partitionsConsumedConcurrently: 16,
     eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }) => {
       if (batch.messages.length === 0) return;
-      const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
+      const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }));
       await handle(records, heartbeat);
       const last = batch.messages[batch.messages.length - 1]!.offset;
       resolveOffset(last);

@@ -1,9 +1,11 @@
 import type { Message } from 'kafkajs';
-import type { SourceRecord } from './batch.ts';
+import { dateTime64 } from '../shared/clickhouse.ts';
+import type { SourceRecord } from '../shared/kafka.ts';
 
 /**
  * A dead letter keeps the original bytes and key untouched (so it can be inspected and re-driven)
- * and says why and where from in headers. Used by the enricher and the sink.
+ * and says why and where from in headers. Used by the enricher and the sink; the dead-letter
+ * recorder (dead-letter-recorder.ts) turns every one of them into a dead_letters row.
  */
 export const DLQ_HEADERS = {
   stage: 'dlq.stage',
@@ -38,10 +40,28 @@ export function deadLetterMessage(d: DeadLetter, now = Date.now()): Message {
   };
 }
 
-/** The dead_letters table row for a dead letter (the bytes stay in Kafka). */
-export function deadLetterRow(d: DeadLetter, now = Date.now()): Record<string, unknown> {
+/**
+ * The dead_letters table row for a record read back from the dead-letter topic: the stage, reason
+ * and origin come from its headers. A record without them (put on the topic by hand, or by an older
+ * producer) is still counted, as stage/reason "unknown" at its own place on the dead-letter topic, so
+ * the table never silently drops what the topic holds.
+ */
+export function deadLetterRowFromRecord(r: SourceRecord): Record<string, unknown> {
+  const h = (name: string): string | undefined => {
+    const v = r.headers?.[name];
+    const one = Array.isArray(v) ? v[0] : v;
+    return one === undefined ? undefined : one.toString();
+  };
+  const origin = h(DLQ_HEADERS.topic) !== undefined && /^\d+$/.test(h(DLQ_HEADERS.partition) ?? '') && /^\d+$/.test(h(DLQ_HEADERS.offset) ?? '');
+  const at = Number(h(DLQ_HEADERS.time));
   return {
-    stage: d.stage, reason: d.reason, detail: d.detail.slice(0, 1000), source_topic: d.record.topic, source_partition: d.record.partition,
-    source_offset: d.record.offset, size_bytes: d.record.value?.length ?? 0, dead_lettered_at: new Date(now).toISOString(),
+    stage: h(DLQ_HEADERS.stage) || 'unknown',
+    reason: h(DLQ_HEADERS.reason) || 'unknown',
+    detail: (h(DLQ_HEADERS.detail) ?? '').slice(0, 1000),
+    source_topic: origin ? h(DLQ_HEADERS.topic) : r.topic,
+    source_partition: origin ? Number(h(DLQ_HEADERS.partition)) : r.partition,
+    source_offset: origin ? h(DLQ_HEADERS.offset) : r.offset,
+    size_bytes: r.value?.length ?? 0,
+    dead_lettered_at: dateTime64(Number.isFinite(at) && at > 0 ? at : Date.now()),
   };
 }

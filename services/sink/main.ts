@@ -4,6 +4,7 @@ import { createClickHouse } from '../shared/clickhouse.ts';
 import { createKafka } from '../shared/kafka.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadSinkConfig } from './config.ts';
+import { DeadLetterRecorder } from './dead-letter-recorder.ts';
 import { Sink } from './sink.ts';
 import { ThreadProjector } from '../threads/projector.ts';
 import { ClickHouseWriter, ProjectorStep, type BatchStep } from './steps.ts';
@@ -23,16 +24,19 @@ export async function run(_argv: string[]): Promise<void> {
       maxRows: config.SINK_MAX_ROWS, maxWaitMs: config.SINK_MAX_WAIT_MS,
     },
   );
+  // Every stage's dead letters (the enricher's too) into the dead_letters table, in its own group.
+  const recorder = new DeadLetterRecorder({ kafka, clickhouse, logger }, { topic: topics.name('deadLetters'), groupId: `${config.SINK_GROUP_ID}.dead-letters` });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, ...sink.stats }, 'stopping');
-    await sink.stop();
+    await Promise.all([sink.stop(), recorder.stop()]);
     await clickhouse.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   await sink.start();
+  await recorder.start();
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../shared/logger.ts';
 import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
 import { Batcher } from './batcher.ts';
 import { withRetry } from './retry.ts';
-import type { BatchStep } from './steps.ts';
+import { runConcurrently, type BatchStep } from './steps.ts';
 
 export type Offsets = Map<number, bigint>;
 
@@ -57,9 +57,7 @@ export async function replayRange(deps: {
       if (routed.ok) accepted.push(routed.accepted);
     }
     const ctx = { accepted, rejected: [], ranges: offsetRanges(records) };
-    await withRetry(async () => {
-      for (const step of steps) await step.run(ctx);
-    }, { onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'replay batch failed, retrying') });
+    await withRetry(() => runConcurrently(steps, ctx), { onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'replay batch failed, retrying') });
   });
   const consumer = kafka.consumer({ groupId: `brandpulse-replay-${Date.now()}-${process.pid}`, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
   await consumer.connect();
@@ -124,11 +122,19 @@ export async function replayRange(deps: {
   return stats;
 }
 
-/** Tables (not views) that a database's migrations created, except the migration log. */
+/**
+ * Tables a replay does not rebuild, because the raw topic is not where they come from: the dead-letter
+ * recorder's (from the dead-letter topic) and the alerter's history. A swap leaves them in place;
+ * swapping in the shadow's empty copies would erase that history.
+ */
+export const KEPT_ON_SWAP = ['dead_letters', 'alerts', 'schema_migrations'] as const;
+
+/** Tables (not views) that a database's migrations created and a replay rebuilds. */
 export async function projectionTables(client: ClickHouseClient, database: string): Promise<string[]> {
   const rows = await (await client.query({
-    query: `SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT IN ('View', 'MaterializedView') AND name != 'schema_migrations' AND NOT is_temporary ORDER BY name`,
-    query_params: { db: database }, format: 'JSONEachRow',
+    query: `SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT IN ('View', 'MaterializedView')
+            AND name NOT IN {kept:Array(String)} AND NOT is_temporary ORDER BY name`,
+    query_params: { db: database, kept: [...KEPT_ON_SWAP] }, format: 'JSONEachRow',
   })).json<{ name: string }>();
   return rows.map((r) => r.name);
 }

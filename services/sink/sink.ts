@@ -5,7 +5,7 @@ import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './b
 import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
 import { withRetry } from './retry.ts';
-import type { BatchContext, BatchStep } from './steps.ts';
+import { runConcurrently, type BatchStep } from './steps.ts';
 import { ChunkedSend, consumeBatches, durableProducer } from '../shared/kafka.ts';
 
 export interface SinkOptions {
@@ -125,16 +125,4 @@ export class Sink {
     this.consumer.resume([{ topic: this.options.sourceTopic }]);
     this.deps.logger.info('dependency back: consumption resumed');
   }
-}
-
-/**
- * Runs the batch's steps side by side: they write different tables and each is idempotent, so
- * their order does not matter, and while ClickHouse works on one step's insert the sink builds the
- * other's rows (the sink's CPU and the engine's overlap instead of taking turns). Waits for every
- * step to settle before failing, so a retry never runs alongside a step still in flight.
- */
-export async function runConcurrently(steps: readonly BatchStep[], ctx: BatchContext): Promise<void> {
-  const results = await Promise.allSettled(steps.map((step) => step.run(ctx)));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
 }

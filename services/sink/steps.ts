@@ -3,7 +3,7 @@ import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
-import { deadLetterRow, type DeadLetter } from './dead-letters.ts';
+import type { DeadLetter } from './dead-letters.ts';
 import { messageKey, type MessageState } from './message-state.ts';
 
 /** One flush of the sink: the decoded events, the dead letters and the offset ranges they came from. */
@@ -27,7 +27,20 @@ export interface BatchStep {
 }
 
 /**
- * Writes events, moderation actions, dead letters and message states (-> sentiment MV).
+ * Runs the batch's steps side by side: they write different tables and each is idempotent, so
+ * their order does not matter, and while ClickHouse works on one step's insert the sink builds the
+ * other's rows (the sink's CPU and the engine's overlap instead of taking turns). Waits for every
+ * step to settle before failing, so a retry never runs alongside a step still in flight.
+ */
+export async function runConcurrently(steps: readonly BatchStep[], ctx: BatchContext): Promise<void> {
+  const results = await Promise.allSettled(steps.map((step) => step.run(ctx)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * Writes events, moderation actions and message states (-> sentiment MV). Dead letters reach their
+ * table through the dead-letter topic (DeadLetterRecorder), whichever stage rejected them.
  *
  * Every batch needs the stored state of each message it touches. They are read from ClickHouse once
  * per conversation (brand + thread_id) and then kept in memory, updated with what this step writes:
@@ -56,7 +69,6 @@ export class ClickHouseWriter implements BatchStep {
       insertRows(this.clickhouse, table, values, { insert_deduplication_token: dedupToken(ctx.ranges, table) });
     await insert('events', rows.events);
     await insert('moderation_actions', rows.moderation);
-    await insert('dead_letters', ctx.rejected.map((d) => deadLetterRow(d)));
     // Last: its rows carry the retracted contributions, so they must be written exactly once per
     // state change (the token covers a retry of this same insert; a replay after a crash finds the
     // states already stored and writes nothing).

@@ -3,6 +3,7 @@ import { Enricher } from '../../services/enricher/enricher.ts';
 import { applyMigrations } from '../../services/migrate/apply.ts';
 import { createAnalyzer } from '../../services/nlp/index.ts';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
+import { DeadLetterRecorder } from '../../services/sink/dead-letter-recorder.ts';
 import { endOffsets, projectionTables, replayRange, swapIn } from '../../services/sink/replay.ts';
 import { Sink } from '../../services/sink/sink.ts';
 import { ClickHouseWriter, ProjectorStep } from '../../services/sink/steps.ts';
@@ -46,15 +47,19 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
     const sink = new Sink({ kafka: kafka.kafka, codec, logger, steps: [new ClickHouseWriter(ch.client), new ProjectorStep(new ThreadProjector({ clickhouse: ch.client, logger }))] }, {
       sourceTopic: kafka.topics.name('enrichedEvents'), deadLetterTopic: kafka.topics.name('deadLetters'), groupId: 'e2e-sink', maxRows: 1000, maxWaitMs: 100,
     });
+    const recorder = new DeadLetterRecorder({ kafka: kafka.kafka, clickhouse: ch.client, logger }, { topic: kafka.topics.name('deadLetters'), groupId: 'e2e-dlq' });
     await enricher.start();
     await sink.start();
+    await recorder.start();
+    const deadLetters = `SELECT stage, reason, toString(source_offset) AS source_offset FROM dead_letters FINAL`;
     try {
       await waitFor('six events stored', () => scalar(ch.client, 'SELECT count() AS v FROM events FINAL'), (n) => n === 6);
+      await waitFor("the enricher's dead letter recorded", () => scalar(ch.client, 'SELECT count() AS v FROM dead_letters FINAL'), (n) => n === 1);
     } finally {
-      await sink.stop();
-      await enricher.stop();
+      await Promise.all([sink.stop(), enricher.stop(), recorder.stop()]);
     }
     expect(enricher.stats.deadLetters).toBe(1);
+    expect(await rows(ch.client, deadLetters)).toEqual([{ stage: 'enricher', reason: 'decode:unknown-schema', source_offset: '3' }]);
     const query = `SELECT message_id, sentiment_label, human_override, removed, edited, model_version != '' AS has_model FROM v_messages ORDER BY message_id`;
     const before = await rows<Record<string, unknown>>(ch.client, query);
     expect(before).toEqual([
@@ -80,6 +85,8 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
       const swapped = await swapIn(admin, config.CLICKHOUSE_DATABASE, shadow);
       expect(swapped).toEqual(await projectionTables(admin, config.CLICKHOUSE_DATABASE));
       expect(swapped).toEqual(expect.arrayContaining(['messages', 'sentiment_minute', 'events']));
+      // Not rebuilt from the raw topic, so not swapped: the dead-letter history stays.
+      expect(swapped).not.toContain('dead_letters');
     } finally {
       await shadowClient.close();
       await admin.close();
@@ -87,6 +94,7 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
     expect(await rows(ch.client, query)).toEqual(before);
     const after = (await rows<Record<string, unknown>>(ch.client, sentiment)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
     expect(after).toEqual(totals);
+    expect(await rows(ch.client, deadLetters)).toEqual([{ stage: 'enricher', reason: 'decode:unknown-schema', source_offset: '3' }]);
     // The swapped-in tables are the rebuilt ones: their rows were inserted after the live sink's.
     expect(await scalar(ch.client, `SELECT count() AS v FROM ${shadow}.events FINAL`)).toBe(6);
   });

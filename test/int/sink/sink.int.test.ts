@@ -4,6 +4,7 @@ import { applyMigrations } from '../../../services/migrate/apply.ts';
 import type { BaseConfig } from '../../../services/shared/config.ts';
 import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
 import type { KafkaContext } from '../../../services/shared/kafka.ts';
+import { DeadLetterRecorder } from '../../../services/sink/dead-letter-recorder.ts';
 import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
 import { Sink } from '../../../services/sink/sink.ts';
 import { ClickHouseWriter } from '../../../services/sink/steps.ts';
@@ -52,11 +53,14 @@ describe('sink → ClickHouse (real Kafka and ClickHouse)', () => {
       { kafka: c.kafka.kafka, codec, logger, steps: [new ClickHouseWriter(c.ch.client)] },
       { sourceTopic: topic, deadLetterTopic: c.kafka.topics.name('deadLetters'), groupId: 'sink-int', maxRows: 1000, maxWaitMs: 100 },
     );
+    const recorder = new DeadLetterRecorder({ kafka: c.kafka.kafka, clickhouse: c.ch.client, logger }, { topic: c.kafka.topics.name('deadLetters'), groupId: 'sink-int-dlq' });
     await sink.start();
+    await recorder.start();
     try {
       await waitFor('all events stored', () => scalar(c.ch.client, 'SELECT count() AS v FROM events FINAL'), (n) => n === 6);
+      await waitFor('the dead letter recorded', () => scalar(c.ch.client, 'SELECT count() AS v FROM dead_letters'), (n) => n === 1);
     } finally {
-      await sink.stop();
+      await Promise.all([sink.stop(), recorder.stop()]);
     }
     const messages = (await rows<Record<string, unknown>>(c.ch.client, `SELECT message_id, text, sentiment_label, intent, human_override, edited, removed, counts_in_sentiment, toUnixTimestamp64Milli(posted_time) AS t FROM v_messages ORDER BY message_id`)).map((r) => ({ ...r, t: Number(r.t) }));
     const T0 = 1_700_000_000_000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import { dedupToken, offsetRanges, routeRecord, type SourceRecord } from '../../../services/sink/batch.ts';
 import { Batcher } from '../../../services/sink/batcher.ts';
-import { deadLetterMessage, DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { deadLetterMessage, deadLetterRowFromRecord, DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
 import { backoffDelay, isRetriable } from '../../../services/sink/retry.ts';
 import { enrichment, moderation, posted } from './fixtures.ts';
 
@@ -147,6 +147,23 @@ describe('dead-letter routing', () => {
     expect(m.value).toEqual(original);
     expect(m.key).toEqual(Buffer.from('th-1'));
     expect(m.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'decode:bad-magic', [DLQ_HEADERS.partition]: '3', [DLQ_HEADERS.offset]: '42', [DLQ_HEADERS.stage]: 'sink' });
+  });
+
+  it('a dead letter read back from the topic becomes a dead_letters row of its origin, and so does a bare record', () => {
+    const original = Buffer.from([0xde, 0xad, 0xbe, 0xef]);
+    const m = deadLetterMessage({ record: { ...rec(3, 42, original), topic: 'brandpulse.conversation-events' }, stage: 'enricher', reason: 'decode:bad-magic', detail: 'magic byte 222' }, 1_700_000_000_123);
+    const onTopic = { topic: 'brandpulse.dead-letters', partition: 0, offset: '7', key: m.key as Buffer, value: m.value as Buffer, headers: m.headers };
+    expect(deadLetterRowFromRecord(onTopic)).toEqual({
+      stage: 'enricher', reason: 'decode:bad-magic', detail: 'magic byte 222', source_topic: 'brandpulse.conversation-events', source_partition: 3,
+      source_offset: '42', size_bytes: 4, dead_lettered_at: '1700000000.123',
+    });
+    // Headers come back from Kafka as Buffers.
+    const asBuffers = Object.fromEntries(Object.entries(m.headers!).map(([k, v]) => [k, Buffer.from(String(v))]));
+    expect(deadLetterRowFromRecord({ ...onTopic, headers: asBuffers })).toEqual(deadLetterRowFromRecord(onTopic));
+    // Put on the topic by hand, without headers: counted at its own place, cause unknown.
+    expect(deadLetterRowFromRecord({ ...onTopic, headers: {} })).toMatchObject({
+      stage: 'unknown', reason: 'unknown', detail: '', source_topic: 'brandpulse.dead-letters', source_partition: 0, source_offset: '7', size_bytes: 4,
+    });
   });
 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runConcurrently } from '../../../services/sink/sink.ts';
-import type { BatchContext, BatchStep } from '../../../services/sink/steps.ts';
+import { runConcurrently, type BatchContext, type BatchStep } from '../../../services/sink/steps.ts';
 
 const ctx: BatchContext = { accepted: [], rejected: [], ranges: [] };
 
