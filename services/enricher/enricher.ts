@@ -4,7 +4,7 @@ import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { ConversationEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
-import { withRetry } from '../sink/retry.ts';
+import { withRetry } from '../shared/retry.ts';
 import { enrichEvent } from './enrich.ts';
 import { ChunkedSend, consumeBatches, durableProducer, type SourceRecord } from '../shared/kafka.ts';
 

@@ -4,7 +4,7 @@ import { consumeBatches } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dedupToken, offsetRanges } from './batch.ts';
 import { deadLetterRowFromRecord } from './dead-letters.ts';
-import { withRetry } from './retry.ts';
+import { withRetry } from '../shared/retry.ts';
 
 /**
  * Projects the dead-letter topic into the dead_letters table, whatever stage wrote the record

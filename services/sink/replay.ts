@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import type { Logger } from '../shared/logger.ts';
 import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
 import { Batcher } from './batcher.ts';
-import { withRetry } from './retry.ts';
+import { withRetry } from '../shared/retry.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
 
 export type Offsets = Map<number, bigint>;

@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.ts';
 import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
 import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
-import { withRetry } from './retry.ts';
+import { withRetry } from '../shared/retry.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
 import { ChunkedSend, consumeBatches, durableProducer } from '../shared/kafka.ts';
 

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
+import { isRetriable } from '../shared/retry.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { computeThreadFacts } from './facts.ts';
@@ -8,7 +9,10 @@ import { THREAD_EVENT_SELECT, threadEventFromRow, threadEventRow, threadFactsRow
 import { BrandSettings } from './settings.ts';
 import { threadKeyString, toThreadEvent, type ThreadEvent, type ThreadKey } from './thread-event.ts';
 
-/** Retriable when ClickHouse failed (retry the batch); not when the batch itself is bad. */
+/**
+ * Says whether a retry can help, like the ClickHouse error it wraps: an outage can, a missing column
+ * (code deployed before its migration) or a type mismatch cannot, and the sink stops with the cause.
+ */
 export class ThreadProjectionError extends Error {
   constructor(message: string, readonly retriable: boolean, options?: { cause?: unknown }) {
     super(message, options);
@@ -119,7 +123,7 @@ export class ThreadProjector {
         });
         rows = await result.json<ThreadEventRow>();
       } catch (err) {
-        throw new ThreadProjectionError(`loading thread events failed: ${(err as Error).message}`, true, { cause: err });
+        throw new ThreadProjectionError(`loading thread events failed: ${(err as Error).message}`, isRetriable(err), { cause: err });
       }
       for (const r of rows) {
         const e = threadEventFromRow(r);
@@ -137,7 +141,7 @@ export class ThreadProjector {
     try {
       await insertRows(this.clickhouse, table, values, { insert_deduplicate: 1, insert_deduplication_token: token });
     } catch (err) {
-      throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, true, { cause: err });
+      throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, isRetriable(err), { cause: err });
     }
   }
 

@@ -4,7 +4,7 @@ import { AvroCodec } from '../../../services/shared/avro.ts';
 import { dedupToken, offsetRanges, routeRecord, type SourceRecord } from '../../../services/sink/batch.ts';
 import { Batcher } from '../../../services/sink/batcher.ts';
 import { deadLetterMessage, deadLetterRowFromRecord, DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
-import { backoffDelay, isRetriable } from '../../../services/sink/retry.ts';
+import { backoffDelay, isRetriable } from '../../../services/shared/retry.ts';
 import { enrichment, moderation, posted } from './fixtures.ts';
 
 const codec = new AvroCodec();
