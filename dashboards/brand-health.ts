@@ -5,8 +5,8 @@ import { brandpulseDashboard } from './lib/dashboard.ts';
 
 /** Marketing leads: how is the brand doing, and how fast does the team answer? */
 const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
-// Thread-level views carry no language (a thread can mix languages): brand and platform only.
-const threads = dashboardFilters({ brand: 'brand', platform: 'platform' });
+// Thread views: language is the one the customer opened the thread in (migration 0203).
+const threads = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
 
 // Net sentiment = (positive - negative) / (positive + negative); NULL when there are no
 // opinions in the bucket, so the line has a gap instead of a misleading zero.

@@ -4,8 +4,9 @@ import { dashboardFilters } from './lib/variables.ts';
 import { brandpulseDashboard } from './lib/dashboard.ts';
 
 /** Community managers: how fast and how well the team answers. */
-// Thread-level views carry no language (a thread can mix languages): brand and platform only.
-const f = dashboardFilters({ brand: 'brand', platform: 'platform' });
+// Thread views carry the language the customer opened the thread in (migration 0203), so the
+// language filter narrows every panel here.
+const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
 
 /** p50 and p90 on both clocks of a duration, for a timeseries grouped by `time`. */
 const quantiles = (business: string, calendar: string) =>
@@ -116,7 +117,7 @@ INNER JOIN (
   FROM v_messages
   WHERE author_role = 'brand' AND agent_id IS NOT NULL AND $__timeFilter(posted_time) AND ${dashboardFilters({ brand: 'brand', platform: 'platform' })}
 ) AS r ON r.thread_id = w.thread_id AND r.posted_time = w.end_at
-WHERE $__timeFilter(w.end_at) AND w.end_reason = 'reply'
+WHERE $__timeFilter(w.end_at) AND w.end_reason = 'reply' AND ${dashboardFilters({ language: 'w.language' })}
 GROUP BY agent ORDER BY replies DESC
 LIMIT 50`,
         unit: 'short',

@@ -47,6 +47,8 @@ export interface ModeratedMessage {
 export type ResolvedBy = 'explicit' | 'inactivity';
 
 export interface ThreadFacts extends ThreadKey, SentimentFacts {
+  /** The language the customer opened the thread in (see threadLanguage); '' when unknown. */
+  language: string;
   event_count: number;
   priority: string;
   time_zone: string;
@@ -101,6 +103,22 @@ type Step =
   | { t: number; rank: number; id: string; type: 'resolve' | 'reopen' };
 
 interface OpenPeriod { start: number; triggers: Map<string, { m: MessageState; removedBy: 'moderation' | 'author' | null }> }
+
+/**
+ * A thread's language, for filtering response metrics by language (a team per language is common):
+ * the detected language of the customer's first message, or of the first one that has one (not yet
+ * enriched, or too short to tell). A thread may switch languages later; it is filed under the one it
+ * was opened in, the one the team had to answer first. Deleted messages still count: how the thread
+ * started does not change.
+ */
+export function threadLanguage(messages: Map<string, MessageState>): string {
+  let best: MessageState | null = null;
+  for (const m of messages.values()) {
+    if (m.role !== 'customer' || !m.language) continue;
+    if (!best || m.posted_at < best.posted_at || (m.posted_at === best.posted_at && m.posted_event_id < best.posted_event_id)) best = m;
+  }
+  return best?.language ?? '';
+}
 
 export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[], settings: ThreadSettings): ThreadFacts {
   const sorted = dedupeEvents(events);
@@ -251,6 +269,7 @@ export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[
     platform: key.platform,
     account_id: key.account_id,
     thread_id: key.thread_id,
+    language: threadLanguage(messages),
     event_count: sorted.length,
     priority,
     time_zone: cal.timeZone,

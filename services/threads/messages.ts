@@ -16,6 +16,8 @@ export interface MessageState {
   priority: string;
   needs_reply: boolean;
   intent: string;
+  /** Detected language of the latest version ('' when never enriched). */
+  language: string;
   sentiment_label: string;
   sentiment_score: number | null;
   /** Moderation actions on this message other than relabels (which correct analysis, not the community). */
@@ -72,6 +74,7 @@ export function buildMessages(sorted: readonly ThreadEvent[], settings: ThreadSe
       priority: e.priority,
       needs_reply: e.has_enrichment ? e.needs_reply : true,
       intent: e.intent,
+      language: e.language,
       sentiment_label: e.sentiment_label,
       sentiment_score: e.sentiment_score,
       actions: [],
@@ -87,6 +90,7 @@ export function buildMessages(sorted: readonly ThreadEvent[], settings: ThreadSe
     if (e.kind === 'edited' && e.has_enrichment) {
       m.needs_reply = e.needs_reply;
       m.intent = e.intent;
+      if (e.language) m.language = e.language;
       m.sentiment_label = e.sentiment_label;
       m.sentiment_score = e.sentiment_score;
     } else if (e.kind === 'deleted') {

@@ -15,7 +15,7 @@ export function threadEventRow(e: ThreadEvent): Record<string, unknown> {
     brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id, event_id: e.event_id,
     event_time: dateTime64(e.event_time), enriched_time: dateTime64(e.enriched_time),
     kind: e.kind, message_id: e.message_id, role: e.role, action: e.action, priority: e.priority,
-    has_enrichment: flag(e.has_enrichment), needs_reply: flag(e.needs_reply), intent: e.intent,
+    has_enrichment: flag(e.has_enrichment), needs_reply: flag(e.needs_reply), intent: e.intent, language: e.language,
     sentiment_score: e.sentiment_score, sentiment_label: e.sentiment_label,
     relabel_sentiment: e.relabel_sentiment, relabel_intent: e.relabel_intent,
   };
@@ -24,14 +24,14 @@ export function threadEventRow(e: ThreadEvent): Record<string, unknown> {
 /** Column list of the projector's load query; each row parses back with threadEventFromRow. */
 export const THREAD_EVENT_SELECT = `brand, platform, account_id, thread_id, event_id,
   toUnixTimestamp64Milli(event_time) AS event_time_ms, toUnixTimestamp64Milli(enriched_time) AS enriched_time_ms,
-  kind, message_id, role, action, priority, has_enrichment, needs_reply, intent, sentiment_score, sentiment_label,
+  kind, message_id, role, action, priority, has_enrichment, needs_reply, intent, language, sentiment_score, sentiment_label,
   relabel_sentiment, relabel_intent`;
 
 export interface ThreadEventRow {
   brand: string; platform: string; account_id: string; thread_id: string; event_id: string;
   event_time_ms: string | number; enriched_time_ms: string | number;
   kind: ThreadEvent['kind']; message_id: string; role: ThreadEvent['role']; action: ThreadEvent['action']; priority: string;
-  has_enrichment: number; needs_reply: number; intent: string; sentiment_score: number | null; sentiment_label: string;
+  has_enrichment: number; needs_reply: number; intent: string; language: string; sentiment_score: number | null; sentiment_label: string;
   relabel_sentiment: string; relabel_intent: string;
 }
 
@@ -40,7 +40,7 @@ export function threadEventFromRow(r: ThreadEventRow): ThreadEvent {
     brand: r.brand, platform: r.platform, account_id: r.account_id, thread_id: r.thread_id, event_id: r.event_id,
     event_time: Number(r.event_time_ms), enriched_time: Number(r.enriched_time_ms),
     kind: r.kind, message_id: r.message_id, role: r.role, action: r.action, priority: r.priority,
-    has_enrichment: Number(r.has_enrichment) === 1, needs_reply: Number(r.needs_reply) === 1, intent: r.intent,
+    has_enrichment: Number(r.has_enrichment) === 1, needs_reply: Number(r.needs_reply) === 1, intent: r.intent, language: r.language,
     sentiment_score: r.sentiment_score === null ? null : Number(r.sentiment_score), sentiment_label: r.sentiment_label,
     relabel_sentiment: r.relabel_sentiment, relabel_intent: r.relabel_intent,
   };
@@ -57,7 +57,7 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
   const first = f.periods.find((p) => p.kind === 'first');
   const waiting = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)! : null;
   return {
-    brand: f.brand, platform: f.platform, account_id: f.account_id, thread_id: f.thread_id,
+    brand: f.brand, platform: f.platform, account_id: f.account_id, thread_id: f.thread_id, language: f.language,
     version: f.event_count, computed_at: dateTime64(computedAt),
     event_count: f.event_count, priority: f.priority, time_zone: f.time_zone,
     first_customer_message_at: timeOrNull(f.first_customer_message_at),

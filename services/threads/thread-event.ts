@@ -23,6 +23,8 @@ export interface ThreadEvent {
   has_enrichment: boolean;
   needs_reply: boolean;
   intent: string;
+  /** Detected language of a posted or edited message ('' when not enriched or not a message). */
+  language: string;
   sentiment_score: number | null;
   sentiment_label: string;
   relabel_sentiment: string;
@@ -88,6 +90,7 @@ export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
     has_enrichment: en !== null,
     needs_reply: en?.needs_reply ?? false,
     intent: en?.intent ?? '',
+    language: en?.language ?? '',
     sentiment_score: en?.sentiment_score ?? null,
     sentiment_label: en?.sentiment_label ?? '',
     relabel_sentiment,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../../services/migrate/apply.ts';
-import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
+import { createClickHouse, type ClickHouseClient } from '../../../services/shared/clickhouse.ts';
+import { loadBaseConfig } from '../../../services/shared/config.ts';
 import { wrapPayload, type ConversationEvent, type EnrichedEvent, type Payload } from '../../../services/shared/events.ts';
-import { ThreadProjector } from '../../../services/threads/projector.ts';
+import { ThreadProjectionError, ThreadProjector } from '../../../services/threads/projector.ts';
 import { computeThreadFacts } from '../../../services/threads/facts.ts';
 import { threadFactsRow } from '../../../services/threads/rows.ts';
 import { toThreadEvent } from '../../../services/threads/thread-event.ts';
@@ -74,8 +75,8 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
     // globex has the inactivity rule (24 h): D's customer went silent after the reply in 2025 → resolved at the reply
     // when queried; E's reply was an hour ago → not resolved yet (decided at query time, never stale).
     const madrid = (d: string) => Date.parse(`${d}+01:00`);
-    const d1 = post('D', madrid('2025-01-15T10:00:00'), 'd-q1', 'customer', {}, 'x', 'globex');
-    const d2 = post('D', madrid('2025-01-15T10:20:00'), 'd-r1', 'brand', { needs_reply: false }, 'x', 'globex');
+    const d1 = post('D', madrid('2025-01-15T10:00:00'), 'd-q1', 'customer', { language: 'es' }, 'x', 'globex');
+    const d2 = post('D', madrid('2025-01-15T10:20:00'), 'd-r1', 'brand', { needs_reply: false, language: 'en' }, 'x', 'globex');
     const e1 = post('E', Date.now() - 2 * 3_600_000, 'e-q1', 'customer', {}, 'x', 'globex');
     const e2 = post('E', Date.now() - 3_600_000, 'e-r1', 'brand', { needs_reply: false }, 'x', 'globex');
 
@@ -103,7 +104,8 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
       UNION ALL SELECT 'recovery', thread_id, toJSONString(tuple(first_customer_label, recovered, recovery_label, round(sentiment_change, 6), round(thread_sentiment_score, 6))) FROM v_sentiment_recovery
       UNION ALL SELECT 'resolution', thread_id, toJSONString(tuple(resolved, first_resolution_by, first_resolution_calendar_s, first_resolution_business_s, resolution_cycles, full_resolution_calendar_s))
         FROM v_thread_response WHERE brand = 'globex'
-      UNION ALL SELECT 'raw', thread_id, toString(count()) FROM thread_events GROUP BY thread_id`);
+      UNION ALL SELECT 'raw', thread_id, toString(count()) FROM thread_events GROUP BY thread_id
+      UNION ALL SELECT 'lang', thread_id, language FROM v_thread_response`);
     const got = rows.map((r) => `${r.view} ${r.thread_id} ${r.v}`).sort();
     const today = new Date(e1.event.event_time).toISOString().slice(0, 10);
     // E happened an hour ago, so its business seconds depend on the time of day (the calendar itself is unit-tested).
@@ -145,6 +147,8 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
       'period D [0,"first","reply",1200,1200,1,0,0]',
       `period E [0,"first","reply",3600,${eBusiness},1,0,1]`,
       'rate x ["2025-01-15",1,1,0,1,0]',
+      // The language the customer opened the thread in (D: Spanish, though the brand answered in English).
+      'lang A it', 'lang B it', 'lang C it', 'lang D es', 'lang E it',
       `rate x ["${today}",1,1,0,0,0]`,
     ];
     expect(got).toEqual(expected.sort());
@@ -167,5 +171,25 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
     let rows = 0;
     for (const query of statements) rows += (await (await ch.client.query({ query, format: 'JSONEachRow' })).json()).length;
     expect(rows).toBeGreaterThan(0);
+  });
+});
+
+describe('ThreadProjector errors say whether a retry can help', () => {
+  it('a schema that does not match (migrations not applied) is not retriable; ClickHouse unreachable is', async () => {
+    const config = isolatedConfig('threads_err');
+    const ch = await isolatedClickHouse(config); // the database exists, its tables do not
+    const unreachable = createClickHouse(loadBaseConfig({ ...process.env, CLICKHOUSE_URL: 'http://127.0.0.1:1', CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE }));
+    try {
+      const batch = [post('X', rome('2025-03-03T10:00:00'), 'x-1', 'customer')];
+      const noTables = await new ThreadProjector({ clickhouse: ch.client, logger, settings, cacheThreads: 0 }).project(batch, 'p9:0-0').catch((e: unknown) => e);
+      expect(noTables).toBeInstanceOf(ThreadProjectionError);
+      expect((noTables as ThreadProjectionError).retriable).toBe(false);
+      const down = await new ThreadProjector({ clickhouse: unreachable, logger, settings, cacheThreads: 0 }).project(batch, 'p9:0-0').catch((e: unknown) => e);
+      expect(down).toBeInstanceOf(ThreadProjectionError);
+      expect((down as ThreadProjectionError).retriable).toBe(true);
+    } finally {
+      await unreachable.close();
+      await ch.cleanup();
+    }
   });
 });

@@ -268,3 +268,24 @@ describe('sentiment recovery', () => {
     expect(facts(t).thread_sentiment_score).toBeCloseTo(0.3, 10);
   });
 });
+
+describe('thread language', () => {
+  it('is the language the customer opened the thread in, not what came later or what the brand wrote', () => {
+    const t = tl().brand('post', 0, { language: 'en' }).customer('q1', 5, { language: 'it' }).customer('q2', 10, { language: 'en' }).brand('r1', 20, { language: 'it' });
+    expect(facts(t).language).toBe('it');
+  });
+
+  it('skips customer messages without a detected language, follows an edit, and is empty when there is none', () => {
+    expect(facts(tl().customer('q1', 0).customer('q2', 5, { language: 'es' })).language).toBe('es');
+    expect(facts(tl().customer('q1', 0, { language: 'fr' }).edit('q1', 1, { language: 'de' })).language).toBe('de');
+    expect(facts(tl().brand('post', 0, { language: 'en' })).language).toBe('');
+  });
+
+  it('does not depend on arrival order', () => {
+    const t = tl().customer('q1', 5, { language: 'pt' }).customer('q0', 5, { language: 'it' });
+    const reversed = { ...t, events: [...t.events].reverse() } as Timeline;
+    // Same minute: the lower event id (q1, pushed first) opened the thread.
+    expect(facts(t).language).toBe('pt');
+    expect(facts(reversed).language).toBe('pt');
+  });
+});

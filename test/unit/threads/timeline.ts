@@ -5,7 +5,7 @@ import { rng } from '../../../services/shared/random.ts';
 /** Hand-built thread timelines for the metric tests: times in minutes after `t0`. */
 export const KEY: ThreadKey = { brand: 'test', platform: 'facebook', account_id: 'acct-1', thread_id: 'th-1' };
 
-type Opts = Partial<Pick<ThreadEvent, 'needs_reply' | 'intent' | 'sentiment_label' | 'sentiment_score' | 'priority' | 'has_enrichment'>>;
+type Opts = Partial<Pick<ThreadEvent, 'needs_reply' | 'intent' | 'language' | 'sentiment_label' | 'sentiment_score' | 'priority' | 'has_enrichment'>>;
 
 export class Timeline {
   readonly events: ThreadEvent[] = [];
@@ -30,6 +30,7 @@ export class Timeline {
       has_enrichment: false,
       needs_reply: false,
       intent: '',
+      language: '',
       sentiment_score: null,
       sentiment_label: '',
       relabel_sentiment: '',
