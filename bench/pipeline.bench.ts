@@ -85,5 +85,5 @@ for (const r of [batched, naive]) {
   console.log(`${name.padEnd(26)}${fmt(r.events)}${fmt(r.seconds, 1)}${fmt(r.perSecond, 1)}${fmt(r.flushes)}${`${fmt(r.p50)} ms`.padStart(12)}${`${fmt(r.p99)} ms`.padStart(12)}`);
 }
 console.log(`\nthroughput ratio batched/naive: ${(batched.perSecond / naive.perSecond).toFixed(1)}x; freshness p99 ratio naive/batched: ${(naive.p99 / Math.max(1, batched.p99)).toFixed(1)}x`);
-console.log('(freshness = ingest_time -> inserted_at; "inserts" = sink flushes, each up to 3-4 INSERTs + 1 state read)');
+console.log('(freshness = ingest_time -> inserted_at; "inserts" = sink flushes, each up to 3 INSERTs (events, moderation, messages) + 1 state read)');
 process.exit(0);
