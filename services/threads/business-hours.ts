@@ -148,6 +148,11 @@ export class BusinessCalendar {
     return day;
   }
 
+  /** The calendar date (YYYY-MM-DD) of instant `ms` in this calendar's zone: which local day it belongs to. */
+  localDate(ms: number): string {
+    return new Date(this.localDay(ms) * MS_PER_DAY).toISOString().slice(0, 10);
+  }
+
   /** Seconds inside business hours between two instants (epoch ms); 0 when end <= start. */
   secondsBetween(startMs: number, endMs: number): number {
     if (!(endMs > startMs)) return 0;

@@ -58,6 +58,8 @@ export interface ThreadFacts extends ThreadKey, SentimentFacts {
   responded: boolean;
   handled_by_moderation: boolean;
   frt_start_at: number | null;
+  /** frt_start_at's date in the brand's time zone: the day a response rate counts the thread on. */
+  frt_start_local_date: string | null;
   frt_end_at: number | null;
   frt_calendar_s: number | null;
   frt_business_s: number | null;
@@ -279,6 +281,7 @@ export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[
     responded: first?.end_reason === 'reply' || first?.end_reason === 'moderation',
     handled_by_moderation: first?.end_reason === 'moderation',
     frt_start_at: first?.start_at ?? null,
+    frt_start_local_date: first ? cal.localDate(first.start_at) : null,
     frt_end_at: frtAnswered?.end_at ?? null,
     frt_calendar_s: frtAnswered?.calendar_s ?? null,
     frt_business_s: frtAnswered?.business_s ?? null,

@@ -64,7 +64,7 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
     first_human_reply_at: timeOrNull(f.first_human_reply_at),
     needs_reply: flag(f.needs_reply), responded: flag(f.responded), handled_by_moderation: flag(f.handled_by_moderation),
     first_period_breached: flag(first?.breached ?? null),
-    frt_start_at: timeOrNull(f.frt_start_at), frt_end_at: timeOrNull(f.frt_end_at),
+    frt_start_at: timeOrNull(f.frt_start_at), frt_start_local_date: f.frt_start_local_date, frt_end_at: timeOrNull(f.frt_end_at),
     frt_calendar_s: f.frt_calendar_s, frt_business_s: f.frt_business_s, frt_breached: flag(f.frt_breached),
     frt_sla_target_s: f.frt_sla?.target ?? null, frt_sla_clock: f.frt_sla?.clock ?? '',
     next_response_sla_target_s: f.next_response_sla?.target ?? null, next_response_sla_clock: f.next_response_sla?.clock ?? '',

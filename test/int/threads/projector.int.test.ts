@@ -107,7 +107,8 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
       UNION ALL SELECT 'raw', thread_id, toString(count()) FROM thread_events GROUP BY thread_id
       UNION ALL SELECT 'lang', thread_id, language FROM v_thread_response`);
     const got = rows.map((r) => `${r.view} ${r.thread_id} ${r.v}`).sort();
-    const today = new Date(e1.event.event_time).toISOString().slice(0, 10);
+    // The response rate counts a thread on the brand's local day (Madrid for globex), not the UTC one.
+    const today = settings.forThread({ brand: 'globex', platform: 'x', account_id: 'page-1' }).calendar.localDate(e1.event.event_time);
     // E happened an hour ago, so its business seconds depend on the time of day (the calendar itself is unit-tested).
     const eBusiness = settings.forThread({ brand: 'globex', platform: 'x', account_id: 'page-1' }).calendar.secondsBetween(e1.event.event_time, e2.event.event_time);
     const expected = [
@@ -152,6 +153,13 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
       `rate x ["${today}",1,1,0,0,0]`,
     ];
     expect(got).toEqual(expected.sort());
+  });
+
+  it("counts a thread's response rate on the brand's local day", async () => {
+    // 00:30 in Rome on Thursday 16 January is still Wednesday 15 January in UTC.
+    await projector.project([post('N', rome('2025-01-16T00:30:00'), 'n-q1', 'customer', {}, 'youtube')], 'p3:0-0');
+    const rate = await (await ch.client.query({ query: `SELECT toString(day) AS day, threads_needing_reply AS n FROM v_response_rate WHERE platform = 'youtube'`, format: 'JSONEachRow' })).json();
+    expect(rate).toEqual([{ day: '2025-01-16', n: 1 }]);
   });
 
   it('loads exactly the asked threads, whatever characters their ids hold', async () => {

@@ -87,3 +87,17 @@ describe('business seconds across daylight-saving changes', () => {
     expect(() => new BusinessCalendar({ time_zone: 'UTC', week: {}, holidays: ['Christmas'] })).toThrow(/holiday/);
   });
 });
+
+describe('local dates (the day a response rate counts a thread on)', () => {
+  const la = new BusinessCalendar({ time_zone: 'America/Los_Angeles', week: {}, holidays: [] });
+  const tokyo = new BusinessCalendar({ time_zone: 'Asia/Tokyo', week: {}, holidays: [] });
+
+  it('is the date in the brand zone, on either side of UTC midnight and across DST', () => {
+    expect(la.localDate(Date.parse('2025-01-15T03:00:00Z'))).toBe('2025-01-14'); // 19:00 the evening before in LA
+    expect(la.localDate(Date.parse('2025-01-15T08:00:00Z'))).toBe('2025-01-15'); // LA midnight (UTC-8)
+    expect(la.localDate(Date.parse('2025-01-15T07:59:59.999Z'))).toBe('2025-01-14');
+    expect(la.localDate(Date.parse('2025-07-15T07:00:00Z'))).toBe('2025-07-15'); // midnight in summer (UTC-7)
+    expect(tokyo.localDate(Date.parse('2025-01-14T15:00:00Z'))).toBe('2025-01-15'); // Tokyo is already tomorrow
+    expect(acme.localDate(rome('2025-03-30T00:30'))).toBe('2025-03-30'); // the spring-forward day
+  });
+});
