@@ -52,15 +52,16 @@ export function deadLetterRowFromRecord(r: SourceRecord): Record<string, unknown
     const one = Array.isArray(v) ? v[0] : v;
     return one === undefined ? undefined : one.toString();
   };
-  const origin = h(DLQ_HEADERS.topic) !== undefined && /^\d+$/.test(h(DLQ_HEADERS.partition) ?? '') && /^\d+$/.test(h(DLQ_HEADERS.offset) ?? '');
+  const [topic, partition, offset] = [h(DLQ_HEADERS.topic), h(DLQ_HEADERS.partition) ?? '', h(DLQ_HEADERS.offset) ?? ''];
+  const origin = topic !== undefined && /^\d+$/.test(partition) && /^\d+$/.test(offset);
   const at = Number(h(DLQ_HEADERS.time));
   return {
     stage: h(DLQ_HEADERS.stage) || 'unknown',
     reason: h(DLQ_HEADERS.reason) || 'unknown',
     detail: (h(DLQ_HEADERS.detail) ?? '').slice(0, 1000),
-    source_topic: origin ? h(DLQ_HEADERS.topic) : r.topic,
-    source_partition: origin ? Number(h(DLQ_HEADERS.partition)) : r.partition,
-    source_offset: origin ? h(DLQ_HEADERS.offset) : r.offset,
+    source_topic: origin ? topic : r.topic,
+    source_partition: origin ? Number(partition) : r.partition,
+    source_offset: origin ? offset : r.offset,
     size_bytes: r.value?.length ?? 0,
     dead_lettered_at: dateTime64(Number.isFinite(at) && at > 0 ? at : Date.now()),
   };

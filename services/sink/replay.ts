@@ -56,7 +56,7 @@ export async function replayRange(deps: {
       const routed = routeRecord(codec, r);
       if (routed.ok) accepted.push(routed.accepted);
     }
-    const ctx = { accepted, rejected: [], ranges: offsetRanges(records) };
+    const ctx = { accepted, ranges: offsetRanges(records) };
     await withRetry(() => runConcurrently(steps, ctx), { onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'replay batch failed, retrying') });
   });
   const consumer = kafka.consumer({ groupId: `brandpulse-replay-${Date.now()}-${process.pid}`, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });

@@ -85,7 +85,7 @@ export class Sink {
       if (routed.ok) accepted.push(routed.accepted);
       else rejected.push({ ...routed.rejected, stage: this.options.stage ?? 'sink' });
     }
-    const ctx = { accepted, rejected, ranges: offsetRanges(records) };
+    const ctx = { accepted, ranges: offsetRanges(records) };
     const deadLetters = new ChunkedSend(this.producer!, [{ topic: this.options.deadLetterTopic, messages: rejected.map((d) => deadLetterMessage(d)) }]);
     let deadLettersSent = rejected.length === 0;
     await withRetry(

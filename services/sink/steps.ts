@@ -3,19 +3,17 @@ import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
-import type { DeadLetter } from './dead-letters.ts';
 import { messageKey, type MessageState } from './message-state.ts';
 
-/** One flush of the sink: the decoded events, the dead letters and the offset ranges they came from. */
+/** One flush of the sink: the decoded events and the offset ranges they came from (dead letters went to their topic before). */
 export interface BatchContext {
   accepted: Accepted[];
-  rejected: DeadLetter[];
   ranges: OffsetRange[];
 }
 
 /**
  * A step the sink runs for every batch, after dead letters were sent and before offsets are
- * committed. The steps of a batch run side by side (runConcurrently in sink.ts), so a step must not
+ * committed. The steps of a batch run side by side (runConcurrently below), so a step must not
  * depend on another's writes. Steps must be idempotent: after a crash or a failed sibling the same
  * events come again (possibly cut into different batches).
  */

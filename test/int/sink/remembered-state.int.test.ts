@@ -16,7 +16,7 @@ import { rows } from './support.ts';
 let offset = 0;
 function batch(events: EnrichedEvent[]) {
   const accepted: Accepted[] = events.map((event) => ({ record: { topic: 'enriched', partition: 0, offset: String(offset++), key: null, value: null }, event }));
-  return { accepted, rejected: [], ranges: offsetRanges(accepted.map((a) => a.record)) };
+  return { accepted, ranges: offsetRanges(accepted.map((a) => a.record)) };
 }
 
 describe('ClickHouseWriter remembers stored message states', () => {

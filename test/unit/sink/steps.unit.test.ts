@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runConcurrently, type BatchContext, type BatchStep } from '../../../services/sink/steps.ts';
 
-const ctx: BatchContext = { accepted: [], rejected: [], ranges: [] };
+const ctx: BatchContext = { accepted: [], ranges: [] };
 
 /** A step that records when it starts and ends, and finishes when the test says so. */
 function step(name: string, log: string[], fail = false): BatchStep & { finish: () => void } {
