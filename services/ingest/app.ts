@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi.ts';
 import type { EventPublisher } from './publisher.ts';
 import { sendError } from './responses.ts';
 import { registerEventRoutes } from './routes.ts';
+import { closeUnusedConnectionsOnStop } from './shutdown.ts';
 
 export interface AppDeps {
   intake: Intake;
@@ -46,6 +47,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     deps.logger?.error({ err }, 'unhandled error');
     return sendError(reply, 500, 'internal', 'internal error');
   });
+  // Stop promptly: spare connections that never sent a request must not hold the stop (see shutdown.ts).
+  const closeUnused = closeUnusedConnectionsOnStop(app.server);
+  app.addHook('preClose', (done) => {
+    closeUnused();
+    done();
+  });
+
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url}`));
 
   app.addHook('onResponse', async (request, reply) => {
