@@ -7,7 +7,7 @@ import { SpikeDetector } from './detector.ts';
 import type { DetectorParams } from './params.ts';
 import type { AlertStore } from './store.ts';
 import { deliver, type DeliveryDeps, type DeliveryResult, type WebhookEndpoint } from './webhook.ts';
-import { durableProducer } from '../shared/kafka.ts';
+import { durableProducer, groupConsumer } from '../shared/kafka.ts';
 
 /**
  * The alerter process: enriched events → spike detector → alert events on the alerts topic (Avro,
@@ -69,7 +69,7 @@ export class Alerter {
     // Deliveries a previous run did not finish (it stopped, or the receiver was down for good).
     for (const a of ledger.alerts) this.deliverAll(a);
 
-    this.consumer = kafka.consumer({ groupId: this.o.groupId, allowAutoTopicCreation: false });
+    this.consumer = groupConsumer(kafka, this.o.groupId);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.o.sourceTopic, fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatch: (b) => this.serial(() => this.onBatch(b)) });

@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
 import { enrichEvent } from './enrich.ts';
-import { ChunkedSend, consumeBatches, durableProducer, type SourceRecord } from '../shared/kafka.ts';
+import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, type SourceRecord } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -68,7 +68,7 @@ export class Enricher {
     const { kafka, codec, analyzer, logger } = this.deps;
     this.producer = durableProducer(kafka);
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+    this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
     await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
       const out = processRecords(records, codec, analyzer);

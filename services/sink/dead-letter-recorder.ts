@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
-import { consumeBatches } from '../shared/kafka.ts';
+import { consumeBatches, groupConsumer } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dedupToken, offsetRanges } from './batch.ts';
 import { deadLetterRowFromRecord } from './dead-letters.ts';
@@ -27,7 +27,7 @@ export class DeadLetterRecorder {
 
   async start(): Promise<void> {
     const { kafka, clickhouse, logger } = this.deps;
-    this.consumer = kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+    this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
     await consumeBatches(this.consumer, { topic: this.options.topic, fromBeginning: true }, async (records, heartbeat) => {
       const rows = records.map(deadLetterRowFromRecord);
