@@ -22,6 +22,7 @@ import { createClickHouse } from '../services/shared/clickhouse.ts';
 import { loadBaseConfig } from '../services/shared/config.ts';
 import { createKafka, ensureTopics } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
+import { DEFAULT_SINK_MAX_ROWS } from '../services/sink/config.ts';
 import { IngestSender } from '../services/simulator/sender.ts';
 import { Simulation } from '../services/simulator/simulation.ts';
 import { ensureStack } from '../services/start/stack.ts';
@@ -115,6 +116,22 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** A process's peak resident memory so far (VmHWM), in MB, from /proc (Linux). */
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    return Number(line?.split(/\s+/)[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+function printPeakMemory(pids: Record<string, number | undefined>): void {
+  const parts = Object.entries(pids).map(([k, pid]) => `${k} ${Math.round(peakRssMb(pid))} MB`);
+  console.log(`peak resident memory so far: ${parts.join(', ')}`);
+}
+
 function pidFrom(file: string): number | undefined {
   try {
     return Number(readFileSync(file, 'utf8').trim()) || undefined;
@@ -199,7 +216,7 @@ async function main(): Promise<void> {
       'bench client': process.pid,
     };
     const keys = new Map([['acme', 'dev-key-acme'], ['globex', 'dev-key-globex']]);
-    console.log(`generating ${N + SINGLE_EVENTS} events… (sink batches of at most ${env.SINK_MAX_ROWS ?? 5000} rows)`);
+    console.log(`generating ${N + SINGLE_EVENTS} events… (sink batches of at most ${env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS} rows)`);
     const maxEvents = events(N, 1, 'bench-max');
     const singleEvents = events(SINGLE_EVENTS, 2, 'bench-single');
 
@@ -230,6 +247,7 @@ async function main(): Promise<void> {
       const accepted = Date.now();
       const done = await waitVisible('bench-max', maxEvents.length);
       printCpu('A', cpu0, cpuSnapshot(pids), (done - t0) / 1000);
+      printPeakMemory(pids);
       maxRate = maxEvents.length / ((done - t0) / 1000);
       const f = await freshness('bench-max');
       rows.push({ scenario: 'A. batches of 500, 4 in flight (max load)', events: maxEvents.length, seconds: (done - t0) / 1000, rate: maxRate, p50: f.p50, p99: f.p99 });
