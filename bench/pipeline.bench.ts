@@ -17,7 +17,7 @@ import { loadBaseConfig } from '../services/shared/config.ts';
 import { wrapPayload, type ConversationEvent } from '../services/shared/events.ts';
 import { createKafka, ensureTopics } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
-import { DEFAULT_SINK_MAX_ROWS } from '../services/sink/config.ts';
+import { DEFAULT_SINK_MAX_ROWS, DEFAULT_SINK_MAX_WAIT_MS } from '../services/sink/config.ts';
 import { Sink } from '../services/sink/sink.ts';
 import { ClickHouseWriter } from '../services/sink/steps.ts';
 
@@ -76,7 +76,7 @@ async function measure(label: string, n: number, maxRows: number, maxWaitMs: num
   return { label, events: Number(row!.n), seconds, perSecond: Number(row!.n) / seconds, p50: row!.q[0]!, p99: row!.q[1]!, flushes: sink.stats.flushes };
 }
 
-const batched = await measure('batched', Number(process.env.BENCH_EVENTS ?? 4000), Number(process.env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS), Number(process.env.SINK_MAX_WAIT_MS ?? 500));
+const batched = await measure('batched', Number(process.env.BENCH_EVENTS ?? 4000), Number(process.env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS), Number(process.env.SINK_MAX_WAIT_MS ?? DEFAULT_SINK_MAX_WAIT_MS));
 const naive = await measure('naive', Number(process.env.BENCH_NAIVE_EVENTS ?? 300), 1, 0);
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(10);
 console.log('\npipeline: raw topic -> enricher -> enriched topic -> sink -> ClickHouse (events queryable)');

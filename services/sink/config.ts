@@ -4,20 +4,29 @@ import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
 
 /**
  * Rows per ClickHouse insert at most. Under light traffic SINK_MAX_WAIT_MS cuts the batches (at
- * 4k events/s a 500 ms wait holds ~2k); the cap binds when the sink is behind, and there larger
+ * 4k events/s a 250 ms wait holds ~1k); the cap binds when the sink is behind, and there larger
  * inserts mean fewer parts for ClickHouse to write and merge and fewer thread recomputations (a
- * thread touched twice in one batch is computed once). bench:e2e, 100k events, two runs each:
- * 5000 -> 6.7-7.2k events/s (ClickHouse 6.5 CPU-s), 10000 -> 7.5k (4.9), 15000 -> 8.5-8.7k (3.7),
- * 30000 -> 6.7k (4.4: a flush that long stalls the fetches behind it).
+ * thread touched twice in one batch is computed once). bench:e2e, 100k events, same machine:
+ * 5000 -> 6.7-7.4k events/s (3 runs; ClickHouse 6.5 CPU-s), 10000 -> 7.5k (1 run; 4.9),
+ * 15000 -> 8.5-8.7k (3 runs; 3.7), 30000 -> 6.7k (1 run; 4.4: a flush that long stalls the fetches
+ * behind it).
  */
 export const DEFAULT_SINK_MAX_ROWS = 15_000;
+
+/**
+ * How long a partial batch may wait before it is written anyway (bounded freshness). bench:e2e at
+ * half the max load (~4.2k events/s, right after 100k events): 500 ms -> freshness p99 1.6-2.0 s,
+ * 250 ms -> 1.1 s, with the same max throughput (the sink is behind there, so SINK_MAX_ROWS cuts).
+ * The price: up to 4 inserts a second per table under light traffic, which ClickHouse merges easily.
+ */
+export const DEFAULT_SINK_MAX_WAIT_MS = 250;
 
 export const sinkShape = {
   ...baseShape,
   /** Rows per ClickHouse insert at most (see DEFAULT_SINK_MAX_ROWS). */
   SINK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_SINK_MAX_ROWS),
-  /** How long a partial batch may wait before it is written anyway (bounded freshness). */
-  SINK_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** How long a partial batch may wait before it is written anyway (see DEFAULT_SINK_MAX_WAIT_MS). */
+  SINK_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SINK_MAX_WAIT_MS),
   SINK_GROUP_ID: z.string().min(1).default('brandpulse-sink'),
   /** Threads whose stored state the sink keeps in memory (0 = read every thread from ClickHouse each batch). */
   SINK_CACHE_THREADS: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_CACHE_THREADS),
