@@ -122,8 +122,17 @@ export function threadLanguage(messages: Map<string, MessageState>): string {
   return best?.language ?? '';
 }
 
+/** A thread's facts from any collection of its events (duplicates and any order allowed). */
 export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[], settings: ThreadSettings): ThreadFacts {
-  const sorted = dedupeEvents(events);
+  return factsFromHistory(key, dedupeEvents(events), settings);
+}
+
+/**
+ * A thread's facts from its history as dedupeEvents returns it (one copy per event, in time order).
+ * The projector keeps each thread's history in that form already, so it calls this directly instead
+ * of deduplicating and sorting the same list a second time per batch.
+ */
+export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[], settings: ThreadSettings): ThreadFacts {
   const messages = buildMessages(sorted, settings);
   const cal = settings.calendar;
   const priority = [...messages.values()].filter((m) => m.priority).sort((a, b) => b.posted_at - a.posted_at || (a.message_id < b.message_id ? 1 : -1))[0]?.priority

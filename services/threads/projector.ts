@@ -3,7 +3,7 @@ import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { isRetriable } from '../shared/retry.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
-import { computeThreadFacts } from './facts.ts';
+import { factsFromHistory } from './facts.ts';
 import { dedupeEvents } from './messages.ts';
 import { THREAD_EVENT_SELECT, threadEventFromRow, threadEventRow, threadFactsRow, type ThreadEventRow } from './rows.ts';
 import { BrandSettings } from './settings.ts';
@@ -97,7 +97,7 @@ export class ThreadProjector {
       const known = remembered.get(k);
       const threadEvents = dedupeEvents(known ? [...known, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!]);
       next.set(k, threadEvents);
-      return threadFactsRow(computeThreadFacts(key, threadEvents, this.settings.forThread(key)), computedAt);
+      return threadFactsRow(factsFromHistory(key, threadEvents, this.settings.forThread(key)), computedAt);
     });
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
     if (this.stored) for (const [k, list] of next) this.stored.set(k, list);
