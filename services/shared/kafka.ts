@@ -57,6 +57,12 @@ export function groupConsumer(kafka: Kafka, groupId: string, extra: Partial<Cons
 }
 
 /**
+ * Fetch size per partition for the consumers that write ClickHouse in large batches (the sink, the
+ * replay): kafkajs fetches 1 MiB per partition by default, a fraction of one full sink batch.
+ */
+export const BULK_FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+
+/**
  * The most bytes of messages one produce request carries. The broker refuses a record batch over
  * message.max.bytes (1 MiB by default) and kafkajs puts all of a request's messages for one
  * partition into one batch, so a large send fails as a whole with MESSAGE_TOO_LARGE (non-retriable:

@@ -4,7 +4,7 @@ import type { Analyzer } from '../nlp/index.ts';
 import type { AvroCodec } from '../shared/avro.ts';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import type { Logger } from '../shared/logger.ts';
-import { groupConsumer } from '../shared/kafka.ts';
+import { BULK_FETCH_BYTES_PER_PARTITION, groupConsumer } from '../shared/kafka.ts';
 import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
 import { Batcher } from './batcher.ts';
 import { withRetry } from '../shared/retry.ts';
@@ -60,7 +60,7 @@ export async function replayRange(deps: {
     const ctx = { accepted, ranges: offsetRanges(records) };
     await withRetry(() => runConcurrently(steps, ctx), { onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'replay batch failed, retrying') });
   });
-  const consumer = groupConsumer(kafka, `brandpulse-replay-${Date.now()}-${process.pid}`, { maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = groupConsumer(kafka, `brandpulse-replay-${Date.now()}-${process.pid}`, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const started = Date.now();

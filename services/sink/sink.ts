@@ -6,7 +6,7 @@ import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
-import { ChunkedSend, consumeBatches, durableProducer, groupConsumer } from '../shared/kafka.ts';
+import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, BULK_FETCH_BYTES_PER_PARTITION } from '../shared/kafka.ts';
 
 export interface SinkOptions {
   sourceTopic: string;
@@ -51,7 +51,7 @@ export class Sink {
     const { kafka, logger } = this.deps;
     this.producer = durableProducer(kafka);
     await this.producer.connect();
-    this.consumer = groupConsumer(kafka, this.options.groupId, { maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.consumer = groupConsumer(kafka, this.options.groupId, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
     // Partitions may have moved: what the steps remember of stored threads may be stale now.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       for (const step of this.deps.steps) step.reset?.();

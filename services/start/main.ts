@@ -93,10 +93,7 @@ export async function run(argv: string[]): Promise<void> {
     root: ROOT,
     runDir: process.env.BRANDPULSE_RUN_DIR ?? join(STACK_DIR, 'run'),
     logDir: process.env.BRANDPULSE_LOG_DIR ?? join(STACK_DIR, 'logs'),
-    env: {
-      ...process.env,
-      INGEST_PORT: String(ingestPort),
-    },
+    env: { ...process.env, INGEST_PORT: String(ingestPort) },
     logger,
   });
   const missing: string[] = [];

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { BaseConfig } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 
-/** Finding or starting Kafka and ClickHouse for `npm start` and the end-to-end benchmark. */
+// Finding or starting Kafka and ClickHouse for `npm start` and the end-to-end benchmark.
+
+/** Whether something accepts TCP connections on host:port. */
 export function tcpOpen(hostPort: string, timeoutMs = 1_500): Promise<boolean> {
   const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))];
   return new Promise((resolve) => {
