@@ -1,60 +1,67 @@
-import { ClickHouseError } from '@clickhouse/client';
+import { classify, errorReason, isRetriable } from './errors.ts';
+
+export { isRetriable };
 
 /**
- * Retriable or not, kafkajs style. Dependency outages (connection refused/reset, timeouts, 5xx,
- * a server that is restarting) are retriable: back off and try again, forever. Errors that a retry
- * cannot fix (unknown table: migrations not applied; syntax; type mismatch; access denied) are not:
- * the process stops with the cause rather than spinning.
+ * The one retry helper: capped exponential backoff with full jitter that honours a dependency's
+ * Retry-After. Only `dependency` errors (services/shared/errors.ts) are retried; data and fatal
+ * errors are thrown at once, so a TypeError can never loop a partition.
  */
-const NON_RETRIABLE_CLICKHOUSE_CODES = new Set([
-  '16', // NO_SUCH_COLUMN_IN_TABLE
-  '27', '26', '6', '72', // CANNOT_PARSE_*
-  '47', // UNKNOWN_IDENTIFIER
-  '53', // TYPE_MISMATCH
-  '60', // UNKNOWN_TABLE
-  '62', // SYNTAX_ERROR
-  '81', // UNKNOWN_DATABASE
-  '117', // INCORRECT_DATA
-  '164', // READONLY
-  '192', '193', '497', '516', // UNKNOWN_USER WRONG_PASSWORD ACCESS_DENIED AUTHENTICATION_FAILED
-]);
-
-export function isRetriable(err: unknown): boolean {
-  if (err && typeof err === 'object') {
-    const e = err as { retriable?: unknown; code?: unknown };
-    if (typeof e.retriable === 'boolean') return e.retriable;
-    if (err instanceof ClickHouseError) return !NON_RETRIABLE_CLICKHOUSE_CODES.has(String(err.code));
-  }
-  // Network errors (ECONNREFUSED, ECONNRESET, socket hang up, timeouts) and anything unknown:
-  // assume the dependency is having a bad moment.
-  return true;
-}
-
-export interface BackoffOptions {
+export interface RetryOptions {
+  /** First wait's ceiling (ms); default 200. */
   initialMs?: number;
+  /** Longest wait (ms), Retry-After included; default 10 s. */
   maxMs?: number;
-  /** Called before each wait, with the attempt number (1 = first retry). */
-  onRetry?: (err: unknown, attempt: number, waitMs: number) => void;
-  /** Stops retrying (throws the last error) when it returns true. */
+  /** Attempts in all, the first included; default unlimited (a consumer waits for its dependency). */
+  maxAttempts?: number;
+  /** Give up (throw the last error) when the next wait would end later than this many ms after the start. */
+  maxElapsedMs?: number;
+  /** Called before each wait, with the attempt number (1 = first retry) and a short reason. */
+  onRetry?: (err: unknown, attempt: number, waitMs: number, reason: string) => void;
+  /** Stops retrying (throws the last error) when it returns true, e.g. while the service stops. */
   stopped?: () => boolean;
+  /** Which errors to retry; default: classify(err) === 'dependency'. */
+  retriable?: (err: unknown) => boolean;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-/** Exponential backoff with full jitter: wait = random(0, min(max, initial * 2^attempt)). */
-export function backoffDelay(attempt: number, initialMs = 200, maxMs = 10_000, random = Math.random): number {
+/** wait = random(0, min(max, initial * 2^attempt)), at least initial/2; a Retry-After wins when longer, capped at max. */
+export function backoffDelay(attempt: number, initialMs = 200, maxMs = 10_000, random: () => number = Math.random, retryAfterMs?: number): number {
   const cap = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
-  return Math.max(initialMs / 2, Math.round(random() * cap));
+  const jittered = Math.max(initialMs / 2, Math.round(random() * cap));
+  return retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(maxMs, Math.max(jittered, retryAfterMs)) : jittered;
 }
 
-/** Runs `fn` until it succeeds; retriable errors wait and retry, others are thrown at once. */
-export async function withRetry<T>(fn: () => Promise<T>, options: BackoffOptions = {}): Promise<T> {
+/** Retry-After as an HTTP header gives it: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs `fn` until it succeeds or an error may not be retried (or attempts/time/stop run out). */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const started = Date.now();
+  const retriable = options.retriable ?? isRetriable;
+  const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await fn(attempt);
     } catch (err) {
-      if (!isRetriable(err) || options.stopped?.()) throw err;
-      const wait = backoffDelay(attempt, options.initialMs, options.maxMs);
-      options.onRetry?.(err, attempt, wait);
-      await new Promise((r) => setTimeout(r, wait));
+      if (!retriable(err) || options.stopped?.()) throw err;
+      if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) throw err;
+      const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs;
+      const wait = backoffDelay(attempt, options.initialMs, options.maxMs, options.random, typeof retryAfter === 'number' ? retryAfter : undefined);
+      if (options.maxElapsedMs !== undefined && Date.now() - started + wait > options.maxElapsedMs) throw err;
+      options.onRetry?.(err, attempt, wait, errorReason(err));
+      await sleep(wait);
     }
   }
 }
+
+export { classify };

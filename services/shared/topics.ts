@@ -14,7 +14,7 @@ export interface TopicSpec {
   readonly description: string;
 }
 
-export type TopicKey = 'conversationEvents' | 'enrichedEvents' | 'deadLetters' | 'alerts';
+export type TopicKey = 'conversationEvents' | 'enrichedEvents' | 'deadLetters' | 'alerts' | 'recordCrashes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,6 +53,16 @@ const catalogue: readonly TopicSpec[] = [
     replicationFactor: 1,
     config: { 'retention.ms': String(365 * DAY_MS), 'cleanup.policy': 'delete' },
     description: 'Negative-sentiment spike alerts: start and end events (Avro, keyed by brand).',
+  },
+  {
+    key: 'recordCrashes',
+    name: 'brandpulse.record-crashes.v1',
+    partitions: 1,
+    replicationFactor: 1,
+    // One entry per record that crashed a stage (latest count per key), tombstoned once the record
+    // is quarantined: compaction keeps it as small as the number of records in trouble.
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(DAY_MS) },
+    description: 'Crash journal: how often a record crashed a processor (JSON, keyed by group/topic/partition/offset); 3 crashes quarantine it.',
   },
 ];
 

@@ -33,13 +33,41 @@ export function routeRecord(codec: AvroCodec, record: SourceRecord): { ok: true;
   return { ok: true, accepted: { record, event } };
 }
 
-/** Checks what Avro cannot: ids present, sane times, known moderation labels. Returns a problem or null. */
+/**
+ * The window every stored time must fall in. The API refuses anything outside 2000-01-01 .. now +
+ * skew, but the raw topic also holds records of other producers and older schema versions, so the
+ * processors check again, with rules that give the same answer on a replay years later: times from
+ * 2000-01-01, before 2106 (what every DateTime column holds), and an event at most
+ * MAX_EVENT_AHEAD_OF_INGEST_MS after it was ingested (the API's skew, generously).
+ */
+export const MIN_STORED_TIME_MS = Date.UTC(2000, 0, 1);
+export const MAX_STORED_TIME_MS = Date.UTC(2106, 0, 1);
+export const MAX_EVENT_AHEAD_OF_INGEST_MS = 7 * 24 * 60 * 60 * 1000;
+
+function timeProblem(e: EnrichedEvent): string | null {
+  const check = (name: string, t: number): string | null =>
+    Number.isFinite(t) && t >= MIN_STORED_TIME_MS && t < MAX_STORED_TIME_MS ? null : `${name} ${t} is outside 2000-01-01 .. 2106-01-01 (epoch ms)`;
+  const ev = e.event;
+  const problem = check('event_time', ev.event_time) ?? check('ingest_time', ev.ingest_time) ?? check('enriched_time', e.enriched_time);
+  if (problem) return problem;
+  if (ev.event_time - ev.ingest_time > MAX_EVENT_AHEAD_OF_INGEST_MS) return `event_time ${ev.event_time} is more than 7 days after ingest_time ${ev.ingest_time}`;
+  return null;
+}
+
+/** Checks what Avro cannot: ids present, times every column can hold, known moderation labels. Returns a problem or null. */
 export function validateEnriched(e: EnrichedEvent): string | null {
   const ev = e.event;
   if (!ev.event_id) return 'event_id is empty';
   if (!ev.brand) return 'brand is empty';
   if (!ev.thread_id) return 'thread_id is empty';
-  if (!Number.isFinite(ev.event_time) || ev.event_time <= 0) return `event_time ${ev.event_time} is not a positive epoch-ms time`;
+  const times = timeProblem(e);
+  if (times) return times;
+  const enrichment = e.enrichment;
+  if (enrichment) {
+    const { sentiment_score: score, sentiment_confidence: confidence } = enrichment;
+    if (score !== null && !(score >= -1 && score <= 1)) return `sentiment_score ${score} is outside [-1, 1]`;
+    if (confidence !== null && !(confidence >= 0 && confidence <= 1)) return `sentiment_confidence ${confidence} is outside [0, 1]`;
+  }
   let p;
   try {
     p = payloadOf(ev);

@@ -5,6 +5,10 @@ import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './b
 import { Batcher } from './batcher.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
+import { classify, errorReason } from '../shared/errors.ts';
+import { committedOffsets, RecordCrash, type CrashJournal, type RecordCoordinates } from '../shared/crash-journal.ts';
+import { noObserver, type PipelineObserver } from '../shared/observe.ts';
+import { writeIsolating } from './isolate.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
 import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, BULK_FETCH_BYTES_PER_PARTITION } from '../shared/kafka.ts';
 
@@ -24,15 +28,21 @@ export interface SinkDeps {
   codec: AvroCodec;
   logger: Logger;
   steps: BatchStep[];
+  observer?: PipelineObserver;
+  /** Records that crashed this group before (loaded at start); absent = no quarantine (tests of other parts). */
+  journal?: CrashJournal;
+  /** How the process ends after a programmer error (default process.exit); tests pass their own. */
+  exit?: (code: number) => void;
 }
 
 /**
  * The ClickHouse sink: consumes enriched events with kafkajs eachBatch (auto-commit off), batches
- * them across partitions, and for every batch: dead letters -> steps (ClickHouse inserts, thread
- * projection) -> offsets committed. Offsets are committed only after every step succeeded, so a
+ * them across partitions, and for every batch: steps (ClickHouse inserts, thread projection) ->
+ * dead letters -> offsets committed. Offsets are committed only after every step succeeded, so a
  * crash replays the batch; the steps are idempotent, so the replay counts nothing twice.
- * When a step fails with a retriable error (ClickHouse down), the sink pauses consumption, backs
- * off and retries; it resumes by itself once the step succeeds.
+ * No record can stop the others (docs/processors.md, "Errors"): a dependency failure pauses
+ * consumption and retries with backoff, a record ClickHouse refuses is isolated and dead-lettered,
+ * and a record that keeps crashing the sink is quarantined after three crashes.
  */
 export class Sink {
   private consumer: Consumer | null = null;
@@ -51,6 +61,10 @@ export class Sink {
     const { kafka, logger } = this.deps;
     this.producer = durableProducer(kafka);
     await this.producer.connect();
+    if (this.deps.journal) {
+      await this.deps.journal.load();
+      await this.deps.journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
+    }
     this.consumer = groupConsumer(kafka, this.options.groupId, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
     // Partitions may have moved: what the steps remember of stored threads may be stale now.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -75,42 +89,101 @@ export class Sink {
     await this.producer?.disconnect().catch(() => undefined);
   }
 
-  /** One batch: route, dead-letter, run the steps; retried with backoff while errors are retriable. */
+  /**
+   * One batch: route (decode, validate, quarantine), write with the steps, dead-letter what could
+   * not be written, then (in consumeBatches) commit. Dependency errors pause consumption and retry
+   * with backoff; a record ClickHouse refuses as data is isolated (writeIsolating) and dead-lettered
+   * once, after the rest of its batch was written; a programmer error ends the process (crash()).
+   */
   async flush(records: SourceRecord[]): Promise<void> {
-    const { codec, logger, steps } = this.deps;
+    const { codec, steps, journal } = this.deps;
+    const observer = this.deps.observer ?? noObserver;
+    const stage = this.options.stage ?? 'sink';
+    const started = performance.now();
     const accepted: Accepted[] = [];
     const rejected: DeadLetter[] = [];
     for (const r of records) {
+      if (journal?.shouldQuarantine(r)) {
+        rejected.push({ record: r, stage, reason: 'quarantined', detail: `crashed the ${stage} ${journal.crashes(r)} times: ${journal.lastError(r)}` });
+        continue;
+      }
       const routed = routeRecord(codec, r);
       if (routed.ok) accepted.push(routed.accepted);
-      else rejected.push({ ...routed.rejected, stage: this.options.stage ?? 'sink' });
+      else rejected.push({ ...routed.rejected, stage });
     }
-    const ctx = { accepted, ranges: offsetRanges(records) };
-    const deadLetters = new ChunkedSend(this.producer!, [{ topic: this.options.deadLetterTopic, messages: rejected.map((d) => deadLetterMessage(d)) }]);
-    let deadLettersSent = rejected.length === 0;
-    await withRetry(
-      async () => {
-        if (!deadLettersSent) {
-          await deadLetters.run();
-          deadLettersSent = true;
-          for (const d of rejected) logger.warn({ reason: d.reason, detail: d.detail, partition: d.record.partition, offset: d.record.offset }, 'dead-lettered');
-        }
-        await runConcurrently(steps, ctx);
-      },
-      {
-        stopped: () => this.stopping,
-        onRetry: (err, attempt, waitMs) => {
-          this.stats.retries++;
-          logger.warn({ err: (err as Error).message, attempt, waitMs }, 'batch failed, retrying (consumption paused)');
-          this.pause();
-        },
-      },
-    );
+    const ranges = offsetRanges(records);
+    let isolated;
+    try {
+      isolated = await writeIsolating(accepted, (part, name) => this.retrying('batch', () => runConcurrently(steps, { accepted: part, ranges, part: name })));
+    } catch (err) {
+      if (classify(err) === 'fatal' && !this.stopping) await this.crash(err, accepted);
+      throw err;
+    }
+    for (const i of isolated) {
+      rejected.push({ record: i.accepted.record, stage, reason: errorReason(i.error), detail: (i.error as Error).message ?? String(i.error) });
+    }
+    if (rejected.length > 0) {
+      // After the writes, right before the commit: a retried batch never sends them twice, and only
+      // a crash between this send and the commit can (the dead_letters table folds that copy).
+      const send = new ChunkedSend(this.producer!, [{ topic: this.options.deadLetterTopic, messages: rejected.map((d) => deadLetterMessage(d)) }]);
+      await this.retrying('dead-letters', () => send.run());
+      for (const d of rejected) {
+        observer.deadLetter(stage, d.reason);
+        this.deps.logger.warn({ reason: d.reason, detail: d.detail.slice(0, 300), topic: d.record.topic, partition: d.record.partition, offset: d.record.offset }, 'dead-lettered');
+      }
+    }
     this.resume();
     this.stats.flushes++;
     this.stats.records += records.length;
     this.stats.deadLetters += rejected.length;
-    logger.debug({ records: records.length, deadLetters: rejected.length, ranges: ctx.ranges }, 'batch written');
+    observer.batch(stage, (performance.now() - started) / 1000, records.length);
+    observer.wrote(stage);
+    this.deps.logger.debug({ records: records.length, deadLetters: rejected.length, ranges }, 'batch written');
+  }
+
+  /** Runs `fn` until it succeeds; dependency errors pause consumption and back off, the rest are thrown. */
+  private retrying(what: string, fn: () => Promise<void>): Promise<void> {
+    const observer = this.deps.observer ?? noObserver;
+    return withRetry(fn, {
+      stopped: () => this.stopping,
+      onRetry: (err, attempt, waitMs, reason) => {
+        this.stats.retries++;
+        observer.retry(this.options.stage ?? 'sink', reason);
+        this.deps.logger.warn({ err: (err as Error).message, reason, attempt, waitMs, what }, 'dependency failed, retrying (consumption paused)');
+        this.pause();
+      },
+    });
+  }
+
+  /**
+   * A programmer error: never retried in place. Find the record(s) at fault (the error names them, or
+   * each step's pure per-record check reproduces it), count the crash in the journal, and end the
+   * process without committing. After QUARANTINE_AFTER_CRASHES crashes a record is dead-lettered
+   * instead of processed. An error no record reproduces alone is a bug of the code or the deployment:
+   * nothing is quarantined for it (that would empty the stream into the dead-letter topic).
+   */
+  private async crash(err: unknown, accepted: Accepted[]): Promise<void> {
+    const culprits: RecordCoordinates[] = err instanceof RecordCrash ? [...err.records] : [];
+    if (culprits.length === 0) {
+      for (const a of accepted) {
+        for (const step of this.deps.steps) {
+          try {
+            step.check?.(a);
+          } catch (e) {
+            if (classify(e) === 'fatal') {
+              culprits.push(a.record);
+              break;
+            }
+          }
+        }
+      }
+    }
+    const coordinates = culprits.slice(0, 20).map((c) => `${c.topic}/${c.partition}@${c.offset}`);
+    this.deps.logger.fatal({ err, records: culprits.length, coordinates, batch: offsetRanges(accepted.map((a) => a.record)) }, culprits.length > 0 ? 'programmer error on these records: exiting without commit' : 'programmer error no single record reproduces: exiting without commit');
+    if (this.deps.journal && culprits.length > 0 && this.producer) {
+      await Promise.race([this.deps.journal.recordCrash(this.producer, culprits, err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+    }
+    (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }
 
   private pause(): void {

@@ -4,11 +4,19 @@ import type { EnrichedEvent } from '../shared/events.ts';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
 import { messageKey, type MessageState } from './message-state.ts';
+import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 
 /** One flush of the sink: the decoded events and the offset ranges they came from (dead letters went to their topic before). */
 export interface BatchContext {
   accepted: Accepted[];
   ranges: OffsetRange[];
+  /** Names the subset of the batch being written while a bad record is isolated (isolate.ts); '' = the whole batch. Part of every dedup token. */
+  part?: string;
+}
+
+/** The dedup token of one table's insert for this batch (or subset of it). */
+export function batchToken(ctx: BatchContext, table: string): string {
+  return dedupToken(ctx.ranges, table) + (ctx.part ?? '');
 }
 
 /**
@@ -22,6 +30,12 @@ export interface BatchStep {
   run(ctx: BatchContext): Promise<void>;
   /** Forget what the step remembers of stored data (the sink calls it when partitions move). */
   reset?(): void;
+  /**
+   * The step's pure per-record work for one record alone, without I/O: throws what the step would
+   * throw on it. After a programmer error the sink runs it on every record of the batch to find the
+   * record(s) at fault (services/shared/crash-journal.ts).
+   */
+  check?(record: Accepted): void;
 }
 
 /**
@@ -51,9 +65,20 @@ export class ClickHouseWriter implements BatchStep {
   /** Per conversation: every stored message state of it, by message key. */
   private readonly stored: LRUCache<string, Map<string, MessageState>> | null;
 
-  constructor(private readonly clickhouse: ClickHouseClient, options: { cacheThreads?: number } = {}) {
+  private readonly observer: PipelineObserver;
+
+  constructor(private readonly clickhouse: ClickHouseClient, options: { cacheThreads?: number; observer?: PipelineObserver } = {}) {
     const max = options.cacheThreads ?? DEFAULT_CACHE_THREADS;
     this.stored = max > 0 ? new LRUCache({ max }) : null;
+    this.observer = options.observer ?? noObserver;
+  }
+
+  check(record: Accepted): void {
+    const id = messageIdentity(record.event);
+    const prior = new Map<string, MessageState>();
+    const known = id ? this.conversation(id.brand, id.thread_id)?.get(id.key) : undefined;
+    if (id && known) prior.set(id.key, known);
+    buildRows([record], prior);
   }
 
   reset(): void {
@@ -63,8 +88,10 @@ export class ClickHouseWriter implements BatchStep {
   async run(ctx: BatchContext): Promise<void> {
     const prior = await this.readStates(ctx.accepted);
     const rows = buildRows(ctx.accepted, prior);
-    const insert = (table: string, values: Record<string, unknown>[]) =>
-      insertRows(this.clickhouse, table, values, { insert_deduplication_token: dedupToken(ctx.ranges, table) });
+    const insert = async (table: string, values: Record<string, unknown>[]) => {
+      await insertRows(this.clickhouse, table, values, { insert_deduplication_token: batchToken(ctx, table) });
+      this.observer.rowsWritten(table, values.length);
+    };
     await insert('events', rows.events);
     await insert('moderation_actions', rows.moderation);
     // Last: its rows carry the retracted contributions, so they must be written exactly once per
@@ -129,6 +156,8 @@ const conversationKey = (brand: string, thread: string) => `${brand}\u0000${thre
 export interface Projector {
   project(batch: EnrichedEvent[], dedupToken: string): Promise<void>;
   reset?(): void;
+  /** Projects one event alone without I/O, throwing what project() would throw on it. */
+  check?(event: EnrichedEvent): void;
 }
 
 /** Runs the thread projector on the batch's events, with a token derived from the offset ranges. */
@@ -140,8 +169,12 @@ export class ProjectorStep implements BatchStep {
     this.projector.reset?.();
   }
 
+  check(record: Accepted): void {
+    this.projector.check?.(record.event);
+  }
+
   async run(ctx: BatchContext): Promise<void> {
     if (ctx.accepted.length === 0) return;
-    await this.projector.project(ctx.accepted.map((a) => a.event), dedupToken(ctx.ranges, 'threads'));
+    await this.projector.project(ctx.accepted.map((a) => a.event), batchToken(ctx, 'threads'));
   }
 }

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
-import { isRetriable } from '../shared/retry.ts';
+import { BrandpulseError, classify } from '../shared/errors.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { factsFromHistory } from './facts.ts';
@@ -10,12 +10,13 @@ import { BrandSettings } from './settings.ts';
 import { threadKeyString, toThreadEvent, type ThreadEvent, type ThreadKey } from './thread-event.ts';
 
 /**
- * Says whether a retry can help, like the ClickHouse error it wraps: an outage can, a missing column
- * (code deployed before its migration) or a type mismatch cannot, and the sink stops with the cause.
+ * Says what the caller may do, like the ClickHouse error it wraps (services/shared/errors.ts): an
+ * outage is retried, a row ClickHouse refuses is isolated and dead-lettered, a missing column (code
+ * deployed before its migration) stops the sink with the cause.
  */
-export class ThreadProjectionError extends Error {
-  constructor(message: string, readonly retriable: boolean, options?: { cause?: unknown }) {
-    super(message, options);
+export class ThreadProjectionError extends BrandpulseError {
+  constructor(message: string, options: { cause: unknown }) {
+    super(classify(options.cause), message, options);
     this.name = 'ThreadProjectionError';
   }
 }
@@ -57,6 +58,14 @@ export class ThreadProjector {
 
   reset(): void {
     this.stored?.clear();
+  }
+
+  /** The pure part of project() for one event alone (no I/O): throws what projecting it would throw. */
+  check(enriched: EnrichedEvent): void {
+    const e = toThreadEvent(enriched);
+    const key: ThreadKey = { brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id };
+    const known = this.stored?.get(threadKeyString(e)) ?? [];
+    threadFactsRow(factsFromHistory(key, dedupeEvents([...known, e]), this.settings.forThread(key)), Date.now());
   }
 
   async project(batch: EnrichedEvent[], dedupToken: string): Promise<void> {
@@ -123,7 +132,7 @@ export class ThreadProjector {
         });
         rows = await result.json<ThreadEventRow>();
       } catch (err) {
-        throw new ThreadProjectionError(`loading thread events failed: ${(err as Error).message}`, isRetriable(err), { cause: err });
+        throw new ThreadProjectionError(`loading thread events failed: ${(err as Error).message}`, { cause: err });
       }
       for (const r of rows) {
         const e = threadEventFromRow(r);
@@ -141,7 +150,7 @@ export class ThreadProjector {
     try {
       await insertRows(this.clickhouse, table, values, { insert_deduplicate: 1, insert_deduplication_token: token });
     } catch (err) {
-      throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, isRetriable(err), { cause: err });
+      throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
