@@ -5,8 +5,11 @@ import type { ConversationEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
+import { isProgrammerError } from '../shared/errors.ts';
+import { committedOffsets, RecordCrash, type CrashJournal } from '../shared/crash-journal.ts';
+import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { enrichEvent } from './enrich.ts';
-import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, type SourceRecord } from '../shared/kafka.ts';
+import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, MAX_RECORD_BYTES, type SourceRecord } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -19,20 +22,31 @@ export interface EnricherOptions {
 export interface Output {
   enriched: Message[];
   deadLetters: Message[];
+  /** Reason of each dead letter, in order (for metrics and logs). */
+  reasons: string[];
 }
 
 /**
  * Pure part of a batch: decode, enrich, encode. Undecodable or unprocessable records become dead
- * letters (original bytes + reason), so one bad record never holds up its partition.
+ * letters (original bytes + reason), so one bad record never holds up its partition; so does a
+ * record quarantined by the crash journal, and one whose enriched form would not fit in a Kafka
+ * record. A programmer error (TypeError and friends) is not the record's fault to hide: it is thrown
+ * as a RecordCrash naming the record, and the service exits (see Enricher.crash).
  */
-export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now()): Output {
+export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal): Output {
   const enriched: Message[] = [];
   const deadLetters: Message[] = [];
+  const reasons: string[] = [];
   const reject = (record: SourceRecord, reason: string, detail: string) => {
     const d: DeadLetter = { record, stage: 'enricher', reason, detail };
     deadLetters.push(deadLetterMessage(d, now));
+    reasons.push(reason);
   };
   for (const record of records) {
+    if (journal?.shouldQuarantine(record)) {
+      reject(record, 'quarantined', `crashed the enricher ${journal.crashes(record)} times: ${journal.lastError(record)}`);
+      continue;
+    }
     let event: ConversationEvent;
     try {
       event = codec.decode<ConversationEvent>('conversation-event', record.value);
@@ -40,15 +54,22 @@ export function processRecords(records: SourceRecord[], codec: AvroCodec, analyz
       reject(record, err instanceof DecodeError ? `decode:${err.reason}` : 'decode:error', (err as Error).message);
       continue;
     }
+    let value: Buffer;
     try {
-      const out = enrichEvent(event, analyzer, now);
-      // Keyed by thread, like the raw topic: a thread's events stay in one partition, in order.
-      enriched.push({ key: event.thread_id, value: codec.encode('enriched-event', out) });
+      value = codec.encode('enriched-event', enrichEvent(event, analyzer, now));
     } catch (err) {
+      if (isProgrammerError(err)) throw new RecordCrash([record], err);
       reject(record, 'invalid', (err as Error).message);
+      continue;
     }
+    if (value.length + (event.thread_id?.length ?? 0) > MAX_RECORD_BYTES) {
+      reject(record, 'too-large', `enriched record of ${value.length} bytes exceeds ${MAX_RECORD_BYTES}`);
+      continue;
+    }
+    // Keyed by thread, like the raw topic: a thread's events stay in one partition, in order.
+    enriched.push({ key: event.thread_id, value });
   }
-  return { enriched, deadLetters };
+  return { enriched, deadLetters, reasons };
 }
 
 /**
@@ -62,25 +83,53 @@ export class Enricher {
   private stopping = false;
   readonly stats = { records: 0, deadLetters: 0 };
 
-  constructor(private readonly deps: { kafka: Kafka; codec: AvroCodec; analyzer: Analyzer; logger: Logger }, private readonly options: EnricherOptions) {}
+  constructor(
+    private readonly deps: {
+      kafka: Kafka; codec: AvroCodec; analyzer: Analyzer; logger: Logger; observer?: PipelineObserver;
+      /** Records that crashed this group before; absent = no quarantine. */
+      journal?: CrashJournal;
+      /** How the process ends after a programmer error (default process.exit). */
+      exit?: (code: number) => void;
+    },
+    private readonly options: EnricherOptions,
+  ) {}
 
   async start(): Promise<void> {
-    const { kafka, codec, analyzer, logger } = this.deps;
+    const { kafka, codec, analyzer, logger, journal } = this.deps;
+    const observer = this.deps.observer ?? noObserver;
     this.producer = durableProducer(kafka);
     await this.producer.connect();
+    if (journal) {
+      await journal.load();
+      await journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
+    }
     this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
     await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
-      const out = processRecords(records, codec, analyzer);
+      const started = performance.now();
+      let out: Output;
+      try {
+        out = processRecords(records, codec, analyzer, Date.now(), journal);
+      } catch (err) {
+        await this.crash(err);
+        throw err;
+      }
       const publish = new ChunkedSend(this.producer!, [
         { topic: this.options.targetTopic, messages: out.enriched },
         { topic: this.options.deadLetterTopic, messages: out.deadLetters },
       ]);
       await withRetry(() => publish.run(), {
         stopped: () => this.stopping,
-        onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'publishing failed, retrying'),
+        onRetry: (err, attempt, waitMs, reason) => {
+          observer.retry('enricher', reason);
+          logger.warn({ err: (err as Error).message, reason, attempt, waitMs }, 'publishing failed, retrying');
+        },
       });
       for (const d of out.deadLetters) logger.warn({ headers: d.headers }, 'dead-lettered');
+      for (const reason of out.reasons) observer.deadLetter('enricher', reason);
+      observer.rowsWritten(this.options.targetTopic, out.enriched.length);
+      observer.batch('enricher', (performance.now() - started) / 1000, records.length);
+      observer.wrote('enricher');
       await heartbeat();
       this.stats.records += records.length;
       this.stats.deadLetters += out.deadLetters.length;
@@ -92,5 +141,15 @@ export class Enricher {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  /** A programmer error on a record: count the crash in the journal, then end the process without committing. */
+  private async crash(err: unknown): Promise<void> {
+    const records = err instanceof RecordCrash ? err.records : [];
+    this.deps.logger.fatal({ err, coordinates: records.map((c) => `${c.topic}/${c.partition}@${c.offset}`) }, 'programmer error on a record: exiting without commit');
+    if (this.deps.journal && records.length > 0 && this.producer) {
+      await Promise.race([this.deps.journal.recordCrash(this.producer, records, err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+    }
+    (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }
 }

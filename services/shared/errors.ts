@@ -151,6 +151,14 @@ export function classify(err: unknown): ErrorKind {
   return 'fatal';
 }
 
+/** A bug in our code rather than a bad moment or a bad input: TypeError and friends, failed assertions. */
+export function isProgrammerError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as Error & { code?: unknown };
+  if (e.name === 'TypeError' && e.message === 'fetch failed') return false;
+  return PROGRAMMER_ERRORS.has(String(e.name)) || e.code === 'ERR_ASSERTION';
+}
+
 export function isRetriable(err: unknown): boolean {
   return classify(err) === 'dependency';
 }

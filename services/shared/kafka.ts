@@ -71,6 +71,13 @@ export const BULK_FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
  */
 export const MAX_SEND_BYTES = 768 * 1024;
 
+/**
+ * The largest single record a processor produces: under the broker's default max.message.bytes
+ * (1 MiB + 12) with room for headers and batch overhead. A record that would be larger is
+ * dead-lettered by the stage that would have produced it instead of failing its whole request.
+ */
+export const MAX_RECORD_BYTES = 1_000_000;
+
 /** Rough encoded size of a message: key, value, headers and per-record overhead. */
 export function messageBytes(m: Message): number {
   let n = 32;

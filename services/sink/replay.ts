@@ -9,6 +9,7 @@ import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './b
 import { Batcher } from './batcher.ts';
 import { withRetry } from '../shared/retry.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
+import { writeIsolating } from './isolate.ts';
 
 export type Offsets = Map<number, bigint>;
 
@@ -57,8 +58,13 @@ export async function replayRange(deps: {
       const routed = routeRecord(codec, r);
       if (routed.ok) accepted.push(routed.accepted);
     }
-    const ctx = { accepted, ranges: offsetRanges(records) };
-    await withRetry(() => runConcurrently(steps, ctx), { onRetry: (err, attempt) => logger.warn({ err: (err as Error).message, attempt }, 'replay batch failed, retrying') });
+    const ranges = offsetRanges(records);
+    // The same isolation as the live sink: a row ClickHouse refuses is skipped, the rest is written
+    // (the live stages dead-lettered it already; the replay only counts it).
+    const isolated = await writeIsolating(accepted, (part, name) =>
+      withRetry(() => runConcurrently(steps, { accepted: part, ranges, part: name }), { onRetry: (err, attempt, _w, reason) => logger.warn({ err: (err as Error).message, reason, attempt }, 'replay batch failed, retrying') }));
+    for (const i of isolated) logger.warn({ err: (i.error as Error).message, partition: i.accepted.record.partition, offset: i.accepted.record.offset }, 'replay skipped a record ClickHouse refused');
+    stats.deadLetters += isolated.length + records.length - accepted.length;
   });
   const consumer = groupConsumer(kafka, `brandpulse-replay-${Date.now()}-${process.pid}`, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
   await consumer.connect();
