@@ -1,6 +1,9 @@
-"""The chDB side: one persistent read-write connection and one read-only (readonly=2) connection
-on the same data directory, one query at a time, with per-request settings and per-session_id
-SET/USE state applied around each query and then undone, so nothing leaks between requests."""
+"""The chDB side: one persistent read-write connection and one readonly=2 connection (GET requests of
+writers) on the same data directory, with per-request settings and per-session_id SET/USE state
+applied around each query and then undone, so nothing leaks between requests. Read-only USERS get a
+fresh connection per request opened with readonly=1 and the settings policy.py allows (0.3 ms), so
+the engine, not this file, refuses their SET/SETTINGS and host-reaching table functions. One query
+runs at a time; writers go first (WriterFirstLock)."""
 from __future__ import annotations
 
 import json
@@ -8,10 +11,13 @@ import os
 import re
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
 
 from chdb import session as chs
 
+import policy
 from protocol import (BAD_ARGUMENTS, SESSION_NOT_FOUND, CHError, output_format, split_insert_format)
 
 _SET_STMT = re.compile(r"(?:^|;)\s*SET\s", re.I)
@@ -84,20 +90,73 @@ class Conn:
             pass
 
 
+class WriterFirstLock:
+    """One query at a time, and a waiting writer goes before waiting read-only users' queries: so a
+    write waits behind at most ONE analyst query, which max_execution_time bounds (policy.py)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._busy = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def hold(self, writer: bool):
+        with self._cond:
+            if writer:
+                self._writers_waiting += 1
+            try:
+                while self._busy or (not writer and self._writers_waiting):
+                    self._cond.wait()
+            finally:
+                if writer:
+                    self._writers_waiting -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+
+
+class StrictConn:
+    """A read-only user's connection for one request: readonly=1 and the settings in the connection
+    string, where the query cannot change them."""
+
+    def __init__(self, path: str, settings: dict[str, str]):
+        self.s = chs.Session(path + "?" + urlencode({"readonly": "1", **settings}, quote_via=quote))
+        self.database: str | None = None
+
+    def q(self, sql: str, fmt: str = "TabSeparated", params: dict | None = None):
+        try:
+            return self.s.query(sql, fmt, params=params or None)
+        except Exception as e:
+            raise CHError.from_engine(e) from None
+
+    def close(self) -> None:
+        try:
+            self.s.close()
+        except Exception:
+            pass
+
+
 class Engine:
     def __init__(self, data_dir: str, startup_settings: dict[str, str] | None = None):
         path = os.path.abspath(data_dir)
         os.makedirs(path, exist_ok=True)
-        self.lock = threading.Lock()
+        self.path = path
+        self.lock = WriterFirstLock()
         self.rw = Conn(path, startup_settings or {})
         # Same engine and data, but the engine itself refuses writes (readonly=2 still allows SET).
         self.ro = Conn(path + "?readonly=2", startup_settings or {})
         self.version = self.rw.q("SELECT version()").bytes().decode().strip()
+        self.system_tables = self.rw.q("SELECT name FROM system.tables WHERE database = 'system'").bytes() \
+            .decode().split()
         self.sessions: dict[str, SessionState] = {}
         self.closed = False
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock.hold(writer=True):
             if not self.closed:
                 self.closed = True
                 self.ro.close()
@@ -128,7 +187,7 @@ class Engine:
         for name in settings:
             if not _SETTING_NAME.match(name):
                 raise CHError(BAD_ARGUMENTS, f"Invalid setting name '{name}'. (BAD_ARGUMENTS)")
-        with self.lock:
+        with self.lock.hold(writer=True):
             if self.closed:
                 raise CHError(BAD_ARGUMENTS, "Server is shutting down. (ABORTED)")
             conn = self.ro if readonly else self.rw
@@ -171,6 +230,61 @@ class Engine:
                 except CHError:
                     conn.reset(conn.drift())
                     conn.database = None
+
+    def execute_strict(self, *, user: str, brand: str | None, query: str, body: bytes, database: str | None,
+                       default_format: str, settings: dict[str, str], params: dict[str, str],
+                       session_id: str | None = None, session_timeout: str | None = None,
+                       session_check: bool = False) -> Result:
+        """A read-only user's query: settings checked by policy.py, a fresh readonly=1 connection, the
+        statement checked with the engine's own parser, and for a brand identity the brand filter on
+        every table (additional_table_filters in the connection string: the query cannot change it)."""
+        effective = policy.check_settings(user, settings)
+        with self.lock.hold(writer=False):
+            if self.closed:
+                raise CHError(BAD_ARGUMENTS, "Server is shutting down. (ABORTED)")
+            st = self._session(session_id, session_timeout, session_check)
+            target_db = database or (st.database if st else None) or "default"
+            if brand is not None:
+                effective.update(policy.TENANT_FORCED)
+                rows = self.rw.q("SELECT database, table, max(name = 'brand') FROM system.columns "
+                                 "WHERE database != 'system' GROUP BY database, table FORMAT JSONCompactEachRow",
+                                 "JSONCompactEachRow").bytes()
+                tables = [tuple(json.loads(line)) for line in rows.splitlines() if line]
+                effective["additional_table_filters"] = policy.tenant_filters(brand, tables, self.system_tables)
+            conn = StrictConn(self.path, effective)
+            try:
+                conn.q(f"USE {identifier(target_db)}")
+                text = self._text(query, body, params)
+                if text is not None:  # the streamed INSERT path is refused by the engine (readonly=1)
+                    formatted = conn.q("SELECT formatQuery({q:String})", "TabSeparatedRaw", {"q": text}).bytes().decode()
+                    ast = conn.q("EXPLAIN AST " + text, "TabSeparatedRaw", params).bytes().decode()
+                    policy.check_statement(user, formatted, ast, tenant=brand is not None)
+                res, ran = self._run(conn, query, body, default_format, params)
+                if st is not None and _USE_STMT.search(ran):
+                    st.database = conn.q("SELECT currentDatabase()").bytes().decode().strip()
+                return res
+            finally:
+                conn.close()
+
+    @staticmethod
+    def _text(query: str, body: bytes, params: dict) -> str | None:
+        """The statement _run will send as text (same rules), or None for the streamed INSERT path."""
+        head, data = query, body
+        if not head:
+            nl = body.find(b"\n")
+            if nl >= 0 and split_insert_format(body[:nl].decode("utf-8", "replace")):
+                head, data = body[:nl].decode("utf-8"), body[nl + 1:]
+            else:
+                head, data = "", body
+        ins = split_insert_format(head) if head else None
+        if ins and not (params and "{" in ins[0]):
+            return None
+        try:
+            tail = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # _run refuses it
+        text = f"{head}\n{tail}" if head and tail else (head or tail)
+        return text if text.strip() else None
 
     def _run(self, conn: Conn, query: str, body: bytes, default_format: str, params: dict) -> tuple[Result, str]:
         # ClickHouse semantics: the URL query comes first, the body is appended after a newline.

@@ -110,8 +110,9 @@ def content_type(fmt: str) -> str:
 # ---------- users ----------
 
 class Users:
-    """Users file: JSON `{"name": {"password": "...", "readonly": bool}, ...}`, optionally wrapped in
-    `{"users": {...}}`; `password_sha256_hex` may replace `password`. Without a file: `default`
+    """Users file: JSON `{"name": {"password": "...", "readonly": bool, "brand": "acme"}, ...}`, optionally
+    wrapped in `{"users": {...}}`; `password_sha256_hex` may replace `password`; `brand` makes a read-only
+    brand identity that sees only that brand's rows. Without a file: `default`
     (env CLICKHOUSE_PASSWORD, default `brandpulse`) and read-only `analyst`
     (env CLICKHOUSE_READONLY_PASSWORD, default `analyst`)."""
 
@@ -144,7 +145,13 @@ class Users:
         return hmac.compare_digest(password.encode(), str(spec.get("password", "")).encode())
 
     def readonly(self, user: str) -> bool:
-        return bool(self.users.get(user, {}).get("readonly", False))
+        spec = self.users.get(user, {})
+        return bool(spec.get("readonly", False)) or bool(spec.get("brand"))
+
+    def brand(self, user: str) -> str | None:
+        """The brand a brand identity (tenant analyst) may see, or None for every other user."""
+        b = self.users.get(user, {}).get("brand")
+        return str(b) if b else None
 
 
 def credentials(headers, params: dict) -> tuple[str, str]:

@@ -199,12 +199,15 @@ class Handler(BaseHTTPRequestHandler):
             raise CHError(READONLY, "Cannot modify 'readonly' setting in readonly mode. (READONLY)")
         settings = {k: v for k, v in params.items() if k not in HTTP_PARAMS and not k.startswith("param_")}
         qparams = {k[6:]: v for k, v in params.items() if k.startswith("param_")}
+        common = dict(query=query, body=body, database=params.get("database") or None,
+                      default_format=params.get("default_format") or "TabSeparated", settings=settings,
+                      params=qparams, session_id=params.get("session_id") or None,
+                      session_timeout=params.get("session_timeout"), session_check=params.get("session_check") == "1")
         try:
-            res = self.engine.execute(
-                query=query, body=body, readonly=readonly, database=params.get("database") or None,
-                default_format=params.get("default_format") or "TabSeparated", settings=settings,
-                params=qparams, session_id=params.get("session_id") or None,
-                session_timeout=params.get("session_timeout"), session_check=params.get("session_check") == "1")
+            if user_ro:  # readonly=1 on a connection of its own, settings policy, brand filters (policy.py)
+                res = self.engine.execute_strict(user=user, brand=self.users.brand(user), **common)
+            else:
+                res = self.engine.execute(readonly=readonly, **common)
         except CHError as e:
             if e.code == READONLY:
                 e.message = e.message.replace("default: Cannot execute", f"{user}: Cannot execute", 1)

@@ -1,0 +1,173 @@
+"""What read-only users may do on this dev front, and the per-brand (tenant) filters.
+
+The engine enforces most of it: a read-only user's query runs on a fresh chDB connection opened with
+`readonly=1` and the settings below in its connection string, so the query itself cannot change any
+setting (`SET`/`SETTINGS` -> 164 READONLY) and chDB refuses file(), url(), s3(), remote(), executable()
+... table functions under readonly=1. What the engine does NOT refuse under readonly=1, and chDB has no
+grants to refuse it with, the front refuses after parsing the query WITH THE ENGINE (formatQuery and
+EXPLAIN AST, not a regex over the user's text):
+
+- more than one statement in a request (chDB would run them all; clickhouse-server refuses them);
+- KILL QUERY (chDB runs every query as one user, so it could kill the writers' queries);
+- table functions outside an allow-list (merge() and mergeTreeIndex() bypass the per-brand filters,
+  python() reads objects of this process), the file() *function* (reads any host file in chDB);
+- for brand identities: an explicit PREWHERE (evaluated before `additional_table_filters`, so an
+  error in it, e.g. throwIf(), would reveal other brands' rows).
+
+Settings a read-only user sends are checked against READONLY_SETTINGS (ClickHouse's
+`changeable_in_readonly` constraints, mirrored from infra/clickhouse/server/users.xml) and limits are
+clamped to the caps, so the values the engine runs with are the front's, never the user's alone.
+"""
+from __future__ import annotations
+
+import re
+
+from protocol import CHError
+
+READONLY = 164
+ACCESS_DENIED = 497
+SETTING_CONSTRAINT_VIOLATION = 452
+
+# Defaults and caps for read-only users (the same numbers as the analyst profile of users.xml).
+MAX_EXECUTION_TIME = 30           # seconds; a writer waits at most this long behind an analyst query
+MAX_RESULT_ROWS = 1_000_000
+MAX_RESULT_BYTES = 256 << 20      # the front holds a whole result in memory before answering
+MAX_MEMORY_USAGE = 2 << 30        # per query
+
+# name -> (min, max) for numeric limits a read-only user may lower but not lift; None = no bound.
+LIMITS: dict[str, tuple[float, float]] = {
+    "max_execution_time": (1, MAX_EXECUTION_TIME),
+    "max_result_rows": (1, MAX_RESULT_ROWS),
+    "max_result_bytes": (1, MAX_RESULT_BYTES),
+    "max_memory_usage": (1, MAX_MEMORY_USAGE),
+}
+# Settings that only shape how a result is written or read, sent by @clickhouse/client, Grafana's
+# ClickHouse plugin and curl users; changeable in readonly mode.
+FORMAT_SETTINGS = {
+    "date_time_input_format", "date_time_output_format", "session_timezone", "extremes", "join_use_nulls",
+    "output_format_json_quote_64bit_integers", "output_format_json_quote_64bit_floats",
+    "output_format_json_quote_decimals", "output_format_json_quote_denormals",
+    "output_format_json_named_tuples_as_objects", "output_format_json_escape_forward_slashes",
+    "output_format_decimal_trailing_zeros", "output_format_write_statistics", "format_csv_delimiter",
+    "send_progress_in_http_headers", "http_headers_progress_interval_ms", "log_comment",
+    "result_overflow_mode", "timeout_overflow_mode", "cancel_http_readonly_queries_on_client_close",
+}
+READONLY_SETTINGS = set(LIMITS) | FORMAT_SETTINGS
+
+# What every read-only query runs with unless the user lowers it.
+DEFAULTS = {
+    "max_execution_time": str(MAX_EXECUTION_TIME),
+    "max_result_rows": str(MAX_RESULT_ROWS),
+    "max_result_bytes": str(MAX_RESULT_BYTES),
+    "max_memory_usage": str(MAX_MEMORY_USAGE),
+    "result_overflow_mode": "throw",
+    "allow_introspection_functions": "0",
+}
+# Forced for brand identities: the user's WHERE must not be moved before the brand filter.
+TENANT_FORCED = {"optimize_move_to_prewhere": "0", "optimize_move_to_prewhere_if_final": "0"}
+
+# Table functions: SAFE ones run; ENGINE_REFUSED ones are left to the engine, which refuses them under
+# readonly=1 with 164 READONLY (checked in test/int/clickhouse-readonly.int.test.ts); any other name is
+# refused here (fail closed: a table function added by a newer chDB is refused until reviewed).
+SAFE_TABLE_FUNCTIONS = {"numbers", "numbers_mt", "generaterandom", "generate_series", "generateseries",
+                        "values", "view", "null", "primes"}
+ENGINE_REFUSED_TABLE_FUNCTIONS = {
+    "file", "url", "s3", "remote", "remotesecure", "mysql", "postgresql", "sqlite", "jdbc", "odbc", "hdfs",
+    "azureblobstorage", "executable", "mongodb", "redis", "format", "loop", "dictionary", "filesystem",
+    "ytsaurus", "viewexplain", "zeros", "zeros_mt",
+}
+DENIED_FUNCTIONS = {"file", "catboostevaluate", "joinget", "joingetornull"}
+DENIED_FUNCTION_PREFIXES = ("dictget", "dicthas", "dictisin")
+
+# System tables a brand identity may read: catalogue and static tables, no row data of any table.
+# Every other system table reads as empty for it (additional_table_filters '0').
+TENANT_SYSTEM_TABLES = {
+    "one", "numbers", "numbers_mt", "zeros", "zeros_mt", "databases", "tables", "columns", "functions",
+    "table_functions", "formats", "data_type_families", "time_zones", "settings", "table_engines",
+    "aggregate_function_combinators", "keywords", "collations",
+}
+
+_PREWHERE = re.compile(r"(?:^|\n)\s*PREWHERE\b")
+_AST_LINE = re.compile(r"^( *)(\S+)(?: (\S+))?")
+
+
+def check_settings(user: str, settings: dict[str, str]) -> dict[str, str]:
+    """The settings a read-only user's query runs with: DEFAULTS, then the user's, which must be in
+    READONLY_SETTINGS and within LIMITS (errors as clickhouse-server's constraints give them)."""
+    out = dict(DEFAULTS)
+    for name, value in settings.items():
+        if name not in READONLY_SETTINGS:
+            raise CHError(READONLY, f"{user}: Cannot modify '{name}' setting in readonly mode. (READONLY)")
+        if name in LIMITS:
+            lo, hi = LIMITS[name]
+            try:
+                v = float(value)
+            except ValueError:
+                raise CHError(SETTING_CONSTRAINT_VIOLATION, f"Setting {name} has an invalid value '{value}'. "
+                              "(SETTING_CONSTRAINT_VIOLATION)")
+            if v > hi:
+                raise CHError(SETTING_CONSTRAINT_VIOLATION, f"Setting {name} shouldn't be greater than {hi:g}. "
+                              "(SETTING_CONSTRAINT_VIOLATION)")
+            if v < lo:  # 0 means "unlimited" for these settings
+                raise CHError(SETTING_CONSTRAINT_VIOLATION, f"Setting {name} shouldn't be less than {lo:g}. "
+                              "(SETTING_CONSTRAINT_VIOLATION)")
+        out[name] = value
+    return out
+
+
+def _denied(user: str, what: str) -> CHError:
+    return CHError(ACCESS_DENIED, f"{user}: Not enough privileges. {what} (ACCESS_DENIED)")
+
+
+def check_statement(user: str, formatted: str, ast: str, tenant: bool) -> None:
+    """Refuses what the engine allows under readonly=1 but a read-only user must not do. `formatted`
+    is the engine's formatQuery() of the statement (which also proved it is ONE statement), `ast` its
+    EXPLAIN AST output."""
+    lines = ast.splitlines()
+    root = _AST_LINE.match(lines[0]).group(2) if lines else ""
+    if root.startswith("KillQueryQuery"):
+        raise _denied(user, "To execute this query, it's necessary to have the grant KILL QUERY ON *.*, "
+                            "which read-only users of this server do not have.")
+    parents: list[tuple[int, str]] = []
+    for line in lines:
+        m = _AST_LINE.match(line)
+        if not m:
+            continue
+        depth, node, name = len(m.group(1)), m.group(2), (m.group(3) or "")
+        while parents and parents[-1][0] >= depth:
+            parents.pop()
+        parent = parents[-1][1] if parents else ""
+        parents.append((depth, node))
+        if node != "Function":
+            continue
+        fn = name.lower()
+        if parent in ("TableExpression", "InsertQuery"):
+            if fn in SAFE_TABLE_FUNCTIONS or fn in ENGINE_REFUSED_TABLE_FUNCTIONS:
+                continue  # the engine runs the first kind and refuses the second with 164
+            raise _denied(user, f"Table function {name}() is not allowed for read-only users of this server "
+                                f"(allowed: {', '.join(sorted(SAFE_TABLE_FUNCTIONS))}).")
+        if fn in DENIED_FUNCTIONS or fn.startswith(DENIED_FUNCTION_PREFIXES):
+            raise _denied(user, f"Function {name}() is not allowed for read-only users of this server.")
+    if tenant and _PREWHERE.search(formatted):
+        raise _denied(user, "PREWHERE is not allowed for brand identities on this server (it would run "
+                            "before the brand filter); use WHERE.")
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def tenant_filters(brand: str, tables: list[tuple[str, str, int]], system_tables: list[str]) -> str:
+    """additional_table_filters for a brand identity, as a ClickHouse Map literal keyed by
+    `database.table`: every table or view with a `brand` column shows only that brand's rows, every
+    other one (and every system table not in TENANT_SYSTEM_TABLES) shows none. `tables` is
+    (database, table, has_brand_column) for every non-system table, read in the same engine turn as
+    the query, so a table created a moment ago is covered too."""
+    parts = []
+    brand_filter = f"brand = {_quote(brand)}"
+    for db, table, has_brand in tables:
+        parts.append(f"{_quote(f'{db}.{table}')}:{_quote(brand_filter if has_brand else '0')}")
+    for table in system_tables:
+        if table not in TENANT_SYSTEM_TABLES:
+            parts.append(f"{_quote(f'system.{table}')}:{_quote('0')}")
+    return "{" + ",".join(parts) + "}"
