@@ -11,4 +11,7 @@ COPY infra/clickhouse ./infra/clickhouse
 COPY infra/brands.yaml ./infra/brands.yaml
 COPY bin ./bin
 USER node
-ENTRYPOINT ["node", "bin/brandpulse.mjs"]
+# Exec form, the service itself as the process: `node --import tsx` loads the TypeScript in-process
+# (no wrapper between docker and the service, so SIGTERM reaches its drain; docs/stopping.md).
+# compose adds `init: true`: tini as PID 1 forwards the signals and reaps zombies.
+ENTRYPOINT ["node", "--import", "tsx", "services/cli.ts"]

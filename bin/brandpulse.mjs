@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `npx brandpulse` works without a build step.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+// `npx brandpulse <command>` without a build step: tsx's loader is registered in this very process
+// and the CLI runs here, so the service is the process that receives the signals (SIGTERM from
+// docker, systemd or a supervisor reaches its drain, not a wrapper that would exit and orphan it).
+// Same as `node --import tsx services/cli.ts`; why not a tsc build to dist/: docs/operations.md.
+import { register } from 'tsx/esm/api';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const r = spawnSync(process.execPath, [tsx, join(root, 'services/cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+register();
+await import('../services/cli.ts');

@@ -3,6 +3,7 @@ import { AvroCodec } from '../shared/avro.ts';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { ConfigError, parseEnv } from '../shared/config.ts';
 import { createKafka } from '../shared/kafka.ts';
+import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { alerterShape, detectorParams } from './config.ts';
 import { Alerter } from './service.ts';
@@ -39,8 +40,7 @@ export async function run(_argv: string[]): Promise<void> {
     await clickhouse.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(shutdown, { logger });
   await alerter.start();
   logger.info({ endpoints: endpoints.map((e) => e.name) }, 'alerter running');
 }

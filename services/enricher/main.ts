@@ -4,6 +4,7 @@ import { createAnalyzer } from '../nlp/index.ts';
 import { AvroCodec } from '../shared/avro.ts';
 import { baseShape, parseEnv } from '../shared/config.ts';
 import { createKafka } from '../shared/kafka.ts';
+import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { Enricher } from './enricher.ts';
 
@@ -22,7 +23,6 @@ export async function run(_argv: string[]): Promise<void> {
     await enricher.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(shutdown, { logger });
   await enricher.start();
 }

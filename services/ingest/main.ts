@@ -1,3 +1,4 @@
+import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadIngestConfig } from './config.ts';
 import { openApiDocument } from './openapi.ts';
@@ -17,19 +18,9 @@ export async function run(argv: string[]): Promise<void> {
   const service = createIngestService(config, logger, { defaultMetrics: true });
   const address = await service.app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });
   logger.info({ address }, 'ingest listening');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  // Answers the requests in flight, then exits 0 (services/shared/lifecycle.ts: signals, parent gone, timeout).
+  stopOnSignals(async (signal) => {
     logger.info({ signal }, 'stopping: draining requests in flight');
-    service.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+    await service.close();
+  }, { logger });
 }

@@ -1,3 +1,4 @@
+import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { crisisSpecs, parseSimulatorArgs } from './args.ts';
 import { loadSimulatorConfig } from './config.ts';
@@ -33,14 +34,16 @@ export async function run(argv: string[]): Promise<void> {
     }
   };
 
+  // On a stop (signal, or the `npm start` supervisor gone): finish the requests in flight, then exit 0.
   let stopping = false;
-  const stop = () => {
-    if (stopping) process.exit(130);
+  let loopsDone: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (loopsDone = resolve));
+  stopOnSignals(async (signal) => {
     stopping = true;
     sender.stop();
-    logger.info('stopping: finishing the requests in flight (Ctrl-C again to quit now)');
-  };
-  process.on('SIGINT', stop).on('SIGTERM', stop);
+    logger.info({ signal }, 'stopping: finishing the requests in flight (Ctrl-C again to quit now)');
+    await finished;
+  }, { logger });
 
   logger.info({ brands, rate: args.rate, seed: args.seed, backfillHours: args.backfillHours, duration: args.duration, url: args.stdout ? 'stdout' : args.url ?? config.SIMULATOR_URL }, 'simulator starting');
   const progress = () =>
@@ -71,4 +74,5 @@ export async function run(argv: string[]): Promise<void> {
   }
   progress();
   logger.info({ ...sender.stats }, 'simulator stopped');
+  loopsDone();
 }

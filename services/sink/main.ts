@@ -2,6 +2,7 @@
 import { AvroCodec } from '../shared/avro.ts';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { createKafka } from '../shared/kafka.ts';
+import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadSinkConfig } from './config.ts';
 import { DeadLetterRecorder } from './dead-letter-recorder.ts';
@@ -35,8 +36,7 @@ export async function run(_argv: string[]): Promise<void> {
     await clickhouse.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(shutdown, { logger });
   await sink.start();
   await recorder.start();
 }

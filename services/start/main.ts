@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { loadBaseConfig, type BaseConfig } from '../shared/config.ts';
 import { createKafka, ensureTopics } from '../shared/kafka.ts';
+import { STOP_SIGNALS } from '../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { applyMigrations } from '../migrate/apply.ts';
 import { MIGRATIONS_DIR } from '../migrate/migrations.ts';
@@ -27,9 +29,9 @@ function dockerAnswers(): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, cancelled: () => boolean): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!(await check())) {
+  while (!cancelled() && !(await check())) {
     if (Date.now() > until) throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -75,6 +77,34 @@ async function messageCount(config: BaseConfig): Promise<number | null> {
   }
 }
 
+/**
+ * The first SIGINT, SIGTERM or SIGHUP asks for an orderly stop (services drained, pid files
+ * removed). A second one exits at once: the services still drain, because their IPC channel to
+ * this process closes (services/shared/lifecycle.ts).
+ */
+class StopRequest {
+  reason = '';
+  readonly requested: Promise<string>;
+  private resolve: (reason: string) => void = () => undefined;
+
+  constructor(logger: Logger) {
+    this.requested = new Promise((resolve) => (this.resolve = resolve));
+    for (const signal of STOP_SIGNALS) {
+      process.on(signal, () => {
+        if (!this.reason) return this.request(signal);
+        logger.warn({ signal }, 'second signal: exiting now; the services drain and exit by themselves');
+        process.exit(128 + constants.signals[signal]);
+      });
+    }
+  }
+
+  request(reason: string): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.resolve(reason);
+  }
+}
+
 export async function run(argv: string[]): Promise<void> {
   const args = parseStartArgs(argv);
   const config = loadBaseConfig();
@@ -86,6 +116,8 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
 
+  // From here on a stop request is honoured whenever it comes, even while services are starting.
+  const stop = new StopRequest(logger);
   await ensureStack(ROOT, config, logger);
   await prepare(config, logger);
 
@@ -98,6 +130,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   const missing: string[] = [];
   for (const spec of servicePlan(args, ingestPort)) {
+    if (stop.reason) break;
     if (!existsSync(join(ROOT, spec.module))) {
       missing.push(spec.name);
       logger.warn({ service: spec.name, module: spec.module }, 'service not available in this checkout: skipped');
@@ -108,45 +141,40 @@ export async function run(argv: string[]): Promise<void> {
       logger.info({ service: spec.name, pid }, 'already running: left alone');
       continue;
     }
-    if (spec.name === 'simulator') await waitFor('the ingestion API', () => httpOk(`http://127.0.0.1:${ingestPort}/readyz`), 60_000);
+    if (spec.name === 'simulator') await waitFor('the ingestion API', () => httpOk(`http://127.0.0.1:${ingestPort}/readyz`), 60_000, () => stop.reason !== '');
+    if (stop.reason) break;
     const r = supervisor.start(spec);
     logger.info({ service: spec.name, pid: r.child.pid }, 'started');
   }
   const logDir = process.env.BRANDPULSE_LOG_DIR ?? join(STACK_DIR, 'logs');
-  console.log(whereToLook({
-    mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
-    readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir,
-  }));
-  if (missing.length) console.log(`\n  Not started (not in this checkout yet): ${missing.join(', ')}`);
-  if (supervisor.running.length === 0) {
-    console.log('\nEverything was already running: nothing to do.');
-    return;
+  if (!stop.reason) {
+    console.log(whereToLook({
+      mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
+      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir,
+    }));
+    if (missing.length) console.log(`\n  Not started (not in this checkout yet): ${missing.join(', ')}`);
+    if (supervisor.running.length === 0) {
+      console.log('\nEverything was already running: nothing to do.');
+      return;
+    }
   }
 
-  // Run until Ctrl-C, --exit-after, or every child has exited.
-  let stopReason = '';
-  await new Promise<void>((resolve) => {
-    const stop = (reason: string) => {
-      if (!stopReason) {
-        stopReason = reason;
-        resolve();
-      }
-    };
-    process.once('SIGINT', () => stop('SIGINT')).once('SIGTERM', () => stop('SIGTERM'));
-    if (args.exitAfter !== null) setTimeout(() => stop(`--exit-after ${args.exitAfter}s`), args.exitAfter * 1000).unref();
-    for (const r of supervisor.running) {
-      void r.exited.then((code) => {
-        if (!stopReason) logger.warn({ service: r.spec.name, code }, `exited (log: ${join(logDir, `${r.spec.name}.log`)})`);
-        if (supervisor.running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) stop('every service exited');
-      });
-    }
-    const ticker = setInterval(() => {
-      void messageCount(config).then((n) => {
-        if (!stopReason && n !== null) logger.info({ customerMessages: n }, 'customer messages in ClickHouse');
-      });
-    }, 15_000);
-    ticker.unref();
-  });
+  // Run until a signal (Ctrl-C, SIGTERM, SIGHUP: the terminal closed), --exit-after, or every child has exited.
+  if (args.exitAfter !== null) setTimeout(() => stop.request(`--exit-after ${args.exitAfter}s`), args.exitAfter * 1000).unref();
+  for (const r of supervisor.running) {
+    void r.exited.then((code) => {
+      if (!stop.reason) logger.warn({ service: r.spec.name, code }, `exited (log: ${join(logDir, `${r.spec.name}.log`)})`);
+      if (supervisor.running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) stop.request('every service exited');
+    });
+  }
+  const ticker = setInterval(() => {
+    void messageCount(config).then((n) => {
+      if (!stop.reason && n !== null) logger.info({ customerMessages: n }, 'customer messages in ClickHouse');
+    });
+  }, 15_000);
+  ticker.unref();
+  const stopReason = await stop.requested;
+  clearInterval(ticker);
   logger.info({ reason: stopReason }, 'stopping the services started by this run');
   await supervisor.stopAll();
   if (args.stopStack) spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'down'], { stdio: 'inherit' });

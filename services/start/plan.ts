@@ -80,6 +80,19 @@ export function servicePlan(args: StartArgs, ingestPort: number): ServiceSpec[] 
   return services;
 }
 
+/** Services that feed traffic into the others: stopped first, so the rest drain a closed door. */
+const TRAFFIC_SOURCES = new Set(['simulator']);
+
+/**
+ * The order `npm start` stops what it started: the traffic sources, then everything else at once
+ * (each drains by itself, and waiting for them one by one only adds their stop times up).
+ */
+export function stopWaves(names: readonly string[]): string[][] {
+  const sources = names.filter((n) => TRAFFIC_SOURCES.has(n));
+  const rest = names.filter((n) => !TRAFFIC_SOURCES.has(n));
+  return [sources, rest].filter((wave) => wave.length > 0);
+}
+
 export interface LookContext {
   mode: 'compose' | 'local';
   brands: string[];

@@ -1,13 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../shared/logger.ts';
-import type { ServiceSpec } from './plan.ts';
+import { stopWaves, type ServiceSpec } from './plan.ts';
 
 /**
- * Runs brandpulse services as child processes, one process group each (so a service's own
- * children stop with it), with a pid file per service so a second `npm start` sees them running
- * and leaves them alone. Logs go to <logDir>/<service>.log.
+ * Runs brandpulse services as child processes, with a pid file per service so a second `npm start`
+ * sees them running and leaves them alone. Logs go to <logDir>/<service>.log.
+ *
+ * Each child is `node --import tsx services/cli.ts <command>` itself (no wrapper in between, so the
+ * signals sent to it reach the service), in its own process group (Ctrl-C in the terminal reaches
+ * only the supervisor, which stops the services in order, and a service's own children stop with
+ * it), with an IPC channel it watches (services/shared/lifecycle.ts): if the supervisor dies, even
+ * by SIGKILL, the channel closes and every service drains and exits.
  */
 export interface SupervisorOptions {
   root: string;
@@ -70,40 +76,50 @@ export class Supervisor {
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--import', 'tsx', join(this.options.root, 'services/cli.ts'), ...spec.command], {
       cwd: this.options.root,
       env: this.options.env,
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', log, log, 'ipc'],
       detached: true,
     });
     closeSync(log);
     writeFileSync(this.pidFile(spec.name), String(child.pid));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))));
     const running = { spec, child, exited };
     this.running.push(running);
     return running;
   }
 
-  /** Stops the services this supervisor started, last started first (the simulator before the API). */
-  async stopAll(timeoutMs = 15_000): Promise<void> {
-    for (const r of [...this.running].reverse()) {
-      const pid = r.child.pid;
-      if (pid !== undefined && r.child.exitCode === null && r.child.signalCode === null) {
-        this.options.logger.info({ service: r.spec.name, pid }, 'stopping');
-        try {
-          process.kill(-pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        const timer = setTimeout(() => {
-          this.options.logger.warn({ service: r.spec.name, pid }, `did not stop within ${timeoutMs} ms, killing`);
-          try {
-            process.kill(-pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }, timeoutMs);
-        await r.exited;
-        clearTimeout(timer);
-      }
-      rmSync(this.pidFile(r.spec.name), { force: true });
+  /**
+   * Stops the services this supervisor started and waits for their drains: the traffic source
+   * first (the simulator, so nothing new arrives), then the rest together (each drains on its own:
+   * the API answers what is in flight, consumers commit and leave their groups). A service still
+   * running after `timeoutMs` is killed with its process group.
+   */
+  async stopAll(timeoutMs = 25_000): Promise<void> {
+    for (const wave of stopWaves(this.running.map((r) => r.spec.name))) {
+      await Promise.all(this.running.filter((r) => wave.includes(r.spec.name)).map((r) => this.stopOne(r, timeoutMs)));
     }
+  }
+
+  private async stopOne(r: Running, timeoutMs: number): Promise<void> {
+    const pid = r.child.pid;
+    if (pid !== undefined && r.child.exitCode === null && r.child.signalCode === null) {
+      this.options.logger.info({ service: r.spec.name, pid }, 'stopping');
+      signalGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        this.options.logger.warn({ service: r.spec.name, pid }, `did not stop within ${timeoutMs} ms, killing`);
+        signalGroup(pid, 'SIGKILL');
+      }, timeoutMs);
+      const code = await r.exited;
+      clearTimeout(timer);
+      this.options.logger.info({ service: r.spec.name, pid, code }, 'stopped');
+    }
+    rmSync(this.pidFile(r.spec.name), { force: true });
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
   }
 }

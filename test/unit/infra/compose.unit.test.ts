@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { DEFAULT_STOP_TIMEOUT_MS } from '../../../services/shared/lifecycle.ts';
 
 /**
  * Compose cannot run on the development machines (no Docker engine), so this test checks what can
@@ -16,6 +17,8 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
   environment?: Record<string, unknown>;
+  init?: boolean;
+  stop_grace_period?: string;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -84,5 +87,25 @@ describe('docker-compose.yml', () => {
         if (host.startsWith('./')) expect(existsSync(host), `${name}: ${host}`).toBe(true);
       }
     }
+  });
+
+  it('lets every project service drain on docker stop: tini forwards SIGTERM, the grace period outlasts the drain', () => {
+    const own = Object.entries(services).filter(([, s]) => s.build);
+    expect(own.length).toBeGreaterThan(0);
+    for (const [name, s] of own) {
+      expect(s.init, `${name}: init: true`).toBe(true);
+      const grace = /^(\d+)s$/.exec(s.stop_grace_period ?? '');
+      expect(grace, `${name}: stop_grace_period in seconds`).not.toBeNull();
+      expect(Number(grace![1]) * 1000, name).toBeGreaterThan(DEFAULT_STOP_TIMEOUT_MS);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  it('runs the service as the container process: exec-form node with tsx in-process, no wrapper', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const entrypoints = dockerfile.split('\n').filter((l) => l.startsWith('ENTRYPOINT') || l.startsWith('CMD'));
+    expect(entrypoints).toHaveLength(1);
+    expect(JSON.parse(entrypoints[0]!.replace(/^ENTRYPOINT\s+/, ''))).toEqual(['node', '--import', 'tsx', 'services/cli.ts']);
   });
 });

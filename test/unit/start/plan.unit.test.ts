@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartArgs, servicePlan, whereToLook } from '../../../services/start/plan.ts';
+import { parseStartArgs, servicePlan, stopWaves, whereToLook } from '../../../services/start/plan.ts';
 
 describe('npm start plan', () => {
   it('has modest defaults and parses its options', () => {
@@ -28,5 +28,12 @@ describe('npm start plan', () => {
     expect(local).toContain(`curl -s 'http://127.0.0.1:8123/?database=brandpulse' -u analyst:pw --data-binary "SELECT`);
     expect(local).toMatch(/FROM v_sentiment_minute[\s\S]*FROM v_thread_response[\s\S]*FROM v_unanswered_backlog/);
     expect(local).not.toContain('localhost:3000');
+  });
+
+  it('stops the traffic source first, then every other service at once', () => {
+    const names = servicePlan(parseStartArgs([]), 8080).map((s) => s.name);
+    expect(stopWaves(names)).toEqual([['simulator'], ['ingest', 'enricher', 'sink', 'alerter']]);
+    expect(stopWaves(['ingest', 'sink'])).toEqual([['ingest', 'sink']]);
+    expect(stopWaves([])).toEqual([]);
   });
 });

@@ -1,0 +1,99 @@
+import { constants } from 'node:os';
+
+/**
+ * How every long-running service stops. One call in each service's main:
+ *
+ *     stopOnSignals((reason) => drain(reason), { logger });
+ *
+ * `drain` runs once, on the first of:
+ * - SIGTERM (docker stop, the `npm start` supervisor, systemd), SIGINT (Ctrl-C), SIGHUP (the
+ *   terminal closed);
+ * - the parent going away: a process spawned with an IPC channel (`npm start` spawns every service
+ *   with one) sees it close when the parent exits, however it exits, SIGKILL included. That is how
+ *   no service outlives its supervisor, while each keeps its own process group (so Ctrl-C reaches
+ *   the supervisor only, and it stops the services in order).
+ *
+ * The process exits 0 when the drain resolves, 1 when it throws or outlasts the timeout (a stuck
+ * drain must not keep a port or a consumer-group member alive forever). A second signal while
+ * draining exits at once with 128 + the signal number: an impatient Ctrl-C twice still works.
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+export type StopReason = (typeof STOP_SIGNALS)[number] | 'parent exited';
+
+/** Default drain budget: under the supervisor's SIGKILL deadline and compose's stop_grace_period. */
+export const DEFAULT_STOP_TIMEOUT_MS = 20_000;
+
+interface StopLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface StopOptions {
+  logger: StopLogger;
+  /** How long the drain may take; default BRANDPULSE_STOP_TIMEOUT_MS, else 20 s. */
+  timeoutMs?: number;
+}
+
+export interface StopHandle {
+  /** Starts the drain as a signal would (once; later calls return the same promise). */
+  stop(reason: StopReason): Promise<void>;
+}
+
+export function stopTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.BRANDPULSE_STOP_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return DEFAULT_STOP_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`BRANDPULSE_STOP_TIMEOUT_MS must be a positive integer of milliseconds (got "${raw}")`);
+  return ms;
+}
+
+export function stopOnSignals(drain: (reason: StopReason) => Promise<void> | void, options: StopOptions): StopHandle {
+  const { logger } = options;
+  const timeoutMs = options.timeoutMs ?? stopTimeoutMs();
+  let draining: Promise<void> | null = null;
+
+  const stop = (reason: StopReason): Promise<void> => {
+    if (draining) return draining;
+    const timer = setTimeout(() => {
+      logger.error({ reason, timeoutMs }, 'stop: the drain did not finish in time, exiting anyway');
+      process.exit(1);
+    }, timeoutMs);
+    draining = (async () => {
+      try {
+        await drain(reason);
+      } catch (err) {
+        logger.error({ err, reason }, 'stop: the drain failed');
+        process.exit(1);
+      }
+      clearTimeout(timer);
+      process.exit(0);
+    })();
+    return draining;
+  };
+
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (!draining) {
+        void stop(signal);
+        return;
+      }
+      logger.warn({ signal }, 'stop: second signal while draining, exiting now');
+      process.exit(128 + constants.signals[signal]);
+    });
+  }
+
+  // The IPC channel exists only when the parent asked for one (the supervisor does). Listening for
+  // 'disconnect' would keep the process alive after its work is done (a simulator run with
+  // --duration must still end by itself): unref the channel once the listener is on.
+  if (process.channel) {
+    process.once('disconnect', () => {
+      if (draining) return;
+      logger.info({ parentPid: process.ppid }, 'stop: the parent process is gone (its IPC channel closed)');
+      void stop('parent exited');
+    });
+    process.channel.unref();
+  }
+
+  return { stop };
+}
