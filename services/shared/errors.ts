@@ -78,6 +78,7 @@ export const CLICKHOUSE_DATA_CODES: ReadonlySet<string> = new Set([
   '349', // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
   '395', // FUNCTION_THROW_IF_VALUE_IS_NON_ZERO
   '407', // DECIMAL_OVERFLOW
+  '469', // VIOLATED_CONSTRAINT (a table's CHECK constraint refused the row)
   '1001', // STD_EXCEPTION (e.g. a value std::chrono or a string conversion rejects)
 ]);
 
