@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import type { TimeWindow } from '../shared/limits.ts';
 import { validateEvent } from '../ingest/canonical.ts';
 import { fileFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { readRecords, type Format } from './read.ts';
@@ -11,6 +12,8 @@ export interface ImportOptions {
   batchSize: number;
   checkpointPath: string;
   rejectsPath: string;
+  /** The event-time window lines are checked against (default: now + 1 day). */
+  timeWindow?: TimeWindow;
   /** Ignore an existing checkpoint and start from the first line. */
   restart?: boolean;
   /** Called as the reader advances (bytes into the file) and after each acknowledged batch. */
@@ -76,7 +79,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       continue;
     }
     const value = record.value && typeof record.value === 'object' && !Array.isArray(record.value) ? { source: 'import', ...record.value } : record.value;
-    const v = validateEvent(value);
+    const v = validateEvent(value, 0, opts.timeWindow);
     if (!v.ok) {
       reject(record.line, v.issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; '));
       continue;

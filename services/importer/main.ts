@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { statSync } from 'node:fs';
+import { MAX_FUTURE_SKEW_LIMIT_MS, type TimeWindow } from '../shared/limits.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadIngestConfig } from '../ingest/config.ts';
 import { createKafkaIntake } from '../ingest/service.ts';
@@ -46,8 +47,13 @@ export async function run(argv: string[]): Promise<void> {
   const onWait = (reason: string, ms: number) => logger.warn({ reason, retryInMs: ms }, 'destination unavailable, waiting');
 
   let sink: ImportSink;
+  // Lines are checked here with the same rules as the API. Through the API the local check uses the
+  // widest future skew a server can be set to, so it never refuses what the server would accept;
+  // the server's own 400s land in the rejects file too.
+  let timeWindow: TimeWindow = { now: () => Date.now(), maxFutureSkewMs: MAX_FUTURE_SKEW_LIMIT_MS };
   if (values.direct) {
     const config = loadIngestConfig();
+    timeWindow = { now: () => Date.now(), maxFutureSkewMs: config.INGEST_MAX_FUTURE_SKEW_MS };
     const kafkaIntake = createKafkaIntake(config, logger);
     sink = new DirectSink(kafkaIntake.intake, kafkaIntake.close, undefined, onWait);
   } else {
@@ -72,6 +78,7 @@ export async function run(argv: string[]): Promise<void> {
       format,
       sink,
       batchSize,
+      timeWindow,
       checkpointPath: values.checkpoint ?? `${file}.checkpoint.json`,
       rejectsPath: values.rejects ?? `${file}.rejects.ndjson`,
       restart: values.restart,

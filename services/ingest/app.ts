@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { DEFAULT_TIME_WINDOW, type TimeWindow } from '../shared/limits.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiKeys } from './auth.ts';
 import type { Intake } from './intake.ts';
@@ -19,6 +20,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   maxBatchEvents: number;
   retryAfterSeconds: number;
+  /** The event-time window: INGEST_MAX_FUTURE_SKEW_MS, and a clock for tests. */
+  timeWindow?: TimeWindow;
   meta: { appSecret?: string | undefined; verifyToken?: string | undefined; accounts: ReadonlyMap<string, string> };
 }
 
@@ -60,14 +63,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     deps.metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
+  const timeWindow = deps.timeWindow ?? DEFAULT_TIME_WINDOW;
   registerEventRoutes(app, {
     intake: deps.intake,
+    timeWindow,
     apiKeys: deps.apiKeys,
     metrics: deps.metrics,
     maxBatchEvents: deps.maxBatchEvents,
     retryAfterSeconds: deps.retryAfterSeconds,
   });
-  registerMetaRoutes(app, { intake: deps.intake, retryAfterSeconds: deps.retryAfterSeconds, ...deps.meta });
+  registerMetaRoutes(app, { intake: deps.intake, timeWindow, retryAfterSeconds: deps.retryAfterSeconds, ...deps.meta });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -1,6 +1,21 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MODERATION_ACTIONS, wrapPayload, type ConversationEvent, type Payload } from '../shared/events.ts';
+import {
+  DEFAULT_TIME_WINDOW,
+  MAX_BRAND_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_LANGUAGE_HINT_LENGTH,
+  MAX_PLATFORM_LENGTH,
+  MAX_PRIORITY_LENGTH,
+  MAX_REASON_BYTES,
+  MAX_SOURCE_LENGTH,
+  MAX_TEXT_BYTES,
+  MAX_URL_BYTES,
+  parseEventTime,
+  type TimeWindow,
+} from '../shared/limits.ts';
+import { boundsIssues, eventTimeField, idField, metadataField, textField } from './fields.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 
 /**
@@ -11,95 +26,100 @@ import type { Pseudonymizer } from './pseudonym.ts';
  *   service replaces them with keyed hashes so the raw id never reaches Kafka;
  * - `event_time` may be ISO-8601 with an offset or epoch milliseconds, and `event_id` is optional
  *   (when absent it is derived from the source ids, so a retried post gets the same id).
+ * Bounds (sizes, the time window) are in services/shared/limits.ts and docs/ingest.md.
  * Objects are strict: an unknown field is an error, so a typo never silently drops data.
  */
 
-const id = z.string().min(1).max(256);
-const optionalId = id.nullish();
-// Epoch ms before 2000 is almost always epoch *seconds* sent by mistake.
-const MIN_EPOCH_MS = Date.UTC(2000, 0, 1);
-
-export const eventTimeSchema = z.union([
-  z.number().int().min(MIN_EPOCH_MS, 'epoch milliseconds after 2000-01-01 (was this epoch seconds?)').max(Date.UTC(2200, 0, 1)),
-  z.iso.datetime({ offset: true, message: 'ISO-8601 date-time with Z or an offset, or epoch milliseconds' }),
-]);
-
 const authorRole = z.enum(['customer', 'brand', 'system']);
+const label = (max: number, pattern: RegExp, message: string) => z.string().max(max).regex(pattern, message);
 
-const envelope = {
-  event_id: z.string().min(1).max(200).nullish(),
-  event_time: eventTimeSchema,
-  brand: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1-64)'),
-  // An open set: any lower-case name, so that a new platform needs no schema change.
-  platform: z.string().regex(/^[a-z0-9._-]{1,40}$/, 'lower-case letters, digits, ".", "_" or "-" (1-40)'),
-  account_id: id,
-  post_id: optionalId,
-  thread_id: id,
-  source: z.string().regex(/^[a-z0-9._-]{1,40}$/).nullish(),
-  metadata: z.record(z.string().max(256), z.string().max(4096)).nullish(),
-};
+/**
+ * The schema of one canonical event. Every string and map is bounded (services/shared/limits.ts),
+ * so an accepted event always fits in a Kafka record and in every ClickHouse column: zod checks
+ * shapes and character counts, boundsIssues() (fields.ts) bytes, characters and the time window.
+ */
+function buildCanonicalSchema() {
+  const id = idField();
+  const optionalId = id.nullish();
+  const text = textField(MAX_TEXT_BYTES);
+  const languageHint = z
+    .string()
+    .max(MAX_LANGUAGE_HINT_LENGTH)
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'ISO 639-1 code such as "en" or "pt-BR"')
+    .nullish();
+  const envelope = {
+    event_id: optionalId,
+    event_time: eventTimeField(),
+    brand: label(MAX_BRAND_LENGTH, /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1-64)'),
+    // An open set: any lower-case name, so that a new platform needs no schema change.
+    platform: label(MAX_PLATFORM_LENGTH, /^[a-z0-9._-]{1,40}$/, 'lower-case letters, digits, ".", "_" or "-" (1-40)'),
+    account_id: id,
+    post_id: optionalId,
+    thread_id: id,
+    source: label(MAX_SOURCE_LENGTH, /^[a-z0-9._-]{1,40}$/, 'lower-case letters, digits, ".", "_" or "-" (1-40)').nullish(),
+    metadata: metadataField().nullish(),
+  };
 
-const text = z.string().max(100_000);
-const languageHint = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'ISO 639-1 code such as "en" or "pt-BR"').nullish();
+  const messagePosted = z.strictObject({
+    type: z.literal('message_posted'),
+    ...envelope,
+    message_id: id,
+    parent_id: optionalId,
+    kind: z.enum(['comment', 'reply', 'private_message']).nullish(),
+    author_platform_id: id,
+    author_role: authorRole.nullish(),
+    agent_id: optionalId,
+    text,
+    language_hint: languageHint,
+    // Links are shown in reports and dashboards: web links only (no javascript: or data: URLs).
+    url: z.url({ protocol: /^https?$/ }).max(MAX_URL_BYTES).nullish(),
+    priority: label(MAX_PRIORITY_LENGTH, /^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, ".", "_" or "-" (1-40)').nullish(),
+  });
 
-export const messagePostedSchema = z.strictObject({
-  type: z.literal('message_posted'),
-  ...envelope,
-  message_id: id,
-  parent_id: optionalId,
-  kind: z.enum(['comment', 'reply', 'private_message']).nullish(),
-  author_platform_id: id,
-  author_role: authorRole.nullish(),
-  agent_id: optionalId,
-  text,
-  language_hint: languageHint,
-  url: z.url().max(2048).nullish(),
-  priority: z.string().max(40).nullish(),
-});
+  const messageEdited = z.strictObject({
+    type: z.literal('message_edited'),
+    ...envelope,
+    message_id: id,
+    author_platform_id: id,
+    text,
+    language_hint: languageHint,
+  });
 
-export const messageEditedSchema = z.strictObject({
-  type: z.literal('message_edited'),
-  ...envelope,
-  message_id: id,
-  author_platform_id: id,
-  text,
-  language_hint: languageHint,
-});
+  const messageDeleted = z.strictObject({
+    type: z.literal('message_deleted'),
+    ...envelope,
+    message_id: id,
+    author_platform_id: id,
+  });
 
-export const messageDeletedSchema = z.strictObject({
-  type: z.literal('message_deleted'),
-  ...envelope,
-  message_id: id,
-  author_platform_id: id,
-});
+  const moderationAction = z.strictObject({
+    type: z.literal('moderation_action'),
+    ...envelope,
+    action: z.enum(MODERATION_ACTIONS),
+    actor_id: id,
+    actor_role: authorRole.nullish(),
+    target_message_id: optionalId,
+    target_author_platform_id: optionalId,
+    reason: textField(MAX_REASON_BYTES).nullish(),
+    assignee_id: optionalId,
+    relabel_sentiment: z.enum(['negative', 'neutral', 'positive']).nullish(),
+    relabel_intent: label(MAX_LABEL_LENGTH, /^[a-z0-9_-]{1,64}$/, 'lower-case letters, digits, "_" or "-" (1-64)').nullish(),
+  });
 
-export const moderationActionSchema = z.strictObject({
-  type: z.literal('moderation_action'),
-  ...envelope,
-  action: z.enum(MODERATION_ACTIONS),
-  actor_id: id,
-  actor_role: authorRole.nullish(),
-  target_message_id: optionalId,
-  target_author_platform_id: optionalId,
-  reason: z.string().max(4096).nullish(),
-  assignee_id: optionalId,
-  relabel_sentiment: z.enum(['negative', 'neutral', 'positive']).nullish(),
-  relabel_intent: z.string().max(64).nullish(),
-});
+  return z.discriminatedUnion('type', [messagePosted, messageEdited, messageDeleted, moderationAction]);
+}
 
-export const canonicalEventSchema = z.discriminatedUnion('type', [
-  messagePostedSchema,
-  messageEditedSchema,
-  messageDeletedSchema,
-  moderationActionSchema,
-]);
+export const canonicalEventSchema = buildCanonicalSchema();
 
 /** What a client sends. */
 export type CanonicalEvent = z.infer<typeof canonicalEventSchema>;
 export type CanonicalEventType = CanonicalEvent['type'];
 
+/** Epoch ms of a validated event time (the same parser that validated it). */
 export function eventTimeMs(value: CanonicalEvent['event_time']): number {
-  return typeof value === 'number' ? value : Date.parse(value);
+  const parsed = parseEventTime(value, 'ms');
+  if (!parsed.ok) throw new RangeError(`event_time was not validated: ${parsed.reason}`);
+  return parsed.ms;
 }
 
 /**
@@ -195,11 +215,37 @@ export interface FieldIssue {
 
 export type Validated = { ok: true; event: CanonicalEvent } | { ok: false; issues: FieldIssue[] };
 
-/** Validates one event, naming every failing field (not only the first). */
-export function validateEvent(input: unknown, index = 0): Validated {
+/**
+ * Validates one event, naming every failing field (not only the first): zod's issues, then the
+ * bounds (bytes, characters, the event-time window read from `window` now) of fields zod passed.
+ */
+export function validateEvent(input: unknown, index = 0, window: TimeWindow = DEFAULT_TIME_WINDOW): Validated {
   const result = canonicalEventSchema.safeParse(input);
-  if (result.success) return { ok: true, event: result.data };
-  return { ok: false, issues: flattenIssues(result.error.issues, index) };
+  const bounds = boundsIssues(input, window);
+  if (result.success && bounds.length === 0) return { ok: true, event: result.data };
+  const issues = result.success ? [] : flattenIssues(result.error.issues, index);
+  for (const b of bounds) issues.push({ index, ...b });
+  return { ok: false, issues: onePerField(issues) };
+}
+
+/** Issues listed per event at most: a map of 100 000 bad entries must not make a 10 MB answer. */
+export const MAX_ISSUES_PER_EVENT = 50;
+const MAX_SHOWN_PATH = 80;
+
+/** One issue per field (its messages joined), at most MAX_ISSUES_PER_EVENT plus a count of the rest. */
+function onePerField(issues: FieldIssue[]): FieldIssue[] {
+  const byPath = new Map<string, FieldIssue>();
+  for (const raw of issues) {
+    // A path holds map keys, which can be long: the answer names them, it does not echo them.
+    const issue = raw.path.length > MAX_SHOWN_PATH ? { ...raw, path: `${raw.path.slice(0, MAX_SHOWN_PATH)}…` } : raw;
+    const seen = byPath.get(issue.path);
+    if (!seen) byPath.set(issue.path, { ...issue });
+    else if (!seen.message.includes(issue.message)) seen.message = `${seen.message}; ${issue.message}`;
+  }
+  const out = [...byPath.values()];
+  if (out.length <= MAX_ISSUES_PER_EVENT) return out;
+  const index = out[0]!.index;
+  return [...out.slice(0, MAX_ISSUES_PER_EVENT), { index, path: '', message: `${out.length - MAX_ISSUES_PER_EVENT} more field(s) with issues not listed` }];
 }
 
 function flattenIssues(issues: readonly z.core.$ZodIssue[], index: number): FieldIssue[] {

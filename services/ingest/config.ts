@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseShape, env, parseEnv } from '../shared/config.ts';
+import { DEFAULT_MAX_FUTURE_SKEW_MS, MAX_FUTURE_SKEW_LIMIT_MS } from '../shared/limits.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -31,6 +32,8 @@ export const ingestShape = {
   // How long a request waits for Kafka's acknowledgement before answering 503.
   INGEST_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   INGEST_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(5),
+  // How far in the future an event time may be (sources' clock skew); the past ends at 2000-01-01.
+  INGEST_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).max(MAX_FUTURE_SKEW_LIMIT_MS, 'at most 30 days').default(DEFAULT_MAX_FUTURE_SKEW_MS),
   // HMAC key for author pseudonyms: rotating it changes every author id, so keep it stable.
   PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters'),
   META_APP_SECRET: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeys } from './auth.ts';
 import { mediaTypeOf, splitBody } from './body.ts';
+import type { TimeWindow } from '../shared/limits.ts';
 import { validateEvent, type CanonicalEvent, type FieldIssue } from './canonical.ts';
 import type { Intake } from './intake.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -8,6 +9,8 @@ import { sendError, sendInvalid, sendOutcome } from './responses.ts';
 
 export interface EventRoutesOptions {
   intake: Intake;
+  /** The event-time window (INGEST_MAX_FUTURE_SKEW_MS). */
+  timeWindow: TimeWindow;
   apiKeys: ApiKeys;
   metrics: IngestMetrics;
   maxBatchEvents: number;
@@ -52,7 +55,7 @@ export function registerEventRoutes(app: FastifyInstance, opts: EventRoutesOptio
       const events: CanonicalEvent[] = [];
       const issues: FieldIssue[] = [];
       items.forEach((item, index) => {
-        const v = validateEvent(item, index);
+        const v = validateEvent(item, index, opts.timeWindow);
         if (v.ok) events.push(v.event);
         else issues.push(...v.issues);
       });

@@ -76,6 +76,7 @@ export function createIngestService(config: IngestConfig, logger: Logger, opts: 
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
     maxBatchEvents: config.INGEST_MAX_BATCH_EVENTS,
     retryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    timeWindow: { now: () => Date.now(), maxFutureSkewMs: config.INGEST_MAX_FUTURE_SKEW_MS },
     meta: { appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, accounts: config.META_ACCOUNTS },
   });
   return {

@@ -1,3 +1,4 @@
+import { wellFormedText } from '../../shared/limits.ts';
 import type { CanonicalEvent } from '../canonical.ts';
 
 /**
@@ -104,7 +105,7 @@ function mapFeedChange(v: Json, ctx: Ctx): CanonicalEvent | string {
         kind: isReply ? 'reply' : 'comment',
         author_platform_id: fromId,
         author_role: authorRole,
-        text: str(v.message) ?? '',
+        text: wellFormedText(str(v.message) ?? ''),
       };
     case 'edited':
       if (!fromId) return 'comment without from.id';
@@ -151,7 +152,7 @@ function mapInstagramComment(v: Json, ctx: Ctx): CanonicalEvent | string {
     kind: parentId ? 'reply' : 'comment',
     author_platform_id: fromId,
     author_role: fromId === ctx.accountId ? 'brand' : 'customer',
-    text: str(v.text) ?? '',
+    text: wellFormedText(str(v.text) ?? ''),
     metadata: obj(v.media)?.media_product_type ? { media_product_type: String(obj(v.media)!.media_product_type) } : null,
   };
 }

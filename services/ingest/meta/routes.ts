@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { mediaTypeOf } from '../body.ts';
+import type { TimeWindow } from '../../shared/limits.ts';
 import { validateEvent, type CanonicalEvent } from '../canonical.ts';
 import type { Intake } from '../intake.ts';
 import { sendError, sendOutcome } from '../responses.ts';
@@ -8,6 +9,7 @@ import { verifySignature } from './signature.ts';
 
 export interface MetaRoutesOptions {
   intake: Intake;
+  timeWindow: TimeWindow;
   appSecret?: string | undefined;
   verifyToken?: string | undefined;
   /** Facebook Page id or Instagram account id → brand. */
@@ -50,7 +52,7 @@ export function registerMetaRoutes(app: FastifyInstance, opts: MetaRoutesOptions
     const mapped = mapMetaNotification(body, opts.accounts);
     const events: CanonicalEvent[] = [];
     mapped.events.forEach((candidate, i) => {
-      const v = validateEvent(candidate, i);
+      const v = validateEvent(candidate, i, opts.timeWindow);
       if (v.ok) events.push(v.event);
       else mapped.ignored.push({ entry: -1, change: i, reason: `mapped event is invalid: ${v.issues.map((x) => `${x.path} ${x.message}`).join('; ')}` });
     });

@@ -75,4 +75,19 @@ describe('ingest against real Kafka', () => {
     const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) => r.some((x) => x.event.thread_id === 't-marker'));
     expect(records.filter((r) => r.event.thread_id === 't-z')).toEqual([]);
   });
+
+  it('far-future and far-past ISO event times get 400 naming event_time, and nothing reaches the topic', async () => {
+    for (const eventTime of ['9999-12-31T23:59:59Z', '1899-12-31T23:59:59+14:00', new Date(Date.now() + 3 * 86_400_000).toISOString()]) {
+      const res = await post(base, event('t-poison', 0, { event_time: eventTime }));
+      expect(res.status, eventTime).toBe(400);
+      expect(res.json.issues).toEqual([expect.objectContaining({ index: 0, path: 'event_time', message: expect.stringMatching(/^must be between 2000-01-01T00:00:00.000Z and now \+ 1 day/) })]);
+    }
+    const oversize = await post(base, event('t-poison', 1, { text: 'x'.repeat(300 * 1024), thread_id: 't'.repeat(257) }));
+    expect(oversize.status).toBe(400);
+    expect(oversize.json.issues.map((i: { path: string }) => i.path).sort()).toEqual(['text', 'thread_id']);
+    const marker = await post(base, event('t-after-poison', 0));
+    expect(marker.status).toBe(202);
+    const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) => r.some((x) => x.event.thread_id === 't-after-poison'));
+    expect(records.filter((r) => r.event.thread_id.startsWith('t-poison') || r.event.thread_id.startsWith('ttt'))).toEqual([]);
+  });
 });

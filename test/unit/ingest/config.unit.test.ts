@@ -30,4 +30,12 @@ describe('ingest config', () => {
     }
     expect(() => loadIngestConfig({ INGEST_API_KEYS: 'acme' })).toThrow(/brand:key/);
   });
+
+  it('takes the allowed future skew of event times, 1 day by default, at most 30 days', () => {
+    expect(loadIngestConfig({}).INGEST_MAX_FUTURE_SKEW_MS).toBe(86_400_000);
+    expect(loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: '3600000' }).INGEST_MAX_FUTURE_SKEW_MS).toBe(3_600_000);
+    expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: String(31 * 86_400_000) })).toThrow(/INGEST_MAX_FUTURE_SKEW_MS: at most 30 days/);
+    expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: '-1' })).toThrow(/INGEST_MAX_FUTURE_SKEW_MS/);
+    expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: '1d' })).toThrow(/INGEST_MAX_FUTURE_SKEW_MS/);
+  });
 });

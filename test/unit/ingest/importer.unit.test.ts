@@ -128,3 +128,37 @@ describe('brandpulse import', () => {
     expect(restarted).toMatchObject({ accepted: 6, done: true });
   });
 });
+
+describe('brandpulse import: the same bounds as the API', () => {
+  it('writes out-of-window times and oversize fields to the rejects file, naming the field, and imports the rest', async () => {
+    const p = paths('hostile.ndjson');
+    writeFileSync(
+      p.file,
+      [
+        JSON.stringify(posted({ message_id: 'ok-1' })),
+        JSON.stringify(posted({ message_id: 'future', event_time: '9999-12-31T23:59:59Z' })),
+        JSON.stringify(posted({ message_id: 'past', event_time: '1899-12-31T23:59:59+14:00' })),
+        JSON.stringify(posted({ message_id: 'feb-30', event_time: '2024-02-30T10:00:00Z' })),
+        JSON.stringify(posted({ message_id: 'x'.repeat(300) })),
+        JSON.stringify(posted({ message_id: 'nul', text: 'a\u0000b' })),
+        JSON.stringify(posted({ message_id: 'ok-2' })),
+      ].join('\n'),
+    );
+    const { publisher, sink } = directSink();
+    const summary = await importFile({ ...p, format: 'ndjson', sink, batchSize: 10 });
+    expect(summary).toMatchObject({ accepted: 2, rejected: 5 });
+    expect(publisher.published.map((e) => (e.payload as { 'dev.brandpulse.events.MessagePosted': { message_id: string } })['dev.brandpulse.events.MessagePosted'].message_id)).toEqual(['ok-1', 'ok-2']);
+    const r = rejects(p.rejectsPath);
+    expect(r.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([[2, 'event_time'], [3, 'event_time'], [4, 'event_time'], [5, 'message_id'], [6, 'text']]);
+  });
+
+  it('checks CSV epoch milliseconds against the window too', async () => {
+    const p = paths('times.csv');
+    writeFileSync(p.file, ['type,event_time,brand,platform,account_id,thread_id,message_id,author_platform_id,text', 'message_posted,99999999999999999999,acme,x,a,t,m1,u,hi', 'message_posted,1714557600000,acme,x,a,t,m2,u,hi'].join('\n'));
+    const { publisher, sink } = directSink();
+    const summary = await importFile({ ...p, format: 'csv', sink, batchSize: 10 });
+    expect(summary).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(publisher.published).toHaveLength(1);
+    expect(rejects(p.rejectsPath)[0]!.reason).toMatch(/^event_time: must be between/);
+  });
+});
