@@ -29,6 +29,11 @@ def literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def escaped(value: str) -> str:
+    """A String query parameter's value in the escaped (TSV) form the engine parses it from."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
 def identifier(name: str) -> str:
     return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
 
@@ -256,7 +261,7 @@ class Engine:
                 conn.q(f"USE {identifier(target_db)}")
                 text = self._text(query, body, params)
                 if text is not None:  # the streamed INSERT path is refused by the engine (readonly=1)
-                    formatted = conn.q("SELECT formatQuery({q:String})", "TabSeparatedRaw", {"q": text}).bytes().decode()
+                    formatted = conn.q("SELECT formatQuery({q:String})", "TabSeparatedRaw", {"q": escaped(text)}).bytes().decode()
                     ast = conn.q("EXPLAIN AST " + text, "TabSeparatedRaw", params).bytes().decode()
                     policy.check_statement(user, formatted, ast, tenant=brand is not None)
                 res, ran = self._run(conn, query, body, default_format, params)

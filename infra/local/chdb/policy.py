@@ -8,7 +8,9 @@ grants to refuse it with, the front refuses after parsing the query WITH THE ENG
 EXPLAIN AST, not a regex over the user's text):
 
 - more than one statement in a request (chDB would run them all; clickhouse-server refuses them);
-- KILL QUERY (chDB runs every query as one user, so it could kill the writers' queries);
+- KILL QUERY (chDB runs every query as one user, so it could kill the writers' queries), SYSTEM (readonly=1
+  lets SYSTEM STOP MERGES through), UNDROP, and every statement kind not reviewed below;
+- SELECT ... INTO OUTFILE (chDB writes the file on the host);
 - table functions outside an allow-list (merge() and mergeTreeIndex() bypass the per-brand filters,
   python() reads objects of this process), the file() *function* (reads any host file in chDB);
 - for brand identities: an explicit PREWHERE (evaluated before `additional_table_filters`, so an
@@ -76,6 +78,18 @@ ENGINE_REFUSED_TABLE_FUNCTIONS = {
     "azureblobstorage", "executable", "mongodb", "redis", "format", "loop", "dictionary", "filesystem",
     "ytsaurus", "viewexplain", "zeros", "zeros_mt",
 }
+# Statements, by the root node of EXPLAIN AST: the SAFE ones run; the ENGINE_REFUSED ones are left to the
+# engine's 164 READONLY; anything else (SYSTEM, KILL, UNDROP, CHECK, BACKUP, ATTACH, access management...)
+# is refused here: readonly=1 in chDB lets SYSTEM STOP MERGES and UNDROP through.
+SAFE_STATEMENTS = {
+    "SelectWithUnionQuery", "ShowTables", "ShowColumns", "ShowCreateTableQuery", "ShowFunctions", "ShowIndexes",
+    "DescribeQuery", "ExistsTableQuery", "ExistsDatabaseQuery", "UseQuery", "Set", "Explain", "ShowEngineQuery",
+    "ShowProcesslistQuery", "ShowPrivilegesQuery",
+}
+ENGINE_REFUSED_STATEMENTS = {
+    "InsertQuery", "CreateQuery", "DropQuery", "TruncateQuery", "AlterQuery", "Rename", "OptimizeQuery",
+    "DeleteQuery", "DetachQuery", "CreateSQLFunctionQuery", "DropFunctionQuery",
+}
 DENIED_FUNCTIONS = {"file", "catboostevaluate", "joinget", "joingetornull"}
 DENIED_FUNCTION_PREFIXES = ("dictget", "dicthas", "dictisin")
 
@@ -87,6 +101,7 @@ TENANT_SYSTEM_TABLES = {
     "aggregate_function_combinators", "keywords", "collations",
 }
 
+_INTO_OUTFILE = re.compile(r"\bINTO\s+OUTFILE\b", re.I)
 _PREWHERE = re.compile(r"(?:^|\n)\s*PREWHERE\b")
 _AST_LINE = re.compile(r"^( *)(\S+)(?: (\S+))?")
 
@@ -125,9 +140,13 @@ def check_statement(user: str, formatted: str, ast: str, tenant: bool) -> None:
     EXPLAIN AST output."""
     lines = ast.splitlines()
     root = _AST_LINE.match(lines[0]).group(2) if lines else ""
-    if root.startswith("KillQueryQuery"):
+    if root == "KillQueryQuery":
         raise _denied(user, "To execute this query, it's necessary to have the grant KILL QUERY ON *.*, "
                             "which read-only users of this server do not have.")
+    if root not in SAFE_STATEMENTS and root not in ENGINE_REFUSED_STATEMENTS:
+        raise _denied(user, f"{root} statements are not allowed for read-only users of this server.")
+    if _INTO_OUTFILE.search(formatted):  # chDB would write the file on the host
+        raise _denied(user, "INTO OUTFILE is not allowed for read-only users of this server.")
     parents: list[tuple[int, str]] = []
     for line in lines:
         m = _AST_LINE.match(line)
