@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseShape, env } from '../shared/config.ts';
+import { metricsHostShape, metricsPort } from '../shared/health-server.ts';
 import { DEFAULT_PARAMS, type DetectorParams } from './params.ts';
 
 const ms = z.coerce.number().int().min(0);
@@ -18,6 +19,9 @@ export const alerterShape = {
   ALERT_MIN_NEGATIVES: z.coerce.number().int().min(1).default(DEFAULT_PARAMS.minNegatives),
   ALERT_COOLDOWN_MS: ms.default(DEFAULT_PARAMS.cooldownMs),
   ALERT_WARMUP_HOURS: z.coerce.number().int().min(0).default(DEFAULT_PARAMS.warmupHours),
+  /** /metrics /healthz /readyz (0 = any free port, logged). */
+  ALERTER_METRICS_PORT: metricsPort(9466),
+  ...metricsHostShape,
 } as const;
 
 export type AlerterConfig = z.infer<z.ZodObject<typeof alerterShape>>;

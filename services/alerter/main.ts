@@ -5,6 +5,7 @@ import { ConfigError, parseEnv } from '../shared/config.ts';
 import { createKafka } from '../shared/kafka.ts';
 import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
+import { ServiceMonitor } from '../shared/service-monitor.ts';
 import { alerterShape, detectorParams } from './config.ts';
 import { Alerter } from './service.ts';
 import { AlertStore } from './store.ts';
@@ -19,10 +20,16 @@ export async function run(_argv: string[]): Promise<void> {
   const logger = createLogger('alerter', config.LOG_LEVEL);
   const { kafka, topics } = createKafka(config, logger, 'alerter');
   const clickhouse = createClickHouse(config);
+  const source = topics.name('enrichedEvents');
+  // Lag from the alerter's own positions: it commits no offsets (its snapshots hold them).
+  const monitor = new ServiceMonitor({
+    kafka, logger, clickhouse, host: config.METRICS_HOST, port: config.ALERTER_METRICS_PORT, stages: ['alerter'],
+    lag: [{ group: config.ALERTER_GROUP_ID, topic: source, positions: (): Record<string, string> => alerter.positions() }], topics: [source, topics.name('alerts')],
+  });
   const alerter = new Alerter(
-    { kafka, codec: new AvroCodec(), store: new AlertStore(clickhouse), logger },
+    { kafka: monitor.kafka, codec: new AvroCodec(), store: new AlertStore(clickhouse), logger, observer: monitor.observer },
     {
-      sourceTopic: topics.name('enrichedEvents'),
+      sourceTopic: source,
       alertsTopic: topics.name('alerts'),
       groupId: config.ALERTER_GROUP_ID,
       params: detectorParams(config),
@@ -41,6 +48,7 @@ export async function run(_argv: string[]): Promise<void> {
     process.exit(0);
   };
   stopOnSignals(shutdown, { logger });
+  await monitor.start();
   await alerter.start();
   logger.info({ endpoints: endpoints.map((e) => e.name) }, 'alerter running');
 }

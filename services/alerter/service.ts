@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
+import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { observationOf, type AlertEvent } from './alert.ts';
 import { SpikeDetector } from './detector.ts';
 import type { DetectorParams } from './params.ts';
@@ -32,7 +33,9 @@ export interface AlerterOptions {
   maxClockSkewMs: number;
 }
 
-export interface AlerterDeps { kafka: Kafka; codec: AvroCodec; store: AlertStore; logger: Logger; now?: () => number }
+export interface AlerterDeps { kafka: Kafka; codec: AvroCodec; store: AlertStore; logger: Logger; now?: () => number; observer?: PipelineObserver }
+
+const STAGE = 'alerter';
 
 export class Alerter {
   private consumer: Consumer | null = null;
@@ -52,6 +55,18 @@ export class Alerter {
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
+  }
+
+  private get observer(): PipelineObserver {
+    return this.deps.observer ?? noObserver;
+  }
+
+  /**
+   * The next offset to read per partition of the source topic, as of the last event processed. The
+   * alerter commits no offsets (its snapshots hold them), so its consumer lag is measured from these.
+   */
+  positions(): Record<string, string> {
+    return { ...this.offsets };
   }
 
   async start(): Promise<void> {
@@ -101,6 +116,7 @@ export class Alerter {
   }
 
   private async onBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
+    const started = performance.now();
     const partition = batch.partition;
     for (const message of batch.messages) {
       this.stats.events++;
@@ -125,6 +141,7 @@ export class Alerter {
     this.lastInputAt = this.now();
     await heartbeat();
     if (this.now() - this.lastSnapshotAt >= this.o.snapshotIntervalMs) await this.snapshot();
+    this.observer.batch(STAGE, (performance.now() - started) / 1000, batch.messages.length);
   }
 
   /**
@@ -143,6 +160,8 @@ export class Alerter {
     if (!this.detector || !Number.isFinite(this.detector.progress)) return;
     this.lastSnapshotAt = this.now();
     await this.deps.store.saveSnapshot(this.o.groupId, { ...this.offsets }, this.detector.snapshot(), this.lastSnapshotAt);
+    this.observer.rowsWritten('alerter_snapshots', 1);
+    this.observer.wrote(STAGE);
   }
 
   private async handle(a: AlertEvent): Promise<void> {
@@ -168,7 +187,10 @@ export class Alerter {
         acks: -1,
         messages: [{ key: a.brand, value: this.deps.codec.encode('alert-event', stored), headers: { alert_id: a.alert_id, kind: a.kind } }],
       });
+      this.observer.rowsWritten(this.o.alertsTopic, 1);
       await this.deps.store.insertAlert(stored);
+      this.observer.rowsWritten('alerts', 1);
+      this.observer.wrote(STAGE);
       this.emitted.set(key, stored);
       this.stats.alerts++;
       this.deps.logger.info({ alert_id: a.alert_id, kind: a.kind, brand: a.brand, platform: a.platform, ratio: a.ratio }, 'alert emitted');
@@ -191,6 +213,8 @@ export class Alerter {
   }
 
   private async recordDelivery(a: AlertEvent, endpoint: WebhookEndpoint, id: string, r: DeliveryResult): Promise<void> {
+    // The result keeps only the last attempt's status: each retry is counted under it.
+    for (let i = 1; i < r.attempts; i++) this.observer.retry(STAGE, `webhook:${r.httpStatus > 0 ? r.httpStatus : 'network'}`);
     if (r.status === 'delivered') this.stats.deliveries++;
     else {
       this.stats.failedDeliveries++;
@@ -198,5 +222,6 @@ export class Alerter {
       this.deps.logger.error({ alert_id: a.alert_id, kind: a.kind, endpoint: endpoint.name, ...r }, 'webhook delivery failed');
     }
     await this.serial(() => this.deps.store.recordDelivery(a, endpoint.name, r, this.now()));
+    this.observer.rowsWritten('alert_deliveries', 1);
   }
 }

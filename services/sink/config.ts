@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseShape, parseEnv } from '../shared/config.ts';
+import { metricsHostShape, metricsPort } from '../shared/health-server.ts';
 import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
 
 /**
@@ -30,6 +31,9 @@ export const sinkShape = {
   SINK_GROUP_ID: z.string().min(1).default('brandpulse-sink'),
   /** Threads whose stored state the sink keeps in memory (0 = read every thread from ClickHouse each batch). */
   SINK_CACHE_THREADS: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_CACHE_THREADS),
+  /** /metrics /healthz /readyz (0 = any free port, logged). */
+  SINK_METRICS_PORT: metricsPort(9465),
+  ...metricsHostShape,
 } as const;
 
 export type SinkConfig = z.infer<z.ZodObject<typeof sinkShape>>;

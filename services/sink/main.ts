@@ -2,8 +2,10 @@
 import { AvroCodec } from '../shared/avro.ts';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { createKafka } from '../shared/kafka.ts';
+import { CrashJournal } from '../shared/crash-journal.ts';
 import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
+import { ServiceMonitor } from '../shared/service-monitor.ts';
 import { loadSinkConfig } from './config.ts';
 import { DeadLetterRecorder } from './dead-letter-recorder.ts';
 import { Sink } from './sink.ts';
@@ -15,18 +17,28 @@ export async function run(_argv: string[]): Promise<void> {
   const logger = createLogger('sink', config.LOG_LEVEL);
   const clickhouse = createClickHouse(config);
   const { kafka, topics } = createKafka(config, logger, 'sink');
+  const recorderGroup = `${config.SINK_GROUP_ID}.dead-letters`;
+  // /metrics /healthz /readyz; the sink and the recorder are built with monitor.kafka so that /readyz follows their consumers.
+  const monitor = new ServiceMonitor({
+    kafka, logger, clickhouse, host: config.METRICS_HOST, port: config.SINK_METRICS_PORT, stages: ['sink'],
+    lag: [{ group: config.SINK_GROUP_ID, topic: topics.name('enrichedEvents') }, { group: recorderGroup, topic: topics.name('deadLetters') }],
+    topics: [topics.name('enrichedEvents'), topics.name('deadLetters')],
+  });
+  const { observer } = monitor;
   // Per batch: our inserts and the thread projection side by side, then (in Sink) the offset commit.
   const cacheThreads = config.SINK_CACHE_THREADS;
-  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheThreads }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheThreads }))];
+  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheThreads, observer }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheThreads }))];
+  // Records that crashed this group before: quarantined after three crashes (shared/crash-journal.ts).
+  const journal = new CrashJournal({ kafka, logger, topic: topics.name('recordCrashes'), groupId: config.SINK_GROUP_ID });
   const sink = new Sink(
-    { kafka, codec: new AvroCodec(), logger, steps },
+    { kafka: monitor.kafka, codec: new AvroCodec(), logger, steps, journal, observer },
     {
       sourceTopic: topics.name('enrichedEvents'), deadLetterTopic: topics.name('deadLetters'), groupId: config.SINK_GROUP_ID,
       maxRows: config.SINK_MAX_ROWS, maxWaitMs: config.SINK_MAX_WAIT_MS,
     },
   );
   // Every stage's dead letters (the enricher's too) into the dead_letters table, in its own group.
-  const recorder = new DeadLetterRecorder({ kafka, clickhouse, logger }, { topic: topics.name('deadLetters'), groupId: `${config.SINK_GROUP_ID}.dead-letters` });
+  const recorder = new DeadLetterRecorder({ kafka: monitor.kafka, clickhouse, logger }, { topic: topics.name('deadLetters'), groupId: recorderGroup });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -37,6 +49,7 @@ export async function run(_argv: string[]): Promise<void> {
     process.exit(0);
   };
   stopOnSignals(shutdown, { logger });
+  await monitor.start();
   await sink.start();
   await recorder.start();
 }

@@ -3,6 +3,7 @@ import { partitionLag } from '../../../services/shared/consumer-lag.ts';
 import { buildHealthApp } from '../../../services/shared/health-server.ts';
 import { METRIC, PipelineMetrics, serviceRegistry } from '../../../services/shared/metrics.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
+import { parseSamples, value } from '../../support/prometheus.ts';
 
 const logger = createLogger('test', 'silent');
 
@@ -28,16 +29,7 @@ describe('partitionLag', () => {
   });
 });
 
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = (m[3] ?? '').split(',').filter(Boolean);
-    if (want.every((w) => have.includes(w))) return Number(m[4]);
-  }
-  return undefined;
-}
+const sample = (text: string, name: string, labels: Record<string, string> = {}) => value(parseSamples(text), name, labels);
 
 describe('PipelineMetrics', () => {
   it('exposes batches, rows, retries and dead letters under their labels', async () => {
