@@ -25,6 +25,17 @@ describe('enrichEvent', () => {
     expect(enrichEvent(edited('e2', 1, 'm-1', 'all good now', e).event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'positive', sentiment_score: 0.7 });
   });
 
+  it('brand and system posts keep their tone but get no intent and never need a reply', () => {
+    for (const role of ['brand', 'system'] as const) {
+      const ev = posted('e6', 0, 'm-2', 'bad news, sorry: can you DM us your order number?', e);
+      const p = (ev.event.payload as { 'dev.brandpulse.events.MessagePosted': { author_role: string } })['dev.brandpulse.events.MessagePosted'];
+      p.author_role = role;
+      expect(enrichEvent(ev.event, analyzer, 5).enrichment).toMatchObject({ sentiment_label: 'negative', sentiment_score: -0.8, intent: '', needs_reply: false });
+    }
+    // the same text from a customer is a request
+    expect(enrichEvent(posted('e7', 0, 'm-3', 'bad news, sorry: can you DM us your order number?', e).event, analyzer, 5).enrichment).toMatchObject({ intent: 'question', needs_reply: true });
+  });
+
   it('a relabel carries the human override itself', () => {
     const out = enrichEvent(moderation('e3', 2, 'relabel', 'm-1', { sentiment: 'negative', intent: 'complaint' }).event, analyzer, 5);
     expect(out.enrichment).toEqual({
