@@ -92,6 +92,11 @@ def split_insert_format(query: str):
     return (m.group(1), m.group(2)) if m else None
 
 
+def streamed_format(fmt: str) -> bool:
+    """Binary input formats, which must be streamed to the engine rather than sent as statement text."""
+    return fmt.lower().startswith(_BINARY_FORMATS)
+
+
 def content_type(fmt: str) -> str:
     f = fmt.lower()
     if f.startswith(("tabseparated", "tsv")):
