@@ -1,6 +1,8 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import { BrandSettings, type BrandsFile } from '../threads/settings.ts';
 import { loadMigrations, MIGRATIONS_DIR, planMigrations, splitStatements, type AppliedMigration, type Migration } from './migrations.ts';
+import { applyRetention } from './retention.ts';
 
 export interface ApplyOptions {
   /** Folder of NNNN_name.sql files (default infra/clickhouse/migrations). */
@@ -9,6 +11,11 @@ export interface ApplyOptions {
   database: string;
   /** Called before each migration runs. */
   onApply?: (m: Migration) => void;
+  /**
+   * Brand settings whose retention_days become TTLs after the migrations (retention.ts). Default:
+   * $BRANDS_FILE or infra/brands.yaml when `dir` is the real migrations folder; false = skip.
+   */
+  retention?: Pick<BrandsFile, 'defaults' | 'brands'> | false;
 }
 
 const LOG_TABLE = 'schema_migrations';
@@ -43,6 +50,8 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
     }
     await client.insert({ table: LOG_TABLE, values: [{ version: m.version, name: m.name, checksum: m.checksum }], format: 'JSONEachRow', ...withDatabase(settings) });
   }
+  const retention = options.retention ?? (options.dir === undefined || options.dir === MIGRATIONS_DIR ? BrandSettings.load().file : false);
+  if (retention) await applyRetention(client, database, retention);
   return pending;
 }
 

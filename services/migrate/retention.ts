@@ -1,0 +1,70 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import type { BrandsFile } from '../threads/settings.ts';
+
+/**
+ * Retention per brand: brands.yaml `retention_days` becomes a TTL DELETE rule per brand on every
+ * ClickHouse table that holds texts (or the author ids and moderation reasons stored with them).
+ * Counted from when the text was written; aggregates (sentiment_minute, thread_facts, events) keep
+ * their counts. Why a generated TTL and not dictGet() in a checksummed migration: a dictionary named
+ * in a TTL is resolved in the background merge's context, not the table's database (test databases
+ * and the replay shadow database would read the wrong one), and brand values in a forward-only file
+ * would need a new migration for every retention change.
+ */
+export interface TextTable {
+  table: string;
+  /** SQL for the instant the text was written (DateTime64 columns of the table). */
+  writtenAt: string;
+}
+
+export const TEXT_TABLES: readonly TextTable[] = [
+  // posted_time is 1970 while only an edit has arrived; the latest text's time is then text_time.
+  { table: 'messages', writtenAt: 'greatest(posted_time, text_time)' },
+  { table: 'moderation_actions', writtenAt: 'action_time' },
+  { table: 'alerts', writtenAt: 'detected_at' },
+];
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The TTL clause for one table, or null when every brand keeps its texts forever. */
+export function ttlClause(t: TextTable, file: Pick<BrandsFile, 'defaults' | 'brands'>): string | null {
+  const own = new Map<number | null, string[]>();
+  for (const [brand, spec] of Object.entries(file.brands)) {
+    if (spec.retention_days === undefined) continue; // inherits the default rule
+    const list = own.get(spec.retention_days) ?? [];
+    list.push(brand);
+    own.set(spec.retention_days, list);
+  }
+  const at = `toDateTime(${t.writtenAt})`;
+  const rules: string[] = [];
+  for (const [days, brands] of [...own.entries()].sort((a, b) => (a[0] ?? Infinity) - (b[0] ?? Infinity))) {
+    if (days === null) continue;
+    rules.push(`${at} + toIntervalDay(${days}) WHERE brand IN (${brands.sort().map(quote).join(', ')})`);
+  }
+  const fallback = file.defaults.retention_days;
+  if (fallback != null) {
+    const listed = [...own.values()].flat().sort();
+    rules.push(listed.length ? `${at} + toIntervalDay(${fallback}) WHERE brand NOT IN (${listed.map(quote).join(', ')})` : `${at} + toIntervalDay(${fallback})`);
+  }
+  return rules.length ? rules.join(', ') : null;
+}
+
+/**
+ * Applies each table's TTL when it differs from the one recorded in retention_rules (migration 0006),
+ * then records it. MODIFY TTL materializes the rule on existing parts, once per change.
+ */
+export async function applyRetention(client: ClickHouseClient, database: string, file: Pick<BrandsFile, 'defaults' | 'brands'>): Promise<string[]> {
+  const s = { clickhouse_settings: { database } as ClickHouseSettings };
+  const applied = new Map(
+    (await (await client.query({ query: 'SELECT table_name, argMax(ttl, applied_at) AS ttl FROM retention_rules GROUP BY table_name', format: 'JSONEachRow', ...s })).json<{ table_name: string; ttl: string }>()).map((r) => [r.table_name, r.ttl]),
+  );
+  const changed: string[] = [];
+  for (const t of TEXT_TABLES) {
+    const want = ttlClause(t, file) ?? '';
+    if ((applied.get(t.table) ?? '') === want) continue;
+    await client.command({ query: want ? `ALTER TABLE ${t.table} MODIFY TTL ${want}` : `ALTER TABLE ${t.table} REMOVE TTL`, ...s });
+    await client.insert({ table: 'retention_rules', values: [{ table_name: t.table, ttl: want }], format: 'JSONEachRow', ...s });
+    changed.push(t.table);
+  }
+  return changed;
+}
