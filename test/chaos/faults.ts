@@ -75,6 +75,7 @@ export class FaultRunner {
     const n = f.index + 1;
     const window = async (label: string, groups: string[] | undefined, act: () => Promise<void>) => {
       const start = Date.now();
+      log(`${label}…`);
       await act();
       this.windows.push({ kind: f.kind, label, start, end: Date.now(), groups });
       log(`${label}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
  * stack dir), because it restarts the broker and takes ClickHouse down: the shared stack on
  * 9092/8123 is never touched. The Kafka jars and the chDB venv of the shared `.stack` are linked
  * in when they are current (same pom / requirements stamp as stack.sh computes), so nothing is
- * downloaded again; otherwise stack.sh fetches its own copy. Data starts empty on every run.
+ * downloaded again; otherwise stack.sh fetches its own copy. Data and service logs start empty on every run.
  */
 export interface OwnStackOptions {
   root: string;
@@ -67,6 +67,7 @@ export class OwnStack {
     }
     rmSync(join(this.o.dir, 'kafka', 'data'), { recursive: true, force: true });
     rmSync(join(this.o.dir, 'chdb', 'data'), { recursive: true, force: true });
+    rmSync(join(this.o.dir, 'logs'), { recursive: true, force: true });
     mkdirSync(join(this.o.dir, 'kafka'), { recursive: true });
     const shared = join(this.o.root, '.stack');
     this.link(join(shared, 'kafka', 'lib'), join(this.o.dir, 'kafka', 'lib'), join(this.o.root, 'infra/local/kafka/pom.xml'));

@@ -67,6 +67,12 @@ export function checks(f: ChaosFigures): Check[] {
 
 const fmtS = (s: number | null) => (s === null ? 'never' : `${s.toFixed(1)} s`);
 
+/** At most three names, then how many more. */
+export function shortList(names: readonly string[]): string {
+  if (names.length === 0) return '–';
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} +${names.length - 3}`;
+}
+
 export function renderTable(f: ChaosFigures): string {
   const lines: string[] = [];
   const row = (...cells: Array<string | number>) => lines.push(`| ${cells.join(' | ')} |`);
@@ -86,7 +92,7 @@ export function renderTable(f: ChaosFigures): string {
   const exits = Object.entries(f.unexpectedExits).filter(([, n]) => n > 0);
   row('unexpected exits (restarted by the harness)', exits.length ? exits.map(([k, n]) => `${k} ${n}`).join(', ') : 'none');
   lines.push('', '| Fault | at | lasted | recovery | overlapped by |', '| --- | ---: | ---: | ---: | --- |');
-  for (const x of f.faults) row(x.label, `${x.at.toFixed(0)} s`, `${x.lasted.toFixed(1)} s`, fmtS(x.recovery), x.overlapping.join(', ') || '–');
+  for (const x of f.faults) row(x.label, `${x.at.toFixed(0)} s`, `${x.lasted.toFixed(1)} s`, fmtS(x.recovery), shortList(x.overlapping));
   lines.push('', '| Check | Result |', '| --- | --- |');
   for (const c of checks(f)) row(c.name, `${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checks, renderTable, type ChaosFigures } from './report.ts';
+import { checks, renderTable, shortList, type ChaosFigures } from './report.ts';
 
 const clean: ChaosFigures = {
   seed: 1, durationS: 500, acknowledged: 100,
@@ -44,6 +44,11 @@ describe('chaos verdict', () => {
 });
 
 describe('renderTable', () => {
+  it('keeps the overlap column short', () => {
+    expect(shortList([])).toBe('–');
+    expect(shortList(['a', 'b', 'c', 'd', 'e'])).toBe('a, b, c +2');
+  });
+
   it('prints the figures, every fault with its recovery, and every check', () => {
     const text = renderTable({ ...clean, faults: [...clean.faults, { label: 'Kafka broker restart #1', at: 40, lasted: 14.2, recovery: null, overlapping: ['SIGKILL sink #1'] }] });
     expect(text).toContain('| acknowledged events (2xx) | 100 |');
