@@ -1,3 +1,5 @@
+import { DependencyError } from '../shared/errors.ts';
+import { parseRetryAfter, withRetry } from '../shared/retry.ts';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { describeAlert, type AlertEvent } from './alert.ts';
 
@@ -68,12 +70,6 @@ export function verifySignature(secret: string, headers: Record<string, string |
 export interface RetryPolicy { maxAttempts: number; baseMs: number; maxMs: number }
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 500, maxMs: 60_000 };
 
-/** Delay before retry number `attempt` (1 = first retry): base·2^(attempt−1) capped, with "equal jitter". */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
 export function isRetriableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
@@ -90,19 +86,24 @@ export interface DeliveryDeps {
   timeoutMs?: number;
 }
 
+/**
+ * Delivers one alert to one endpoint with the shared retry helper (services/shared/retry.ts):
+ * network errors, timeouts, 408/425/429 and 5xx are retried with capped jittered backoff, honouring
+ * Retry-After; any other status fails at once. The same bytes on every attempt: only the timestamp
+ * and its signature change.
+ */
 export async function deliver(endpoint: WebhookEndpoint, alert: AlertEvent, deps: DeliveryDeps): Promise<DeliveryResult> {
   const doFetch = deps.fetch ?? fetch;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = deps.nowMs ?? Date.now;
   const policy = deps.policy ?? DEFAULT_RETRY;
-  // The same bytes on every attempt: only the timestamp and its signature change.
   const body = JSON.stringify(endpoint.format === 'slack' ? slackPayload(alert) : jsonPayload(alert));
+  let attempts = 0;
   let httpStatus = 0;
-  let error: string | undefined;
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    const ts = Math.floor(now() / 1000);
-    let retryAfterMs: number | null = null;
-    try {
+  try {
+    return await withRetry(async (attempt) => {
+      attempts = attempt;
+      const ts = Math.floor(now() / 1000);
+      httpStatus = 0;
       const res = await doFetch(endpoint.url, {
         method: 'POST',
         headers: {
@@ -117,16 +118,14 @@ export async function deliver(endpoint: WebhookEndpoint, alert: AlertEvent, deps
       });
       httpStatus = res.status;
       await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return { status: 'delivered', attempts: attempt, httpStatus };
-      error = `HTTP ${res.status}`;
-      if (!isRetriableStatus(res.status)) return { status: 'failed', attempts: attempt, httpStatus, error };
-      const ra = Number(res.headers.get('retry-after'));
-      if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(policy.maxMs, ra * 1000);
-    } catch (err) {
-      httpStatus = 0;
-      error = (err as Error).message;
-    }
-    if (attempt < policy.maxAttempts) await sleep(retryAfterMs ?? backoffDelay(attempt, policy, deps.random));
+      if (res.ok) return { status: 'delivered', attempts: attempt, httpStatus } satisfies DeliveryResult;
+      if (!isRetriableStatus(res.status)) return { status: 'failed', attempts: attempt, httpStatus, error: `HTTP ${res.status}` } satisfies DeliveryResult;
+      throw new DependencyError(`HTTP ${res.status}`, { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
+    }, {
+      maxAttempts: policy.maxAttempts, initialMs: policy.baseMs / 2, maxMs: policy.maxMs,
+      ...(deps.random ? { random: deps.random } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+  } catch (err) {
+    return { status: 'failed', attempts, httpStatus, error: (err as Error).message };
   }
-  return { status: 'failed', attempts: policy.maxAttempts, httpStatus, ...(error ? { error } : {}) };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../services/alerter/alert.ts';
 import { tokenize, topTerms } from '../../../services/alerter/terms.ts';
 import {
-  backoffDelay, deliver, parseEndpoints, verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER, IDEMPOTENCY_HEADER,
+  deliver, parseEndpoints, verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER, IDEMPOTENCY_HEADER,
 } from '../../../services/alerter/webhook.ts';
 
 const alert: AlertEvent = {
@@ -21,7 +21,8 @@ function fakeFetch(statuses: number[], extraHeaders: Record<string, string> = {}
   const f = (async (url: string, init: RequestInit) => {
     calls.push({ url, headers: init.headers as Record<string, string>, body: String(init.body) });
     const status = statuses[Math.min(calls.length - 1, statuses.length - 1)]!;
-    if (status === 0) throw new TypeError('fetch failed: ECONNREFUSED');
+    // What undici's fetch throws when nothing listens: a TypeError whose cause carries the code.
+    if (status === 0) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`connect ECONNREFUSED ${new URL(url).host}`), { code: 'ECONNREFUSED' }) });
     return new Response('ok', { status, headers: extraHeaders });
   }) as unknown as typeof fetch;
   return { f, calls };
@@ -81,10 +82,18 @@ describe('webhook delivery', () => {
     expect(down.calls).toHaveLength(3);
   });
 
-  it('backoff doubles, is capped, and jitters within [ceiling/2, ceiling]', () => {
-    const p = { maxAttempts: 10, baseMs: 500, maxMs: 4000 };
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, p, () => 1))).toEqual([500, 1000, 2000, 4000, 4000, 4000]);
-    expect(backoffDelay(3, p, () => 0)).toBe(1000);
+  it('retries network failures and timeouts with the shared backoff, capped at maxMs', async () => {
+    let calls = 0;
+    const flaky: typeof fetch = async () => {
+      calls++;
+      if (calls === 1) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      if (calls === 2) throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      return new Response('ok', { status: 200 });
+    };
+    const sleeps: number[] = [];
+    const r = await deliver(json!, alert, { secret: 's', fetch: flaky, nowMs: now, random: () => 1, sleep: async (ms) => void sleeps.push(ms), policy: { maxAttempts: 5, baseMs: 500, maxMs: 800 } });
+    expect(r).toEqual({ status: 'delivered', attempts: 3, httpStatus: 200 });
+    expect(sleeps).toEqual([500, 800]);
   });
 });
 
