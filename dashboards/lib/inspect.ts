@@ -1,5 +1,6 @@
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { ClickHouseQuery } from './clickhouse.ts';
+import { CLICKHOUSE_DATASOURCE, type ClickHouseQuery } from './clickhouse.ts';
+import { PROMETHEUS_DATASOURCE } from './prometheus.ts';
 
 /** Read-side helpers over built dashboards, shared by the tests. */
 
@@ -19,9 +20,32 @@ export function panelsOf(d: Dashboard): Panel[] {
   return out;
 }
 
+/** A panel target as JSON: the fields of either query model we use. */
+type AnyTarget = Partial<ClickHouseQuery> & { expr?: string; datasource?: { type?: string; uid?: string } };
+
+const isPrometheus = (t: AnyTarget) => t.datasource?.type === PROMETHEUS_DATASOURCE.type;
+
+/** Every panel with ClickHouse SQL targets (the panels whose SQL the integration test runs). */
 export function queryPanels(dashboards: Record<string, Dashboard>): QueryPanel[] {
   return Object.values(dashboards).flatMap((d) =>
-    panelsOf(d).map((panel) => ({ dashboard: d.uid ?? '?', panel, targets: (panel.targets ?? []) as unknown as ClickHouseQuery[] })),
+    panelsOf(d)
+      .map((panel) => ({ dashboard: d.uid ?? '?', panel, targets: ((panel.targets ?? []) as AnyTarget[]).filter((t) => t.datasource?.type === CLICKHOUSE_DATASOURCE.type) as ClickHouseQuery[] }))
+      .filter((p) => p.targets.length > 0),
+  );
+}
+
+export interface PromPanel {
+  dashboard: string;
+  panel: Panel;
+  exprs: string[];
+}
+
+/** Every panel with Prometheus targets, with their PromQL. */
+export function promPanels(dashboards: Record<string, Dashboard>): PromPanel[] {
+  return Object.values(dashboards).flatMap((d) =>
+    panelsOf(d)
+      .map((panel) => ({ dashboard: d.uid ?? '?', panel, exprs: ((panel.targets ?? []) as AnyTarget[]).filter(isPrometheus).map((t) => t.expr ?? '') }))
+      .filter((p) => p.exprs.length > 0),
   );
 }
 
@@ -49,11 +73,16 @@ export function structureProblems(dashboards: Record<string, Dashboard>, datasou
       if (!p.description?.trim()) problems.push(`${where}: no description`);
       if (!p.fieldConfig?.defaults?.unit) problems.push(`${where}: no unit`);
       if (!p.fieldConfig?.defaults?.thresholds?.steps?.length) problems.push(`${where}: no thresholds`);
-      const targets = (p.targets ?? []) as unknown as Partial<ClickHouseQuery>[];
+      const targets = (p.targets ?? []) as unknown as AnyTarget[];
       if (targets.length === 0) problems.push(`${where}: no targets`);
       for (const t of targets) {
-        if (!t.rawSql?.trim()) problems.push(`${where}: target ${t.refId} has no SQL`);
-        if (t.editorType !== 'sql') problems.push(`${where}: target ${t.refId} is not a SQL-editor query`);
+        if (t.datasource?.type !== p.datasource?.type) problems.push(`${where}: target ${t.refId} queries another datasource type than its panel`);
+        if (isPrometheus(t)) {
+          if (!t.expr?.trim()) problems.push(`${where}: target ${t.refId} has no PromQL`);
+        } else {
+          if (!t.rawSql?.trim()) problems.push(`${where}: target ${t.refId} has no SQL`);
+          if (t.editorType !== 'sql') problems.push(`${where}: target ${t.refId} is not a SQL-editor query`);
+        }
         resolves(t.datasource, `${where} target ${t.refId}`);
       }
     }

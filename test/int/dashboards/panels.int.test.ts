@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -81,8 +81,9 @@ afterAll(async () => {
 
 describe('dashboard structure', () => {
   it('has unique uids, datasources that resolve to a provisioned one, and no empty panel', () => {
-    const provisioned = parse(readFileSync(join(ROOT, 'infra/grafana/provisioning/datasources/clickhouse.yaml'), 'utf8'));
-    const uids = new Set<string>(provisioned.datasources.map((d: { uid: string }) => d.uid));
+    const dir = join(ROOT, 'infra/grafana/provisioning/datasources');
+    const provisioned = readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).datasources);
+    const uids = new Set<string>(provisioned.map((d: { uid: string }) => d.uid));
     expect(structureProblems(dashboards, uids)).toEqual([]);
   });
 });
