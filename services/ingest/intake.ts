@@ -58,6 +58,16 @@ export class Intake {
     this.now = opts.now ?? Date.now;
   }
 
+  /** The author pseudonymizer: adapters key private conversations with it too (meta/messaging.ts). */
+  get pseudonymize(): Pseudonymizer {
+    return this.opts.pseudonymize;
+  }
+
+  /** The clock that stamps ingest_time. */
+  get clock(): () => number {
+    return this.now;
+  }
+
   async accept(canonical: readonly CanonicalEvent[], source: string, bytes: number): Promise<IntakeOutcome> {
     const { publisher, budget, metrics } = this.opts;
     const release = budget.tryAcquire(canonical.length, bytes);

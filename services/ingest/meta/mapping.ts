@@ -1,158 +1,94 @@
-import { wellFormedText } from '../../shared/limits.ts';
-import type { CanonicalEvent } from '../canonical.ts';
+import { arr, metaTime, obj, str, type MappedNotification, type MetaContext } from './common.ts';
+import { mapFeedChange } from './feed.ts';
+import { mapInstagramComment } from './instagram.ts';
+import { mapMessagingEvent } from './messaging.ts';
+import { mapWhatsAppChange } from './whatsapp.ts';
+
+export { CommentThreads, type MappedNotification, type MetaContext } from './common.ts';
 
 /**
- * Maps Meta Graph API webhook notifications to canonical events. Shapes, from the Graph API
- * webhooks reference:
+ * Maps a Meta webhook notification to canonical events. One body holds several entries (one per
+ * account), each entry several changes (`changes`) or private-message events (`messaging`,
+ * `standby`); every part is mapped or listed as ignored with its reason, never dropped silently.
  *
- * Facebook Page, field `feed` (item `comment`):
- *   {"object":"page","entry":[{"id":PAGE_ID,"time":s,"changes":[{"field":"feed","value":{
- *     "from":{"id","name"},"post_id":"PAGE_POST","comment_id":"POST_COMMENT","parent_id":POST_OR_COMMENT_ID,
- *     "created_time":s,"item":"comment","verb":"add|edited|remove|hide|unhide","message":"..."}}]}]}
- *   A comment whose parent is the post starts a thread; a reply's parent is the top-level comment
- *   (Facebook nests one level), which is the thread.
+ *   object `page`:      changes[field=feed] → facebook comments (feed.ts); messaging → messenger (messaging.ts)
+ *   object `instagram`: changes[field=comments|live_comments] → instagram comments (instagram.ts);
+ *                       messaging → instagram_dm (messaging.ts)
+ *   object `whatsapp_business_account`: changes[field=messages|smb_message_echoes] → whatsapp (whatsapp.ts)
  *
- * Instagram, field `comments` (sent for new comments only):
- *   {"object":"instagram","entry":[{"id":IG_ACCOUNT_ID,"time":s,"changes":[{"field":"comments","value":{
- *     "id":COMMENT_ID,"from":{"id":IGSID,"username"},"text":"...","media":{"id","media_product_type"},
- *     "parent_id":COMMENT_ID?}}]}]}
- *   (Business Login for Instagram may put field/value directly on the entry; both are accepted.)
- *
- * Anything else (reactions, posts, other fields, unknown accounts) is ignored with a reason.
+ * The entry's account (Page id, Instagram account id, WhatsApp phone number id or WABA id) must be
+ * mapped to a brand in META_ACCOUNTS. Times: entry.time is seconds for `changes` and milliseconds
+ * for `messaging` (Meta's own convention); WhatsApp entries have no time.
  */
-export interface MappedNotification {
-  events: CanonicalEvent[];
-  ignored: Array<{ entry: number; change: number; reason: string }>;
-}
-
-type Json = Record<string, unknown>;
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined);
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
-
-export function mapMetaNotification(body: unknown, accounts: ReadonlyMap<string, string>): MappedNotification {
+export function mapMetaNotification(body: unknown, ctx: MetaContext): MappedNotification {
   const out: MappedNotification = { events: [], ignored: [] };
   const root = obj(body);
   const object = str(root?.object);
-  const entries = Array.isArray(root?.entry) ? (root.entry as unknown[]) : [];
-  if (object !== 'page' && object !== 'instagram') {
-    out.ignored.push({ entry: -1, change: -1, reason: `object "${object ?? ''}" is not page or instagram` });
+  if (object !== 'page' && object !== 'instagram' && object !== 'whatsapp_business_account') {
+    out.ignored.push({ entry: -1, change: -1, reason: `object "${object ?? ''}" is not page, instagram or whatsapp_business_account` });
     return out;
   }
-  entries.forEach((rawEntry, e) => {
-    const entry = obj(rawEntry);
-    const accountId = str(entry?.id);
-    const brand = accountId ? accounts.get(accountId) : undefined;
-    const changes: unknown[] = Array.isArray(entry?.changes) ? (entry.changes as unknown[]) : entry?.field ? [entry] : [];
+  arr(root?.entry).forEach((rawEntry, e) => {
+    const entry = obj(rawEntry) ?? {};
+    if (object === 'whatsapp_business_account') return mapWhatsAppEntry(entry, e, ctx, out);
+    const accountId = str(entry.id);
+    const brand = accountId ? ctx.accounts.get(accountId) : undefined;
     if (!accountId || !brand) {
       out.ignored.push({ entry: e, change: -1, reason: `account ${accountId ?? '(missing)'} is not mapped to a brand (META_ACCOUNTS)` });
       return;
     }
-    const entryTimeMs = typeof entry?.time === 'number' ? entry.time * 1000 : Date.now();
-    changes.forEach((rawChange, c) => {
-      const change = obj(rawChange);
-      const value = obj(change?.value);
-      const field = str(change?.field);
-      const ctx = { brand, accountId, entryTimeMs };
-      const mapped =
-        object === 'page' && field === 'feed' && value
-          ? mapFeedChange(value, ctx)
-          : object === 'instagram' && (field === 'comments' || field === 'live_comments') && value
-            ? mapInstagramComment(value, ctx)
-            : `field "${field ?? ''}" of ${object} is not a comment notification`;
-      if (typeof mapped === 'string') out.ignored.push({ entry: e, change: c, reason: mapped });
-      else out.events.push(mapped);
-    });
+    // Business Login for Instagram may put field/value directly on the entry.
+    const changes = Array.isArray(entry.changes) ? entry.changes : entry.field ? [entry] : [];
+    const messaging = [...arr(entry.messaging), ...arr(entry.standby)];
+    if (changes.length === 0 && messaging.length === 0) out.ignored.push({ entry: e, change: -1, reason: 'entry without changes or messaging' });
+    if (changes.length > 0) {
+      const time = metaTime(entry.time, 's', ctx.receivedAt, 'entry.time');
+      if ('reason' in time) {
+        out.ignored.push({ entry: e, change: -1, reason: time.reason });
+      } else {
+        changes.forEach((rawChange, c) => {
+          const change = obj(rawChange);
+          const value = obj(change?.value);
+          const field = str(change?.field);
+          const mapped =
+            object === 'page' && field === 'feed' && value
+              ? mapFeedChange(value, { ...ctx, brand, pageId: accountId, notifiedAt: time.ms })
+              : object === 'instagram' && (field === 'comments' || field === 'live_comments') && value
+                ? mapInstagramComment(value, { brand, accountId, notifiedAt: time.ms })
+                : `field "${field ?? ''}" of ${object} is not a comment notification`;
+          if (typeof mapped === 'string') out.ignored.push({ entry: e, change: c, reason: mapped });
+          else out.events.push(mapped);
+        });
+      }
+    }
+    if (messaging.length > 0) {
+      const time = metaTime(entry.time, 'ms', ctx.receivedAt, 'entry.time');
+      const notifiedAt = 'ms' in time ? time.ms : ctx.receivedAt;
+      const platform = object === 'page' ? 'messenger' : 'instagram_dm';
+      messaging.forEach((raw, c) => {
+        const mapped = mapMessagingEvent(obj(raw) ?? {}, { ...ctx, brand, accountId, platform, notifiedAt });
+        if (typeof mapped === 'string') out.ignored.push({ entry: e, change: c, reason: mapped });
+        else out.events.push(mapped);
+      });
+    }
   });
   return out;
 }
 
-interface Ctx {
-  brand: string;
-  accountId: string;
-  entryTimeMs: number;
-}
-
-function mapFeedChange(v: Json, ctx: Ctx): CanonicalEvent | string {
-  if (v.item !== 'comment') return `feed item "${str(v.item) ?? ''}" is not a comment`;
-  const commentId = str(v.comment_id);
-  const postId = str(v.post_id);
-  const fromId = str(obj(v.from)?.id);
-  const verb = str(v.verb);
-  if (!commentId || !postId) return 'feed comment without comment_id or post_id';
-  const parentId = str(v.parent_id);
-  const isReply = parentId !== undefined && parentId !== postId;
-  const threadId = isReply ? parentId : commentId;
-  const eventTime = typeof v.created_time === 'number' ? v.created_time * 1000 : ctx.entryTimeMs;
-  const base = {
-    event_time: eventTime,
-    brand: ctx.brand,
-    platform: 'facebook',
-    account_id: ctx.accountId,
-    post_id: postId,
-    thread_id: threadId,
-    source: 'meta-webhook',
-  };
-  const authorRole = fromId === ctx.accountId ? ('brand' as const) : ('customer' as const);
-  switch (verb) {
-    case 'add':
-      if (!fromId) return 'comment without from.id';
-      return {
-        type: 'message_posted',
-        ...base,
-        message_id: commentId,
-        parent_id: isReply ? parentId : null,
-        kind: isReply ? 'reply' : 'comment',
-        author_platform_id: fromId,
-        author_role: authorRole,
-        text: wellFormedText(str(v.message) ?? ''),
-      };
-    case 'edited':
-      if (!fromId) return 'comment without from.id';
-      return { type: 'message_edited', ...base, message_id: commentId, author_platform_id: fromId, text: str(v.message) ?? '' };
-    case 'remove':
-      if (!fromId) return 'comment without from.id';
-      return { type: 'message_deleted', ...base, message_id: commentId, author_platform_id: fromId };
-    case 'hide':
-    case 'unhide':
-      // The page (the brand) hides and unhides; Meta does not say which admin did it.
-      return {
-        type: 'moderation_action',
-        ...base,
-        // created_time is the comment's creation time; the action happened when Meta notified.
-        event_time: ctx.entryTimeMs,
-        action: verb,
-        actor_id: ctx.accountId,
-        actor_role: 'brand',
-        target_message_id: commentId,
-        target_author_platform_id: fromId ?? null,
-      };
-    default:
-      return `feed comment verb "${verb ?? ''}" is not mapped`;
-  }
-}
-
-function mapInstagramComment(v: Json, ctx: Ctx): CanonicalEvent | string {
-  const commentId = str(v.id);
-  const fromId = str(obj(v.from)?.id);
-  const mediaId = str(obj(v.media)?.id);
-  if (!commentId || !fromId) return 'instagram comment without id or from.id';
-  const parentId = str(v.parent_id);
-  return {
-    type: 'message_posted',
-    event_time: ctx.entryTimeMs,
-    brand: ctx.brand,
-    platform: 'instagram',
-    account_id: ctx.accountId,
-    post_id: mediaId ?? null,
-    thread_id: parentId ?? commentId,
-    source: 'meta-webhook',
-    message_id: commentId,
-    parent_id: parentId ?? null,
-    kind: parentId ? 'reply' : 'comment',
-    author_platform_id: fromId,
-    author_role: fromId === ctx.accountId ? 'brand' : 'customer',
-    text: wellFormedText(str(v.text) ?? ''),
-    metadata: obj(v.media)?.media_product_type ? { media_product_type: String(obj(v.media)!.media_product_type) } : null,
-  };
+function mapWhatsAppEntry(entry: Record<string, unknown>, e: number, ctx: MetaContext, out: MappedNotification): void {
+  arr(entry.changes).forEach((rawChange, c) => {
+    const change = obj(rawChange);
+    const value = obj(change?.value) ?? {};
+    const phoneNumberId = str(obj(value.metadata)?.phone_number_id);
+    const wabaId = str(entry.id);
+    // A brand is mapped by its phone number id, or by its WhatsApp Business Account for all its numbers.
+    const brand = (phoneNumberId && ctx.accounts.get(phoneNumberId)) || (wabaId && ctx.accounts.get(wabaId)) || undefined;
+    if (!phoneNumberId || !brand) {
+      out.ignored.push({ entry: e, change: c, reason: `whatsapp phone number ${phoneNumberId ?? '(missing)'} (account ${wabaId ?? '(missing)'}) is not mapped to a brand (META_ACCOUNTS)` });
+      return;
+    }
+    const mapped = mapWhatsAppChange(str(change?.field), value, { ...ctx, brand, phoneNumberId });
+    out.events.push(...mapped.events);
+    for (const reason of mapped.ignored) out.ignored.push({ entry: e, change: c, reason });
+  });
 }

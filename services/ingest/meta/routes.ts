@@ -4,7 +4,7 @@ import type { TimeWindow } from '../../shared/limits.ts';
 import { validateEvent, type CanonicalEvent } from '../canonical.ts';
 import type { Intake } from '../intake.ts';
 import { sendError, sendOutcome } from '../responses.ts';
-import { mapMetaNotification } from './mapping.ts';
+import { CommentThreads, mapMetaNotification } from './mapping.ts';
 import { verifySignature } from './signature.ts';
 
 export interface MetaRoutesOptions {
@@ -19,12 +19,21 @@ export interface MetaRoutesOptions {
 
 /**
  * GET  /webhooks/meta: the subscription handshake (hub.mode=subscribe, hub.verify_token, hub.challenge).
- * POST /webhooks/meta: notifications, accepted only with a valid X-Hub-Signature-256 over the raw
- * body. Answered 200 once every mapped event is acknowledged by Kafka; 503 otherwise, so that Meta
- * redelivers (the derived event ids make the redelivery harmless).
+ * POST /webhooks/meta: notifications (Facebook Page feed and Messenger, Instagram comments and
+ * Direct, WhatsApp Business), accepted only with a valid X-Hub-Signature-256 over the raw body.
+ * Answered 200 once every mapped event is acknowledged by Kafka; 503 otherwise, so that Meta
+ * redelivers (the event ids come from Meta's own ids, so the redelivery is harmless). Parts that
+ * cannot be mapped, including events outside the bounds, are listed as ignored in a 200: a 4xx
+ * would make Meta redeliver the same body for hours and then disable the subscription.
+ * /webhooks/whatsapp is the same endpoint, for apps that give WhatsApp its own callback URL.
  */
 export function registerMetaRoutes(app: FastifyInstance, opts: MetaRoutesOptions): void {
-  app.get('/webhooks/meta', async (request, reply) => {
+  const threads = new CommentThreads();
+  for (const path of ['/webhooks/meta', '/webhooks/whatsapp']) registerEndpoint(app, path, opts, threads);
+}
+
+function registerEndpoint(app: FastifyInstance, path: string, opts: MetaRoutesOptions, threads: CommentThreads): void {
+  app.get(path, async (request, reply) => {
     if (!opts.verifyToken) return sendError(reply, 404, 'not_configured', 'Meta webhooks are not configured (META_VERIFY_TOKEN)');
     const q = request.query as Record<string, string | undefined>;
     if (q['hub.mode'] !== 'subscribe' || q['hub.verify_token'] !== opts.verifyToken || !q['hub.challenge']) {
@@ -33,7 +42,7 @@ export function registerMetaRoutes(app: FastifyInstance, opts: MetaRoutesOptions
     return reply.code(200).type('text/plain').send(q['hub.challenge']);
   });
 
-  app.post('/webhooks/meta', async (request, reply) => {
+  app.post(path, async (request, reply) => {
     if (!opts.appSecret) return sendError(reply, 404, 'not_configured', 'Meta webhooks are not configured (META_APP_SECRET)');
     const raw = request.body as Buffer;
     if (mediaTypeOf(request.headers['content-type']) !== 'json' || !Buffer.isBuffer(raw)) {
@@ -49,7 +58,7 @@ export function registerMetaRoutes(app: FastifyInstance, opts: MetaRoutesOptions
     } catch (err) {
       return sendError(reply, 400, 'invalid_json', `body is not valid JSON: ${(err as Error).message}`);
     }
-    const mapped = mapMetaNotification(body, opts.accounts);
+    const mapped = mapMetaNotification(body, { accounts: opts.accounts, pseudonymize: opts.intake.pseudonymize, threads, receivedAt: opts.intake.clock() });
     const events: CanonicalEvent[] = [];
     mapped.events.forEach((candidate, i) => {
       const v = validateEvent(candidate, i, opts.timeWindow);

@@ -30,7 +30,7 @@ export function harness(opts: { maxInflightEvents?: number; sendTimeoutMs?: numb
     maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024,
     maxBatchEvents: opts.maxBatchEvents ?? 500,
     retryAfterSeconds: 7,
-    meta: { appSecret: META_SECRET, verifyToken: 'verify-me', accounts: new Map([['1111', 'acme'], ['17841400000000001', 'acme']]) },
+    meta: { appSecret: META_SECRET, verifyToken: 'verify-me', accounts: new Map([['1111', 'acme'], ['17841400000000001', 'acme'], ['106540352242922', 'acme']]) },
   });
   return { app, publisher, budget, metrics };
 }

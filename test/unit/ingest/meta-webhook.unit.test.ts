@@ -1,46 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { payloadOf } from '../../../services/shared/events.ts';
 import { mapMetaNotification } from '../../../services/ingest/meta/mapping.ts';
+import { accounts, comment, ctx, feed, igComment, IG, PAGE, RECEIVED_AT } from './meta-payloads.ts';
 import { signBody, verifySignature } from '../../../services/ingest/meta/signature.ts';
 import { hmacPseudonymizer } from '../../../services/ingest/pseudonym.ts';
 import { harness, META_SECRET, PSEUDONYM_KEY } from './harness.ts';
 
-const PAGE = '1111';
-const IG = '17841400000000001';
-const accounts = new Map([[PAGE, 'acme'], [IG, 'acme']]);
+const map = (body: unknown, c = ctx()) => mapMetaNotification(body, c);
+const MIN = 60;
 
-/** A Page `feed` notification as Meta sends it (Graph API webhooks reference). */
-function feed(value: Record<string, unknown>, pageId = PAGE) {
-  return { object: 'page', entry: [{ id: pageId, time: 1_714_557_700, changes: [{ field: 'feed', value }] }] };
-}
-const comment = (verb: string, extra: Record<string, unknown> = {}) => ({
-  from: { id: '9876', name: 'Jane Customer' },
-  post: { status_type: 'added_photos', is_published: true, updated_time: '2024-05-01T10:00:00+0000', permalink_url: 'https://facebook.com/1', promotion_status: 'inactive', id: `${PAGE}_555` },
-  message: 'My parcel never arrived',
-  post_id: `${PAGE}_555`,
-  comment_id: '555_777',
-  created_time: 1_714_557_600,
-  item: 'comment',
-  parent_id: `${PAGE}_555`,
-  verb,
-  ...extra,
-});
-const igComment = (extra: Record<string, unknown> = {}) => ({
-  object: 'instagram',
-  entry: [
-    {
-      id: IG,
-      time: 1_714_557_800,
-      changes: [
-        { field: 'comments', value: { from: { id: '232323232', username: 'jane' }, media: { id: '123123123', media_product_type: 'FEED' }, id: '17865799348089039', text: 'Wrong size again', ...extra } },
-      ],
-    },
-  ],
-});
-
-describe('Meta payload mapping', () => {
-  it('maps a Page comment (verb add) to a message_posted that starts a thread', () => {
-    const { events, ignored } = mapMetaNotification(feed(comment('add')), accounts);
+describe('Facebook feed comments', () => {
+  it('maps a Page comment (verb add) to a message_posted dated at created_time that starts a thread', () => {
+    const { events, ignored } = map(feed(comment('add')));
     expect(ignored).toEqual([]);
     expect(events).toEqual([
       expect.objectContaining({
@@ -52,37 +23,94 @@ describe('Meta payload mapping', () => {
   });
 
   it('maps a reply into its parent comment thread; the page itself as author is the brand', () => {
-    const { events } = mapMetaNotification(feed(comment('add', { comment_id: '555_778', parent_id: '555_777', from: { id: PAGE, name: 'Acme' } })), accounts);
+    const { events } = map(feed(comment('add', { comment_id: '555_778', parent_id: '555_777', from: { id: PAGE, name: 'Acme' } })));
     expect(events[0]).toMatchObject({ thread_id: '555_777', parent_id: '555_777', kind: 'reply', author_role: 'brand' });
   });
 
-  it('maps edited, remove, hide and unhide', () => {
-    const types = ['edited', 'remove', 'hide', 'unhide'].map((verb) => mapMetaNotification(feed(comment(verb)), accounts).events[0]);
-    expect(types[0]).toMatchObject({ type: 'message_edited', message_id: '555_777', text: 'My parcel never arrived' });
-    expect(types[1]).toMatchObject({ type: 'message_deleted', message_id: '555_777', author_platform_id: '9876' });
-    expect(types[2]).toMatchObject({ type: 'moderation_action', action: 'hide', actor_id: PAGE, actor_role: 'brand', target_message_id: '555_777', target_author_platform_id: '9876', event_time: 1_714_557_700_000 });
-    expect(types[3]).toMatchObject({ type: 'moderation_action', action: 'unhide' });
+  it('files a reply to a reply under the top-level comment it descends from', () => {
+    const c = ctx();
+    map(feed(comment('add')), c);
+    map(feed(comment('add', { comment_id: '555_778', parent_id: '555_777', from: { id: PAGE, name: 'Acme' } })), c);
+    const { events } = map(feed(comment('add', { comment_id: '555_779', parent_id: '555_778', message: 'Still nothing' })), c);
+    expect(events[0]).toMatchObject({ message_id: '555_779', parent_id: '555_778', thread_id: '555_777', kind: 'reply' });
+    // Its later edit finds the same thread.
+    expect(map(feed(comment('edited', { comment_id: '555_779', parent_id: '555_778' }), 1_714_558_000), c).events[0]).toMatchObject({ thread_id: '555_777' });
+    // A parent this process never saw: filed under the parent (the documented fallback).
+    expect(map(feed(comment('add', { comment_id: '555_901', parent_id: '555_900' })), ctx()).events[0]).toMatchObject({ thread_id: '555_900' });
   });
 
-  it('maps Instagram comments and replies (with or without a changes array)', () => {
-    const top = mapMetaNotification(igComment(), accounts).events[0];
-    expect(top).toMatchObject({ type: 'message_posted', platform: 'instagram', account_id: IG, post_id: '123123123', thread_id: '17865799348089039', kind: 'comment', author_platform_id: '232323232', text: 'Wrong size again', metadata: { media_product_type: 'FEED' } });
-    const reply = mapMetaNotification(igComment({ id: '17865799348089040', parent_id: '17865799348089039' }), accounts).events[0];
+  it('dates an edit at the notification, not at created_time, and gives each edit its own id', () => {
+    const c = ctx();
+    const posted = map(feed(comment('add')), c).events[0]!;
+    const first = map(feed(comment('edited', { message: 'Arrived, but broken' }), 1_714_557_600 + 10 * MIN), c).events[0]!;
+    const second = map(feed(comment('edited', { message: 'Arrived, all fine now' }), 1_714_557_600 + 20 * MIN), c).events[0]!;
+    expect(first).toMatchObject({ type: 'message_edited', message_id: '555_777', thread_id: '555_777', text: 'Arrived, but broken', event_time: (1_714_557_600 + 10 * MIN) * 1000 });
+    expect(second).toMatchObject({ type: 'message_edited', text: 'Arrived, all fine now', event_time: (1_714_557_600 + 20 * MIN) * 1000 });
+    expect(new Set([posted.event_id, first.event_id, second.event_id]).size).toBe(3);
+    // A redelivered notification is the same event.
+    expect(map(feed(comment('edited', { message: 'Arrived, but broken' }), 1_714_557_600 + 10 * MIN), c).events[0]!.event_id).toBe(first.event_id);
+  });
+
+  it('an author removal is a delete at the notification time; a Page removal is moderation by the Page', () => {
+    const byAuthor = map(feed(comment('remove'), 1_714_557_600 + 60 * MIN)).events[0];
+    expect(byAuthor).toMatchObject({ type: 'message_deleted', message_id: '555_777', author_platform_id: '9876', event_time: (1_714_557_600 + 60 * MIN) * 1000 });
+    const byPage = map(feed(comment('remove', { from: { id: PAGE, name: 'Acme' } }), 1_714_557_600 + 5 * MIN)).events[0];
+    expect(byPage).toMatchObject({ type: 'moderation_action', action: 'delete', actor_id: PAGE, actor_role: 'brand', target_message_id: '555_777', event_time: (1_714_557_600 + 5 * MIN) * 1000 });
+    expect(map(feed(comment('remove', { from: undefined }))).ignored[0]!.reason).toMatch(/cannot tell the author/);
+  });
+
+  it('maps hide and unhide as moderation by the Page at the notification time', () => {
+    const [hide, unhide] = ['hide', 'unhide'].map((verb, i) => map(feed(comment(verb), 1_714_557_700 + i * MIN)).events[0]);
+    expect(hide).toMatchObject({ type: 'moderation_action', action: 'hide', actor_id: PAGE, actor_role: 'brand', target_message_id: '555_777', target_author_platform_id: '9876', event_time: 1_714_557_700_000 });
+    expect(unhide).toMatchObject({ type: 'moderation_action', action: 'unhide', event_time: (1_714_557_700 + MIN) * 1000 });
+    expect(hide!.event_id).not.toBe(unhide!.event_id);
+  });
+
+  it('maps several changes per entry and several entries per body, in order', () => {
+    const body = {
+      object: 'page',
+      entry: [
+        { id: PAGE, time: 1_714_557_700, changes: [{ field: 'feed', value: comment('add') }, { field: 'feed', value: comment('add', { comment_id: '555_778', parent_id: '555_777', from: { id: PAGE } }) }] },
+        { id: PAGE, time: 1_714_557_800, changes: [{ field: 'feed', value: comment('hide') }, { field: 'feed', value: { item: 'reaction', verb: 'add', reaction_type: 'like', from: { id: '1' }, post_id: `${PAGE}_555` } }] },
+      ],
+    };
+    const { events, ignored } = map(body);
+    expect(events.map((e) => [e.type, e.thread_id])).toEqual([['message_posted', '555_777'], ['message_posted', '555_777'], ['moderation_action', '555_777']]);
+    expect(ignored).toEqual([{ entry: 1, change: 1, reason: expect.stringMatching(/reaction/) }]);
+  });
+
+  it('refuses a notification time it cannot read instead of dating it now', () => {
+    expect(map(feed(comment('edited'), 'soon' as unknown as number)).ignored[0]!.reason).toMatch(/entry\.time/);
+    // No time at all: the time it arrived.
+    expect(map({ object: 'page', entry: [{ id: PAGE, changes: [{ field: 'feed', value: comment('hide') }] }] }).events[0]).toMatchObject({ event_time: RECEIVED_AT });
+  });
+});
+
+describe('Instagram comments', () => {
+  it('maps comments and replies (with or without a changes array) at the notification time', () => {
+    const top = map(igComment()).events[0];
+    expect(top).toMatchObject({ type: 'message_posted', platform: 'instagram', account_id: IG, post_id: '123123123', thread_id: '17865799348089039', kind: 'comment', author_platform_id: '232323232', text: 'Wrong size again', event_time: 1_714_557_800_000, metadata: { media_product_type: 'FEED' } });
+    const reply = map(igComment({ id: '17865799348089040', parent_id: '17865799348089039' })).events[0];
     expect(reply).toMatchObject({ thread_id: '17865799348089039', parent_id: '17865799348089039', kind: 'reply' });
     const flat = igComment();
     const { changes, ...entry } = flat.entry[0]!;
-    const direct = mapMetaNotification({ object: 'instagram', entry: [{ ...entry, ...changes[0] }] }, accounts).events[0];
+    const direct = map({ object: 'instagram', entry: [{ ...entry, ...changes[0] }] }).events[0];
     expect(direct).toMatchObject({ message_id: '17865799348089039' });
   });
 
+  it('repairs broken text from the platform rather than losing the comment', () => {
+    expect(map(igComment({ text: 'broken \ud83d emoji\u0000' })).events[0]).toMatchObject({ text: 'broken \ufffd emoji' });
+  });
+
   it('ignores, with a reason, what is not a comment or not a known account', () => {
-    const reaction = mapMetaNotification(feed({ item: 'reaction', verb: 'add', reaction_type: 'like', from: { id: '1' }, post_id: `${PAGE}_1` }), accounts);
+    const reaction = map(feed({ item: 'reaction', verb: 'add', reaction_type: 'like', from: { id: '1' }, post_id: `${PAGE}_1` }));
     expect(reaction.events).toEqual([]);
     expect(reaction.ignored[0]!.reason).toMatch(/reaction/);
-    const unknown = mapMetaNotification(feed(comment('add'), '4242'), accounts);
+    const unknown = map(feed(comment('add'), 1_714_557_700, '4242'));
     expect(unknown.events).toEqual([]);
     expect(unknown.ignored[0]!.reason).toMatch(/not mapped to a brand/);
-    expect(mapMetaNotification({ object: 'user', entry: [] }, accounts).ignored).toHaveLength(1);
+    expect(map({ object: 'user', entry: [] }).ignored).toHaveLength(1);
+    expect(accounts.size).toBe(3);
   });
 });
 
