@@ -1,5 +1,7 @@
 import type { CanonicalEvent } from '../ingest/canonical.ts';
 import type { Logger } from '../shared/logger.ts';
+import { DependencyError, FatalError } from '../shared/errors.ts';
+import { parseRetryAfter, withRetry } from '../shared/retry.ts';
 
 /**
  * Posts events to the ingestion API (`POST /v1/events`) in batches, one brand per request (each
@@ -25,11 +27,8 @@ export interface SenderStats {
   retries: number;
 }
 
-export class FatalSendError extends Error {
-  readonly retriable = false;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A refusal no retry can fix (no key, wrong key): the simulator stops with it. */
+export class FatalSendError extends FatalError {}
 
 export class IngestSender {
   readonly stats: SenderStats = { accepted: 0, rejected: 0, requests: 0, retries: 0 };
@@ -73,52 +72,45 @@ export class IngestSender {
     const key = this.options.keys.get(brand);
     if (!key) throw new FatalSendError(`no API key for brand "${brand}": add ${brand}:<key> to INGEST_API_KEYS`);
     const body = JSON.stringify(batch);
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      if (this.stopped && attempt > 0) return;
-      let wait: number;
-      try {
-        this.stats.requests++;
-        const res = await this.fetch(this.endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-          body,
-        });
-        if (res.status === 202 || res.status === 200) {
-          await res.body?.cancel();
-          this.stats.accepted += batch.length;
-          return;
-        }
-        const text = await res.text();
-        if (res.status === 400) {
-          this.stats.rejected += batch.length;
-          this.options.logger.error({ status: 400, body: text.slice(0, 2000) }, 'the API refused a batch (a simulator bug): dropped');
-          return;
-        }
-        if (res.status === 401 || res.status === 403) throw new FatalSendError(`API answered ${res.status} for brand ${brand}: ${text.slice(0, 300)}`);
-        if (res.status === 413 && batch.length > 1) {
-          const half = Math.ceil(batch.length / 2);
-          await this.post(batch.slice(0, half));
-          await this.post(batch.slice(half));
-          return;
-        }
-        const retryAfter = Number(res.headers.get('retry-after'));
-        wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff(attempt);
-        this.options.logger.warn({ status: res.status, waitMs: wait }, 'ingestion API busy, retrying the batch');
-      } catch (err) {
-        if (err instanceof FatalSendError) throw err;
-        wait = backoff(attempt);
-        this.options.logger.warn({ err: (err as Error).message, waitMs: wait }, 'ingestion API unreachable, retrying the batch');
+    // 503/5xx and network errors are retried by the shared helper (Retry-After honoured); the same
+    // events are resent, their ids make duplicates harmless.
+    const outcome = await withRetry(async () => {
+      this.stats.requests++;
+      const res = await this.fetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      });
+      if (res.status === 202 || res.status === 200) {
+        await res.body?.cancel();
+        return 'accepted' as const;
       }
-      if (this.options.retryForMs !== undefined && Date.now() - started + wait > this.options.retryForMs) {
-        throw new Error(`gave up on a batch of ${batch.length} events after ${Date.now() - started} ms of retries`);
+      const text = await res.text();
+      if (res.status === 400) {
+        this.options.logger.error({ status: 400, body: text.slice(0, 2000) }, 'the API refused a batch (a simulator bug): dropped');
+        return 'refused' as const;
       }
-      this.stats.retries++;
-      await sleep(wait);
+      if (res.status === 413 && batch.length > 1) return 'too-large' as const;
+      if (res.status === 408 || res.status === 429 || res.status >= 500) throw new DependencyError(`ingestion API answered ${res.status}`, { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
+      throw new FatalSendError(`API answered ${res.status} for brand ${brand}: ${text.slice(0, 300)}`);
+    }, {
+      stopped: () => this.stopped,
+      ...(this.options.retryForMs !== undefined ? { maxElapsedMs: this.options.retryForMs } : {}),
+      onRetry: (err, _attempt, waitMs, reason) => {
+        this.stats.retries++;
+        this.options.logger.warn({ err: (err as Error).message, reason, waitMs }, 'ingestion API busy or unreachable, retrying the batch');
+      },
+    }).catch((err: unknown) => {
+      if (err instanceof FatalSendError) throw err;
+      if (this.stopped) return 'stopped' as const; // stop() gives up on pending retries quietly
+      throw new Error(`gave up on a batch of ${batch.length} events: ${(err as Error).message}`, { cause: err });
+    });
+    if (outcome === 'accepted') this.stats.accepted += batch.length;
+    else if (outcome === 'refused') this.stats.rejected += batch.length;
+    else if (outcome === 'too-large') {
+      const half = Math.ceil(batch.length / 2);
+      await this.post(batch.slice(0, half));
+      await this.post(batch.slice(half));
     }
   }
-}
-
-function backoff(attempt: number): number {
-  return Math.min(200 * 2 ** attempt, 10_000) * (0.75 + Math.random() * 0.5);
 }
