@@ -22,6 +22,8 @@ clamped to the caps, so the values the engine runs with are the front's, never t
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 
 from protocol import CHError
@@ -30,41 +32,19 @@ READONLY = 164
 ACCESS_DENIED = 497
 SETTING_CONSTRAINT_VIOLATION = 452
 
-# Defaults and caps for read-only users (the same numbers as the analyst profile of users.xml).
-MAX_EXECUTION_TIME = 30           # seconds; a writer waits at most this long behind an analyst query
-MAX_RESULT_ROWS = 1_000_000
-MAX_RESULT_BYTES = 256 << 20      # the front holds a whole result in memory before answering
-MAX_MEMORY_USAGE = 2 << 30        # per query
-
-# name -> (min, max) for numeric limits a read-only user may lower but not lift; None = no bound.
-LIMITS: dict[str, tuple[float, float]] = {
-    "max_execution_time": (1, MAX_EXECUTION_TIME),
-    "max_result_rows": (1, MAX_RESULT_ROWS),
-    "max_result_bytes": (1, MAX_RESULT_BYTES),
-    "max_memory_usage": (1, MAX_MEMORY_USAGE),
-}
-# Settings that only shape how a result is written or read, sent by @clickhouse/client, Grafana's
-# ClickHouse plugin and curl users; changeable in readonly mode.
-FORMAT_SETTINGS = {
-    "date_time_input_format", "date_time_output_format", "session_timezone", "extremes", "join_use_nulls",
-    "output_format_json_quote_64bit_integers", "output_format_json_quote_64bit_floats",
-    "output_format_json_quote_decimals", "output_format_json_quote_denormals",
-    "output_format_json_named_tuples_as_objects", "output_format_json_escape_forward_slashes",
-    "output_format_decimal_trailing_zeros", "output_format_write_statistics", "format_csv_delimiter",
-    "send_progress_in_http_headers", "http_headers_progress_interval_ms", "log_comment",
-    "result_overflow_mode", "timeout_overflow_mode", "cancel_http_readonly_queries_on_client_close",
-}
-READONLY_SETTINGS = set(LIMITS) | FORMAT_SETTINGS
-
+# Defaults, caps and changeable settings for read-only users: one file for both stacks (the analyst
+# profile of infra/clickhouse/server/users.xml is generated from it too).
+SETTINGS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clickhouse", "server",
+                             "readonly-settings.json")
+with open(SETTINGS_FILE, encoding="utf-8") as _f:
+    _spec = json.load(_f)
+# name -> (min, max) for numeric limits a read-only user may lower but not lift.
+LIMITS: dict[str, tuple[float, float]] = {n: (float(v["min"]), float(v["max"])) for n, v in _spec["limits"].items()}
+MAX_EXECUTION_TIME = _spec["limits"]["max_execution_time"]["max"]  # a writer waits at most this long behind one
+READONLY_SETTINGS = set(LIMITS) | set(_spec["changeable"])
 # What every read-only query runs with unless the user lowers it.
-DEFAULTS = {
-    "max_execution_time": str(MAX_EXECUTION_TIME),
-    "max_result_rows": str(MAX_RESULT_ROWS),
-    "max_result_bytes": str(MAX_RESULT_BYTES),
-    "max_memory_usage": str(MAX_MEMORY_USAGE),
-    "result_overflow_mode": "throw",
-    "allow_introspection_functions": "0",
-}
+DEFAULTS = {**{n: str(v["default"]) for n, v in _spec["limits"].items()},
+            **{n: str(v) for n, v in _spec["defaults"].items()}, "allow_introspection_functions": "0"}
 # Forced for brand identities: the user's WHERE must not be moved before the brand filter.
 TENANT_FORCED = {"optimize_move_to_prewhere": "0", "optimize_move_to_prewhere_if_final": "0"}
 
