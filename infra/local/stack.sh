@@ -139,12 +139,17 @@ ch_users() {
   mkdir -p "$CH_DIR"
   # Passwords come from the environment so that the stack and the services agree; python writes
   # the JSON so that any character in a password is escaped properly.
-  "$VENV/bin/python" - "$CH_DIR/users.json" <<'PY'
+  # Brand identities (read-only, one brand's rows only) come from the file `npm run clickhouse:access`
+  # generates from infra/brands.yaml.
+  "$VENV/bin/python" - "$CH_DIR/users.json" "$ROOT/infra/local/chdb/brand-identities.json" <<'PY'
 import json, os, sys
 users = {
     os.environ.get("CLICKHOUSE_USER", "default"): {"password": os.environ.get("CLICKHOUSE_PASSWORD", "brandpulse"), "readonly": False},
     os.environ.get("CLICKHOUSE_READONLY_USER", "analyst"): {"password": os.environ.get("CLICKHOUSE_READONLY_PASSWORD", "analyst"), "readonly": True},
 }
+if os.path.exists(sys.argv[2]):
+    for b in json.load(open(sys.argv[2])):
+        users[b["user"]] = {"password": os.environ.get(b["password_env"], b["dev_password"]), "brand": b["brand"]}
 with open(sys.argv[1], "w") as f:
     json.dump(users, f, indent=2)
 PY
