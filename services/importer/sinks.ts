@@ -1,5 +1,7 @@
 import type { CanonicalEvent } from '../ingest/canonical.ts';
 import type { Intake } from '../ingest/intake.ts';
+import { DependencyError, FatalError } from '../shared/errors.ts';
+import { parseRetryAfter, withRetry, type RetryOptions } from '../shared/retry.ts';
 
 export interface Numbered {
   line: number;
@@ -18,9 +20,7 @@ export interface ImportSink {
 }
 
 /** A fatal, non-retriable problem (bad API key, wrong URL): the import stops, checkpoint intact. */
-export class ImportAborted extends Error {
-  readonly retriable = false;
-}
+export class ImportAborted extends FatalError {}
 
 export interface RetryPolicy {
   /** Give up after this long without an acknowledgement. */
@@ -28,7 +28,19 @@ export interface RetryPolicy {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** The import's use of the shared retry helper: waits up to 30 s each, gives up after maxWaitMs in all. */
+function retryOptions(policy: RetryPolicy, onWait: (reason: string, ms: number) => void): RetryOptions {
+  return {
+    initialMs: 500, maxMs: 30_000, maxElapsedMs: policy.maxWaitMs,
+    ...(policy.sleep ? { sleep: policy.sleep } : {}),
+    onRetry: (err, _attempt, waitMs) => onWait((err as Error).message, waitMs),
+  };
+}
+
+function giveUp(err: unknown): never {
+  if (err instanceof ImportAborted) throw err;
+  throw new Error(`gave up: ${(err as Error).message}`, { cause: err });
+}
 
 /** Sends through the ingestion API (POST /v1/events as NDJSON), retrying 503s as told by Retry-After. */
 export class HttpSink implements ImportSink {
@@ -40,12 +52,9 @@ export class HttpSink implements ImportSink {
   ) {}
 
   async send(batch: Numbered[]): Promise<SinkResult> {
-    const started = Date.now();
-    const sleep = this.retry.sleep ?? defaultSleep;
-    let attempt = 0;
-    for (;;) {
-      let res: Response | null = null;
-      let failure: string;
+    // 503s (Retry-After honoured) and network errors wait and retry through the shared helper.
+    const answer = await withRetry(async () => {
+      let res: Response;
       try {
         res = await fetch(`${this.url.replace(/\/$/, '')}/v1/events`, {
           method: 'POST',
@@ -53,37 +62,35 @@ export class HttpSink implements ImportSink {
           body: batch.map((b) => JSON.stringify(b.event)).join('\n'),
         });
       } catch (err) {
-        failure = `cannot reach ${this.url}: ${(err as Error).message}`;
+        throw new DependencyError(`cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
       }
-      if (res) {
-        const body = (await res.json().catch(() => ({}))) as { message?: string; issues?: Array<{ index: number; path: string; message: string }> };
-        if (res.status === 202) return { rejected: [] };
-        if (res.status === 400 || res.status === 403) {
-          // The whole batch was refused because of some events: reject those, resend the rest.
-          const byIndex = new Map<number, string[]>();
-          for (const i of body.issues ?? []) byIndex.set(i.index, [...(byIndex.get(i.index) ?? []), `${i.path || '(event)'}: ${i.message}`]);
-          if (byIndex.size === 0) throw new ImportAborted(`ingestion API answered ${res.status}: ${body.message ?? ''}`);
-          const rejected = [...byIndex].map(([index, reasons]) => ({ line: batch[index]!.line, reason: reasons.join('; ') }));
-          const rest = batch.filter((_, index) => !byIndex.has(index));
-          const again = rest.length > 0 ? await this.send(rest) : { rejected: [] };
-          return { rejected: [...rejected, ...again.rejected] };
-        }
-        if (res.status === 413 && batch.length > 1) {
-          const half = Math.ceil(batch.length / 2);
-          const a = await this.send(batch.slice(0, half));
-          const b = await this.send(batch.slice(half));
-          return { rejected: [...a.rejected, ...b.rejected] };
-        }
-        if (res.status !== 503) throw new ImportAborted(`ingestion API answered ${res.status}: ${body.message ?? ''}`);
-        failure = body.message ?? 'service unavailable';
-      }
-      const retryAfter = Number(res?.headers.get('retry-after'));
-      const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.min(30_000, 500 * 2 ** attempt);
-      if (Date.now() - started + wait > this.retry.maxWaitMs) throw new Error(`gave up after ${Math.round((Date.now() - started) / 1000)} s: ${failure!}`);
-      this.onWait(failure!, wait);
-      await sleep(wait);
-      attempt++;
+      const body = (await res.json().catch(() => ({}))) as { message?: string; issues?: Array<{ index: number; path: string; message: string }> };
+      if (res.status === 503) throw new DependencyError(body.message ?? 'service unavailable', { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
+      return { status: res.status, body };
+    }, this.retryOptions()).catch(giveUp);
+    const { status, body } = answer;
+    if (status === 202) return { rejected: [] };
+    if (status === 400 || status === 403) {
+      // The whole batch was refused because of some events: reject those, resend the rest.
+      const byIndex = new Map<number, string[]>();
+      for (const i of body.issues ?? []) byIndex.set(i.index, [...(byIndex.get(i.index) ?? []), `${i.path || '(event)'}: ${i.message}`]);
+      if (byIndex.size === 0) throw new ImportAborted(`ingestion API answered ${status}: ${body.message ?? ''}`);
+      const rejected = [...byIndex].map(([index, reasons]) => ({ line: batch[index]!.line, reason: reasons.join('; ') }));
+      const rest = batch.filter((_, index) => !byIndex.has(index));
+      const again = rest.length > 0 ? await this.send(rest) : { rejected: [] };
+      return { rejected: [...rejected, ...again.rejected] };
     }
+    if (status === 413 && batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      const a = await this.send(batch.slice(0, half));
+      const b = await this.send(batch.slice(half));
+      return { rejected: [...a.rejected, ...b.rejected] };
+    }
+    throw new ImportAborted(`ingestion API answered ${status}: ${body.message ?? ''}`);
+  }
+
+  private retryOptions(): RetryOptions {
+    return retryOptions(this.retry, this.onWait);
   }
 
   async close(): Promise<void> {}
@@ -99,18 +106,12 @@ export class DirectSink implements ImportSink {
   ) {}
 
   async send(batch: Numbered[]): Promise<SinkResult> {
-    const started = Date.now();
-    const sleep = this.retry.sleep ?? defaultSleep;
     const bytes = batch.reduce((n, b) => n + JSON.stringify(b.event).length, 0);
-    for (let attempt = 0; ; attempt++) {
+    await withRetry(async () => {
       const outcome = await this.intake.accept(batch.map((b) => b.event), 'import', bytes);
-      if (outcome.kind === 'accepted') return { rejected: [] };
-      const reason = outcome.kind === 'overloaded' ? 'too much in flight' : outcome.reason;
-      const wait = Math.min(30_000, 500 * 2 ** attempt);
-      if (Date.now() - started + wait > this.retry.maxWaitMs) throw new Error(`gave up after ${Math.round((Date.now() - started) / 1000)} s: ${reason}`);
-      this.onWait(reason, wait);
-      await sleep(wait);
-    }
+      if (outcome.kind !== 'accepted') throw new DependencyError(outcome.kind === 'overloaded' ? 'too much in flight' : outcome.reason);
+    }, retryOptions(this.retry, this.onWait)).catch(giveUp);
+    return { rejected: [] };
   }
 
   async close(): Promise<void> {
