@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_FUTURE_SKEW_LIMIT_MS, MIN_EVENT_TIME_MS } from '../shared/limits.ts';
 import { dateTime, dateTime64 } from '../shared/clickhouse.ts';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { SourceRecord } from '../shared/kafka.ts';
@@ -38,11 +39,12 @@ export function routeRecord(codec: AvroCodec, record: SourceRecord): { ok: true;
  * skew, but the raw topic also holds records of other producers and older schema versions, so the
  * processors check again, with rules that give the same answer on a replay years later: times from
  * 2000-01-01, before 2106 (what every DateTime column holds), and an event at most
- * MAX_EVENT_AHEAD_OF_INGEST_MS after it was ingested (the API's skew, generously).
+ * MAX_EVENT_AHEAD_OF_INGEST_MS after it was ingested (the largest skew the API can be set to).
  */
-export const MIN_STORED_TIME_MS = Date.UTC(2000, 0, 1);
+export const MIN_STORED_TIME_MS = MIN_EVENT_TIME_MS;
 export const MAX_STORED_TIME_MS = Date.UTC(2106, 0, 1);
-export const MAX_EVENT_AHEAD_OF_INGEST_MS = 7 * 24 * 60 * 60 * 1000;
+/** The most future skew the API can be configured to allow (shared/limits.ts): the processors accept what any API setting could have. */
+export const MAX_EVENT_AHEAD_OF_INGEST_MS = MAX_FUTURE_SKEW_LIMIT_MS;
 
 function timeProblem(e: EnrichedEvent): string | null {
   const check = (name: string, t: number): string | null =>
@@ -50,7 +52,7 @@ function timeProblem(e: EnrichedEvent): string | null {
   const ev = e.event;
   const problem = check('event_time', ev.event_time) ?? check('ingest_time', ev.ingest_time) ?? check('enriched_time', e.enriched_time);
   if (problem) return problem;
-  if (ev.event_time - ev.ingest_time > MAX_EVENT_AHEAD_OF_INGEST_MS) return `event_time ${ev.event_time} is more than 7 days after ingest_time ${ev.ingest_time}`;
+  if (ev.event_time - ev.ingest_time > MAX_EVENT_AHEAD_OF_INGEST_MS) return `event_time ${ev.event_time} is more than ${MAX_EVENT_AHEAD_OF_INGEST_MS / 86_400_000} days after ingest_time ${ev.ingest_time}`;
   return null;
 }
 
