@@ -23,6 +23,23 @@ export function openApiDocument(): Record<string, unknown> {
   };
   const json = (schema: unknown) => ({ 'application/json': { schema } });
   const errorResponse = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
+  const metaWebhook = {
+    get: {
+      summary: 'Meta webhook subscription verification',
+      parameters: ['hub.mode', 'hub.verify_token', 'hub.challenge'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
+      responses: { '200': { description: 'The challenge, echoed.', content: { 'text/plain': { schema: { type: 'string' } } } }, '403': errorResponse('Token mismatch.') },
+    },
+    post: {
+      summary: 'Meta notifications (Facebook Page feed comments and Messenger, Instagram comments and Direct, WhatsApp Business), signed with X-Hub-Signature-256',
+      parameters: [{ name: 'X-Hub-Signature-256', in: 'header', required: true, schema: { type: 'string' } }],
+      requestBody: { required: true, content: json({ type: 'object' }) },
+      responses: {
+        '200': { description: 'Mapped events acknowledged by Kafka; unmapped parts (and events outside the bounds) listed as ignored with the reason.' },
+        '401': errorResponse('Signature missing or wrong.'),
+        '503': errorResponse('Kafka unavailable; Meta redelivers.'),
+      },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -82,23 +99,9 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
-      '/webhooks/meta': {
-        get: {
-          summary: 'Meta webhook subscription verification',
-          parameters: ['hub.mode', 'hub.verify_token', 'hub.challenge'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
-          responses: { '200': { description: 'The challenge, echoed.', content: { 'text/plain': { schema: { type: 'string' } } } }, '403': errorResponse('Token mismatch.') },
-        },
-        post: {
-          summary: 'Meta notifications (Page feed comments, Instagram comments), signed with X-Hub-Signature-256',
-          parameters: [{ name: 'X-Hub-Signature-256', in: 'header', required: true, schema: { type: 'string' } }],
-          requestBody: { required: true, content: json({ type: 'object' }) },
-          responses: {
-            '200': { description: 'Mapped events acknowledged by Kafka; unmapped parts listed as ignored.' },
-            '401': errorResponse('Signature missing or wrong.'),
-            '503': errorResponse('Kafka unavailable; Meta redelivers.'),
-          },
-        },
-      },
+      '/webhooks/meta': metaWebhook,
+      // The same endpoint, for apps that give WhatsApp its own callback URL.
+      '/webhooks/whatsapp': metaWebhook,
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process runs.' } } } },
       '/readyz': { get: { summary: 'Readiness: Kafka answers', responses: { '200': { description: 'Ready.' }, '503': { description: 'Kafka unreachable.' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format.' } } } },
