@@ -28,6 +28,48 @@ export const METRIC = {
 } as const;
 
 /**
+ * Counts rare events (dead letters, retries) so that the first one of each label set is seen.
+ * Prometheus' increase() and rate() need two samples of a series: a counter that appears already at
+ * 1 shows no increase at all, so the first dead letter of each reason after a start would never reach
+ * a graph. A new label set is therefore exposed at 0 for one scrape, and its count is added right
+ * after that scrape (a delay of one scrape interval, for the first occurrence only).
+ */
+class RareEventCounter<L extends string> {
+  private readonly counter: Counter<L>;
+  /** Label sets waiting for their first scrape at 0, with the count to add after it. */
+  private readonly pending = new Map<string, { labels: Partial<Record<L, string>>; count: number; shown: boolean }>();
+  private readonly known = new Set<string>();
+
+  constructor(config: { name: string; help: string; labelNames: readonly L[]; registers: Registry[] }) {
+    const pending = this.pending;
+    this.counter = new Counter({
+      ...config,
+      collect() {
+        for (const [key, p] of pending) {
+          if (!p.shown) p.shown = true; // this scrape shows the 0
+          else {
+            this.inc(p.labels, p.count);
+            pending.delete(key);
+          }
+        }
+      },
+    });
+  }
+
+  inc(labels: Partial<Record<L, string>>, count = 1): void {
+    const key = JSON.stringify(labels);
+    const waiting = this.pending.get(key);
+    if (waiting) waiting.count += count;
+    else if (this.known.has(key)) this.counter.inc(labels, count);
+    else {
+      this.known.add(key);
+      this.counter.inc(labels, 0);
+      this.pending.set(key, { labels, count, shown: false });
+    }
+  }
+}
+
+/**
  * The prom-client side of PipelineObserver: the processors report through the interface and never
  * see prom-client. The age of the last successful write is computed when Prometheus scrapes, so it
  * keeps growing while a stage is stuck (a counter would just stop moving).
@@ -36,8 +78,8 @@ export class PipelineMetrics implements PipelineObserver {
   private readonly batchSeconds: Histogram<'stage'>;
   private readonly batchRecords: Counter<'stage'>;
   private readonly rows: Counter<'table'>;
-  private readonly retries: Counter<'stage' | 'reason'>;
-  private readonly deadLetters: Counter<'stage' | 'reason'>;
+  private readonly retries: RareEventCounter<'stage' | 'reason'>;
+  private readonly deadLetters: RareEventCounter<'stage' | 'reason'>;
   /** Epoch ms of the last durable write per stage; stages named at start count from start-up. */
   private readonly lastWrite = new Map<string, number>();
   private readonly now: () => number;
@@ -54,8 +96,8 @@ export class PipelineMetrics implements PipelineObserver {
     });
     this.batchRecords = new Counter({ name: METRIC.batchRecords, help: 'Records in the finished batches, by stage.', labelNames: ['stage'], registers });
     this.rows = new Counter({ name: METRIC.rowsWritten, help: 'Rows written to a ClickHouse table (or records produced to a topic), by table.', labelNames: ['table'], registers });
-    this.retries = new Counter({ name: METRIC.retries, help: 'Retries after a dependency failed, by stage and reason (short error class, e.g. clickhouse:241).', labelNames: ['stage', 'reason'], registers });
-    this.deadLetters = new Counter({ name: METRIC.deadLetters, help: 'Records dead-lettered (once each), by stage and reason.', labelNames: ['stage', 'reason'], registers });
+    this.retries = new RareEventCounter({ name: METRIC.retries, help: 'Retries after a dependency failed, by stage and reason (short error class, e.g. clickhouse:241).', labelNames: ['stage', 'reason'], registers });
+    this.deadLetters = new RareEventCounter({ name: METRIC.deadLetters, help: 'Records dead-lettered (once each), by stage and reason.', labelNames: ['stage', 'reason'], registers });
     const lastWrite = this.lastWrite;
     new Gauge({
       name: METRIC.lastWriteAge,

@@ -42,6 +42,7 @@ describe('PipelineMetrics', () => {
     m.retry('sink', 'clickhouse:241');
     m.deadLetter('enricher', 'decode:unknown-schema');
     m.deadLetter('sink', 'invalid', 3);
+    await registry.metrics(); // a new reason shows 0 on its first scrape (see the next test)
     const text = await registry.metrics();
     expect(sample(text, `${METRIC.batchSeconds}_count`, { stage: 'sink' })).toBe(2);
     expect(sample(text, `${METRIC.batchSeconds}_bucket`, { stage: 'sink', le: '0.25' })).toBe(1);
@@ -51,6 +52,24 @@ describe('PipelineMetrics', () => {
     expect(sample(text, METRIC.retries, { stage: 'sink', reason: 'clickhouse:241' })).toBe(2);
     expect(sample(text, METRIC.deadLetters, { stage: 'enricher', reason: 'decode:unknown-schema' })).toBe(1);
     expect(sample(text, METRIC.deadLetters, { stage: 'sink', reason: 'invalid' })).toBe(3);
+  });
+
+  it('shows a new dead-letter or retry reason at 0 for one scrape, so that increase() counts its first occurrence', async () => {
+    const registry = serviceRegistry();
+    const m = new PipelineMetrics(registry);
+    const deadLetters = async () => sample(await registry.metrics(), METRIC.deadLetters, { stage: 'sink', reason: 'invalid' });
+    m.deadLetter('sink', 'invalid');
+    m.deadLetter('sink', 'invalid', 2);
+    expect(await deadLetters()).toBe(0);
+    m.deadLetter('sink', 'invalid');
+    expect(await deadLetters()).toBe(4);
+    // Known from then on: counted at once.
+    m.deadLetter('sink', 'invalid');
+    expect(await deadLetters()).toBe(5);
+    m.retry('sink', 'clickhouse:241');
+    const text = await registry.metrics();
+    expect(sample(text, METRIC.retries, { stage: 'sink', reason: 'clickhouse:241' })).toBe(0);
+    expect(sample(await registry.metrics(), METRIC.retries, { stage: 'sink', reason: 'clickhouse:241' })).toBe(1);
   });
 
   it('computes the age of the last write when scraped: from start-up, then from each write', async () => {
