@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from './logger.ts';
+import { withRetry } from './retry.ts';
 
 /** Where a record lives: enough to find it again after a restart. */
 export interface RecordCoordinates {
@@ -10,8 +11,12 @@ export interface RecordCoordinates {
 
 /** A stage crashed (a programmer error) while these records were being processed. */
 export class RecordCrash extends Error {
-  constructor(readonly records: readonly RecordCoordinates[], readonly error: unknown) {
+  readonly records: readonly RecordCoordinates[];
+
+  constructor(records: readonly RecordCoordinates[], readonly error: unknown) {
     super(`${(error as Error)?.name ?? 'Error'} while processing ${records.length} record(s): ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    // Coordinates only: the records' bytes stay out of the logs.
+    this.records = records.map(({ topic, partition, offset }) => ({ topic, partition, offset }));
     this.name = 'RecordCrash';
   }
 }
@@ -50,7 +55,8 @@ export class CrashJournal {
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
-      ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      // Right after the topic was created its leader may not be known yet: a dependency error, retried.
+      ends = new Map((await withRetry(() => admin.fetchTopicOffsets(topic), { maxElapsedMs: 60_000 })).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
     } finally {
       await admin.disconnect();
     }
@@ -152,7 +158,7 @@ export async function committedOffsets(kafka: Kafka, groupId: string, topic: str
   await admin.connect();
   try {
     const out = new Map<string, bigint>();
-    for (const t of await admin.fetchOffsets({ groupId, topics: [topic] })) {
+    for (const t of await withRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }), { maxElapsedMs: 60_000 })) {
       for (const p of t.partitions) if (/^\d+$/.test(p.offset)) out.set(`${t.topic}|${p.partition}`, BigInt(p.offset));
     }
     return out;
