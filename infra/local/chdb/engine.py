@@ -11,13 +11,12 @@ import os
 import re
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
 
 from chdb import session as chs
 
 import policy
+from strict import StrictConn, WriterFirstLock, escaped
 from protocol import (BAD_ARGUMENTS, SESSION_NOT_FOUND, CHError, output_format, split_insert_format, streamed_format)
 
 _SET_STMT = re.compile(r"(?:^|;)\s*SET\s", re.I)
@@ -27,11 +26,6 @@ _SETTING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def escaped(value: str) -> str:
-    """A String query parameter's value in the escaped (TSV) form the engine parses it from."""
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
 
 
 def identifier(name: str) -> str:
@@ -95,56 +89,6 @@ class Conn:
             pass
 
 
-class WriterFirstLock:
-    """One query at a time, and a waiting writer goes before waiting read-only users' queries: so a
-    write waits behind at most ONE analyst query, which max_execution_time bounds (policy.py)."""
-
-    def __init__(self):
-        self._cond = threading.Condition()
-        self._busy = False
-        self._writers_waiting = 0
-
-    @contextmanager
-    def hold(self, writer: bool):
-        with self._cond:
-            if writer:
-                self._writers_waiting += 1
-            try:
-                while self._busy or (not writer and self._writers_waiting):
-                    self._cond.wait()
-            finally:
-                if writer:
-                    self._writers_waiting -= 1
-            self._busy = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._busy = False
-                self._cond.notify_all()
-
-
-class StrictConn:
-    """A read-only user's connection for one request: readonly=1 and the settings in the connection
-    string, where the query cannot change them."""
-
-    def __init__(self, path: str, settings: dict[str, str]):
-        self.s = chs.Session(path + "?" + urlencode({"readonly": "1", **settings}, quote_via=quote))
-        self.database: str | None = None
-
-    def q(self, sql: str, fmt: str = "TabSeparated", params: dict | None = None):
-        try:
-            return self.s.query(sql, fmt, params=params or None)
-        except Exception as e:
-            raise CHError.from_engine(e) from None
-
-    def close(self) -> None:
-        try:
-            self.s.close()
-        except Exception:
-            pass
-
-
 class Engine:
     def __init__(self, data_dir: str, startup_settings: dict[str, str] | None = None):
         path = os.path.abspath(data_dir)
@@ -158,6 +102,7 @@ class Engine:
         self.system_tables = self.rw.q("SELECT name FROM system.tables WHERE database = 'system'").bytes() \
             .decode().split()
         self.sessions: dict[str, SessionState] = {}
+        self._tables_cache: tuple[bytes, list] | None = None
         self.closed = False
 
     def close(self) -> None:
@@ -251,11 +196,7 @@ class Engine:
             target_db = database or (st.database if st else None) or "default"
             if brand is not None:
                 effective.update(policy.TENANT_FORCED)
-                rows = self.rw.q("SELECT database, table, max(name = 'brand') FROM system.columns "
-                                 "WHERE database != 'system' GROUP BY database, table FORMAT JSONCompactEachRow",
-                                 "JSONCompactEachRow").bytes()
-                tables = [tuple(json.loads(line)) for line in rows.splitlines() if line]
-                effective["additional_table_filters"] = policy.tenant_filters(brand, tables, self.system_tables)
+                effective["additional_table_filters"] = policy.tenant_filters(brand, self._tables(), self.system_tables)
             conn = StrictConn(self.path, effective)
             try:
                 conn.q(f"USE {identifier(target_db)}")
@@ -270,6 +211,20 @@ class Engine:
                 return res
             finally:
                 conn.close()
+
+    def _tables(self) -> list[tuple[str, str, int]]:
+        """(database, table, has a brand column) of every non-system table, read under the engine lock so
+        no DDL runs between this and the query. system.columns is the slow part (~tens of ms with a few
+        hundred tables), so it is re-read only when the set of tables (names and UUIDs) changed; an
+        ALTER that adds or drops `brand` on an existing table fails closed (no rows, or an error)."""
+        sig = self.rw.q("SELECT database, name, uuid FROM system.tables WHERE database != 'system' "
+                        "ORDER BY database, name FORMAT JSONCompactEachRow", "JSONCompactEachRow").bytes()
+        if self._tables_cache is None or self._tables_cache[0] != sig:
+            rows = self.rw.q("SELECT database, table, max(name = 'brand') FROM system.columns "
+                             "WHERE database != 'system' GROUP BY database, table FORMAT JSONCompactEachRow",
+                             "JSONCompactEachRow").bytes()
+            self._tables_cache = (sig, [tuple(json.loads(line)) for line in rows.splitlines() if line])
+        return self._tables_cache[1]
 
     @staticmethod
     def _text(query: str, body: bytes, params: dict) -> str | None:
