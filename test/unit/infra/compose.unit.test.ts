@@ -44,10 +44,11 @@ describe('docker-compose.yml', () => {
     expect(services.clickhouse?.ports).toContain('8123:8123');
     expect(services.grafana?.ports).toContain('3000:3000');
     expect(services.ingest?.ports).toContain('8080:8080');
+    expect(services.prometheus?.ports).toContain('9090:9090');
   });
 
   it('has healthchecks on every long-running dependency', () => {
-    for (const name of ['kafka', 'clickhouse', 'grafana', 'ingest']) expect(services[name]?.healthcheck?.test.length, name).toBeGreaterThan(0);
+    for (const name of ['kafka', 'clickhouse', 'grafana', 'prometheus', 'ingest', 'enricher', 'sink', 'alerter']) expect(services[name]?.healthcheck?.test.length, name).toBeGreaterThan(0);
   });
 
   it('depends only on services that exist, with valid conditions', () => {
