@@ -3,6 +3,7 @@
  * its own module, loaded only when asked for, exporting `run(argv): Promise<void>`.
  */
 import { ConfigError } from './shared/config.ts';
+import { watchParent } from './shared/lifecycle.ts';
 
 interface Command {
   module: string;
@@ -45,6 +46,8 @@ async function main(argv: string[]): Promise<void> {
   await mod.run(rest);
 }
 
+// Under `npm start` the supervisor is the parent: from the first moment, no service outlives it.
+watchParent();
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(err);

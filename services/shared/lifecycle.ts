@@ -15,13 +15,17 @@ import { constants } from 'node:os';
  *
  * The process exits 0 when the drain resolves, 1 when it throws or outlasts the timeout (a stuck
  * drain must not keep a port or a consumer-group member alive forever). A second signal while
- * draining exits at once with 128 + the signal number: an impatient Ctrl-C twice still works.
+ * draining exits at once with 128 + the signal number (an impatient Ctrl-C twice), unless it comes
+ * within a second of the first: Ctrl-C in a terminal reaches both npm and the service npm runs, and
+ * npm forwards it too, so one keypress can arrive twice.
  */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export type StopReason = (typeof STOP_SIGNALS)[number] | 'parent exited';
 
 /** Default drain budget: under the supervisor's SIGKILL deadline and compose's stop_grace_period. */
 export const DEFAULT_STOP_TIMEOUT_MS = 20_000;
+/** A repeated signal this soon after the first is the same stop request (npm forwarding a Ctrl-C). */
+export const REPEAT_GRACE_MS = 1_000;
 
 interface StopLogger {
   info(obj: object, msg: string): void;
@@ -33,6 +37,8 @@ export interface StopOptions {
   logger: StopLogger;
   /** How long the drain may take; default BRANDPULSE_STOP_TIMEOUT_MS, else 20 s. */
   timeoutMs?: number;
+  /** Signals within this long of the first do not force an exit; default REPEAT_GRACE_MS. */
+  repeatGraceMs?: number;
 }
 
 export interface StopHandle {
@@ -51,10 +57,13 @@ export function stopTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 export function stopOnSignals(drain: (reason: StopReason) => Promise<void> | void, options: StopOptions): StopHandle {
   const { logger } = options;
   const timeoutMs = options.timeoutMs ?? stopTimeoutMs();
+  const repeatGraceMs = options.repeatGraceMs ?? REPEAT_GRACE_MS;
   let draining: Promise<void> | null = null;
+  let stopAt = 0;
 
   const stop = (reason: StopReason): Promise<void> => {
     if (draining) return draining;
+    stopAt = Date.now();
     const timer = setTimeout(() => {
       logger.error({ reason, timeoutMs }, 'stop: the drain did not finish in time, exiting anyway');
       process.exit(1);
@@ -78,22 +87,39 @@ export function stopOnSignals(drain: (reason: StopReason) => Promise<void> | voi
         void stop(signal);
         return;
       }
+      if (Date.now() - stopAt < repeatGraceMs) return;
       logger.warn({ signal }, 'stop: second signal while draining, exiting now');
       process.exit(128 + constants.signals[signal]);
     });
   }
 
-  // The IPC channel exists only when the parent asked for one (the supervisor does). Listening for
-  // 'disconnect' would keep the process alive after its work is done (a simulator run with
-  // --duration must still end by itself): unref the channel once the listener is on.
-  if (process.channel) {
-    process.once('disconnect', () => {
-      if (draining) return;
-      logger.info({ parentPid: process.ppid }, 'stop: the parent process is gone (its IPC channel closed)');
-      void stop('parent exited');
-    });
-    process.channel.unref();
-  }
+  watchParent();
+  onParentGone = () => {
+    if (draining) return;
+    logger.info({ parentPid: process.ppid }, 'stop: the parent process is gone (its IPC channel closed)');
+    void stop('parent exited');
+  };
 
   return { stop };
+}
+
+let watching = false;
+/** What to do when the parent goes away; until a service installs its drain, there is nothing to drain. */
+let onParentGone = (): void => {
+  process.stderr.write('brandpulse: the parent process is gone before the service started: exiting\n');
+  process.exit(0);
+};
+
+/**
+ * Starts watching the parent's IPC channel, if there is one. services/cli.ts calls it first thing,
+ * so a parent that dies while a service is still starting (loading its model, joining its group)
+ * is seen too: the channel closes once, and a listener added later would never hear it.
+ */
+export function watchParent(): void {
+  if (watching || !process.channel) return;
+  watching = true;
+  process.once('disconnect', () => onParentGone());
+  // Listening for 'disconnect' would keep the process alive after its work is done (a simulator run
+  // with --duration must still end by itself): unref the channel once the listener is on.
+  process.channel.unref();
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { loadBaseConfig, type BaseConfig } from '../shared/config.ts';
 import { createKafka, ensureTopics } from '../shared/kafka.ts';
-import { STOP_SIGNALS } from '../shared/lifecycle.ts';
+import { REPEAT_GRACE_MS, STOP_SIGNALS } from '../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { applyMigrations } from '../migrate/apply.ts';
 import { MIGRATIONS_DIR } from '../migrate/migrations.ts';
@@ -79,11 +79,13 @@ async function messageCount(config: BaseConfig): Promise<number | null> {
 
 /**
  * The first SIGINT, SIGTERM or SIGHUP asks for an orderly stop (services drained, pid files
- * removed). A second one exits at once: the services still drain, because their IPC channel to
- * this process closes (services/shared/lifecycle.ts).
+ * removed). A second one, a second or more later, exits at once: the services still drain, because
+ * their IPC channel to this process closes (services/shared/lifecycle.ts). Sooner, it is the same
+ * request twice: Ctrl-C reaches npm and this process, and npm forwards it.
  */
 class StopRequest {
   reason = '';
+  private at = 0;
   readonly requested: Promise<string>;
   private resolve: (reason: string) => void = () => undefined;
 
@@ -92,6 +94,7 @@ class StopRequest {
     for (const signal of STOP_SIGNALS) {
       process.on(signal, () => {
         if (!this.reason) return this.request(signal);
+        if (Date.now() - this.at < REPEAT_GRACE_MS) return;
         logger.warn({ signal }, 'second signal: exiting now; the services drain and exit by themselves');
         process.exit(128 + constants.signals[signal]);
       });
@@ -101,6 +104,7 @@ class StopRequest {
   request(reason: string): void {
     if (this.reason) return;
     this.reason = reason;
+    this.at = Date.now();
     this.resolve(reason);
   }
 }

@@ -1,67 +1,18 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
-import type { BaseConfig } from '../../services/shared/config.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { isolatedConfig, logger } from '../support/stack.ts';
+import { runStart, servicePorts, startEnv, until } from '../support/start.ts';
 
 /**
- * `npm start` end to end: on the test stack, with its own topics, database, port and pid
+ * `npm start` end to end: on the test stack, with its own topics, database, ports and pid
  * directory, it starts every service and the simulator; customer messages, thread metrics and
  * the backlog appear in ClickHouse; a second start leaves the running one alone; --exit-after
- * stops every child.
+ * stops every child. The other ways it is stopped: start-stop.e2e.test.ts.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function envFor(config: BaseConfig, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
-    KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
-    CLICKHOUSE_URL: config.CLICKHOUSE_URL,
-    CLICKHOUSE_USER: config.CLICKHOUSE_USER,
-    CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
-    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
-    CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
-    CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
-    BRANDPULSE_NO_DOCKER: '1',
-    // Round-the-clock brand hours: simulated replies (and so first-response numbers) exist at any time of day.
-    BRANDS_FILE: join(ROOT, 'test/support/brands-always-open.yaml'),
-    LOG_LEVEL: 'info',
-    ...extra,
-  };
-}
-
-function runStart(env: NodeJS.ProcessEnv, args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), 'start', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
 const config = isolatedConfig('start');
 const dir = mkdtempSync(join(tmpdir(), 'bp-start-'));
 
@@ -79,16 +30,17 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('brings up the pipeline with simulated traffic, is harmless twice, and stops its children', async () => {
-    const port = await freePort();
-    const env = envFor(config, { INGEST_PORT: String(port), BRANDPULSE_RUN_DIR: join(dir, 'run'), BRANDPULSE_LOG_DIR: join(dir, 'logs') });
+    const ports = await servicePorts();
+    const port = Number(ports.INGEST_PORT);
+    const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: join(dir, 'run'), BRANDPULSE_LOG_DIR: join(dir, 'logs') });
     const first = runStart(env, ['--exit-after', '100', '--rate', '8', '--backfill', '1h', '--seed', '3']);
-    await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000);
+    await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000, 1000);
     const pids = readdirSync(join(dir, 'run')).sort();
     expect(pids).toEqual(['alerter.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
 
     // A second start while the first runs: nothing is started twice.
     const second = runStart(env, ['--exit-after', '5']);
-    expect(await second.exited).toBe(0);
+    expect((await second.exited).code).toBe(0);
     expect(second.output()).toContain('Everything was already running: nothing to do.');
     expect(second.output().match(/already running: left alone/g)).toHaveLength(5);
 
@@ -104,7 +56,7 @@ describe('npm start', () => {
       await ch.close();
     }
 
-    expect(await first.exited).toBe(0);
+    expect((await first.exited).code).toBe(0);
     expect(first.output()).toContain('stopping the services started by this run');
     expect(existsSync(join(dir, 'run', 'ingest.pid'))).toBe(false);
     expect(readdirSync(join(dir, 'run'))).toEqual([]);

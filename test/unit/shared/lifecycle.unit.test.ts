@@ -9,12 +9,14 @@ import { DEFAULT_STOP_TIMEOUT_MS, stopTimeoutMs } from '../../../services/shared
  */
 const CHILD = join(import.meta.dirname, 'lifecycle-child.ts');
 
-function start(drain: 'ok' | 'fail' | 'hang' | 'exit', ipc = false) {
+function start(drain: 'ok' | 'fail' | 'hang' | 'exit' | 'late', ipc = false, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, LIFECYCLE_DRAIN: drain },
-    stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
+    env: { ...process.env, LIFECYCLE_DRAIN: drain, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
   });
   let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const waiters: Array<() => void> = [];
   child.stdout!.on('data', (d: Buffer) => {
     out += d.toString();
@@ -26,7 +28,7 @@ function start(drain: 'ok' | 'fail' | 'hang' | 'exit', ipc = false) {
       const check = () => (out.split('\n').includes(line) ? resolve() : child.exitCode !== null ? reject(new Error(`exited before "${line}": ${out}`)) : waiters.push(check));
       check();
     });
-  return { child, exited, printed, lines: () => out.trim().split('\n') };
+  return { child, exited, printed, lines: () => out.trim().split('\n'), stderr: () => err };
 }
 
 describe('stopOnSignals', { timeout: 20_000 }, () => {
@@ -44,6 +46,15 @@ describe('stopOnSignals', { timeout: 20_000 }, () => {
     p.child.disconnect();
     expect(await p.exited).toBe(0);
     expect(p.lines()).toEqual(['ready', 'info stop: the parent process is gone (its IPC channel closed)', 'drain 1 parent exited', 'drained']);
+  });
+
+  it('exits when the parent goes away while the service is still starting (before its drain is installed)', async () => {
+    const p = start('late', true);
+    await p.printed('ready');
+    p.child.disconnect();
+    expect(await p.exited).toBe(0);
+    expect(p.lines()).toEqual(['ready']);
+    expect(p.stderr()).toContain('the parent process is gone before the service started');
   });
 
   it('does not keep a process alive through its IPC channel once its work is done', async () => {
@@ -69,8 +80,19 @@ describe('stopOnSignals', { timeout: 20_000 }, () => {
     expect(p.lines()).toEqual(['ready', 'drain 1 SIGTERM', 'error stop: the drain did not finish in time, exiting anyway']);
   });
 
-  it('exits at once with 128 + the signal number on a second signal while draining, having drained once', async () => {
+  it('takes a signal repeated within the grace period as the same stop (npm forwarding a Ctrl-C the service also got)', async () => {
     const p = start('hang');
+    await p.printed('ready');
+    p.child.kill('SIGINT');
+    await p.printed('drain 1 SIGINT');
+    p.child.kill('SIGINT');
+    // Not 130: the drain went on until its timeout.
+    expect(await p.exited).toBe(1);
+    expect(p.lines()).toEqual(['ready', 'drain 1 SIGINT', 'error stop: the drain did not finish in time, exiting anyway']);
+  });
+
+  it('exits at once with 128 + the signal number on a second signal while draining, having drained once', async () => {
+    const p = start('hang', false, { LIFECYCLE_REPEAT_GRACE_MS: '0' });
     await p.printed('ready');
     p.child.kill('SIGTERM');
     await p.printed('drain 1 SIGTERM');
