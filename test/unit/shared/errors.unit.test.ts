@@ -5,6 +5,8 @@ import { classify, DataError, DependencyError, errorReason, FatalError, isProgra
 import { ThreadProjectionError } from '../../../services/threads/projector.ts';
 
 const ch = (code: string, type: string) => new ClickHouseError({ message: `${type} happened`, code, type });
+/** What kafkajs builds from a broker's error code (its constructor reads message, type, code, retriable). */
+const protocol = (e: { message: string; type: string; code: number; retriable: boolean }) => new KafkaJSProtocolError(e as unknown as Error);
 const net = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:8123`), { code });
 
 describe('classify: what a caller may do with an error (docs/processors.md, "Errors")', () => {
@@ -16,7 +18,7 @@ describe('classify: what a caller may do with an error (docs/processors.md, "Err
       Object.assign(new Error('aborted'), { name: 'TimeoutError' }),
       ch('241', 'MEMORY_LIMIT_EXCEEDED'), ch('252', 'TOO_MANY_PARTS'), ch('202', 'TOO_MANY_SIMULTANEOUS_QUERIES'), ch('159', 'TIMEOUT_EXCEEDED'),
       ch('99999', 'SOMETHING_NEW'),
-      new KafkaJSProtocolError({ message: 'leader moved', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true }),
+      protocol({ message: 'leader moved', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true }),
       new KafkaJSConnectionError('Connection error: ECONNREFUSED'),
       new DependencyError('ingest answered 503', { retryAfterMs: 2000 }),
     ]) expect([errorReason(e), classify(e)]).toEqual([errorReason(e), 'dependency']);
@@ -26,7 +28,7 @@ describe('classify: what a caller may do with an error (docs/processors.md, "Err
     for (const e of [
       ch('27', 'CANNOT_PARSE_INPUT_ASSERTION_FAILED'), ch('41', 'CANNOT_PARSE_DATETIME'), ch('6', 'CANNOT_PARSE_TEXT'),
       ch('321', 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE'), ch('469', 'VIOLATED_CONSTRAINT'), ch('117', 'INCORRECT_DATA'),
-      new KafkaJSProtocolError({ message: 'too large', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false }),
+      protocol({ message: 'too large', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false }),
       new DataError('bad record'),
       new ThreadProjectionError('insert into thread_facts failed', { cause: ch('27', 'CANNOT_PARSE_INPUT_ASSERTION_FAILED') }),
     ]) expect([errorReason(e), classify(e)]).toEqual([errorReason(e), 'data']);
@@ -52,7 +54,7 @@ describe('classify: what a caller may do with an error (docs/processors.md, "Err
   it('gives short bounded reasons for metrics', () => {
     expect(errorReason(ch('241', 'MEMORY_LIMIT_EXCEEDED'))).toBe('clickhouse:241');
     expect(errorReason(net('ECONNREFUSED'))).toBe('network:ECONNREFUSED');
-    expect(errorReason(new KafkaJSProtocolError({ message: 'x', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true }))).toBe('kafka:NOT_LEADER_FOR_PARTITION');
+    expect(errorReason(protocol({ message: 'x', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true }))).toBe('kafka:NOT_LEADER_FOR_PARTITION');
     expect(errorReason(new TypeError('x'))).toBe('TypeError');
     expect(errorReason(new ThreadProjectionError('insert failed', { cause: ch('27', 'X') }))).toBe('clickhouse:27');
   });
