@@ -15,6 +15,7 @@ const clean: ChaosFigures = {
   faults: [{ label: 'SIGKILL sink #1', at: 12, lasted: 0.1, recovery: 31.5, overlapping: [] }],
   unexpectedExits: { ingest: 0, enricher: 0, sink: 0 },
   blockedLimitS: 60,
+  loadAverage: [2, 2, 2],
 };
 
 const failed = (f: ChaosFigures) => checks(f).filter((c) => !c.ok).map((c) => c.name);
@@ -36,6 +37,7 @@ describe('chaos verdict', () => {
     expect(failed({ ...clean, poison: [{ ...clean.poison[0]!, deadLetters: 0 }] })).toEqual(['every poison record in Kafka dead-lettered (or stored)']);
     expect(failed({ ...clean, poison: [{ ...clean.poison[0]!, deadLetters: 0, stored: true }] })).toEqual([]);
     expect(failed({ ...clean, apiPoison: [{ kind: 'far-past-iso', status: 202, namesField: false }] })).toEqual(['API poison refused at the door (4xx)']);
+    expect(failed({ ...clean, apiPoison: [{ kind: 'far-past-iso', status: 'network', namesField: false }] })).toEqual(['API poison refused at the door (4xx)']);
   });
 
   it('a run that acknowledged nothing proves nothing', () => {

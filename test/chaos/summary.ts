@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import type { Kafka } from 'kafkajs';
 import type { CanonicalEvent } from '../../services/ingest/canonical.ts';
 import type { AvroCodec } from '../../services/shared/avro.ts';
@@ -93,5 +94,6 @@ export async function summarize(i: SummaryInput): Promise<ChaosFigures> {
     faults,
     unexpectedExits: i.unexpectedExits,
     blockedLimitS: i.blockedLimitS,
+    loadAverage: loadavg(),
   };
 }
