@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts';
 import { dedupToken, offsetRanges } from './batch.ts';
 import { deadLetterRowFromRecord } from './dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
+import { writeIsolating } from './isolate.ts';
 
 /**
  * Projects the dead-letter topic into the dead_letters table, whatever stage wrote the record
@@ -32,14 +33,18 @@ export class DeadLetterRecorder {
     await consumeBatches(this.consumer, { topic: this.options.topic, fromBeginning: true }, async (records, heartbeat) => {
       const rows = records.map(deadLetterRowFromRecord);
       const token = dedupToken(offsetRanges(records), 'dead_letters');
-      await withRetry(() => insertRows(clickhouse, 'dead_letters', rows, { insert_deduplication_token: token }), {
-        stopped: () => this.stopping,
-        onRetry: (err, attempt, waitMs) => {
-          logger.warn({ err: (err as Error).message, attempt, waitMs }, 'recording dead letters failed, retrying');
-          void heartbeat().catch(() => undefined);
-        },
-      });
-      this.stats.recorded += rows.length;
+      // A row ClickHouse still refuses (a hand-made record on the topic) is skipped and logged: the
+      // topic keeps it, and the recorder must not stall on it.
+      const refused = await writeIsolating(rows, (part, name) =>
+        withRetry(() => insertRows(clickhouse, 'dead_letters', part, { insert_deduplication_token: token + name }), {
+          stopped: () => this.stopping,
+          onRetry: (err, attempt, waitMs) => {
+            logger.warn({ err: (err as Error).message, attempt, waitMs }, 'recording dead letters failed, retrying');
+            void heartbeat().catch(() => undefined);
+          },
+        }));
+      for (const r of refused) logger.error({ err: (r.error as Error).message, source_offset: r.accepted.source_offset }, 'dead letter not recordable: skipped (still on the topic)');
+      this.stats.recorded += rows.length - refused.length;
     });
     logger.info({ topic: this.options.topic, group: this.options.groupId }, 'dead-letter recorder started');
   }

@@ -1,5 +1,6 @@
 import type { Message } from 'kafkajs';
 import { dateTime64 } from '../shared/clickhouse.ts';
+import { MIN_EVENT_TIME_MS } from '../shared/limits.ts';
 import type { SourceRecord } from '../shared/kafka.ts';
 
 /**
@@ -53,7 +54,8 @@ export function deadLetterRowFromRecord(r: SourceRecord): Record<string, unknown
     return one === undefined ? undefined : one.toString();
   };
   const [topic, partition, offset] = [h(DLQ_HEADERS.topic), h(DLQ_HEADERS.partition) ?? '', h(DLQ_HEADERS.offset) ?? ''];
-  const origin = topic !== undefined && /^\d+$/.test(partition) && /^\d+$/.test(offset);
+  // Partition and offset only when they fit their columns (UInt32, UInt64): else the record's own place.
+  const origin = topic !== undefined && /^\d{1,9}$/.test(partition) && /^\d{1,18}$/.test(offset);
   const at = Number(h(DLQ_HEADERS.time));
   return {
     stage: h(DLQ_HEADERS.stage) || 'unknown',
@@ -63,6 +65,7 @@ export function deadLetterRowFromRecord(r: SourceRecord): Record<string, unknown
     source_partition: origin ? Number(partition) : r.partition,
     source_offset: origin ? offset : r.offset,
     size_bytes: r.value?.length ?? 0,
-    dead_lettered_at: dateTime64(Number.isFinite(at) && at > 0 ? at : Date.now()),
+    // A header time only when it is one every column holds (anyone with write access can put records here).
+    dead_lettered_at: dateTime64(Number.isFinite(at) && at >= MIN_EVENT_TIME_MS && at < Date.UTC(2106, 0, 1) ? at : Date.now()),
   };
 }

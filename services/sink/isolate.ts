@@ -2,8 +2,8 @@ import { classify } from '../shared/errors.ts';
 import type { Accepted } from './batch.ts';
 
 /** A record ClickHouse refused as data, and the error it refused it with. */
-export interface Isolated {
-  accepted: Accepted;
+export interface Isolated<T = Accepted> {
+  accepted: T;
   error: unknown;
 }
 
@@ -19,7 +19,7 @@ export interface Isolated {
  * `write` must be idempotent for any subset (the sink's steps are) and `part` names the subset so
  * its inserts get their own dedup tokens.
  */
-export async function writeIsolating(batch: Accepted[], write: (part: Accepted[], name: string) => Promise<void>, name = ''): Promise<Isolated[]> {
+export async function writeIsolating<T = Accepted>(batch: T[], write: (part: T[], name: string) => Promise<void>, name = ''): Promise<Isolated<T>[]> {
   if (batch.length === 0) return [];
   try {
     await write(batch, name);
