@@ -1,22 +1,20 @@
 /**
  * The ClickHouse HTTP interface as @clickhouse/client and plain fetch use it. Runs against whatever
  * CLICKHOUSE_URL points at (the chDB dev server of infra/local/chdb, or a real server); the restart
- * case always spawns its own chDB server (infra/local/chdb/server.py) on a free port and data dir.
+ * case always spawns its own chDB server (test/support/chdb-server.ts) on a free port and data dir.
+ * What read-only users and brand identities may do: clickhouse-readonly.int.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, startChdb, stopChdb as stop } from '../support/chdb-server.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER = join(ROOT, 'infra/local/chdb/server.py');
 
 function endpoints() {
   let stack: { clickhouseUrl: string; clickhouseUser: string; clickhousePassword: string; readonlyUser: string; readonlyPassword: string } | undefined;
@@ -308,51 +306,6 @@ describe('ClickHouse HTTP interface', () => {
 });
 
 // ---------- a private chDB server: persistence across restarts ----------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function python(): string {
-  if (process.env.CHDB_PYTHON) return process.env.CHDB_PYTHON;
-  // The stack's venv once its install has completed (it writes .stamp last), else python3 on PATH.
-  return existsSync(join(ROOT, '.stack/venv/.stamp')) ? join(ROOT, '.stack/venv/bin/python') : 'python3';
-}
-
-async function startChdb(port: number, dataDir: string, usersFile: string): Promise<ChildProcess> {
-  const child = spawn(python(), [SERVER, '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--users', usersFile], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`chDB server exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/ping`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`chDB server did not answer /ping within 60s: ${stderr}`);
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
 
 describe('chDB server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chdb-http-'));
