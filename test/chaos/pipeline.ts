@@ -54,6 +54,9 @@ export class Pipeline {
       ENRICHER_GROUP_ID: this.groups.enricher,
       SINK_GROUP_ID: this.groups.sink,
       INGEST_PORT: String(ingestPort),
+      // Any free port for the processors' /metrics: several pipelines may share this machine.
+      ENRICHER_METRICS_PORT: '0',
+      SINK_METRICS_PORT: '0',
       LOG_LEVEL: o.logLevel ?? 'info',
       ...o.extraEnv,
     };
