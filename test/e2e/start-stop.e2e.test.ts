@@ -34,6 +34,7 @@ afterAll(async () => {
 });
 
 interface Run {
+  name: string;
   start: StartedProcess;
   mark: string;
   runDir: string;
@@ -71,11 +72,13 @@ async function startRun(name: string, options: { detached?: boolean } = {}): Pro
   const openPorts: string[] = [];
   for (const hostPort of all) if (await tcpOpen(hostPort)) openPorts.push(hostPort);
   expect(openPorts).toContain(`127.0.0.1:${ports.INGEST_PORT}`);
-  return { start, mark: env.BRANDPULSE_TEST_MARK, runDir, logDir, openPorts, supervisorPid: supervisor!.pid };
+  return { name, start, mark: env.BRANDPULSE_TEST_MARK, runDir, logDir, openPorts, supervisorPid: supervisor!.pid };
 }
 
 async function expectNothingLeft(run: Run): Promise<void> {
+  const signalled = Date.now();
   await until('every process of the run to exit', () => markedProcesses(run.mark).length === 0, 60_000, 200);
+  console.log(`${run.name}: every process gone ${Date.now() - signalled} ms after the signal`);
   for (const hostPort of run.openPorts) expect(await tcpOpen(hostPort), `${hostPort} still open`).toBe(false);
 }
 
