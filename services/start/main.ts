@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { loadBaseConfig, type BaseConfig } from '../shared/config.ts';
 import { createKafka, ensureTopics } from '../shared/kafka.ts';
-import { REPEAT_GRACE_MS, STOP_SIGNALS } from '../shared/lifecycle.ts';
+import { REPEAT_GRACE_MS, STOP_SIGNALS, stopTimeoutMs } from '../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { applyMigrations } from '../migrate/apply.ts';
 import { MIGRATIONS_DIR } from '../migrate/migrations.ts';
@@ -114,6 +114,8 @@ export async function run(argv: string[]): Promise<void> {
   const config = loadBaseConfig();
   const logger = createLogger('start', config.LOG_LEVEL);
   const ingestPort = Number(process.env.INGEST_PORT ?? 8080);
+  // Each service bounds its own drain (BRANDPULSE_STOP_TIMEOUT_MS); SIGKILL only a little after that.
+  const stopDeadlineMs = stopTimeoutMs() + 5_000;
 
   if (process.env.BRANDPULSE_NO_DOCKER !== '1' && dockerAnswers()) {
     composeUp(logger, ingestPort, config);
@@ -180,7 +182,7 @@ export async function run(argv: string[]): Promise<void> {
   const stopReason = await stop.requested;
   clearInterval(ticker);
   logger.info({ reason: stopReason }, 'stopping the services started by this run');
-  await supervisor.stopAll();
+  await supervisor.stopAll(stopDeadlineMs);
   if (args.stopStack) spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'down'], { stdio: 'inherit' });
   logger.info(args.stopStack ? 'stopped (stack too)' : 'stopped; Kafka and ClickHouse keep running (npm run stack:down)');
 }
