@@ -44,6 +44,12 @@ export interface ChaosFigures {
   loadAverage: number[];
 }
 
+/** `group|topic|partition` as a table cell can hold it: "group on topic/partition". */
+export function partitionName(key: string): string {
+  const [group, topic, partition] = key.split('|');
+  return `${group} on ${topic}/${partition}`;
+}
+
 export interface Check {
   name: string;
   ok: boolean;
@@ -61,7 +67,7 @@ export function checks(f: ChaosFigures): Check[] {
   return [
     { name: 'nothing acknowledged lost', ok: f.acknowledged > 0 && lost === 0, detail: `${lost} lost across ${f.comparisons.length} reads` },
     { name: 'nothing duplicated', ok: dup === 0 && sentimentDiff === 0, detail: `${dup} duplicated ids; v_sentiment_minute ${sentimentDiff >= 0 ? '+' : ''}${sentimentDiff} vs counted messages` },
-    { name: `no partition blocked > ${f.blockedLimitS} s after its fault ended`, ok: blocked <= f.blockedLimitS, detail: f.worstBlockedAfterFault ? `worst ${blocked.toFixed(1)} s (${f.worstBlockedAfterFault.key})` : 'no stall' },
+    { name: `no partition blocked > ${f.blockedLimitS} s after its fault ended`, ok: blocked <= f.blockedLimitS, detail: f.worstBlockedAfterFault ? `worst ${blocked.toFixed(1)} s (${partitionName(f.worstBlockedAfterFault.key)})` : 'no stall' },
     { name: 'no record dead-lettered twice', ok: f.deadLetters.twice.length === 0, detail: `${f.deadLetters.twice.length} records with several dead letters` },
     { name: 'every poison record in Kafka dead-lettered (or stored)', ok: vanished.length === 0, detail: vanished.length ? `vanished: ${vanished.map((p) => p.label).join(', ')}` : `${f.poison.length} of ${f.poison.length} accounted for` },
     { name: 'API poison refused at the door (4xx)', ok: notRefused.length === 0, detail: `${f.apiPoison.length - notRefused.length} of ${f.apiPoison.length} refused` },
@@ -90,8 +96,8 @@ export function renderTable(f: ChaosFigures): string {
   for (const r of f.deadLetters.byReason) row(`dead letters ${r.stage} · ${r.reason}`, r.records);
   for (const p of f.poison) row(`poison ${p.label}: dead letters`, `${p.deadLetters}${p.stored ? ' (stored as an event)' : ''}`);
   for (const p of f.apiPoison) row(`API poison ${p.kind}: status${p.namesField ? ' (names the field)' : ''}`, p.status);
-  row('longest stall of any partition with lag', f.longestStall ? `${f.longestStall.seconds.toFixed(1)} s (${f.longestStall.key})` : '0 s');
-  row('longest blocked after its fault ended', f.worstBlockedAfterFault ? `${f.worstBlockedAfterFault.seconds.toFixed(1)} s (${f.worstBlockedAfterFault.key})` : '0 s');
+  row('longest stall of any partition with lag', f.longestStall ? `${f.longestStall.seconds.toFixed(1)} s (${partitionName(f.longestStall.key)})` : '0 s');
+  row('longest blocked after its fault ended', f.worstBlockedAfterFault ? `${f.worstBlockedAfterFault.seconds.toFixed(1)} s (${partitionName(f.worstBlockedAfterFault.key)})` : '0 s');
   const exits = Object.entries(f.unexpectedExits).filter(([, n]) => n > 0);
   row('unexpected exits (restarted by the harness)', exits.length ? exits.map(([k, n]) => `${k} ${n}`).join(', ') : 'none');
   lines.push('', '| Fault | at | lasted | recovery | overlapped by |', '| --- | ---: | ---: | ---: | --- |');

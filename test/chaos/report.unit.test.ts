@@ -58,5 +58,6 @@ describe('renderTable', () => {
     expect(text).toContain('| SIGKILL sink #1 | 12 s | 0.1 s | 31.5 s | – |');
     expect(text).toContain('| Kafka broker restart #1 | 40 s | 14.2 s | never | SIGKILL sink #1 |');
     expect(text).toContain('| nothing acknowledged lost | ok: 0 lost across 1 reads |');
+    expect(text).toContain('| longest stall of any partition with lag | 31.0 s (g on t/0) |');
   });
 });
