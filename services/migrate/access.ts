@@ -24,7 +24,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DATABASE = 'brandpulse';
 
 /** Tables that carry a `brand` column: a brand identity reads them through a row policy. */
-export const BRAND_TABLES = ['alerts', 'events', 'ingest_minute', 'messages', 'moderation_actions', 'sentiment_minute', 'thread_events', 'thread_facts'] as const;
+export const BRAND_TABLES = ['alerts', 'events', 'ingest_minute', 'ingest_minute_by_brand', 'messages', 'moderation_actions', 'sentiment_minute', 'thread_events', 'thread_facts'] as const;
 /** Views over BRAND_TABLES only (with a brand column): granted, filtered by the tables' policies. */
 export const BRAND_VIEWS = [
   'alert_annotations', 'v_messages', 'v_moderation_actions', 'v_pipeline_health', 'v_response_rate', 'v_sentiment_minute',
@@ -32,7 +32,7 @@ export const BRAND_VIEWS = [
 ] as const;
 /** Everything else in the database: never granted to a brand identity (no brand column, or pipeline-wide). */
 export const NOT_FOR_BRANDS = [
-  'alert_deliveries', 'alerter_snapshots', 'dead_letters', 'ingest_minute_mv', 'retention_rules', 'schema_migrations', 'sentiment_minute_mv', 'v_dead_letters_minute',
+  'alert_deliveries', 'alerter_snapshots', 'dead_letters', 'ingest_minute_by_brand_mv', 'retention_rules', 'schema_migrations', 'sentiment_minute_mv', 'v_dead_letters_minute',
 ] as const;
 /** System tables a brand identity may read: catalogue and constants, never rows or query texts. */
 export const BRAND_SYSTEM_TABLES = ['one', 'numbers', 'databases', 'tables', 'columns', 'functions', 'formats', 'data_type_families', 'time_zones', 'settings', 'table_engines'] as const;
