@@ -1,3 +1,4 @@
+import { MIN_EVENT_TIME_MS } from '../shared/limits.ts';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
@@ -132,7 +133,9 @@ export class Alerter {
         continue;
       }
       const obs = observationOf(event);
-      if (obs && obs.time <= this.now() + this.o.maxClockSkewMs) {
+      // Outside the window every stage accepts (shared/limits.ts) an observation would stretch the
+      // detector's windows across centuries: the sink dead-letters such records, the alerter skips them.
+      if (obs && obs.time >= MIN_EVENT_TIME_MS && obs.time <= this.now() + this.o.maxClockSkewMs) {
         this.stats.observed++;
         for (const a of this.detector.observe(obs)) await this.handle(a);
       }
