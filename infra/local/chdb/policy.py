@@ -5,7 +5,7 @@ The engine enforces most of it: a read-only user's query runs on a fresh chDB co
 setting (`SET`/`SETTINGS` -> 164 READONLY) and chDB refuses file(), url(), s3(), remote(), executable()
 ... table functions under readonly=1. What the engine does NOT refuse under readonly=1, and chDB has no
 grants to refuse it with, the front refuses after parsing the query WITH THE ENGINE (formatQuery and
-EXPLAIN AST, not a regex over the user's text):
+EXPLAIN AST, not a regex over the user's text), with 497 ACCESS_DENIED:
 
 - more than one statement in a request (chDB would run them all; clickhouse-server refuses them);
 - KILL QUERY (chDB runs every query as one user, so it could kill the writers' queries), SYSTEM (readonly=1
@@ -16,9 +16,9 @@ EXPLAIN AST, not a regex over the user's text):
 - for brand identities: an explicit PREWHERE (evaluated before `additional_table_filters`, so an
   error in it, e.g. throwIf(), would reveal other brands' rows).
 
-Settings a read-only user sends are checked against READONLY_SETTINGS (ClickHouse's
-`changeable_in_readonly` constraints, mirrored from infra/clickhouse/server/users.xml) and limits are
-clamped to the caps, so the values the engine runs with are the front's, never the user's alone.
+Settings a read-only user sends are checked against READONLY_SETTINGS and LIMITS, read from
+infra/clickhouse/server/readonly-settings.json, the file clickhouse-server's `changeable_in_readonly`
+constraints are generated from too (users.xml): a limit may be lowered, never lifted or set to 0.
 """
 from __future__ import annotations
 
