@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     const loadMs = cfg.CHAOS_LOAD_SECONDS * 1000;
     const sendDeadline = Date.now() + loadMs + cfg.CHAOS_DRAIN_SECONDS * 1000;
     const client = new AckingClient({ url: pipeline.url, keys: new Map(CHAOS_BRANDS.map((b) => [b, `dev-key-${b}`])), deadline: sendDeadline });
-    const plan = planFaults({ seed: cfg.CHAOS_SEED, loadMs, counts: faultCounts(cfg), outageMs: cfg.CHAOS_CLICKHOUSE_DOWN_SECONDS * 1000, restartMs: 30_000 });
+    const plan = planFaults({ seed: cfg.CHAOS_SEED, loadMs, counts: faultCounts(cfg), outageMs: cfg.CHAOS_CLICKHOUSE_DOWN_SECONDS * 1000, restartMs: 60_000 });
     const faults = new FaultRunner({
       pipeline, stack, client, producer, codec, topics, seed: cfg.CHAOS_SEED, threads: [...new Set(events.map((e) => e.thread_id))],
       outageMs: cfg.CHAOS_CLICKHOUSE_DOWN_SECONDS * 1000, log,

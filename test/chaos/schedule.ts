@@ -28,8 +28,8 @@ export interface ScheduleOptions {
   restartMs: number;
 }
 
-/** Faults happen between 5% and 80% of the load, so the last one has load behind it to recover with. */
-export const WINDOW = { from: 0.05, to: 0.8 } as const;
+/** Faults happen between 5% and 85% of the load, so the last one has load behind it to recover with. */
+export const WINDOW = { from: 0.05, to: 0.85 } as const;
 
 export function planFaults(o: ScheduleOptions): PlannedFault[] {
   const rnd = new Random(o.seed ^ 0x5eed);
