@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../../services/migrate/apply.ts';
-import { BRAND_SYSTEM_TABLES, BRAND_TABLES, BRAND_VIEWS, NOT_FOR_BRANDS } from '../../../services/migrate/access.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BRAND_SYSTEM_TABLES, BRAND_TABLES, BRAND_VIEWS, NOT_FOR_BRANDS, OUTPUTS, ROOT } from '../../../services/migrate/access.ts';
 import { isolatedClickHouse, isolatedConfig } from '../../support/stack.ts';
 
 /**
@@ -42,5 +44,17 @@ describe('brand access catalogue against the migrated schema', () => {
     const sys = await (await ch.client.query({ query: 'SELECT name FROM system.tables WHERE database = \'system\'', format: 'JSONEachRow' })).json<{ name: string }>();
     const names = new Set(sys.map((s) => s.name));
     for (const t of BRAND_SYSTEM_TABLES) expect(names.has(t), t).toBe(true);
+  });
+
+  it("users.xml's grants and row policy filters parse as ClickHouse SQL", async () => {
+    const xml = readFileSync(join(ROOT, OUTPUTS.users), 'utf8');
+    const grants = [...xml.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]!);
+    const filters = [...xml.matchAll(/<filter>([^<]+)<\/filter>/g)].map((m) => m[1]!.replace(/&apos;/g, "'"));
+    expect(grants.length).toBeGreaterThan(20);
+    expect(filters.length).toBeGreaterThanOrEqual(BRAND_TABLES.length);
+    const parse = async (q: string) =>
+      (await (await ch.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q }, format: 'JSONEachRow' })).json<{ f: string }>())[0]!.f;
+    for (const g of grants) expect(await parse(`${g} TO someone`)).toMatch(/^GRANT SELECT ON /);
+    for (const f of filters) expect(await parse(`SELECT 1 FROM messages WHERE ${f}`)).toContain('WHERE brand = ');
   });
 });
