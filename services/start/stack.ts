@@ -1,3 +1,5 @@
+import { DependencyError } from '../shared/errors.ts';
+import { withRetry } from '../shared/retry.ts';
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -41,17 +43,15 @@ export async function stackAnswers(config: BaseConfig): Promise<boolean> {
  * failed start is retried while the components may still come up.
  */
 export async function ensureStack(root: string, config: BaseConfig, logger: Logger, attempts = 6): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    if (await stackAnswers(config)) {
-      logger.info('Kafka and ClickHouse answer');
-      return;
-    }
+  if (await stackAnswers(config)) {
+    logger.info('Kafka and ClickHouse answer');
+    return;
+  }
+  await withRetry(async (attempt) => {
+    if (attempt > 1 && (await stackAnswers(config))) return;
     logger.info({ attempt }, 'starting the local stack (Kafka + ClickHouse engine); the first time downloads Kafka and chDB, a few minutes');
     const r = spawnSync('bash', [join(root, 'infra/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
     if (r.status === 0 && (await stackAnswers(config))) return;
-    if (attempt >= attempts) {
-      throw new Error('the local stack did not start (see the messages above; it needs a JDK 17, Maven and python3: see docs/walkthrough.md)');
-    }
-    await new Promise((res) => setTimeout(res, 10_000));
-  }
+    throw new DependencyError('the local stack did not start (see the messages above; it needs a JDK 17, Maven and python3: see docs/walkthrough.md)');
+  }, { maxAttempts: attempts, initialMs: 5_000, maxMs: 10_000 });
 }
