@@ -110,28 +110,20 @@ export function blockedAfterFaults(stall: Stall, faults: readonly FaultWindow[])
 
 /**
  * Time from a fault's end until every partition it concerns had moved on: its committed offset
- * passed the one it had when the fault ended, or it had no lag. Null when some partition never did.
+ * passed the one of the first sample after the fault (a commit made just before a kill is not
+ * recovery), or it had no lag. Null when some partition never did.
  */
 export function recoveryMs(fault: FaultWindow, history: ReadonlyMap<string, readonly OffsetSample[]>): number | null {
   let worst = 0;
   for (const [key, samples] of history) {
     if (!concerns(fault, key)) continue;
-    let base: bigint | null = null;
-    for (const s of samples) if (s.t <= fault.end) base = s.committed;
-    let at: number | null = null;
-    for (const s of samples) {
-      if (s.t < fault.end) continue;
-      if (s.end <= s.committed || (base !== null && s.committed > base)) {
-        at = s.t;
-        break;
-      }
-    }
-    if (at === null) {
-      // Never sampled after the fault: nothing to say about this partition.
-      if (!samples.some((s) => s.t >= fault.end)) continue;
-      return null;
-    }
-    worst = Math.max(worst, at - fault.end);
+    const after = samples.filter((s) => s.t >= fault.end);
+    // Never sampled after the fault: nothing to say about this partition.
+    if (after.length === 0) continue;
+    const base = after[0]!.committed;
+    const moved = after.find((s) => s.end <= s.committed || s.committed > base);
+    if (!moved) return null;
+    worst = Math.max(worst, moved.t - fault.end);
   }
   return worst;
 }

@@ -60,6 +60,12 @@ describe('recoveryMs and passedAt', () => {
     expect(passedAt(t.history, KEY, 10n)).toBeNull();
   });
 
+  it('a commit made just before the fault ended is not recovery', () => {
+    const t = new ProgressTracker();
+    feed(t, KEY, [[0, 0, 10], [1100, 5, 12], [2000, 5, 14], [9000, 6, 14]]);
+    expect(recoveryMs({ kind: 'kill-sink', label: '', start: 1000, end: 1050 }, t.history)).toBe(7950);
+  });
+
   it('is null when a lagging partition never moved again', () => {
     const t = new ProgressTracker();
     feed(t, KEY, [[0, 0, 10], [1000, 0, 10], [9000, 0, 10]]);
