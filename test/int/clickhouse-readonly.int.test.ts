@@ -221,6 +221,10 @@ describe('a brand identity (acme) on the dev front', () => {
     expect(await rows(acme, `SELECT count() AS c FROM messages WHERE throwIf(text = '${MARKER}', 'leak')`)).toEqual([{ c: 0 }]);
     expect(await rows(acme, `SELECT count() AS c FROM v_messages WHERE throwIf(author_id = 'globex-author', 'leak')`)).toEqual([{ c: 0 }]);
     expect(await rows(acme, `SELECT count() AS c FROM messages GROUP BY text HAVING throwIf(text = '${MARKER}', 'leak')`)).toEqual([]);
+    expect(await rows(acme, `SELECT text FROM messages ORDER BY throwIf(text = '${MARKER}', 'leak')`)).toEqual([{ text: 'acme text' }]);
+    expect(await rows(acme, `SELECT count() AS c FROM messages AS a JOIN v_messages AS b ON a.message_id = b.message_id AND throwIf(a.text = '${MARKER}', 'leak') = 0`)).toEqual([{ c: 1 }]);
+    expect(await rows(acme, `SELECT (SELECT count() FROM messages WHERE throwIf(text = '${MARKER}', 'leak') = 0) AS c`)).toEqual([{ c: 1 }]);
+    expect(await rows(acme, `SELECT count() AS c FROM messages WHERE brand = 'globex' OR throwIf(author_id = 'globex-author', 'leak')`)).toEqual([{ c: 0 }]);
     await expectCode(acme.query({ query: `SELECT count() FROM messages PREWHERE throwIf(text = '${MARKER}', 'leak')` }), '497', 'ACCESS_DENIED');
     await expectCode(acme.query({ query: "SELECT * FROM mergeTreeIndex('brandpulse', 'messages')" }), '497', 'ACCESS_DENIED');
     await expectCode(acme.query({ query: "SELECT * FROM merge('brandpulse', '^messages$')" }), '497', 'ACCESS_DENIED');
