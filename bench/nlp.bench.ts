@@ -1,13 +1,16 @@
 // `npm run bench:nlp` — single-core throughput of the NLP stages on the public tweet corpora
 // (val split of every language, cycled). Baseline, measured in the same run: a naive lexicon-only
-// scorer (tokenize + sum of lexicon polarities), the cheapest thing that could call itself sentiment.
+// scorer (tokenize + sum of lexicon polarities), the cheapest thing that could call itself sentiment,
+// and the previous intent classifier (the cue rules alone) next to the learned intent model.
 
 import { decodeModel, readModelFile } from '../services/nlp/sentiment/linearModel.ts';
 import { BUILTIN_MODEL_PATH, loadSentimentModelSync } from '../services/nlp/sentiment/registry.ts';
 import { defaultDataDir, readSplit } from '../services/nlp/eval/dataset.ts';
 import { tokenize } from '../services/nlp/text/tokenize.ts';
 import { detectLanguage, resolveLanguage } from '../services/nlp/language.ts';
-import { classifyIntent } from '../services/nlp/intent/classify.ts';
+import { classifyIntent, newRuleSignals, ruleSignals } from '../services/nlp/intent/classify.ts';
+import { loadIntentModel } from '../services/nlp/intent/model.ts';
+import { INTENTS, DEFAULT_NEEDS_REPLY } from '../services/nlp/intent/types.ts';
 import { polarityOf } from '../services/nlp/sentiment/lexicon.ts';
 import { createAnalyzerSync } from '../services/nlp/index.ts';
 
@@ -17,6 +20,10 @@ const msgs = sets.flatMap((s) => s.texts.map((text) => ({ text, lang: s.language
 const lexicon = decodeModel(readModelFile(BUILTIN_MODEL_PATH)).lexicon;
 const model = loadSentimentModelSync('builtin');
 const analyzer = createAnalyzerSync();
+const rulesAnalyzer = createAnalyzerSync({ intentModel: 'rules' });
+const intentModel = loadIntentModel('builtin')!;
+const reply = INTENTS.map((i) => DEFAULT_NEEDS_REPLY[i]);
+const signals = newRuleSignals();
 
 let sink = 0; // consumed so the JIT cannot drop the work
 
@@ -47,10 +54,16 @@ const stages: Array<[string, (m: { text: string; lang: string }) => void]> = [
   ['tokenize', (m) => void (sink += tokenize(m.text).length)],
   ['language detection', (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text)), m.lang).length)],
   ['sentiment', (m) => void (sink += model.score({ text: m.text, tokens: tokenize(m.text), language: m.lang }).score)],
-  ['intent (given sentiment)', (m) => {
+  ['intent: cue rules (previous)', (m) => {
     const tokens = tokenize(m.text);
     sink += classifyIntent({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }).length;
   }],
+  ['intent: learned model', (m) => {
+    const tokens = tokenize(m.text);
+    const rules = ruleSignals({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }, signals);
+    sink += intentModel.classify({ tokens, language: m.lang, rules, sentiment: null }, reply).length;
+  }],
+  ['all: analyze(), rules intent (previous)', (m) => void (sink += rulesAnalyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0)],
   ['all: analyze()', (m) => void (sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0)],
 ];
 // Rounds interleave the stages and each stage keeps its best round: on a shared machine the best

@@ -10,7 +10,7 @@ import type { Intent } from './types.ts';
 import type { SentimentResult } from '../sentiment/types.ts';
 import type { Token } from '../text/tokenize.ts';
 
-const SCAN_TYPES: CueType[] = ['tech', 'order', 'pre', 'preWeak', 'complaint', 'praise', 'spam'];
+const SCAN_TYPES: CueType[] = ['tech', 'order', 'pre', 'preWeak', 'complaint', 'praise', 'spam', 'request'];
 
 function fragment(f: string): string {
   const end = f.endsWith('~');
@@ -56,8 +56,8 @@ function scanCues(sets: readonly Compiled[], s: string, counts: Int32Array): voi
   }
 }
 
-const TECH = 0, ORDER = 1, PRE = 2, PRE_WEAK = 3, COMPLAINT = 4, PRAISE = 5, SPAM = 6;
-const counts = new Int32Array(SCAN_TYPES.length);
+export const CUE_TYPES = SCAN_TYPES;
+const TECH = 0, ORDER = 1, PRE = 2, PRE_WEAK = 3, COMPLAINT = 4, PRAISE = 5, SPAM = 6, REQUEST = 7;
 
 export interface IntentInput {
   /** Lower-cased, artefact-decoded text. */
@@ -67,10 +67,30 @@ export interface IntentInput {
   sentiment: SentimentResult | null;
 }
 
-export function classifyIntent(x: IntentInput): Intent {
+/** What the cue rules see in a message: the learned model uses these as features. */
+export interface RuleSignals {
+  /** Cue hits by type: tech, order, pre, preWeak, complaint, praise, spam, request. */
+  counts: Int32Array;
+  question: boolean;
+  strongSpam: boolean;
+  urls: number;
+  mentions: number;
+  hashtags: number;
+  words: number;
+  /** The rule cascade's decision. */
+  intent: Intent;
+}
+
+export function newRuleSignals(): RuleSignals {
+  return { counts: new Int32Array(SCAN_TYPES.length), question: false, strongSpam: false, urls: 0, mentions: 0, hashtags: 0, words: 0, intent: 'other' };
+}
+
+/** Fills `out` with the cue counts and the rule decision (no allocation). */
+export function ruleSignals(x: IntentInput, out: RuleSignals): RuleSignals {
   const own = COMPILED[x.language];
   const sets: Compiled[] = own && x.language !== 'en' ? [own, COMPILED.en!] : [COMPILED.en!];
   const s = x.lower;
+  const counts = out.counts;
   scanCues(sets, s, counts);
   let urls = 0, mentions = 0, hashtags = 0, words = 0;
   for (const t of x.tokens) {
@@ -79,15 +99,22 @@ export function classifyIntent(x: IntentInput): Intent {
     else if (t.kind === 'hashtag') hashtags++;
     else if (t.kind === 'word') words++;
   }
+  out.urls = urls; out.mentions = mentions; out.hashtags = hashtags; out.words = words;
   const question = s.includes('?') || s.includes('¿') || sets.some((c) => c.qstart.test(s));
-  const sent = x.sentiment;
+  out.question = question;
+  out.strongSpam = STRONG_SPAM.test(s);
+  out.intent = decide(out, x.sentiment);
+  return out;
+}
+
+function decide(r: RuleSignals, sent: SentimentResult | null): Intent {
+  const { counts, question, urls, mentions, hashtags, words } = r;
   const negative = sent !== null && sent.label === 'negative' && sent.confidence >= 0.5;
   const positive = sent !== null && sent.label === 'positive' && sent.confidence >= 0.5;
 
   // Spam: scam/promo cues with a link, two promo cues, or a link/hashtag-stuffed post with no text.
   const spamCue = counts[SPAM]! > 0;
-  const strong = STRONG_SPAM.test(s);
-  if (strong || (spamCue && (urls > 0 || mentions >= 3)) || (urls >= 2 && words <= 3) || (hashtags >= 8 && urls > 0)) return 'spam';
+  if (r.strongSpam || (spamCue && (urls > 0 || mentions >= 3)) || (urls >= 2 && words <= 3) || (hashtags >= 8 && urls > 0)) return 'spam';
   if (counts[SPAM]! >= 2) return 'spam';
 
   const complaint = counts[COMPLAINT]! > 0;
@@ -98,9 +125,16 @@ export function classifyIntent(x: IntentInput): Intent {
   if (counts[ORDER]! > 0) return 'order';
   if (counts[PRE]! > 0 || (question && counts[PRE_WEAK]! > 0)) return 'pre_purchase';
   if (complaint || (negative && !question && sent!.confidence >= 0.6)) return 'complaint';
-  if (question) return 'question';
+  // A request without "?" ("mi date un numero di telefono", "still waiting for a reply") is a question.
+  if (question || counts[REQUEST]! > 0) return 'question';
   // Positive sentiment alone ("good morning everyone") is not praise of the brand unless it is strong.
   if (praise || (positive && sent!.confidence >= 0.8)) return 'praise';
   return 'other';
 }
 
+const scratch = newRuleSignals();
+
+/** The rule cascade alone (the pre-model classifier, kept as a baseline and as features). */
+export function classifyIntent(x: IntentInput): Intent {
+  return ruleSignals(x, scratch).intent;
+}

@@ -3,7 +3,7 @@
 // vergogna/vergognoso); a trailing "~" demands a word end; a space matches any whitespace.
 // Kept as data so brand teams can review them and tests can cover every (language, class).
 
-export type CueType = 'tech' | 'order' | 'pre' | 'preWeak' | 'complaint' | 'praise' | 'qstart' | 'spam';
+export type CueType = 'tech' | 'order' | 'pre' | 'preWeak' | 'complaint' | 'praise' | 'qstart' | 'spam' | 'request';
 export type CueTable = Record<CueType, string[]>;
 
 export const CUES: Record<string, CueTable> = {
@@ -16,6 +16,7 @@ export const CUES: Record<string, CueTable> = {
     praise: ['love', 'loving', 'thank', 'thx~', 'amazing', 'awesome', 'great', 'excellent', 'fantastic', 'perfect', 'best', 'well done', 'kudos', 'brilliant', 'wonderful', 'beautiful', 'favou?rite', 'impressed', 'recommend', 'good job', 'keep it up', 'delicious', 'lovely'],
     qstart: ['(what|how|why|when|where|who|which|can|could|do|does|did|is|are|will|would|should|has|have|anyone|anybody)~'],
     spam: ['follow (me|back|us)', 'check (out )?my (profile|page|channel|bio|link)', 'click (the |this |my )?link', 'link in (my )?bio', 'dm me', 'free (followers|money|gift|iphone|likes)', 'earn \\$?\\d', 'make money', 'work from home', 'giveaway', 'promo code', 'visit my', 'subscribe to my', 'win an? ', 'passive income', 'investment'],
+    request: ['(i.?m|i am|im) still waiting', 'still waiting (for|on)', 'waiting (for|on) (a|an|your) (reply|answer|response)', 'any update', 'any news', '(can|could|would) (you|u|someone|anyone) (please |pls )?(help|tell|check|confirm|send|give|explain|look|fix|call|advise|let)', '(please|pls|plz) (help|advise|confirm|check|reply|respond|call|send|fix|explain|look)', 'let me know', 'i need (help|to know|an answer|someone)', "i(?:'d| would) like to know", 'want(ed)? to know', 'wondering (if|whether|how|when|why|what|where)', '(are|r) (you|u) open', 'open (on|this) (sunday|saturday|monday|tuesday|wednesday|thursday|friday|weekend)', '(phone|contact|customer service|support) number', 'how (do|can|should) (i|we)', 'is there (a|any) way', 'who (do|should) i (contact|call|talk)', 'need help', 'help me~', 'help~'],
   },
   it: {
     tech: ['non funziona', 'non va~', 'non parte', 'non si apre', 'non carica', 'non riesco (a|ad) (accedere|entrare|collegar|connett|fare il login|aggiornare|aprire)', 'si blocca', 'bloccat', 'crash', 'errore', 'bug~', 'problema (con l.app|tecnico|di connessione|con il sito)', 'disservizio', 'impallat', 'non si connette', 'schermo nero', 'si riavvia', 'senza (linea|rete|connessione|segnale)', 'linea (assente|down)', 'password'],
@@ -26,6 +27,7 @@ export const CUES: Record<string, CueTable> = {
     praise: ['grazie', 'bravissim', 'bravi', 'complimenti', 'ottim', 'fantastic', 'stupend', 'bellissim', 'perfett', 'adoro', 'amo~', 'meraviglios', 'eccellente', 'consiglio', 'il migliore', 'i migliori', 'gentilissim', 'buonissim', 'top~'],
     qstart: ['(come|perché|perche|quando|dove|chi|quale|quali|cosa|che cosa|quanto|quanti|posso|potete|si può|è possibile|avete|c.è|ci sono|sapete)~'],
     spam: ['seguimi', 'seguitemi', 'segui il mio', 'guarda il mio (profilo|canale)', 'clicca (qui|sul link)', 'link in bio', 'guadagna', 'lavoro da casa', 'scrivimi in privato', 'soldi facili', 'vinci~', 'regalo gratis', 'investimento'],
+    request: ['sto ancora aspettando', 'ancora aspettando', 'aspetto ancora', 'sto aspettando', 'in attesa di (una )?risposta', 'attendo (ancora )?(una )?risposta', 'aspetto (una )?risposta', '(mi|ci) date', '(mi|ci) (potete|potreste|sapete|sapreste) (dire|dare|aiutare|indicare|spiegare|mandare|inviare|far sapere)', 'potete (aiutarmi|dirmi|darmi|controllare|verificare|richiamarmi|spiegarmi)', 'potreste', 'vorrei sapere', 'volevo sapere', 'vorrei (informazioni|chiarimenti|parlare)', 'numero (di telefono|verde|dell.assistenza)', 'un numero', '(è|e.|e) aperto', '(è|e.|e) aperta', 'siete aperti', 'aprite', 'chiudete', 'orari', 'fatemi sapere', 'aiutatemi', 'aiuto~', 'qualcuno (mi )?(sa|risponde|può|puo)', 'come (si fa|faccio|posso)', 'info~', 'informazioni', 'mi serve', 'ho bisogno di'],
   },
   es: {
     tech: ['no (me )?funciona', 'no anda', 'no carga', 'no abre', 'no (me )?deja (entrar|acceder)', 'no puedo (entrar|acceder|iniciar sesión|iniciar sesion|conectar|actualizar)', 'se cuelga', 'se bloquea', 'se cierra', 'error', 'fallo', 'falla~', 'bug~', 'caída', 'sin (señal|conexión|conexion|internet|servicio)', 'pantalla negra', 'se reinicia', 'contraseña'],
@@ -36,6 +38,7 @@ export const CUES: Record<string, CueTable> = {
     praise: ['gracias', 'me encanta', 'encanta', 'genial', 'excelente', 'incre[ií]ble', 'maravillos', 'perfect', 'buen[ií]sim', 'felicidades', 'enhorabuena', 'los amo', 'lo amo', 'recomiendo', 'el mejor', 'los mejores', 'fant[aá]stic', 'qu[eé] bueno', 'riquísim'],
     qstart: ['(qué|cómo|por qué|cuándo|dónde|quién|cuál|cuánto|puedo|pueden|se puede|tienen|alguien sabe)~'],
     spam: ['s[ií]gueme', 's[ií]guenos', 'mira mi (perfil|canal)', 'link en (mi )?bio', 'haz clic', 'gana dinero', 'ganar dinero', 'trabajo desde casa', 'dinero f[aá]cil', 'escr[ií]beme al privado', 'inversi[oó]n'],
+    request: ['sigo esperando', 'todav[ií]a (estoy )?esperando', 'estoy esperando', 'esperando (una )?respuesta', 'me (pueden|podr[ií]an|puedes) (ayudar|decir|dar|indicar|confirmar|explicar|pasar)', '(pueden|podr[ií]an) (ayudarme|decirme|darme|revisar|explicarme|llamarme)', 'quisiera saber', 'quer[ií]a saber', 'necesito (ayuda|saber|hablar)', 'n[uú]mero de (tel[eé]fono|contacto|atenci[oó]n)', '(est[aá]|est[aá]n) abiert', 'abren', 'cierran', 'horario', 'av[ií]senme', 'ay[uú]denme', 'ayuda~', 'alguien (sabe|me|puede)', 'c[oó]mo (hago|se hace|puedo)', 'info~', 'informaci[oó]n'],
   },
   fr: {
     tech: ['ne (marche|fonctionne) (pas|plus)', 'marche pas', 'marche plus', 'fonctionne pas', 'bug', 'beug', 'plant', 'erreur', 'en panne', 'impossible de (me )?(connecter|acc[ée]der|ouvrir|t[ée]l[ée]charger|mettre à jour)', 'pas de (réseau|reseau|connexion|signal)', 'mot de passe', 'écran noir', 'redémarre'],
@@ -46,6 +49,7 @@ export const CUES: Record<string, CueTable> = {
     praise: ['merci', 'génial', 'genial', 'excellent', 'parfait', 'bravo', "j'adore", 'adore', 'magnifique', 'formidable', 'félicitations', 'le meilleur', 'je recommande', 'trop bien', 'incroyable', 'au top', 'top~', 'super~', 'délicieu'],
     qstart: ['(comment|pourquoi|quand|où|qui|quel|quelle|quels|quelles|est-ce que|est ce que|pouvez-vous|puis-je|y a-t-il|avez-vous)~'],
     spam: ['suivez-moi', 'abonnez-vous', 'follow moi', 'regardez mon', 'lien en bio', 'cliquez', "gagner de l'argent", 'argent facile', 'travail à domicile', 'investissement'],
+    request: ["j.attends toujours", 'toujours en attente', "en attente d.une r[ée]ponse", "j.attends (une |votre )?r[ée]ponse", 'pouvez-vous', 'pouvez vous', 'pourriez-vous', 'pourriez vous', 'vous pouvez (m.aider|me dire|v[ée]rifier|me rappeler)', 'je voudrais savoir', "j.aimerais savoir", "besoin d.aide", 'num[ée]ro de t[ée]l[ée]phone', 'un num[ée]ro', "(est|c.est) ouvert", 'vous (ouvrez|fermez|êtes ouverts|etes ouverts)', 'ouvert (le )?(dimanche|samedi|lundi)', 'horaires', 'tenez-moi au courant', 'aidez-moi', "quelqu.un (sait|peut)", 'comment (faire|je fais|on fait|puis-je)', 'infos?~'],
   },
   de: {
     tech: ['funktioniert .{0,30}nicht', 'geht .{0,20}nicht', 'stürzt .{0,15}ab', 'absturz', 'fehler', 'bug~', 'störung', 'kein (netz|empfang|internet|signal)', 'keine verbindung', 'kann mich nicht (einloggen|anmelden)', 'passwort', 'lädt nicht', 'hängt sich auf', 'schwarzer bildschirm', 'ausfall'],
@@ -56,6 +60,7 @@ export const CUES: Record<string, CueTable> = {
     praise: ['danke', 'toll', 'klasse', 'genial', 'großartig', 'grossartig', 'perfekt', 'ich liebe', 'liebe euch', 'spitze', 'hervorragend', 'ausgezeichnet', 'empfehle', 'der beste', 'die beste', 'weiter so', 'wunderbar', 'lecker', 'super~', 'top~'],
     qstart: ['(wie|warum|wieso|weshalb|wann|wo|wer|was|welche|welcher|welches|kann|können|könnt|gibt es|habt ihr)~'],
     spam: ['folgt mir', 'folge mir', 'schaut (auf |euch )?mein', 'link in (der )?bio', 'klick', 'geld verdienen', 'von zu hause', 'gewinnspiel', 'investition'],
+    request: ['warte (immer )?noch', 'ich warte (seit|immer|noch|auf)', 'warten auf (eine |ihre |eure )?antwort', '(könnt|koennt|könnten|könntet) ihr (mir )?', '(können|koennen) sie (mir )?', 'ich (möchte|würde gerne|wüsste gerne|wuesste gerne) wissen', 'brauche (hilfe|eine antwort)', 'telefonnummer', 'hotline', 'geöffnet', 'offen (am|an|sonntag|samstag)', 'habt ihr .{0,30}(offen|auf)', 'öffnungszeiten', 'sagt mir bescheid', 'hilfe~', 'weiß jemand', 'weiss jemand', 'wie (kann ich|mache ich|geht das)', 'info~'],
   },
   pt: {
     tech: ['n[ãa]o (est[áa] )?funciona', 'parou de funcionar', 'n[ãa]o abre', 'n[ãa]o carrega', 'trava', 'travou', 'erro~', 'bug~', 'falha', 'sem (sinal|internet|conex[ãa]o|rede)', 'n[ãa]o consigo (entrar|acessar|logar|conectar|atualizar)', 'senha', 'tela preta', 'fora do ar'],
@@ -66,6 +71,7 @@ export const CUES: Record<string, CueTable> = {
     praise: ['obrigad', 'amei', 'amo~', 'adoro', 'maravilhos', 'perfeit', 'excelente', '[óo]tim', 'incr[ií]vel', 'parab[ée]ns', 'sensacional', 'recomendo', 'o melhor', 'os melhores', 'lindo', 'delicios', 'top~'],
     qstart: ['(como|por ?que|quando|onde|quem|qual|quais|o que|quanto|posso|podem|voc[êe]s t[êe]m|tem como|existe)~'],
     spam: ['me segue', 'sigam', 'segue de volta', 'veja meu (perfil|canal)', 'link na bio', 'clique', 'ganhe dinheiro', 'ganhar dinheiro', 'renda extra', 'trabalhe em casa', 'investimento'],
+    request: ['(ainda )?(estou |to |tô )?esperando (uma |a )?resposta', 'continuo esperando', 'ainda esperando', 'aguardando (uma |a )?resposta', 'at[ée] agora nada', '(podem|poderiam|vcs podem|voc[eê]s podem) (me )?(ajudar|dizer|informar|passar|verificar|explicar)', 'me (ajudem|ajuda|passa|passem|informem|digam)', 'gostaria de saber', 'queria saber', 'preciso (de ajuda|saber|falar)', 'n[uú]mero (de telefone|do sac|de contato)', '(est[aá]|fica) aberto', 'abre (no|aos|domingo|s[aá]bado|hoje)', 'abrem', 'hor[aá]rio', 'algu[ée]m (sabe|pode)', 'como (fa[çc]o|faz|posso)', 'info~'],
   },
 };
 

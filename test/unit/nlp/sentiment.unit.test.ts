@@ -89,6 +89,6 @@ describe('languages', () => {
     expect(a.languageSupported).toBe(false);
   });
   it('exposes a model version naming model, intent rules and brand rule hash', () => {
-    expect(analyzer.modelVersion).toMatch(/^builtin-lr-\d{4}\.\d+\.\d+-[0-9a-f]{8}\+intent-rules-\d+\+rules-[0-9a-f]{8}$/);
+    expect(analyzer.modelVersion).toMatch(/^builtin-lr-\d{4}\.\d+\.\d+-[0-9a-f]{8}\+intent-(rules-\d+|lr-\d{4}\.\d+\.\d+-[0-9a-f]{8})\+rules-[0-9a-f]{8}$/);
   });
 });

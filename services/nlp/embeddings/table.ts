@@ -1,0 +1,77 @@
+// Static word vectors distilled from multilingual-e5-small (distil.py): one int8 vector per
+// accent/case-folded word, looked up by the same FNV hash the intent features compute anyway, so a
+// look-up costs one probe of an open-addressing table and no string work. The vectors already carry
+// their frequency weight (SIF), so a message vector is their plain sum.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fnvString, familySeed } from '../sentiment/hash.ts';
+
+export const WORD_VECTORS_FILE = 'word-vectors.bin';
+export const BUILTIN_WORD_VECTORS_PATH = fileURLToPath(new URL(`../models/${WORD_VECTORS_FILE}`, import.meta.url));
+const MAGIC = 'BPWV0001';
+
+/** Seed of the folded-word hash (shared with intent/features.ts, which computes it per word). */
+export const WORD_KEY_SEED = familySeed('iw');
+
+export function wordKey(folded: string): number {
+  return fnvString(WORD_KEY_SEED, folded);
+}
+
+export class WordVectors {
+  readonly dims: number;
+  readonly size: number;
+  /** Row-major, size x dims. */
+  readonly vectors: Float32Array;
+  private readonly keys: Uint32Array;
+  private readonly rows: Int32Array;
+  private readonly mask: number;
+
+  constructor(bytes: Uint8Array) {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (buf.toString('latin1', 0, 8) !== MAGIC) throw new Error('word vectors: bad magic');
+    const n = buf.readUInt32LE(8);
+    const dims = buf.readUInt32LE(12);
+    const scale = buf.readFloatLE(16);
+    const blobLen = buf.readUInt32LE(20);
+    const words = buf.toString('utf8', 24, 24 + blobLen).split('\n');
+    if (words.length !== n) throw new Error(`word vectors: ${words.length} words, header says ${n}`);
+    const q = new Int8Array(bytes.buffer, bytes.byteOffset + 24 + blobLen, n * dims);
+    this.dims = dims;
+    this.size = n;
+    this.vectors = new Float32Array(n * dims);
+    for (let i = 0; i < q.length; i++) this.vectors[i] = q[i]! * scale;
+    let cap = 1;
+    while (cap < n * 2) cap <<= 1;
+    this.mask = cap - 1;
+    this.keys = new Uint32Array(cap);
+    this.rows = new Int32Array(cap).fill(-1);
+    for (let r = 0; r < n; r++) {
+      const h = wordKey(words[r]!);
+      let i = h & this.mask;
+      while (this.rows[i]! >= 0 && this.keys[i] !== h) i = (i + 1) & this.mask;
+      if (this.rows[i]! >= 0) continue; // a 32-bit collision: the first word keeps the slot
+      this.keys[i] = h;
+      this.rows[i] = r;
+    }
+  }
+
+  /** Row of the word with this key, or -1. */
+  row(key: number): number {
+    let i = key & this.mask;
+    for (;;) {
+      const r = this.rows[i]!;
+      if (r < 0) return -1;
+      if (this.keys[i] === key) return r;
+      i = (i + 1) & this.mask;
+    }
+  }
+}
+
+const cache = new Map<string, WordVectors>();
+
+export function loadWordVectors(path: string = BUILTIN_WORD_VECTORS_PATH): WordVectors {
+  let v = cache.get(path);
+  if (!v) cache.set(path, (v = new WordVectors(readFileSync(path))));
+  return v;
+}

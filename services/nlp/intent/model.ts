@@ -1,0 +1,158 @@
+// The learned intent classifier: multinomial logistic regression over the hashed features of
+// features.ts, stored as one JSON file (int16-quantised weights in base64, 8 classes per bucket),
+// plus the needs-reply decision threshold chosen by cross-validation at training time.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { extractIntentFeatures, IntentFeatureBuffer, type IntentFeatureConfig } from './features.ts';
+import { INTENTS, type Intent } from './types.ts';
+import type { RuleSignals } from './classify.ts';
+import type { SentimentResult } from '../sentiment/types.ts';
+import type { Token } from '../text/tokenize.ts';
+import { loadWordVectors, type WordVectors } from '../embeddings/table.ts';
+import { dirname, join } from 'node:path';
+
+export const INTENT_MODEL_FORMAT = 'brandpulse-intent-lr/1';
+export const BUILTIN_INTENT_MODEL_PATH = fileURLToPath(new URL('../models/intent-lr.json', import.meta.url));
+export const INTENT_MODEL_ENV = 'BRANDPULSE_INTENT_MODEL';
+export const K = INTENTS.length;
+
+export interface IntentModelFile {
+  format: typeof INTENT_MODEL_FORMAT;
+  version: string;
+  classes: readonly string[];
+  features: IntentFeatureConfig;
+  /** A message needs a reply when P(any needs-reply intent) >= this (it then gets the likeliest of those). */
+  replyThreshold: number;
+  /** Static word-vector table the features use (file name next to the model), or null. */
+  wordVectors: { file: string; words: number; dims: number; digest: string } | null;
+  bias: number[];
+  weightScale: number;
+  weights: string;
+  training: Record<string, unknown>;
+}
+
+export interface IntentParams {
+  features: IntentFeatureConfig;
+  W: Float32Array;
+  bias: Float64Array;
+}
+
+export function encodeIntentModel(p: IntentParams, replyThreshold: number, wordVectors: IntentModelFile['wordVectors'], version: string, training: Record<string, unknown>): IntentModelFile {
+  let max = 0;
+  for (let i = 0; i < p.W.length; i++) max = Math.max(max, Math.abs(p.W[i]!));
+  const scale = max > 0 ? max / 32767 : 1;
+  const q = new Int16Array(p.W.length);
+  for (let i = 0; i < p.W.length; i++) q[i] = Math.round(p.W[i]! / scale);
+  return {
+    format: INTENT_MODEL_FORMAT,
+    version,
+    classes: INTENTS,
+    features: p.features,
+    replyThreshold,
+    wordVectors,
+    // Fixed precision: the file is reproduced byte for byte, and 1e-6 is far below what matters.
+    bias: Array.from(p.bias, (b) => Math.round(b * 1e6) / 1e6),
+    weightScale: scale,
+    weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
+    training,
+  };
+}
+
+export function decodeIntentModel(f: IntentModelFile): IntentParams {
+  if (f.format !== INTENT_MODEL_FORMAT) throw new Error(`unsupported intent model format ${String(f.format)}`);
+  if (f.classes.join(',') !== INTENTS.join(',')) throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
+  const bytes = Buffer.from(f.weights, 'base64');
+  const q = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const expected = (1 << f.features.bits) * K;
+  if (q.length !== expected) throw new Error(`intent model weights: expected ${expected} values, got ${q.length}`);
+  const W = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) W[i] = q[i]! * f.weightScale;
+  return { features: f.features, W, bias: Float64Array.from(f.bias) };
+}
+
+export function readIntentModelFile(path: string): IntentModelFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as IntentModelFile;
+}
+
+/** Softmax over the 8 intents for the features in (idx, val, n), written into `out`. */
+export function intentProbs(p: IntentParams, idx: Int32Array, val: Float32Array, n: number, out: Float64Array): void {
+  const W = p.W;
+  for (let k = 0; k < K; k++) out[k] = p.bias[k]!;
+  for (let i = 0; i < n; i++) {
+    const b = idx[i]! * K, v = val[i]!;
+    for (let k = 0; k < K; k++) out[k]! += v * W[b + k]!;
+  }
+  let m = -Infinity;
+  for (let k = 0; k < K; k++) if (out[k]! > m) m = out[k]!;
+  let s = 0;
+  for (let k = 0; k < K; k++) s += out[k] = Math.exp(out[k]! - m);
+  for (let k = 0; k < K; k++) out[k]! /= s;
+}
+
+/**
+ * The decision: the needs-reply group (the brand's mapping) wins when its total probability reaches
+ * the threshold, and the message gets the likeliest intent of the winning group. A threshold below
+ * 0.5 leans to recall: a missed request silently leaves FRT, the backlog and the SLA.
+ */
+export function decideIntent(probs: ArrayLike<number>, replyIntents: readonly boolean[], threshold: number): number {
+  let pr = 0;
+  for (let k = 0; k < K; k++) if (replyIntents[k]) pr += probs[k]!;
+  const wantReply = pr >= threshold;
+  let best = -1;
+  for (let k = 0; k < K; k++) {
+    if (replyIntents[k] !== wantReply) continue;
+    if (best < 0 || probs[k]! > probs[best]!) best = k;
+  }
+  if (best < 0) for (let k = 0; k < K; k++) if (best < 0 || probs[k]! > probs[best]!) best = k;
+  return best;
+}
+
+export interface IntentInputs {
+  tokens: readonly Token[];
+  language: string;
+  rules: RuleSignals;
+  sentiment: SentimentResult | null;
+}
+
+export class LinearIntentModel {
+  readonly version: string;
+  readonly replyThreshold: number;
+  private readonly params: IntentParams;
+  private readonly vectors: WordVectors | null;
+  private readonly buf = new IntentFeatureBuffer();
+  readonly probs = new Float64Array(K);
+
+  constructor(file: IntentModelFile, modelDir: string) {
+    this.params = decodeIntentModel(file);
+    this.vectors = file.wordVectors ? loadWordVectors(join(modelDir, file.wordVectors.file)) : null;
+    if (this.vectors && (this.vectors.size !== file.wordVectors!.words || this.vectors.dims !== file.wordVectors!.dims)) {
+      throw new Error(`intent model expects ${file.wordVectors!.words}x${file.wordVectors!.dims} word vectors, ${file.wordVectors!.file} has ${this.vectors.size}x${this.vectors.dims}`);
+    }
+    this.replyThreshold = file.replyThreshold;
+    this.version = `intent-lr-${file.version}`;
+  }
+
+  /** Class probabilities (INTENTS order) in this.probs, valid until the next call. */
+  predict(x: IntentInputs): Float64Array {
+    extractIntentFeatures(x.tokens, x.language, x.rules, x.sentiment, this.params.features, this.buf, this.vectors);
+    intentProbs(this.params, this.buf.idx, this.buf.val, this.buf.n, this.probs);
+    return this.probs;
+  }
+
+  classify(x: IntentInputs, replyIntents: readonly boolean[]): Intent {
+    return INTENTS[decideIntent(this.predict(x), replyIntents, this.replyThreshold)]!;
+  }
+}
+
+const cache = new Map<string, LinearIntentModel>();
+
+/** 'builtin' (default), 'builtin:<path>' or a path; 'rules' = no learned model (the cue rules alone). */
+export function loadIntentModel(spec: string | undefined = process.env[INTENT_MODEL_ENV]): LinearIntentModel | null {
+  const s = (spec ?? 'builtin').trim();
+  if (s === 'rules') return null;
+  const path = s === 'builtin' || s === '' ? BUILTIN_INTENT_MODEL_PATH : s.startsWith('builtin:') ? s.slice(8) : s;
+  let m = cache.get(path);
+  if (!m) cache.set(path, (m = new LinearIntentModel(readIntentModelFile(path), dirname(path))));
+  return m;
+}
