@@ -194,6 +194,27 @@ export function renderGrafanaProviders(ids: BrandIdentity[]): string {
 export const datasourceUid = (id: BrandIdentity) => `brandpulse-clickhouse-${id.brand}`;
 const GLOBAL_DATASOURCE_UID = 'brandpulse-clickhouse';
 
+/**
+ * Whether every datasource a dashboard names is the ClickHouse one: only those are copied into brand
+ * folders, because only ClickHouse enforces the brand boundary (Pipeline health also reads
+ * Prometheus, whose metrics cover every brand; it stays an operators' dashboard).
+ */
+export function onlyClickHouse(json: string): boolean {
+  const types = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.datasource && typeof o.datasource === 'object') types.add(String((o.datasource as { type?: unknown }).type));
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(JSON.parse(json));
+  types.delete('grafana');
+  types.delete('datasource'); // Grafana's built-in annotation/mixed pseudo-datasources
+  return types.size > 0 && [...types].every((t) => t === 'grafana-clickhouse-datasource');
+}
+
 /** A generated dashboard (infra/grafana/provisioning/dashboards/*.json) re-pointed at the brand's datasource. */
 export function brandDashboard(json: string, id: BrandIdentity): string {
   const d = JSON.parse(json) as Record<string, unknown>;
@@ -233,9 +254,13 @@ export function renderAccess(file: Pick<BrandsFile, 'brands'>, root = ROOT): Rec
     [OUTPUTS.localIdentities]:
       JSON.stringify(ids.map((id) => ({ brand: id.brand, user: id.user, password_env: id.passwordEnv, dev_password: id.devPassword })), null, 2) + '\n',
   };
-  const dashboards = readdirSync(join(root, OUTPUTS.dashboards)).filter((f) => f.endsWith('.json')).sort();
+  const dashboards = readdirSync(join(root, OUTPUTS.dashboards))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ f, json: readFileSync(join(root, OUTPUTS.dashboards, f), 'utf8') }))
+    .filter(({ json }) => onlyClickHouse(json));
   for (const id of ids) {
-    for (const f of dashboards) out[`${OUTPUTS.brandDashboards}/${id.brand}/${f}`] = brandDashboard(readFileSync(join(root, OUTPUTS.dashboards, f), 'utf8'), id);
+    for (const { f, json } of dashboards) out[`${OUTPUTS.brandDashboards}/${id.brand}/${f}`] = brandDashboard(json, id);
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BRAND_SYSTEM_TABLES, BRAND_TABLES, BRAND_VIEWS, DATABASE, identities, OUTPUTS, renderAccess, ROOT, type ReadonlySettings } from '../../../services/migrate/access.ts';
+import { BRAND_SYSTEM_TABLES, BRAND_TABLES, BRAND_VIEWS, DATABASE, identities, onlyClickHouse, OUTPUTS, renderAccess, ROOT, type ReadonlySettings } from '../../../services/migrate/access.ts';
 import { BrandSettings } from '../../../services/threads/settings.ts';
 
 const brands = BrandSettings.load(join(ROOT, 'infra/brands.yaml')).file;
@@ -64,6 +64,12 @@ describe('generated access files (npm run clickhouse:access)', () => {
     // The Grafana plugin sends max_execution_time = queryTimeout: it must be within the cap.
     const grafana = parse(read('infra/grafana/provisioning/datasources/clickhouse.yaml')).datasources[0];
     expect(Number(grafana.jsonData.queryTimeout)).toBeLessThanOrEqual(settings.limits.max_execution_time!.max);
+  });
+
+  it('copies into brand folders only dashboards that read nothing but ClickHouse (not Pipeline health)', () => {
+    const copied = Object.keys(files).filter((f) => f.startsWith(`${OUTPUTS.brandDashboards}/acme/`)).map((f) => f.split('/').pop());
+    expect(copied).toEqual(['brand-health.json', 'community-team.json', 'moderation.json']);
+    expect(onlyClickHouse(read(`${OUTPUTS.dashboards}/pipeline-health.json`))).toBe(false);
   });
 
   it("Grafana: one datasource per brand as the brand identity, and the brand's dashboards use only it", () => {
