@@ -9,8 +9,8 @@
  *   views only and a row policy `brand = '<brand>'` on every table (views read the tables as the
  *   invoker, so the policy applies through them).
  * - infra/grafana/provisioning/datasources/brands.yaml, dashboards/brands.yaml and brands/<brand>/:
- *   per brand a datasource that logs in as the brand identity and a folder with the dashboards
- *   pointed at it (in Grafana org `analytics.grafana_org_id`, default the main org).
+ *   per brand a datasource that logs in as the brand identity and a folder with the dashboards that
+ *   read only ClickHouse, pointed at it (in Grafana org `analytics.grafana_org_id`, default the main org).
  * - infra/local/chdb/brand-identities.json: the same identities for the chDB dev front (stack.sh).
  *
  * Pure: render*() take the inputs and return file contents; access-cli.ts writes them.
