@@ -22,6 +22,7 @@ from protocol import (BAD_ARGUMENTS, SESSION_NOT_FOUND, CHError, output_format, 
 _SET_STMT = re.compile(r"(?:^|;)\s*SET\s", re.I)
 _USE_STMT = re.compile(r"(?:^|;)\s*USE\s", re.I)
 _SETTING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IN_FORMAT_QUERY = re.compile(r": In scope SELECT formatQuery\(.*\)\. \(", re.S)
 
 
 def literal(value: str) -> str:
@@ -202,7 +203,12 @@ class Engine:
                 conn.q(f"USE {identifier(target_db)}")
                 text = self._text(query, body, params)
                 if text is not None:  # the streamed INSERT path is refused by the engine (readonly=1)
-                    formatted = conn.q("SELECT formatQuery({q:String})", "TabSeparatedRaw", {"q": escaped(text)}).bytes().decode()
+                    try:
+                        formatted = conn.q("SELECT formatQuery({q:String})", "TabSeparatedRaw",
+                                           {"q": escaped(text)}).bytes().decode()
+                    except CHError as e:  # the parser's own error, without our wrapper around it
+                        e.message = _IN_FORMAT_QUERY.sub("(", e.message)
+                        raise
                     ast = conn.q("EXPLAIN AST " + text, "TabSeparatedRaw", params).bytes().decode()
                     policy.check_statement(user, formatted, ast, tenant=brand is not None)
                 res, ran = self._run(conn, query, body, default_format, params)
