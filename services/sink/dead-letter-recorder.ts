@@ -6,6 +6,7 @@ import { dedupToken, offsetRanges } from './batch.ts';
 import { deadLetterRowFromRecord } from './dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
 import { writeIsolating } from './isolate.ts';
+import type { PipelineObserver } from '../shared/observe.ts';
 
 /**
  * Projects the dead-letter topic into the dead_letters table, whatever stage wrote the record
@@ -22,7 +23,7 @@ export class DeadLetterRecorder {
   readonly stats = { recorded: 0 };
 
   constructor(
-    private readonly deps: { kafka: Kafka; clickhouse: ClickHouseClient; logger: Logger },
+    private readonly deps: { kafka: Kafka; clickhouse: ClickHouseClient; logger: Logger; observer?: PipelineObserver },
     private readonly options: { topic: string; groupId: string },
   ) {}
 
@@ -45,6 +46,8 @@ export class DeadLetterRecorder {
         }));
       for (const r of refused) logger.error({ err: (r.error as Error).message, source_offset: r.accepted.source_offset }, 'dead letter not recordable: skipped (still on the topic)');
       this.stats.recorded += rows.length - refused.length;
+      this.deps.observer?.rowsWritten('dead_letters', rows.length - refused.length);
+      this.deps.observer?.wrote('dead-letter-recorder');
     });
     logger.info({ topic: this.options.topic, group: this.options.groupId }, 'dead-letter recorder started');
   }

@@ -38,7 +38,7 @@ export async function run(_argv: string[]): Promise<void> {
     },
   );
   // Every stage's dead letters (the enricher's too) into the dead_letters table, in its own group.
-  const recorder = new DeadLetterRecorder({ kafka: monitor.kafka, clickhouse, logger }, { topic: topics.name('deadLetters'), groupId: recorderGroup });
+  const recorder = new DeadLetterRecorder({ kafka: monitor.kafka, clickhouse, logger, observer }, { topic: topics.name('deadLetters'), groupId: recorderGroup });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
