@@ -1,19 +1,30 @@
+import { BrandSettings } from '../domain/brand-settings.ts';
+import { relabelNeedsReply } from '../domain/message-fold.ts';
+import { isSentimentLabel, relabelScore } from '../domain/sentiment.ts';
 import type { Analyzer } from '../nlp/index.ts';
 import { payloadOf, type ConversationEvent, type EnrichedEvent, type Enrichment } from '../shared/events.ts';
 
-/** Human relabels are certain: the label's end of the scale, full confidence. */
-const RELABEL_SCORE: Record<string, number> = { negative: -1, neutral: 0, positive: 1 };
 export const HUMAN_MODEL_VERSION = 'human-relabel';
+
+/** A brand's needs_reply_intents (infra/brands.yaml): what a relabelled intent's needs_reply is decided by. */
+export type NeedsReplyIntents = (brand: string) => ReadonlySet<string>;
+
+let configured: BrandSettings | null = null;
+/** The brands file of this process ($BRANDS_FILE or infra/brands.yaml), read once on the first relabel. */
+const fromBrandsFile: NeedsReplyIntents = (brand) => {
+  configured ??= BrandSettings.load();
+  return configured.forThread({ brand, platform: '', account_id: '' }).needsReplyIntents;
+};
 
 /**
  * Adds what the models say to one event. Brand and system posts are scored for tone (sentiment)
  * but get no intent and never need a reply: a brand reply is the answer, not a request
  * (metrics.md analyses the team's own replies apart). Posted and edited messages are (re-)scored, so an edit
  * carries the sentiment of its new text; a relabel carries the human's override itself
- * (human_override = true), which the sink applies to the message (latest relabel wins). Other
- * events carry no enrichment.
+ * (human_override = true), with needs_reply decided by the brand's needs_reply_intents, which every
+ * projection applies to the message (latest relabel wins). Other events carry no enrichment.
  */
-export function enrichEvent(event: ConversationEvent, analyzer: Analyzer, now: number): EnrichedEvent {
+export function enrichEvent(event: ConversationEvent, analyzer: Analyzer, now: number, needsReplyIntents: NeedsReplyIntents = fromBrandsFile): EnrichedEvent {
   const p = payloadOf(event);
   let enrichment: Enrichment | null = null;
   if (p.type === 'message_posted' || p.type === 'message_edited') {
@@ -33,18 +44,31 @@ export function enrichEvent(event: ConversationEvent, analyzer: Analyzer, now: n
       human_override: false,
     };
   } else if (p.type === 'moderation_action' && p.value.action === 'relabel') {
-    const label = p.value.relabel_sentiment as Enrichment['sentiment_label'];
-    enrichment = {
-      language: 'und',
-      language_supported: false,
-      sentiment_score: label ? (RELABEL_SCORE[label] ?? null) : null,
-      sentiment_label: label && label in RELABEL_SCORE ? label : null,
-      sentiment_confidence: label ? 1 : null,
-      intent: p.value.relabel_intent ?? '',
-      needs_reply: false,
-      model_version: HUMAN_MODEL_VERSION,
-      human_override: true,
-    };
+    enrichment = relabelEnrichment(p.value, needsReplyIntents(event.brand));
   }
   return { event, enrichment, enriched_time: now };
+}
+
+/**
+ * What a human relabel carries (metrics.md, "Relabels"): the label's end of the scale at full
+ * confidence, the relabelled intent, and whether that intent needs a reply for this brand. Every
+ * projection reads this stamp through the message fold (services/domain/message-fold.ts).
+ */
+export function relabelEnrichment(
+  relabel: { relabel_sentiment: string | null; relabel_intent: string | null },
+  needsReplyIntents: ReadonlySet<string>,
+): Enrichment {
+  const label = relabel.relabel_sentiment;
+  const intent = relabel.relabel_intent ?? '';
+  return {
+    language: 'und',
+    language_supported: false,
+    sentiment_score: label ? relabelScore(label) : null,
+    sentiment_label: label && isSentimentLabel(label) ? label : null,
+    sentiment_confidence: label ? 1 : null,
+    intent,
+    needs_reply: intent !== '' && relabelNeedsReply(intent, needsReplyIntents),
+    model_version: HUMAN_MODEL_VERSION,
+    human_override: true,
+  };
 }

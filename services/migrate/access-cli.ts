@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BrandSettings } from '../threads/settings.ts';
+import { BrandSettings } from '../domain/brand-settings.ts';
 import { OUTPUTS, renderAccess, ROOT } from './access.ts';
 
 const { values } = parseArgs({ options: { check: { type: 'boolean' }, brands: { type: 'string' } } });

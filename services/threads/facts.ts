@@ -1,6 +1,6 @@
 import type { AuthorRole, ModerationKind } from '../shared/events.ts';
 import { buildMessages, dedupeEvents, type MessageState } from './messages.ts';
-import type { Clock, SlaTarget, ThreadSettings } from './settings.ts';
+import type { Clock, SlaTarget, ThreadSettings } from '../domain/brand-settings.ts';
 import type { ThreadEvent, ThreadKey } from './thread-event.ts';
 import { computeSentiment, type SentimentFacts } from './sentiment.ts';
 

@@ -8,7 +8,7 @@ import { ThreadProjectionError, ThreadProjector } from '../../../services/thread
 import { computeThreadFacts } from '../../../services/threads/facts.ts';
 import { threadFactsRow } from '../../../services/threads/rows.ts';
 import { toThreadEvent } from '../../../services/threads/thread-event.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { isolatedClickHouse, isolatedConfig, logger } from '../../support/stack.ts';
 
 /**
