@@ -148,7 +148,7 @@ export class Enricher {
     const records = err instanceof RecordCrash ? err.records : [];
     this.deps.logger.fatal({ err, coordinates: records.map((c) => `${c.topic}/${c.partition}@${c.offset}`) }, 'programmer error on a record: exiting without commit');
     if (this.deps.journal && records.length > 0 && this.producer) {
-      await Promise.race([this.deps.journal.recordCrash(this.producer, records, err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+      await Promise.race([this.deps.journal.recordCrash(this.producer, records, err instanceof RecordCrash ? err.error : err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
     }
     (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }

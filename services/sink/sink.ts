@@ -181,7 +181,7 @@ export class Sink {
     const coordinates = culprits.slice(0, 20).map((c) => `${c.topic}/${c.partition}@${c.offset}`);
     this.deps.logger.fatal({ err, records: culprits.length, coordinates, batch: offsetRanges(accepted.map((a) => a.record)) }, culprits.length > 0 ? 'programmer error on these records: exiting without commit' : 'programmer error no single record reproduces: exiting without commit');
     if (this.deps.journal && culprits.length > 0 && this.producer) {
-      await Promise.race([this.deps.journal.recordCrash(this.producer, culprits, err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+      await Promise.race([this.deps.journal.recordCrash(this.producer, culprits, err instanceof RecordCrash ? err.error : err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
     }
     (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }
