@@ -51,7 +51,7 @@ const sel = select(data, k, features, undefined, log);
 const params = trainIntentLinear(data, { features, seed: INTENT_SEED, learningRate: sel.learningRate, l2: sel.l2, epochs: sel.epochs });
 const draft = encodeIntentModel(params, sel.replyThreshold, wordVectors, INTENT_MODEL_RELEASE, {});
 const model = encodeIntentModel(params, sel.replyThreshold, wordVectors, `${INTENT_MODEL_RELEASE}-${shortHash(draft.weights)}`, {
-  algorithm: 'multinomial logistic regression (8 intents), AdaGrad SGD, hashed folded words/bigrams/char 3-5-grams + e5-distilled word vectors + cue-rule signals + sentiment',
+  algorithm: 'multinomial logistic regression (8 intents), AdaGrad SGD, hashed folded words/bigrams/char 4-grams + e5-distilled word vectors + cue-rule signals + sentiment',
   data: 'shared/data/intent (*.tsv), each message plus a lazy and a typo variant at half weight',
   variants: VARIANT_NOTE,
   sentimentModel: sentiment.version,
