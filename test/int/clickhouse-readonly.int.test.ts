@@ -241,5 +241,8 @@ describe('a brand identity (acme) on the dev front', () => {
     await writer.command({ query: `INSERT INTO ${DB}.late_nobrand VALUES ('${MARKER}')` });
     expect(await rows(acme, 'SELECT * FROM late')).toEqual([{ brand: 'acme', v: 'a' }]);
     expect(await rows(acme, 'SELECT * FROM late_nobrand')).toEqual([]);
+    // A table on the right of IN is read through the filter too.
+    expect(await rows(acme, `SELECT ('globex', '${MARKER}') IN late AS found, ('acme', 'a') IN late AS own`)).toEqual([{ found: 0, own: 1 }]);
+    expect(await rows(writer, `SELECT ('globex', '${MARKER}') IN ${DB}.late AS found`)).toEqual([{ found: 1 }]);
   });
 });
