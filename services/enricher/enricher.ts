@@ -1,15 +1,13 @@
-import type { Consumer, Kafka, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Analyzer } from '../nlp/index.ts';
-import { DecodeError, type AvroCodec } from '../shared/avro.ts';
-import type { ConversationEvent } from '../shared/events.ts';
+import type { AvroCodec } from '../shared/avro.ts';
 import type { Logger } from '../shared/logger.ts';
-import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
-import { isProgrammerError } from '../shared/errors.ts';
 import { committedOffsets, RecordCrash, type CrashJournal } from '../shared/crash-journal.ts';
 import { noObserver, type PipelineObserver } from '../shared/observe.ts';
-import { enrichEvent } from './enrich.ts';
-import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, MAX_RECORD_BYTES, type SourceRecord } from '../shared/kafka.ts';
+import { processRecords, type Output } from '../domain/enrich-records.ts';
+export { processRecords, type Output } from '../domain/enrich-records.ts';
+import { ChunkedSend, consumeBatches, durableProducer, groupConsumer } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -19,58 +17,6 @@ export interface EnricherOptions {
   fromBeginning?: boolean;
 }
 
-export interface Output {
-  enriched: Message[];
-  deadLetters: Message[];
-  /** Reason of each dead letter, in order (for metrics and logs). */
-  reasons: string[];
-}
-
-/**
- * Pure part of a batch: decode, enrich, encode. Undecodable or unprocessable records become dead
- * letters (original bytes + reason), so one bad record never holds up its partition; so does a
- * record quarantined by the crash journal, and one whose enriched form would not fit in a Kafka
- * record. A programmer error (TypeError and friends) is not the record's fault to hide: it is thrown
- * as a RecordCrash naming the record, and the service exits (see Enricher.crash).
- */
-export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal): Output {
-  const enriched: Message[] = [];
-  const deadLetters: Message[] = [];
-  const reasons: string[] = [];
-  const reject = (record: SourceRecord, reason: string, detail: string) => {
-    const d: DeadLetter = { record, stage: 'enricher', reason, detail };
-    deadLetters.push(deadLetterMessage(d, now));
-    reasons.push(reason);
-  };
-  for (const record of records) {
-    if (journal?.shouldQuarantine(record)) {
-      reject(record, 'quarantined', `crashed the enricher ${journal.crashes(record)} times: ${journal.lastError(record)}`);
-      continue;
-    }
-    let event: ConversationEvent;
-    try {
-      event = codec.decode<ConversationEvent>('conversation-event', record.value);
-    } catch (err) {
-      reject(record, err instanceof DecodeError ? `decode:${err.reason}` : 'decode:error', (err as Error).message);
-      continue;
-    }
-    let value: Buffer;
-    try {
-      value = codec.encode('enriched-event', enrichEvent(event, analyzer, now));
-    } catch (err) {
-      if (isProgrammerError(err)) throw new RecordCrash([record], err);
-      reject(record, 'invalid', (err as Error).message);
-      continue;
-    }
-    if (value.length + (event.thread_id?.length ?? 0) > MAX_RECORD_BYTES) {
-      reject(record, 'too-large', `enriched record of ${value.length} bytes exceeds ${MAX_RECORD_BYTES}`);
-      continue;
-    }
-    // Keyed by thread, like the raw topic: a thread's events stay in one partition, in order.
-    enriched.push({ key: event.thread_id, value });
-  }
-  return { enriched, deadLetters, reasons };
-}
 
 /**
  * The enricher service: raw conversation events -> enriched events. At-least-once: offsets are

@@ -3,7 +3,7 @@ import type { AvroCodec } from '../shared/avro.ts';
 import type { Logger } from '../shared/logger.ts';
 import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
 import { Batcher } from './batcher.ts';
-import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
+import { deadLetterMessage, type DeadLetter } from '../shared/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
 import { classify, errorReason } from '../shared/errors.ts';
 import { committedOffsets, RecordCrash, type CrashJournal, type RecordCoordinates } from '../shared/crash-journal.ts';

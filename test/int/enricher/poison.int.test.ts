@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Enricher } from '../../../services/enricher/enricher.ts';
 import { createAnalyzerSync, type Analyzer } from '../../../services/nlp/index.ts';
 import { CrashJournal, QUARANTINE_AFTER_CRASHES } from '../../../services/shared/crash-journal.ts';
-import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { withRetry } from '../../../services/shared/retry.ts';
 import { sampleEvents } from '../../support/events.ts';
 import { isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterRecorder } from '../../../services/sink/dead-letter-recorder.ts';
-import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { Sink } from '../../../services/sink/sink.ts';
 import { ClickHouseWriter } from '../../../services/sink/steps.ts';
 import { deleted, edited, enrichment, moderation, posted } from '../../unit/sink/fixtures.ts';

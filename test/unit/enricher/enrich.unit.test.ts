@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { processRecords } from '../../../services/enricher/enricher.ts';
-import { enrichEvent, HUMAN_MODEL_VERSION } from '../../../services/enricher/enrich.ts';
+import { enrichEvent, HUMAN_MODEL_VERSION } from '../../../services/domain/enrichment.ts';
 import type { Analyzer } from '../../../services/nlp/index.ts';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import type { EnrichedEvent } from '../../../services/shared/events.ts';
-import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { deleted, edited, enrichment, moderation, posted } from '../sink/fixtures.ts';
 
 /** A stand-in analyzer: negative when the text says "bad", so tests can see re-scoring. */

@@ -1,7 +1,7 @@
 import type { ConversationEvent, EnrichedEvent, Enrichment, Payload } from '../../../services/shared/events.ts';
 import { wrapPayload } from '../../../services/shared/events.ts';
 import { BrandSettings } from '../../../services/domain/brand-settings.ts';
-import { relabelEnrichment } from '../../../services/enricher/enrich.ts';
+import { relabelEnrichment } from '../../../services/domain/enrichment.ts';
 
 /** The brand's needs_reply_intents (infra/brands.yaml), which the enricher stamps on relabels. */
 const NEEDS_REPLY_INTENTS = BrandSettings.load().forThread({ brand: 'acme', platform: 'x', account_id: 'acct' }).needsReplyIntents;

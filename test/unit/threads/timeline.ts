@@ -2,7 +2,7 @@ import type { ThreadEvent, ThreadKey } from '../../../services/threads/thread-ev
 import type { ModerationKind } from '../../../services/shared/events.ts';
 import { rng } from '../../../services/shared/random.ts';
 import { BrandSettings } from '../../../services/domain/brand-settings.ts';
-import { relabelEnrichment } from '../../../services/enricher/enrich.ts';
+import { relabelEnrichment } from '../../../services/domain/enrichment.ts';
 
 /** Hand-built thread timelines for the metric tests: times in minutes after `t0`. */
 export const KEY: ThreadKey = { brand: 'test', platform: 'facebook', account_id: 'acct-1', thread_id: 'th-1' };

@@ -1,6 +1,6 @@
-import { BrandSettings } from '../domain/brand-settings.ts';
-import { relabelNeedsReply } from '../domain/message-fold.ts';
-import { isSentimentLabel, relabelScore } from '../domain/sentiment.ts';
+import { BrandSettings } from './brand-settings.ts';
+import { relabelNeedsReply } from './message-fold.ts';
+import { isSentimentLabel, relabelScore } from './sentiment.ts';
 import type { Analyzer } from '../nlp/index.ts';
 import { payloadOf, type ConversationEvent, type EnrichedEvent, type Enrichment } from '../shared/events.ts';
 
