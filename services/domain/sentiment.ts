@@ -23,7 +23,7 @@ export interface PolarityCounts { positive: number; negative: number }
  * Net sentiment = (positive - negative) / (positive + negative), in [-1, 1]. Null when there is no
  * positive and no negative message: "no opinion" is not "balanced" (0) and must not plot as such.
  */
-export function netSentiment(c: PolarityCounts): number | null {
+export function netSentiment<C extends PolarityCounts>(c: C): number | null {
   const polar = c.positive + c.negative;
   return polar > 0 ? (c.positive - c.negative) / polar : null;
 }
