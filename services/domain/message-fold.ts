@@ -130,37 +130,57 @@ function defaultNeedsReply(intent: string): boolean {
 
 /** Folds one event of the message into `s` (in place) and re-derives the effective values. */
 export function applyMessageEvent<S extends MessageFacts>(s: S, e: MessageEvent): S {
+  applyToRegisters(s, e);
+  return deriveMessage(s);
+}
+
+/** Folds a whole set of events (any order, duplicates allowed); derives once at the end. */
+export function foldMessage(events: Iterable<MessageEvent>, into: MessageFacts = emptyMessageFacts()): MessageFacts {
+  for (const e of events) applyToRegisters(into, e);
+  return deriveMessage(into);
+}
+
+/** The latest text version wins: (event_time, post before edit, event_id). */
+function setText(s: MessageFacts, e: MessageEvent, rank: number): void {
+  const currentRank = s.text_event_id !== '' && s.text_event_id === s.posted_event_id ? TEXT_RANK.posted : TEXT_RANK.edited;
+  if (s.text_event_id !== '' && !isLater(e.event_time, rank, e.event_id, s.text_time, currentRank, s.text_event_id)) return;
+  const a = e.analysis;
+  s.text = e.text;
+  s.text_time = e.event_time;
+  s.text_event_id = e.event_id;
+  s.language = a?.language ?? 'und';
+  s.language_supported = a?.language_supported ? 1 : 0;
+  s.model_sentiment_score = a?.sentiment_score ?? null;
+  s.model_sentiment_label = a?.sentiment_label ?? '';
+  s.model_sentiment_confidence = a?.sentiment_confidence ?? null;
+  s.model_intent = a?.intent ?? '';
+  s.model_needs_reply = a ? (a.needs_reply ? 1 : 0) : UNANALYSED_NEEDS_REPLY;
+  s.model_version = a?.model_version ?? '';
+}
+
+/** The registers only (no derivation): the commutative, idempotent part of the fold. */
+function applyToRegisters(s: MessageFacts, e: MessageEvent): void {
   const t = e.event_time;
   const id = e.event_id;
-  // The current text's rank, read before the post register can move.
-  const textRank = s.text_event_id !== '' && s.text_event_id === s.posted_event_id ? TEXT_RANK.posted : TEXT_RANK.edited;
-  const setText = (rank: number) => {
-    if (s.text_event_id !== '' && !isLater(t, rank, id, s.text_time, textRank, s.text_event_id)) return;
-    const a = e.analysis;
-    s.text = e.text;
-    s.text_time = t;
-    s.text_event_id = id;
-    s.language = a?.language ?? 'und';
-    s.language_supported = a?.language_supported ? 1 : 0;
-    s.model_sentiment_score = a?.sentiment_score ?? null;
-    s.model_sentiment_label = a?.sentiment_label ?? '';
-    s.model_sentiment_confidence = a?.sentiment_confidence ?? null;
-    s.model_intent = a?.intent ?? '';
-    s.model_needs_reply = a ? (a.needs_reply ? 1 : 0) : UNANALYSED_NEEDS_REPLY;
-    s.model_version = a?.model_version ?? '';
-  };
   switch (e.kind) {
-    case 'posted':
+    case 'posted': {
+      // The text's rank is read before the post register moves (a post replacing an edit's text compares as it was).
+      const current = s.text_event_id;
+      const currentRank = current !== '' && current === s.posted_event_id ? TEXT_RANK.posted : TEXT_RANK.edited;
       if (isEarlierPost(s, t, id)) {
         s.posted = 1;
         s.posted_time = t;
         s.posted_event_id = id;
         s.author_role = e.author_role;
       }
-      setText(TEXT_RANK.posted);
+      if (current === '' || isLater(t, TEXT_RANK.posted, id, s.text_time, currentRank, current)) {
+        s.text_event_id = '';
+        setText(s, e, TEXT_RANK.posted);
+      }
       break;
+    }
     case 'edited':
-      setText(TEXT_RANK.edited);
+      setText(s, e, TEXT_RANK.edited);
       break;
     case 'deleted':
       s.author_deleted = 1;
@@ -204,14 +224,6 @@ export function applyMessageEvent<S extends MessageFacts>(s: S, e: MessageEvent)
       break;
     }
   }
-  return deriveMessage(s);
-}
-
-/** Folds a whole set of events (any order, duplicates allowed). */
-export function foldMessage(events: Iterable<MessageEvent>): MessageFacts {
-  const s = emptyMessageFacts();
-  for (const e of events) applyMessageEvent(s, e);
-  return s;
 }
 
 /** Recomputes the effective values from the registers (in place). */

@@ -1,6 +1,6 @@
 import type { ThreadSettings } from '../domain/brand-settings.ts';
 import { compareSteps } from '../domain/event-order.ts';
-import { applyMessageEvent, emptyMessageFacts, isDeleted, isHidden, isSpam, type MessageEvent, type MessageFacts } from '../domain/message-fold.ts';
+import { foldMessage, isDeleted, isHidden, isSpam, type MessageEvent, type MessageFacts } from '../domain/message-fold.ts';
 import type { AuthorRole, ModerationKind } from '../shared/events.ts';
 import type { ThreadEvent } from './thread-event.ts';
 
@@ -102,11 +102,11 @@ export function buildMessages(sorted: readonly ThreadEvent[], _settings?: Thread
   }
   const messages = new Map<string, MessageState>();
   for (const [id, post] of posts) {
-    const f = emptyMessageFacts();
+    const events = byMessage.get(id)!;
+    const f = foldMessage(events.map(messageEventOfThreadEvent));
     const actions: ThreadEvent[] = [];
     const removals: MessageState['removals'] = [];
-    for (const e of byMessage.get(id)!) {
-      applyMessageEvent(f, messageEventOfThreadEvent(e));
+    for (const e of events) {
       // Removals before the post (clock skew between sources) take effect at posting time.
       const at = Math.max(e.event_time, post.event_time);
       if (e.kind === 'deleted') removals.push({ at, by: 'author', event_id: e.event_id });
