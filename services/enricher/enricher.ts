@@ -9,6 +9,9 @@ import { isProgrammerError } from '../shared/errors.ts';
 import { committedOffsets, RecordCrash, type CrashJournal } from '../shared/crash-journal.ts';
 import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { enrichEvent } from './enrich.ts';
+import type { AuthorKeyStore } from '../shared/author-keys.ts';
+import type { AuthorKeyLog } from '../shared/author-key-log.ts';
+import { openEvent } from '../shared/sealed-event.ts';
 import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, MAX_RECORD_BYTES, type SourceRecord } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
@@ -33,7 +36,7 @@ export interface Output {
  * record. A programmer error (TypeError and friends) is not the record's fault to hide: it is thrown
  * as a RecordCrash naming the record, and the service exits (see Enricher.crash).
  */
-export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal): Output {
+export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal, keys?: AuthorKeyStore): Output {
   const enriched: Message[] = [];
   const deadLetters: Message[] = [];
   const reasons: string[] = [];
@@ -56,7 +59,10 @@ export function processRecords(records: SourceRecord[], codec: AvroCodec, analyz
     }
     let value: Buffer;
     try {
-      value = codec.encode('enriched-event', enrichEvent(event, analyzer, now));
+      // The models read the opened text (blank once the author is erased); the enriched topic
+      // carries the event as it came, sealed: no stage after ingest writes a text in clear to Kafka.
+      const enriched = enrichEvent(keys ? openEvent(event, keys) : event, analyzer, now);
+      value = codec.encode('enriched-event', { ...enriched, event });
     } catch (err) {
       if (isProgrammerError(err)) throw new RecordCrash([record], err);
       reject(record, 'invalid', (err as Error).message);
@@ -90,6 +96,8 @@ export class Enricher {
       journal?: CrashJournal;
       /** How the process ends after a programmer error (default process.exit). */
       exit?: (code: number) => void;
+      /** The author keys: synced before each batch, texts opened with them for the models. */
+      keys?: AuthorKeyLog;
     },
     private readonly options: EnricherOptions,
   ) {}
@@ -103,13 +111,16 @@ export class Enricher {
       await journal.load();
       await journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
     }
+    await this.deps.keys?.start();
     this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
     await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
       const started = performance.now();
       let out: Output;
+      const keys = this.deps.keys;
+      if (keys) await withRetry(() => keys.sync(), { stopped: () => this.stopping });
       try {
-        out = processRecords(records, codec, analyzer, Date.now(), journal);
+        out = processRecords(records, codec, analyzer, Date.now(), journal, keys?.store);
       } catch (err) {
         await this.crash(err);
         throw err;
@@ -141,6 +152,7 @@ export class Enricher {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.deps.keys?.stop();
   }
 
   /** A programmer error on a record: count the crash in the journal, then end the process without committing. */
