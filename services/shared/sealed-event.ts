@@ -5,7 +5,8 @@ import { payloadOf, wrapPayload, type ConversationEvent, type EnrichedEvent, typ
  * Which fields of an event belong to its author and are sealed with the author's data key: the
  * texts, the url (it can name the person) and the author's pseudonym itself (a keyed hash of a raw
  * id is still personal data). The author of a moderation action's fields is its target. Ids of the
- * brand's own staff (actor_id, agent_id, assignee_id), the moderator's reason and message/thread ids stay clear.
+ * brand's own staff (actor_id, agent_id, assignee_id) and message/thread ids stay clear; a moderator's
+ * reason goes with the target's key (it may quote the target).
  */
 export function authorOf(event: ConversationEvent): string | null {
   const p = payloadOf(event);
@@ -57,7 +58,9 @@ function mapAuthorFields(p: Payload, text: (v: string) => string, author: (v: st
       const target = p.value.target_author_id;
       if (target === null) return p;
       const opened = author(target);
-      return { type: p.type, value: { ...p.value, target_author_id: opened === '' ? null : opened } };
+      // The moderator's reason about a person's message may quote it: it goes with that person's key.
+      const reason = p.value.reason === null ? null : text(p.value.reason);
+      return { type: p.type, value: { ...p.value, target_author_id: opened === '' ? null : opened, reason: reason === '' ? null : reason } };
     }
   }
 }
