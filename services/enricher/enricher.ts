@@ -11,7 +11,7 @@ import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { enrichEvent } from './enrich.ts';
 import type { AuthorKeyStore } from '../shared/author-keys.ts';
 import type { AuthorKeyLog } from '../shared/author-key-log.ts';
-import { openEvent } from '../shared/sealed-event.ts';
+import { openTexts } from '../shared/sealed-event.ts';
 import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, MAX_RECORD_BYTES, type SourceRecord } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
@@ -61,7 +61,7 @@ export function processRecords(records: SourceRecord[], codec: AvroCodec, analyz
     try {
       // The models read the opened text (blank once the author is erased); the enriched topic
       // carries the event as it came, sealed: no stage after ingest writes a text in clear to Kafka.
-      const enriched = enrichEvent(keys ? openEvent(event, keys) : event, analyzer, now);
+      const enriched = enrichEvent(keys ? openTexts(event, keys) : event, analyzer, now);
       value = codec.encode('enriched-event', { ...enriched, event });
     } catch (err) {
       if (isProgrammerError(err)) throw new RecordCrash([record], err);

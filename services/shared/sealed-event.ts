@@ -39,6 +39,13 @@ export function openEvent(event: ConversationEvent, keys: AuthorKeyStore): Conve
   return withPayload(event, mapAuthorFields(payloadOf(event), text, author));
 }
 
+/** Opens only the texts (what the models read): cheaper than openEvent where ids are not needed. */
+export function openTexts(event: ConversationEvent, keys: AuthorKeyStore): ConversationEvent {
+  const p = payloadOf(event);
+  if (p.type !== 'message_posted' && p.type !== 'message_edited') return event;
+  return withPayload(event, { ...p, value: { ...p.value, text: keys.open(p.value.text, event.brand) ?? ERASED_TEXT } } as Payload);
+}
+
 export function openEnriched(e: EnrichedEvent, keys: AuthorKeyStore): EnrichedEvent {
   return { ...e, event: openEvent(e.event, keys) };
 }
