@@ -2,6 +2,7 @@ import { AnnotationQueryBuilder, RowBuilder } from '@grafana/grafana-foundation-
 import { betterAbove, column, neutral, statPanel, tablePanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
 import { dashboardFilters } from './lib/variables.ts';
 import { brandpulseDashboard } from './lib/dashboard.ts';
+import { netSentimentSql } from '../services/domain/sentiment.ts';
 
 /** Marketing leads: how is the brand doing, and how fast does the team answer? */
 const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
@@ -10,7 +11,7 @@ const threads = dashboardFilters({ brand: 'brand', platform: 'platform', languag
 
 // Net sentiment = (positive - negative) / (positive + negative); NULL when there are no
 // opinions in the bucket, so the line has a gap instead of a misleading zero.
-const NET = `if(sum(positive) + sum(negative) = 0, NULL, (sum(positive) - sum(negative)) / (sum(positive) + sum(negative)))`;
+const NET = netSentimentSql('sum(positive)', 'sum(negative)');
 
 export function brandHealth() {
   return brandpulseDashboard({ title: 'Brand health', slug: 'brand-health', description: 'How customers feel about the brand and how fast the team answers them.', from: 'now-24h', refresh: '1m' })

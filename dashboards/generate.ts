@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderAlerting } from './alerting.ts';
 import { ALERTING_DIR, OUTPUT_DIR, renderDashboards } from './index.ts';
+import { syncAccessFiles } from '../services/migrate/access-files.ts';
 
 /** `npm run dashboards`: regenerates the provisioned dashboard JSON from the TypeScript. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,3 +17,5 @@ const alerting = join(root, ALERTING_DIR);
 mkdirSync(alerting, { recursive: true });
 for (const [file, yaml] of Object.entries(renderAlerting())) writeFileSync(join(alerting, file), yaml);
 console.log(`wrote ${Object.keys(files).length} dashboards to ${OUTPUT_DIR}: ${Object.keys(files).join(', ')}; alert rules to ${ALERTING_DIR}`);
+// Each brand's Grafana folder holds copies of these dashboards on the brand's datasource (docs/security.md).
+syncAccessFiles({ log: (line) => console.log(line) });

@@ -1,18 +1,14 @@
-import type { Consumer, Kafka, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Analyzer } from '../nlp/index.ts';
-import { DecodeError, type AvroCodec } from '../shared/avro.ts';
-import type { ConversationEvent } from '../shared/events.ts';
+import type { AvroCodec } from '../shared/avro.ts';
 import type { Logger } from '../shared/logger.ts';
-import { deadLetterMessage, type DeadLetter } from '../sink/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
-import { isProgrammerError } from '../shared/errors.ts';
 import { committedOffsets, RecordCrash, type CrashJournal } from '../shared/crash-journal.ts';
 import { noObserver, type PipelineObserver } from '../shared/observe.ts';
-import { enrichEvent } from './enrich.ts';
-import type { AuthorKeyStore } from '../shared/author-keys.ts';
+import { processRecords, type Output } from '../domain/enrich-records.ts';
 import type { AuthorKeyLog } from '../shared/author-key-log.ts';
-import { openTexts } from '../shared/sealed-event.ts';
-import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, MAX_RECORD_BYTES, type SourceRecord } from '../shared/kafka.ts';
+export { processRecords, type Output } from '../domain/enrich-records.ts';
+import { ChunkedSend, consumeBatches, durableProducer, groupConsumer } from '../shared/kafka.ts';
 
 export interface EnricherOptions {
   sourceTopic: string;
@@ -22,61 +18,6 @@ export interface EnricherOptions {
   fromBeginning?: boolean;
 }
 
-export interface Output {
-  enriched: Message[];
-  deadLetters: Message[];
-  /** Reason of each dead letter, in order (for metrics and logs). */
-  reasons: string[];
-}
-
-/**
- * Pure part of a batch: decode, enrich, encode. Undecodable or unprocessable records become dead
- * letters (original bytes + reason), so one bad record never holds up its partition; so does a
- * record quarantined by the crash journal, and one whose enriched form would not fit in a Kafka
- * record. A programmer error (TypeError and friends) is not the record's fault to hide: it is thrown
- * as a RecordCrash naming the record, and the service exits (see Enricher.crash).
- */
-export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal, keys?: AuthorKeyStore): Output {
-  const enriched: Message[] = [];
-  const deadLetters: Message[] = [];
-  const reasons: string[] = [];
-  const reject = (record: SourceRecord, reason: string, detail: string) => {
-    const d: DeadLetter = { record, stage: 'enricher', reason, detail };
-    deadLetters.push(deadLetterMessage(d, now));
-    reasons.push(reason);
-  };
-  for (const record of records) {
-    if (journal?.shouldQuarantine(record)) {
-      reject(record, 'quarantined', `crashed the enricher ${journal.crashes(record)} times: ${journal.lastError(record)}`);
-      continue;
-    }
-    let event: ConversationEvent;
-    try {
-      event = codec.decode<ConversationEvent>('conversation-event', record.value);
-    } catch (err) {
-      reject(record, err instanceof DecodeError ? `decode:${err.reason}` : 'decode:error', (err as Error).message);
-      continue;
-    }
-    let value: Buffer;
-    try {
-      // The models read the opened text (blank once the author is erased); the enriched topic
-      // carries the event as it came, sealed: no stage after ingest writes a text in clear to Kafka.
-      const enriched = enrichEvent(keys ? openTexts(event, keys) : event, analyzer, now);
-      value = codec.encode('enriched-event', { ...enriched, event });
-    } catch (err) {
-      if (isProgrammerError(err)) throw new RecordCrash([record], err);
-      reject(record, 'invalid', (err as Error).message);
-      continue;
-    }
-    if (value.length + (event.thread_id?.length ?? 0) > MAX_RECORD_BYTES) {
-      reject(record, 'too-large', `enriched record of ${value.length} bytes exceeds ${MAX_RECORD_BYTES}`);
-      continue;
-    }
-    // Keyed by thread, like the raw topic: a thread's events stay in one partition, in order.
-    enriched.push({ key: event.thread_id, value });
-  }
-  return { enriched, deadLetters, reasons };
-}
 
 /**
  * The enricher service: raw conversation events -> enriched events. At-least-once: offsets are
@@ -160,7 +101,7 @@ export class Enricher {
     const records = err instanceof RecordCrash ? err.records : [];
     this.deps.logger.fatal({ err, coordinates: records.map((c) => `${c.topic}/${c.partition}@${c.offset}`) }, 'programmer error on a record: exiting without commit');
     if (this.deps.journal && records.length > 0 && this.producer) {
-      await Promise.race([this.deps.journal.recordCrash(this.producer, records, err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+      await Promise.race([this.deps.journal.recordCrash(this.producer, records, err instanceof RecordCrash ? err.error : err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
     }
     (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }

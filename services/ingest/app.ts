@@ -10,7 +10,7 @@ import type { EventPublisher } from './publisher.ts';
 import { sendError } from './responses.ts';
 import { registerEventRoutes } from './routes.ts';
 import { registerErasureRoutes } from './erasure-routes.ts';
-import type { ErasureInput, ErasureRecord } from '../erasure/erasure.ts';
+import type { ErasureInput, ErasureRecord } from '../shared/erasure-log.ts';
 import { closeUnusedConnectionsOnStop } from './shutdown.ts';
 
 export interface AppDeps {

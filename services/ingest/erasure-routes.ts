@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeys } from './auth.ts';
 import { sendError } from './responses.ts';
-import type { ErasureInput, ErasureRecord } from '../erasure/erasure.ts';
+import type { ErasureInput, ErasureRecord } from '../shared/erasure-log.ts';
 
 export interface ErasureRoutesOptions {
   apiKeys: ApiKeys;

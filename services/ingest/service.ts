@@ -11,7 +11,7 @@ import { hmacPseudonymizer } from './pseudonym.ts';
 import { KafkaPublisher } from './publisher.ts';
 import { AuthorKeyLog, AuthorSealer } from '../shared/author-key-log.ts';
 import { loadMasterKeys } from '../shared/author-key-config.ts';
-import { recordErasure, type ErasureInput, type ErasureRecord } from '../erasure/erasure.ts';
+import { recordErasure, type ErasureInput, type ErasureRecord } from '../shared/erasure-log.ts';
 
 export interface IngestService {
   app: FastifyInstance;

@@ -18,7 +18,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrandsFile } from '../threads/settings.ts';
+import type { BrandsFile } from '../domain/brand-settings.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DATABASE = 'brandpulse';

@@ -1,6 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
-import { BrandSettings, type BrandsFile } from '../threads/settings.ts';
+import { BrandSettings, type BrandsFile } from '../domain/brand-settings.ts';
 import { loadMigrations, MIGRATIONS_DIR, planMigrations, splitStatements, type AppliedMigration, type Migration } from './migrations.ts';
 import { applyRetention } from './retention.ts';
 

@@ -1,6 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
-import type { BrandsFile } from '../threads/settings.ts';
+import type { BrandsFile } from '../domain/brand-settings.ts';
 
 /**
  * Retention per brand: brands.yaml `retention_days` becomes a TTL DELETE rule per brand on every

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { loadBaseConfig } from '../shared/config.ts';
-import { parseSeconds } from '../simulator/args.ts';
+import { durationFlag } from '../domain/durations.ts';
 import { formatSummary } from './format.ts';
 import { bucketFor } from './model.ts';
 import { reportHtml, reportSvg } from './page.ts';
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   if (!values.brand) throw new Error(`--brand is required\n${USAGE}`);
-  const sinceS = parseSeconds('since', values.since.replace(/d$/, '').length !== values.since.length ? `${Number(values.since.slice(0, -1)) * 24}h` : values.since);
+  const sinceS = durationFlag('since', values.since);
   const config = loadBaseConfig();
   const client = createClickHouse(config, { readonly: true });
   try {

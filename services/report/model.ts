@@ -73,11 +73,8 @@ export interface ReportData {
   negativeSamples: SampleMessage[];
 }
 
-/** metrics.md: (positive − negative) / (positive + negative), null when there is neither. */
-export function netSentiment(c: SentimentCounts): number | null {
-  const polar = c.positive + c.negative;
-  return polar > 0 ? (c.positive - c.negative) / polar : null;
-}
+/** metrics.md: (positive − negative) / (positive + negative), null when there is neither (one definition: services/domain/sentiment.ts). */
+export { netSentiment } from '../domain/sentiment.ts';
 
 /** metrics.md: negative / all messages. */
 export function negativeShare(c: SentimentCounts): number | null {

@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import { withRetry } from './retry.ts';
+import { GROUP_SESSION_TIMEOUT_MS } from './kafka.ts';
 
 /** Where a record lives: enough to find it again after a restart. */
 export interface RecordCoordinates {
@@ -56,13 +57,13 @@ export class CrashJournal {
     let ends: Map<number, bigint>;
     try {
       // Right after the topic was created its leader may not be known yet: a dependency error, retried.
-      ends = new Map((await withRetry(() => admin.fetchTopicOffsets(topic), { maxElapsedMs: 60_000 })).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      ends = new Map((await withRetry(() => admin.fetchTopicOffsets(topic), { onRetry: (err) => this.deps.logger.warn({ err: (err as Error).message }, 'crash journal: Kafka not ready, retrying') })).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
     } finally {
       await admin.disconnect();
     }
     if (ends.size === 0) return;
     // A group that never commits: every start reads the journal from its beginning.
-    const consumer = kafka.consumer({ groupId: `${groupId}.crash-journal`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    const consumer = kafka.consumer({ sessionTimeout: GROUP_SESSION_TIMEOUT_MS, groupId: `${groupId}.crash-journal`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
     const prefix = `${groupId}|`;
     const remaining = new Set(ends.keys());
     try {
@@ -158,7 +159,7 @@ export async function committedOffsets(kafka: Kafka, groupId: string, topic: str
   await admin.connect();
   try {
     const out = new Map<string, bigint>();
-    for (const t of await withRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }), { maxElapsedMs: 60_000 })) {
+    for (const t of await withRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }))) {
       for (const p of t.partitions) if (/^\d+$/.test(p.offset)) out.set(`${t.topic}|${p.partition}`, BigInt(p.offset));
     }
     return out;

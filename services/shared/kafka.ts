@@ -53,8 +53,16 @@ export function durableProducer(kafka: Kafka, extra: Partial<ProducerConfig> = {
  * returns as soon as data arrives, so this costs one empty fetch a second when idle and nothing else.
  */
 export function groupConsumer(kafka: Kafka, groupId: string, extra: Partial<ConsumerConfig> = {}): Consumer {
-  return kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, ...extra });
+  return kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: GROUP_SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, ...extra });
 }
+
+/**
+ * How long the group coordinator waits for a member that stopped heart-beating before it gives its
+ * partitions to the others (kafkajs: 30 s). A SIGKILLed sink's partitions sat idle for all of it
+ * in the chaos suite, and its restarted self waited for it too; 15 s halves that. Members heartbeat
+ * every 3 s, also while a batch waits for ClickHouse (the sink beats from a timer), so 5 beats fit.
+ */
+export const GROUP_SESSION_TIMEOUT_MS = 15_000;
 
 /**
  * Fetch size per partition for the consumers that write ClickHouse in large batches (the sink, the

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { durationFlag } from '../domain/durations.ts';
 import type { CrisisSpec } from './simulation.ts';
 
 /** Command-line options of `brandpulse simulator`, parsed and checked (pure: unit-tested). */
@@ -40,12 +41,8 @@ function num(name: string, value: string | undefined, fallback: number, min: num
   return n;
 }
 
-/** Accepts "90", "90s", "15m", "2h". Returns seconds. */
-export function parseSeconds(name: string, value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
-  if (!m) throw new Error(`--${name} must look like 90, 90s, 15m or 2h (got "${value}")`);
-  return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
-}
+/** Accepts "90", "90s", "15m", "2h", "1d" (services/domain/durations.ts). Returns seconds. */
+export const parseSeconds = durationFlag;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
   const { values } = parseArgs({
@@ -70,7 +67,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
     seed: Math.trunc(num('seed', values.seed, 1, 0)),
     brands: values.brands ? values.brands.split(',').map((b) => b.trim()).filter(Boolean) : null,
     duration: values.duration === undefined ? null : parseSeconds('duration', values.duration),
-    backfillHours: values.backfill === undefined ? 0 : parseSeconds('backfill', values.backfill.replace(/^(\d+(?:\.\d+)?)$/, '$1h')) / 3600,
+    backfillHours: values.backfill === undefined ? 0 : durationFlag('backfill', values.backfill, 'h') / 3600,
     url: values.url ?? null,
     batch: Math.trunc(num('batch', values.batch, 500, 1)),
     concurrency: Math.trunc(num('concurrency', values.concurrency, 4, 1)),

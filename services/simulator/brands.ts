@@ -1,5 +1,5 @@
-import { BrandSettings } from '../threads/settings.ts';
-import { easterSunday, WEEKDAYS, type CalendarSpec } from '../threads/business-hours.ts';
+import { BrandSettings } from '../domain/brand-settings.ts';
+import { easterSunday, WEEKDAYS, type CalendarSpec } from '../domain/business-hours.ts';
 import type { WeeklyHours } from './business-hours.ts';
 import { hash32 } from './random.ts';
 import type { Language } from './texts/index.ts';

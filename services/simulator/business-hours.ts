@@ -1,9 +1,11 @@
-import { DateTime } from 'luxon';
+import { BusinessCalendar, WEEKDAYS, type CalendarSpec } from '../domain/business-hours.ts';
 
 /**
  * The simulated community team's working hours: a time zone, several periods per day, holidays.
  * Brand replies are scheduled in business time, so a complaint on Saturday night is answered on
- * Monday morning, as real teams do. Day intervals are cached: the simulator asks a lot.
+ * Monday morning, as real teams do. The arithmetic is the metrics' own calendar
+ * (services/domain/business-hours.ts), so the simulated team works exactly when the SLA clock runs;
+ * this adds the simulator's questions (what hour is it there, when may a reply land).
  */
 export interface WeeklyHours {
   /** ISO weekday (1 = Monday … 7 = Sunday) → periods as "HH:MM" pairs, local time. */
@@ -13,54 +15,25 @@ export interface WeeklyHours {
   readonly holidays: readonly string[];
 }
 
-type Interval = readonly [number, number];
+export function calendarSpecOf(hours: WeeklyHours): CalendarSpec {
+  const week: CalendarSpec['week'] = {};
+  WEEKDAYS.forEach((d, i) => {
+    const periods = hours.days[(i + 1) as 1];
+    if (periods?.length) week[d] = periods.map(([from, to]) => `${from}-${to}`);
+  });
+  return { time_zone: hours.timeZone, week, holidays: [...hours.holidays] };
+}
 
 export class BusinessHours {
-  private readonly cache = new Map<string, Interval[]>();
-  private readonly holidays: Set<string>;
+  private readonly calendar: BusinessCalendar;
   private readonly hourCache = new Map<number, number>();
-  private readonly dayCache = new Map<number, { intervals: Interval[]; next: number }>();
 
   constructor(readonly hours: WeeklyHours) {
-    this.holidays = new Set(hours.holidays);
-    if (!DateTime.local().setZone(hours.timeZone).isValid) throw new Error(`unknown time zone ${hours.timeZone}`);
-  }
-
-  /** Open periods of the local day that contains `ms`, as epoch-ms intervals. */
-  private day(local: DateTime): Interval[] {
-    const key = local.toISODate()!;
-    let intervals = this.cache.get(key);
-    if (!intervals) {
-      intervals = [];
-      const periods = this.holidays.has(key) ? [] : (this.hours.days[local.weekday as 1] ?? []);
-      for (const [from, to] of periods) {
-        const [fh, fm] = from.split(':').map(Number) as [number, number];
-        const [th, tm] = to.split(':').map(Number) as [number, number];
-        const at = (h: number, m: number) => (h >= 24 ? local.plus({ days: 1 }) : local.set({ hour: h, minute: m, second: 0, millisecond: 0 })).toMillis();
-        const start = at(fh, fm);
-        const end = at(th, tm);
-        if (end > start) intervals.push([start, end]);
-      }
-      this.cache.set(key, intervals);
-    }
-    return intervals;
-  }
-
-  /** The local day containing `ms`: its open intervals and the start of the next day (cached per quarter hour). */
-  private dayOf(ms: number): { intervals: Interval[]; next: number } {
-    const quarter = Math.floor(ms / 900_000);
-    let entry = this.dayCache.get(quarter);
-    if (!entry) {
-      const local = DateTime.fromMillis(ms, { zone: this.hours.timeZone }).startOf('day');
-      entry = { intervals: this.day(local), next: local.plus({ days: 1 }).toMillis() };
-      if (this.dayCache.size > 50_000) this.dayCache.clear();
-      this.dayCache.set(quarter, entry);
-    }
-    return entry;
+    this.calendar = new BusinessCalendar(calendarSpecOf(hours));
   }
 
   isOpen(ms: number): boolean {
-    return this.dayOf(ms).intervals.some(([s, e]) => ms >= s && ms < e);
+    return this.calendar.isOpen(ms);
   }
 
   /** Local hour of day (0–23) in the team's time zone. */
@@ -69,29 +42,23 @@ export class BusinessHours {
     const quarter = Math.floor(ms / 900_000);
     let hour = this.hourCache.get(quarter);
     if (hour === undefined) {
-      hour = DateTime.fromMillis(quarter * 900_000, { zone: this.hours.timeZone }).hour;
+      hour = this.calendar.localHour(quarter * 900_000);
       if (this.hourCache.size > 10_000) this.hourCache.clear();
       this.hourCache.set(quarter, hour);
     }
     return hour;
   }
 
-  /** The instant reached after `durationMs` of business time from `ms` (skips nights, weekends, holidays). */
+  /**
+   * The instant reached after `durationMs` of business time from `ms` (skips nights, weekends,
+   * holidays), always an instant when the team is at work: a target reached exactly at a close
+   * lands at the next opening.
+   */
   addBusinessTime(ms: number, durationMs: number): number {
-    let remaining = durationMs;
-    let cursor = ms;
-    for (let guard = 0; guard < 400; guard++) {
-      const { intervals, next } = this.dayOf(cursor);
-      for (const [s, e] of intervals) {
-        if (e <= ms) continue;
-        const from = Math.max(s, ms);
-        // Strictly before the close, so the result is always an instant when the team is at work.
-        if (from + remaining < e) return from + remaining;
-        remaining -= e - from;
-      }
-      cursor = next;
-    }
-    throw new Error('no business hours within 400 days: check the schedule');
+    const at = this.calendar.addSeconds(ms, durationMs / 1000);
+    const open = at === null ? null : this.calendar.isOpen(at) ? at : this.calendar.nextOpening(at);
+    if (open === null) throw new Error('no business hours within the search horizon: check the schedule');
+    return open;
   }
 
   /** `ms` if open, else the next opening. */

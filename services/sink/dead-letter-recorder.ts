@@ -3,7 +3,7 @@ import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { consumeBatches, groupConsumer } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dedupToken, offsetRanges } from './batch.ts';
-import { deadLetterRowFromRecord } from './dead-letters.ts';
+import { deadLetterRowFromRecord } from '../shared/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
 import { writeIsolating } from './isolate.ts';
 import type { PipelineObserver } from '../shared/observe.ts';

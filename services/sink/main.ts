@@ -13,7 +13,8 @@ import { ThreadProjector } from '../threads/projector.ts';
 import { ClickHouseWriter, ProjectorStep, type BatchStep } from './steps.ts';
 import { AuthorKeyLog } from '../shared/author-key-log.ts';
 import { loadMasterKeys } from '../shared/author-key-config.ts';
-import { ErasureExecutor, SerialGate } from '../erasure/executor.ts';
+import { ErasureExecutor } from './erasure-executor.ts';
+import { SerialGate } from '../shared/serial-gate.ts';
 import { durableProducer } from '../shared/kafka.ts';
 
 export async function run(_argv: string[]): Promise<void> {

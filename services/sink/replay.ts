@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { processRecords } from '../enricher/enricher.ts';
+import { processRecords } from '../domain/enrich-records.ts';
 import type { Analyzer } from '../nlp/index.ts';
 import type { AvroCodec } from '../shared/avro.ts';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';

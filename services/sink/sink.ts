@@ -3,7 +3,7 @@ import type { AvroCodec } from '../shared/avro.ts';
 import type { Logger } from '../shared/logger.ts';
 import { offsetRanges, routeRecord, type Accepted, type SourceRecord } from './batch.ts';
 import { Batcher } from './batcher.ts';
-import { deadLetterMessage, type DeadLetter } from './dead-letters.ts';
+import { deadLetterMessage, type DeadLetter } from '../shared/dead-letters.ts';
 import { withRetry } from '../shared/retry.ts';
 import { classify, errorReason } from '../shared/errors.ts';
 import { committedOffsets, RecordCrash, type CrashJournal, type RecordCoordinates } from '../shared/crash-journal.ts';
@@ -11,7 +11,7 @@ import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { writeIsolating } from './isolate.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
 import type { AuthorKeyLog } from '../shared/author-key-log.ts';
-import type { SerialGate } from '../erasure/executor.ts';
+import type { SerialGate } from '../shared/serial-gate.ts';
 import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, BULK_FETCH_BYTES_PER_PARTITION } from '../shared/kafka.ts';
 
 export interface SinkOptions {
@@ -194,7 +194,7 @@ export class Sink {
     const coordinates = culprits.slice(0, 20).map((c) => `${c.topic}/${c.partition}@${c.offset}`);
     this.deps.logger.fatal({ err, records: culprits.length, coordinates, batch: offsetRanges(accepted.map((a) => a.record)) }, culprits.length > 0 ? 'programmer error on these records: exiting without commit' : 'programmer error no single record reproduces: exiting without commit');
     if (this.deps.journal && culprits.length > 0 && this.producer) {
-      await Promise.race([this.deps.journal.recordCrash(this.producer, culprits, err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+      await Promise.race([this.deps.journal.recordCrash(this.producer, culprits, err instanceof RecordCrash ? err.error : err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
     }
     (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { parseSeconds } from '../simulator/args.ts';
+import { durationFlag } from '../domain/durations.ts';
+import { netSentimentSql } from '../domain/sentiment.ts';
 
 /**
  * What `npm start` does, decided without side effects (unit-tested): the options, the services
@@ -43,9 +44,9 @@ export function parseStartArgs(argv: string[]): StartArgs {
   const exit = values['exit-after'] ?? values.duration;
   return {
     rate,
-    backfillHours: values.backfill === undefined ? 1 : parseSeconds('backfill', /^\d+(\.\d+)?$/.test(values.backfill) ? `${values.backfill}h` : values.backfill) / 3600,
+    backfillHours: values.backfill === undefined ? 1 : durationFlag('backfill', values.backfill, 'h') / 3600,
     seed,
-    exitAfter: exit === undefined ? null : parseSeconds('exit-after', exit),
+    exitAfter: exit === undefined ? null : durationFlag('exit-after', exit),
     stopStack: values['stop-stack'] ?? false,
     simulator: !(values['no-simulator'] ?? false),
   };
@@ -120,7 +121,7 @@ export function whereToLook(c: LookContext): string {
   lines.push(`    npm run brandpulse -- report --brand ${brand} --since 24h`);
   lines.push('');
   lines.push('  ClickHouse, as the read-only analyst:');
-  lines.push(`    ${curl(`SELECT brand, platform, sum(messages) AS messages, round((sum(positive) - sum(negative)) / greatest(sum(positive) + sum(negative), 1), 2) AS net_sentiment FROM v_sentiment_minute WHERE author_role = 'customer' AND minute > now() - INTERVAL 1 HOUR GROUP BY brand, platform ORDER BY messages DESC FORMAT PrettyCompact`)}`);
+  lines.push(`    ${curl(`SELECT brand, platform, sum(messages) AS messages, round(${netSentimentSql('sum(positive)', 'sum(negative)')}, 2) AS net_sentiment FROM v_sentiment_minute WHERE author_role = 'customer' AND minute > now() - INTERVAL 1 HOUR GROUP BY brand, platform ORDER BY messages DESC FORMAT PrettyCompact`)}`);
   lines.push(`    ${curl(`SELECT brand, count() AS answered, quantiles(0.5, 0.9)(frt_calendar_s) AS frt_p50_p90_s FROM v_thread_response WHERE frt_calendar_s IS NOT NULL GROUP BY brand FORMAT PrettyCompact`)}`);
   lines.push(`    ${curl(`SELECT brand, count() AS waiting, max(age_s) AS oldest_s, countIf(sla_breached = 1) AS past_sla FROM v_unanswered_backlog GROUP BY brand FORMAT PrettyCompact`)}`);
   lines.push('');

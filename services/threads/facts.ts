@@ -1,6 +1,7 @@
+import type { Clock, SlaTarget, ThreadSettings } from '../domain/brand-settings.ts';
+import { compareSteps, SAME_SECOND_RANK } from '../domain/event-order.ts';
 import type { AuthorRole, ModerationKind } from '../shared/events.ts';
 import { buildMessages, dedupeEvents, type MessageState } from './messages.ts';
-import type { Clock, SlaTarget, ThreadSettings } from './settings.ts';
 import type { ThreadEvent, ThreadKey } from './thread-event.ts';
 import { computeSentiment, type SentimentFacts } from './sentiment.ts';
 
@@ -95,8 +96,8 @@ export interface ThreadFacts extends ThreadKey, SentimentFacts {
   moderated: ModeratedMessage[];
 }
 
-/** Ordering of simultaneous steps: a reply at the same millisecond as the question answers it. */
-const RANK = { customer: 0, brand: 1, removal: 2, cycle: 3 } as const;
+/** Ordering of simultaneous steps (metrics.md, "Same-second events"): a reply at the same millisecond as the question answers it. */
+const RANK = { customer: SAME_SECOND_RANK.customer, brand: SAME_SECOND_RANK.team, removal: SAME_SECOND_RANK.message_action, cycle: SAME_SECOND_RANK.thread_action } as const;
 
 type Step =
   | { t: number; rank: number; id: string; type: 'customer'; m: MessageState }
@@ -152,7 +153,8 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
       steps.push({ t: e.event_time, rank: RANK.cycle, id: e.event_id, type: e.action === 'resolve_thread' ? 'resolve' : 'reopen' });
     }
   }
-  steps.sort((a, b) => a.t - b.t || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  steps.sort((a, b) => compareSteps(a.t, a.rank, a.id, b.t, b.rank, b.id));
+  const moderatedAway = handledByModeration(steps);
 
   let firstCustomerAt: number | null = null;
   let firstHumanReplyAt: number | null = null;
@@ -187,8 +189,12 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
         cycleOpen = true;
       }
       if (!s.m.needs_reply) continue;
-      if (!cycleOpen) reopen(); // a new question on a resolved thread reopens it (help-desk convention)
-      else if (inactivityElapsedBy(s.t)) {
+      // A new question on a resolved thread reopens it (help-desk convention), unless moderation
+      // (or its author) removes it before any reply: then the thread stays resolved as it was
+      // (metrics.md, "Resolution and moderation"). Its wait is still tracked, and ends by moderation.
+      if (!cycleOpen) {
+        if (!moderatedAway.has(s.m.message_id)) reopen();
+      } else if (inactivityElapsedBy(s.t)) {
         resolve(lastBrandReplyAt!, 'inactivity');
         reopen();
       }
@@ -243,6 +249,9 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     };
   });
   const first = periods.find((p) => p.kind === 'first') ?? null;
+  // Resolution time's SLA applies only to threads that needed a reply: some wait not handled by
+  // moderation nor withdrawn. A spam-only, praise-only or withdrawn thread never breaches.
+  const resolutionSla = periods.some((p) => p.end_reason !== 'moderation' && p.end_reason !== 'withdrawn') ? sla.resolution : null;
   const frtAnswered = first?.end_reason === 'reply' ? first : null;
   const last = periods.at(-1);
   const waiting = last && last.end_at === null ? last : null;
@@ -320,9 +329,9 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     pending_inactivity_at: pendingAt,
     pending_resolution_calendar_s: pendCal,
     pending_resolution_business_s: pendBiz,
-    resolution_sla: sla.resolution,
-    resolution_deadline_at: sla.resolution && firstCustomerAt !== null ? deadline(cal, firstCustomerAt, sla.resolution) : null,
-    resolution_breached: sla.resolution && lastRes ? (sla.resolution.clock === 'calendar' ? fullCal! : fullBiz!) > sla.resolution.target : null,
+    resolution_sla: resolutionSla,
+    resolution_deadline_at: resolutionSla && firstCustomerAt !== null ? deadline(cal, firstCustomerAt, resolutionSla) : null,
+    resolution_breached: resolutionSla && lastRes ? (resolutionSla.clock === 'calendar' ? fullCal! : fullBiz!) > resolutionSla.target : null,
     moderated,
     customer_message_count: sentiment.customer_message_count,
     first_customer_label: sentiment.first_customer_label,
@@ -334,6 +343,21 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     recovery_score: sentiment.recovery_score,
     sentiment_change: sentiment.sentiment_change,
   };
+}
+
+/**
+ * Customer messages handled by moderation: removed (hidden, deleted or marked spam, or deleted by
+ * their author) before any human brand reply after them, in the same-second order.
+ */
+function handledByModeration(steps: readonly Step[]): Set<string> {
+  const out = new Set<string>();
+  const pending = new Set<string>();
+  for (const s of steps) {
+    if (s.type === 'customer') pending.add(s.m.message_id);
+    else if (s.type === 'brand') pending.clear();
+    else if (s.type === 'removal' && pending.delete(s.m.message_id)) out.add(s.m.message_id);
+  }
+  return out;
 }
 
 function deadline(cal: ThreadSettings['calendar'], start: number, target: SlaTarget): number | null {

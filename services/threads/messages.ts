@@ -1,11 +1,15 @@
+import type { ThreadSettings } from '../domain/brand-settings.ts';
+import { compareSteps } from '../domain/event-order.ts';
+import { foldMessage, isDeleted, isHidden, isSpam, type MessageEvent, type MessageFacts } from '../domain/message-fold.ts';
 import type { AuthorRole, ModerationKind } from '../shared/events.ts';
-import type { ThreadSettings } from './settings.ts';
 import type { ThreadEvent } from './thread-event.ts';
 
 /**
- * The messages of one thread as the set of its events describes them: when each was posted (the
- * original time counts for timing), its current sentiment and intent (the latest version counts:
- * edits re-scored by the model, human relabels), and the removals and moderation actions on it.
+ * The messages of one thread as the set of its events describes them. What a message IS (its
+ * current sentiment and intent, needs_reply, hidden, deleted, spam) comes from the shared message
+ * fold (services/domain/message-fold.ts), the same one the sink's `messages` rows use; this adds
+ * what response times need on top: when it was posted (the original time counts for timing) and
+ * the removals and moderation actions on it, in time order.
  */
 
 export interface MessageState {
@@ -14,26 +18,51 @@ export interface MessageState {
   posted_event_id: string;
   role: AuthorRole;
   priority: string;
+  /** From the fold: a customer message whose (relabelled) intent needs a reply. */
   needs_reply: boolean;
   intent: string;
   /** Detected language of the latest version ('' when never enriched). */
   language: string;
   sentiment_label: string;
   sentiment_score: number | null;
+  hidden: boolean;
+  deleted: boolean;
+  spam: boolean;
   /** Moderation actions on this message other than relabels (which correct analysis, not the community). */
   actions: ThreadEvent[];
   /** Hidden, deleted or marked spam (by moderation) or deleted by the author, in time order. */
   removals: Array<{ at: number; by: 'moderation' | 'author'; event_id: string }>;
-  /** Deleted or marked spam and not restored: excluded from thread sentiment. */
+  /** Deleted or marked spam: excluded from thread sentiment (the fold's counted = 0). */
   gone: boolean;
+  /** The fold's full state. */
+  facts: MessageFacts;
 }
 
 const REMOVING: ReadonlySet<ModerationKind> = new Set(['hide', 'delete', 'mark_spam']);
-const LABEL_SCORE: Record<string, number> = { negative: -1, neutral: 0, positive: 1 };
+
+/** What the fold reads of a stored thread event (thread_events keeps no text). */
+export function messageEventOfThreadEvent(e: ThreadEvent): MessageEvent {
+  return {
+    event_id: e.event_id,
+    event_time: e.event_time,
+    kind: e.kind,
+    author_role: e.kind === 'posted' ? e.role || 'customer' : '',
+    action: e.action,
+    text: '',
+    analysis: e.has_enrichment
+      ? {
+        language: e.language, language_supported: e.language !== '' && e.language !== 'und', sentiment_score: e.sentiment_score,
+        sentiment_label: e.sentiment_label, sentiment_confidence: null, intent: e.intent, needs_reply: e.needs_reply, model_version: 'enriched',
+      }
+      : null,
+    relabel_sentiment: e.relabel_sentiment,
+    relabel_intent: e.relabel_intent,
+  };
+}
 
 /** Total order used everywhere: time, then event id, so ties never depend on arrival order. */
 export function byTimeThenId(a: ThreadEvent, b: ThreadEvent): number {
-  return a.event_time - b.event_time || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
+  return compareSteps(a.event_time, 0, a.event_id, b.event_time, 0, b.event_id);
 }
 
 /**
@@ -60,68 +89,52 @@ function sameContent(a: ThreadEvent, b: ThreadEvent): boolean {
 }
 
 /** Builds message states from deduplicated events sorted by byTimeThenId. */
-export function buildMessages(sorted: readonly ThreadEvent[], settings: ThreadSettings): Map<string, MessageState> {
-  const messages = new Map<string, MessageState>();
+export function buildMessages(sorted: readonly ThreadEvent[], _settings?: ThreadSettings): Map<string, MessageState> {
+  const posts = new Map<string, ThreadEvent>();
+  const byMessage = new Map<string, ThreadEvent[]>();
   for (const e of sorted) {
-    if (e.kind !== 'posted' || !e.message_id) continue;
+    if (!e.message_id) continue;
     // Two "posted" events for one message id (a platform re-send with a new event id): the earliest counts.
-    if (messages.has(e.message_id)) continue;
-    messages.set(e.message_id, {
-      message_id: e.message_id,
-      posted_at: e.event_time,
-      posted_event_id: e.event_id,
-      role: (e.role || 'customer') as AuthorRole,
-      priority: e.priority,
-      needs_reply: e.has_enrichment ? e.needs_reply : true,
-      intent: e.intent,
-      language: e.language,
-      sentiment_label: e.sentiment_label,
-      sentiment_score: e.sentiment_score,
-      actions: [],
-      removals: [],
-      gone: false,
+    if (e.kind === 'posted' && !posts.has(e.message_id)) posts.set(e.message_id, e);
+    const list = byMessage.get(e.message_id);
+    if (list) list.push(e);
+    else byMessage.set(e.message_id, [e]);
+  }
+  const messages = new Map<string, MessageState>();
+  for (const [id, post] of posts) {
+    const events = byMessage.get(id)!;
+    const f = foldMessage(events.map(messageEventOfThreadEvent));
+    const actions: ThreadEvent[] = [];
+    const removals: MessageState['removals'] = [];
+    for (const e of events) {
+      // Removals before the post (clock skew between sources) take effect at posting time.
+      const at = Math.max(e.event_time, post.event_time);
+      if (e.kind === 'deleted') removals.push({ at, by: 'author', event_id: e.event_id });
+      else if (e.kind === 'moderation' && e.action !== 'relabel') {
+        actions.push(e);
+        if (REMOVING.has(e.action as ModerationKind)) removals.push({ at, by: 'moderation', event_id: e.event_id });
+      }
+    }
+    removals.sort((a, b) => a.at - b.at || (a.event_id < b.event_id ? -1 : 1));
+    messages.set(id, {
+      message_id: id,
+      posted_at: post.event_time,
+      posted_event_id: post.event_id,
+      role: (post.role || 'customer') as AuthorRole,
+      priority: post.priority,
+      needs_reply: f.needs_reply === 1,
+      intent: f.intent,
+      language: f.model_version !== '' ? f.language : '',
+      sentiment_label: f.sentiment_label,
+      sentiment_score: f.sentiment_score,
+      hidden: isHidden(f),
+      deleted: isDeleted(f),
+      spam: isSpam(f),
+      actions,
+      removals,
+      gone: f.counted === 0,
+      facts: f,
     });
   }
-  for (const e of sorted) {
-    const m = messages.get(e.message_id);
-    if (!m) continue; // posted event not seen yet: the message enters when it arrives
-    // Removals before the post (clock skew between sources) take effect at posting time.
-    const at = Math.max(e.event_time, m.posted_at);
-    if (e.kind === 'edited' && e.has_enrichment) {
-      m.needs_reply = e.needs_reply;
-      m.intent = e.intent;
-      if (e.language) m.language = e.language;
-      m.sentiment_label = e.sentiment_label;
-      m.sentiment_score = e.sentiment_score;
-    } else if (e.kind === 'deleted') {
-      m.removals.push({ at, by: 'author', event_id: e.event_id });
-      m.gone = true;
-    } else if (e.kind === 'moderation') {
-      if (e.action === 'relabel') {
-        applyRelabel(m, e, settings);
-        continue;
-      }
-      m.actions.push(e);
-      if (REMOVING.has(e.action as ModerationKind)) m.removals.push({ at, by: 'moderation', event_id: e.event_id });
-      if (e.action === 'delete' || e.action === 'mark_spam') m.gone = true;
-      if (e.action === 'restore') m.gone = false;
-    }
-  }
-  for (const m of messages.values()) m.removals.sort((a, b) => a.at - b.at || (a.event_id < b.event_id ? -1 : 1));
   return messages;
-}
-
-/** A human correction overrides the model for what it sets (sentiment, intent or both). */
-function applyRelabel(m: MessageState, e: ThreadEvent, settings: ThreadSettings): void {
-  if (e.relabel_sentiment) {
-    m.sentiment_label = e.relabel_sentiment;
-    // Keep the enricher's score only if it agrees with the human label; otherwise the label's pole.
-    m.sentiment_score = e.has_enrichment && e.sentiment_label === e.relabel_sentiment && e.sentiment_score !== null
-      ? e.sentiment_score
-      : (LABEL_SCORE[e.relabel_sentiment] ?? null);
-  }
-  if (e.relabel_intent) {
-    m.intent = e.relabel_intent;
-    m.needs_reply = e.has_enrichment && e.intent === e.relabel_intent ? e.needs_reply : settings.needsReplyIntents.has(e.relabel_intent);
-  }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import { factsFromHistory } from './facts.ts';
 import { dedupeEvents } from './messages.ts';
 import { THREAD_EVENT_SELECT, threadEventFromRow, threadEventRow, threadFactsRow, type ThreadEventRow } from './rows.ts';
-import { BrandSettings } from './settings.ts';
+import { BrandSettings } from '../domain/brand-settings.ts';
 import { threadKeyString, toThreadEvent, type ThreadEvent, type ThreadKey } from './thread-event.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../services/shared/avro.ts';
 import type { ClickHouseClient } from '../../services/shared/clickhouse.ts';
-import { DLQ_HEADERS } from '../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../services/shared/dead-letters.ts';
 import { compare, originOf, type Comparison, type DeadLetterRecord, type Expected } from './ledger.ts';
 import { eventIdInside, POISON_ID_PREFIX } from './poison.ts';
 

@@ -45,13 +45,13 @@ interface Run {
 }
 
 /** `npm start` with every service and a light simulator, until it says it is running. */
-async function startRun(name: string, options: { detached?: boolean } = {}): Promise<Run> {
+async function startRun(name: string, options: { detached?: boolean; terminal?: boolean } = {}): Promise<Run> {
   const ports = await servicePorts();
   const runDir = join(dir, name, 'run');
   const logDir = join(dir, name, 'logs');
   const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: runDir, BRANDPULSE_LOG_DIR: logDir });
   marks.push(env.BRANDPULSE_TEST_MARK);
-  const start = runStart(env, ['--rate', '2', '--backfill', '0', '--seed', '5'], { via: 'npm', detached: options.detached });
+  const start = runStart(env, ['--rate', '2', '--backfill', '0', '--seed', '5'], { via: options.terminal ? 'terminal' : 'npm', detached: options.detached });
   await until('npm start to report it is running', () => start.output().includes('brandpulse is running.') || start.child.exitCode !== null, 180_000);
   expect(start.output()).toContain('brandpulse is running.');
   // Every service past its start-up (a stop then exercises its drain, not an early exit).
@@ -65,9 +65,11 @@ async function startRun(name: string, options: { detached?: boolean } = {}): Pro
   const processes = markedProcesses(env.BRANDPULSE_TEST_MARK);
   const services = processes.map((p) => /services\/cli\.ts (\w+)/.exec(p.command)?.[1]).filter((s) => s !== undefined && s !== 'start');
   expect(services.sort()).toEqual(SERVICES);
+  const npm = processes.find((p) => /^npm start\b/.test(p.command));
   const supervisor = processes.find((p) => p.command.includes('services/cli.ts start'));
   // The npm script execs node: the supervisor is npm's own child, no shell in between to swallow signals.
-  expect(supervisor?.ppid).toBe(start.child.pid);
+  expect(supervisor?.ppid).toBe(npm?.pid);
+  if (!options.terminal) expect(npm?.pid).toBe(start.child.pid);
   const all = Object.values(ports).map((p) => `127.0.0.1:${p}`);
   const openPorts: string[] = [];
   for (const hostPort of all) if (await tcpOpen(hostPort)) openPorts.push(hostPort);
@@ -88,7 +90,17 @@ function stopLines(run: Run, text: string): string[] {
 }
 
 describe('stopping npm start', () => {
-  it('closing its terminal (SIGHUP to its process group) stops every service in order: no process, no port, no pid file left', async () => {
+  it('closing its terminal stops every service in order: no process, no port, no pid file left', async () => {
+    // On a real pseudo-terminal: closing it sends SIGHUP, and every later write to it fails (EIO),
+    // which used to wedge the supervisor in pino's final flush.
+    const run = await startRun('terminal', { terminal: true });
+    process.kill(run.start.child.pid!, 'SIGKILL');
+    await expectNothingLeft(run);
+    expect(readdirSync(run.runDir)).toEqual([]);
+    expect(stopLines(run, '"signal":"SIGTERM"')).toEqual(SERVICES);
+  });
+
+  it('SIGHUP to its process group (what a closing terminal sends) is an orderly stop, reported', async () => {
     const run = await startRun('hup', { detached: true });
     process.kill(-run.start.child.pid!, 'SIGHUP');
     await expectNothingLeft(run);

@@ -89,7 +89,15 @@ describe('the read-only analyst on the dev front', () => {
     await expectCode(analyst.query({ query: "SELECT * FROM remote('127.0.0.1', system.one)" }), '164', 'READONLY');
     await expectCode(analyst.query({ query: `SELECT * FROM s3('${url}/bucket/key.csv', 'CSV', 'a String')` }), '164', 'READONLY');
     await expectCode(analyst.query({ query: "SELECT * FROM executable('x.sh', 'TSV', 'a String')" }), '164', 'READONLY');
-    // What readonly=1 does not stop in chDB, the front refuses (the file() function reads any host file).
+    // What readonly=1 does not stop in chDB, the front refuses: DESCRIBE infers a table function's
+    // schema by reading the file or fetching the URL, and the file() function reads any host file.
+    const secret = join(dir, 'secret.csv');
+    writeFileSync(secret, 'secret_header_1,secret_header_2\nv1,v2\n');
+    const described = await refusal(analyst.query({ query: `DESCRIBE file('${secret}', 'CSVWithNames')` }));
+    expect({ code: described.code, type: described.type }).toEqual({ code: '497', type: 'ACCESS_DENIED' });
+    expect(described.message).not.toContain('secret_header_1');
+    await expectCode(analyst.query({ query: `DESCRIBE url('${url}/ping', 'LineAsString')` }), '497', 'ACCESS_DENIED');
+    await expectCode(analyst.query({ query: `EXPLAIN SELECT * FROM file('${secret}', 'CSVWithNames')` }), '497', 'ACCESS_DENIED');
     await expectCode(analyst.query({ query: "SELECT file('/etc/hostname')" }), '497', 'ACCESS_DENIED');
     await expectCode(analyst.query({ query: "SELECT * FROM python('Handler')" }), '497', 'ACCESS_DENIED');
     await expectCode(analyst.query({ query: "SELECT * FROM merge('brandpulse', '^messages$')" }), '497', 'ACCESS_DENIED');
@@ -241,5 +249,8 @@ describe('a brand identity (acme) on the dev front', () => {
     await writer.command({ query: `INSERT INTO ${DB}.late_nobrand VALUES ('${MARKER}')` });
     expect(await rows(acme, 'SELECT * FROM late')).toEqual([{ brand: 'acme', v: 'a' }]);
     expect(await rows(acme, 'SELECT * FROM late_nobrand')).toEqual([]);
+    // A table on the right of IN is read through the filter too.
+    expect(await rows(acme, `SELECT ('globex', '${MARKER}') IN late AS found, ('acme', 'a') IN late AS own`)).toEqual([{ found: 0, own: 1 }]);
+    expect(await rows(writer, `SELECT ('globex', '${MARKER}') IN ${DB}.late AS found`)).toEqual([{ found: 1 }]);
   });
 });

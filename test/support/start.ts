@@ -60,12 +60,20 @@ export interface StartedProcess {
 /**
  * `npm start -- <args>` as a user runs it (`via: 'npm'`), or its supervisor alone
  * (`node --import tsx services/cli.ts start`). `detached` puts it in a process group of its own,
- * as a shell does with a foreground job, so the test can signal the group the way a closing
- * terminal does.
+ * as a shell does with a foreground job, so the test can signal the group. `via: 'terminal'` runs
+ * `npm start` on a terminal of its own (util-linux `script` allocates a pseudo-terminal and copies
+ * it to our pipe): SIGKILL of `script` closes that terminal for real, the kernel sends SIGHUP to the
+ * foreground job and every later write to the terminal fails.
  */
-export function runStart(env: NodeJS.ProcessEnv, args: string[], options: { via?: 'npm' | 'node'; detached?: boolean } = {}): StartedProcess {
+export function runStart(env: NodeJS.ProcessEnv, args: string[], options: { via?: 'npm' | 'node' | 'terminal'; detached?: boolean } = {}): StartedProcess {
+  const npmStart = ['npm', 'start', '--', ...args];
+  if (options.via === 'terminal' && !npmStart.every((a) => /^[\w./:=-]+$/.test(a))) throw new Error(`runStart: arguments must not need shell quoting: ${args.join(' ')}`);
   const [command, argv] =
-    options.via === 'npm' ? ['npm', ['start', '--', ...args]] : [process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), 'start', ...args]];
+    options.via === 'terminal'
+      ? ['script', ['--quiet', '--flush', '--return', '--command', npmStart.join(' '), '/dev/null']]
+      : options.via === 'npm'
+        ? ['npm', npmStart.slice(1)]
+        : [process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), 'start', ...args]];
   const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -48,9 +48,11 @@ DEFAULTS = {**{n: str(v["default"]) for n, v in _spec["limits"].items()},
 # Forced for brand identities: the user's WHERE must not be moved before the brand filter.
 TENANT_FORCED = {"optimize_move_to_prewhere": "0", "optimize_move_to_prewhere_if_final": "0"}
 
-# Table functions: SAFE ones run; ENGINE_REFUSED ones are left to the engine, which refuses them under
-# readonly=1 with 164 READONLY (checked in test/int/clickhouse-readonly.int.test.ts); any other name is
-# refused here (fail closed: a table function added by a newer chDB is refused until reviewed).
+# Table functions: SAFE ones run; ENGINE_REFUSED ones are left to the engine in SELECT and INSERT, where
+# it refuses them under readonly=1 with 164 READONLY (checked in test/int/clickhouse-readonly.int.test.ts),
+# and refused here elsewhere (DESCRIBE file()/url() infers the schema by reading the file or fetching the
+# URL, which readonly=1 allows); any other name is refused here (fail closed: a table function added by a
+# newer chDB is refused until reviewed).
 SAFE_TABLE_FUNCTIONS = {"numbers", "numbers_mt", "generaterandom", "generate_series", "generateseries",
                         "values", "view", "null", "primes"}
 ENGINE_REFUSED_TABLE_FUNCTIONS = {
@@ -141,8 +143,11 @@ def check_statement(user: str, formatted: str, ast: str, tenant: bool) -> None:
             continue
         fn = name.lower()
         if parent in ("TableExpression", "InsertQuery"):
-            if fn in SAFE_TABLE_FUNCTIONS or fn in ENGINE_REFUSED_TABLE_FUNCTIONS:
-                continue  # the engine runs the first kind and refuses the second with 164
+            if fn in SAFE_TABLE_FUNCTIONS:
+                continue
+            if fn in ENGINE_REFUSED_TABLE_FUNCTIONS and root in ("SelectWithUnionQuery", "InsertQuery"):
+                continue  # the engine refuses these with 164, but only when it runs or writes them:
+                # DESCRIBE file(...)/url(...) would infer the schema, reading the file or the URL
             raise _denied(user, f"Table function {name}() is not allowed for read-only users of this server "
                                 f"(allowed: {', '.join(sorted(SAFE_TABLE_FUNCTIONS))}).")
         if fn in DENIED_FUNCTIONS or fn.startswith(DENIED_FUNCTION_PREFIXES):

@@ -1,11 +1,11 @@
-// `npm run intent:train -- [--data <dir>] [--out <model.json>] [--folds 5] [--no-cv]`
+// `npm run intent:train -- [--data <dir>] [--extra <dir>|--no-extra] [--out <model.json>] [--folds 5] [--no-cv]`
 // Reproduces services/nlp/models/intent-lr.json byte for byte from the dev set
 // (../shared/data/intent) and the bundled sentiment model: seeded, stable order, fixed rounding.
 // Prints nested cross-validated figures per language (the choices are made inside each fold).
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from './args.ts';
-import { defaultIntentDataDir, readIntentDir } from '../intent/dataset.ts';
+import { defaultIntentDataDir, EXTRA_INTENT_DATA_DIR, readIntentDir } from '../intent/dataset.ts';
 import { trainingCorpus } from '../intent/corpus.ts';
 import { DEFAULT_INTENT_FEATURES } from '../intent/features.ts';
 import { INTENT_SEED, nestedCrossValidation, select, REPLY_RECALL_FLOOR, VARIANT_NOTE } from '../intent/fit.ts';
@@ -28,14 +28,16 @@ const log = (s: string): void => void process.stderr.write(s + '\n');
 const t0 = Date.now();
 
 const examples = readIntentDir(dataDir);
+const extraDir = args.has('no-extra') ? null : (args.get('extra') ?? EXTRA_INTENT_DATA_DIR);
+const extra = extraDir ? readIntentDir(extraDir) : [];
 const sentiment = loadSentimentModelSync('builtin');
 const features = DEFAULT_INTENT_FEATURES;
 const vectors = features.vectorScale > 0 ? loadWordVectors(BUILTIN_WORD_VECTORS_PATH) : null;
 const wordVectors = vectors
   ? { file: WORD_VECTORS_FILE, words: vectors.size, dims: vectors.dims, digest: createHash('sha256').update(readFileSync(BUILTIN_WORD_VECTORS_PATH)).digest('hex').slice(0, 16) }
   : null;
-const data = featurizeIntents(trainingCorpus(examples, INTENT_SEED), sentiment, features, vectors);
-log(`${examples.length} messages (${data.length} with noisy variants) from ${dataDir}; sentiment ${sentiment.version}; word vectors ${wordVectors ? `${wordVectors.words}x${wordVectors.dims}` : 'none'}`);
+const data = featurizeIntents(trainingCorpus(examples, INTENT_SEED, extra), sentiment, features, vectors);
+log(`${examples.length} messages from ${dataDir} + ${extra.length} training-only from ${extraDir ?? '-'} (${data.length} with noisy variants); sentiment ${sentiment.version}; word vectors ${wordVectors ? `${wordVectors.words}x${wordVectors.dims}` : 'none'}`);
 
 let cvFigures: Record<string, Record<string, number>> | null = null;
 if (!args.has('no-cv')) {
@@ -51,8 +53,9 @@ const sel = select(data, k, features, undefined, log);
 const params = trainIntentLinear(data, { features, seed: INTENT_SEED, learningRate: sel.learningRate, l2: sel.l2, epochs: sel.epochs });
 const draft = encodeIntentModel(params, sel.replyThreshold, wordVectors, INTENT_MODEL_RELEASE, {});
 const model = encodeIntentModel(params, sel.replyThreshold, wordVectors, `${INTENT_MODEL_RELEASE}-${shortHash(draft.weights)}`, {
-  algorithm: 'multinomial logistic regression (8 intents), AdaGrad SGD, hashed folded words/bigrams/char 3-5-grams + e5-distilled word vectors + cue-rule signals + sentiment',
-  data: 'shared/data/intent (*.tsv), each message plus a lazy and a typo variant at half weight',
+  algorithm: 'multinomial logistic regression (8 intents), AdaGrad SGD, hashed folded words/bigrams/char 4-grams + e5-distilled word vectors + cue-rule signals + sentiment',
+  data: 'shared/data/intent (*.tsv) + services/nlp/intent/data (training only), each message plus a lazy and a typo variant at half weight',
+  extraMessages: extra.length,
   variants: VARIANT_NOTE,
   sentimentModel: sentiment.version,
   seed: INTENT_SEED,

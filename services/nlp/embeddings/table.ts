@@ -1,7 +1,9 @@
 // Static word vectors distilled from multilingual-e5-small (distil.py): one int8 vector per
 // accent/case-folded word, looked up by the same FNV hash the intent features compute anyway, so a
 // look-up costs one probe of an open-addressing table and no string work. The vectors already carry
-// their frequency weight (SIF), so a message vector is their plain sum.
+// their frequency weight (SIF), so a message vector is their plain sum; it is L2-normalised after,
+// so the int8 values are summed as they are (the scale cancels) and the table stays 1 byte a value
+// in memory (2.6 MB rather than 10 MB of float32: fewer cache misses per word).
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +23,9 @@ export function wordKey(folded: string): number {
 export class WordVectors {
   readonly dims: number;
   readonly size: number;
-  /** Row-major, size x dims. */
-  readonly vectors: Float32Array;
+  /** Row-major, size x dims, int8 (real value = q * scale). */
+  readonly q: Int8Array;
+  readonly scale: number;
   private readonly keys: Uint32Array;
   private readonly rows: Int32Array;
   private readonly mask: number;
@@ -36,11 +39,11 @@ export class WordVectors {
     const blobLen = buf.readUInt32LE(20);
     const words = buf.toString('utf8', 24, 24 + blobLen).split('\n');
     if (words.length !== n) throw new Error(`word vectors: ${words.length} words, header says ${n}`);
-    const q = new Int8Array(bytes.buffer, bytes.byteOffset + 24 + blobLen, n * dims);
+    this.q = new Int8Array(n * dims);
+    this.q.set(new Int8Array(bytes.buffer, bytes.byteOffset + 24 + blobLen, n * dims));
+    this.scale = scale;
     this.dims = dims;
     this.size = n;
-    this.vectors = new Float32Array(n * dims);
-    for (let i = 0; i < q.length; i++) this.vectors[i] = q[i]! * scale;
     let cap = 1;
     while (cap < n * 2) cap <<= 1;
     this.mask = cap - 1;

@@ -48,6 +48,9 @@ export function readIntentDir(dir: string): IntentExample[] {
   return files.flatMap((f) => parseIntentTsv(readFileSync(join(dir, f), 'utf8'), f));
 }
 
+/** Training-only messages shipped with the model's sources (intent/data/README.md). */
+export const EXTRA_INTENT_DATA_DIR = join(REPO_ROOT, 'services', 'nlp', 'intent', 'data');
+
 /** Default dev data: $BRANDPULSE_INTENT_DATA, else shared/ beside the repository. */
 export function defaultIntentDataDir(): string {
   return process.env.BRANDPULSE_INTENT_DATA ?? join(REPO_ROOT, '..', 'shared', 'data', 'intent');

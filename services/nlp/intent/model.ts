@@ -16,6 +16,7 @@ export const INTENT_MODEL_FORMAT = 'brandpulse-intent-lr/1';
 export const BUILTIN_INTENT_MODEL_PATH = fileURLToPath(new URL('../models/intent-lr.json', import.meta.url));
 export const INTENT_MODEL_ENV = 'BRANDPULSE_INTENT_MODEL';
 export const K = INTENTS.length;
+if (K !== 8) throw new Error("intentProbsQuantised is unrolled for 8 intents");
 
 export interface IntentModelFile {
   format: typeof INTENT_MODEL_FORMAT;
@@ -59,6 +60,47 @@ export function encodeIntentModel(p: IntentParams, replyThreshold: number, wordV
   };
 }
 
+/** The quantised weights as stored (run time keeps them int16: half the cache footprint of float32). */
+export interface QuantisedIntentParams {
+  features: IntentFeatureConfig;
+  Q: Int16Array;
+  scale: number;
+  bias: Float64Array;
+}
+
+export function decodeQuantised(f: IntentModelFile): QuantisedIntentParams {
+  if (f.format !== INTENT_MODEL_FORMAT) throw new Error(`unsupported intent model format ${String(f.format)}`);
+  if (f.classes.join(',') !== INTENTS.join(',')) throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
+  const bytes = Buffer.from(f.weights, 'base64');
+  const Q = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const expected = (1 << f.features.bits) * K;
+  if (Q.length !== expected) throw new Error(`intent model weights: expected ${expected} values, got ${Q.length}`);
+  return { features: f.features, Q, scale: f.weightScale, bias: Float64Array.from(f.bias) };
+}
+
+/** intentProbs on the int16 weights: sums in integer weight units, scaled once per class. */
+export function intentProbsQuantised(p: QuantisedIntentParams, idx: Int32Array, val: Float32Array, n: number, out: Float64Array): void {
+  const Q = p.Q;
+  let z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4 = 0, z5 = 0, z6 = 0, z7 = 0;
+  for (let i = 0; i < n; i++) {
+    const b = idx[i]! << 3, v = val[i]!;
+    z0 += v * Q[b]!; z1 += v * Q[b + 1]!; z2 += v * Q[b + 2]!; z3 += v * Q[b + 3]!;
+    z4 += v * Q[b + 4]!; z5 += v * Q[b + 5]!; z6 += v * Q[b + 6]!; z7 += v * Q[b + 7]!;
+  }
+  const s = p.scale, B = p.bias;
+  out[0] = B[0]! + z0 * s; out[1] = B[1]! + z1 * s; out[2] = B[2]! + z2 * s; out[3] = B[3]! + z3 * s;
+  out[4] = B[4]! + z4 * s; out[5] = B[5]! + z5 * s; out[6] = B[6]! + z6 * s; out[7] = B[7]! + z7 * s;
+  softmaxInPlace(out);
+}
+
+function softmaxInPlace(out: Float64Array): void {
+  let m = -Infinity;
+  for (let k = 0; k < K; k++) if (out[k]! > m) m = out[k]!;
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += out[k] = Math.exp(out[k]! - m);
+  for (let k = 0; k < K; k++) out[k]! /= sum;
+}
+
 export function decodeIntentModel(f: IntentModelFile): IntentParams {
   if (f.format !== INTENT_MODEL_FORMAT) throw new Error(`unsupported intent model format ${String(f.format)}`);
   if (f.classes.join(',') !== INTENTS.join(',')) throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
@@ -83,11 +125,7 @@ export function intentProbs(p: IntentParams, idx: Int32Array, val: Float32Array,
     const b = idx[i]! * K, v = val[i]!;
     for (let k = 0; k < K; k++) out[k]! += v * W[b + k]!;
   }
-  let m = -Infinity;
-  for (let k = 0; k < K; k++) if (out[k]! > m) m = out[k]!;
-  let s = 0;
-  for (let k = 0; k < K; k++) s += out[k] = Math.exp(out[k]! - m);
-  for (let k = 0; k < K; k++) out[k]! /= s;
+  softmaxInPlace(out);
 }
 
 /**
@@ -118,13 +156,13 @@ export interface IntentInputs {
 export class LinearIntentModel {
   readonly version: string;
   readonly replyThreshold: number;
-  private readonly params: IntentParams;
+  private readonly params: QuantisedIntentParams;
   private readonly vectors: WordVectors | null;
   private readonly buf = new IntentFeatureBuffer();
   readonly probs = new Float64Array(K);
 
   constructor(file: IntentModelFile, modelDir: string) {
-    this.params = decodeIntentModel(file);
+    this.params = decodeQuantised(file);
     this.vectors = file.wordVectors ? loadWordVectors(join(modelDir, file.wordVectors.file)) : null;
     if (this.vectors && (this.vectors.size !== file.wordVectors!.words || this.vectors.dims !== file.wordVectors!.dims)) {
       throw new Error(`intent model expects ${file.wordVectors!.words}x${file.wordVectors!.dims} word vectors, ${file.wordVectors!.file} has ${this.vectors.size}x${this.vectors.dims}`);
@@ -136,7 +174,7 @@ export class LinearIntentModel {
   /** Class probabilities (INTENTS order) in this.probs, valid until the next call. */
   predict(x: IntentInputs): Float64Array {
     extractIntentFeatures(x.tokens, x.language, x.rules, x.sentiment, this.params.features, this.buf, this.vectors);
-    intentProbs(this.params, this.buf.idx, this.buf.val, this.buf.n, this.probs);
+    intentProbsQuantised(this.params, this.buf.idx, this.buf.val, this.buf.n, this.probs);
     return this.probs;
   }
 

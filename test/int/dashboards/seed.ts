@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { ThreadProjector } from '../../../services/threads/projector.ts';
 import { wrapPayload, type EnrichedEvent, type ModerationAction, type MessagePosted } from '../../../services/shared/events.ts';
 import { logger } from '../../support/stack.ts';

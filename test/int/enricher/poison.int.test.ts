@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Enricher } from '../../../services/enricher/enricher.ts';
 import { createAnalyzerSync, type Analyzer } from '../../../services/nlp/index.ts';
 import { CrashJournal, QUARANTINE_AFTER_CRASHES } from '../../../services/shared/crash-journal.ts';
-import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { withRetry } from '../../../services/shared/retry.ts';
 import { sampleEvents } from '../../support/events.ts';
 import { isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';
-import { codec, produce } from '../sink/support.ts';
+import { codec, produce, waitFor } from '../sink/support.ts';
 
 /** Records on a topic now (high - low over its partitions). */
 async function recordsOn(kafka: Kafka, topic: string): Promise<number> {
@@ -18,15 +18,6 @@ async function recordsOn(kafka: Kafka, topic: string): Promise<number> {
   } finally {
     await admin.disconnect();
   }
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('enricher: poison and bugs never stop a partition (real Kafka)', () => {
@@ -78,8 +69,8 @@ describe('enricher: poison and bugs never stop a partition (real Kafka)', () => 
     const enricher = new Enricher({ kafka: kafka.kafka, codec, analyzer: buggy, logger, journal: journal(), exit: (code) => exits.push(code) }, options);
     await enricher.start();
     try {
-      await until('every good record enriched and both dead letters sent', async () =>
-        (await recordsOn(kafka.kafka, options.targetTopic)) === events.length && (await recordsOn(kafka.kafka, options.deadLetterTopic)) === 2);
+      await waitFor('every good record enriched and both dead letters sent', async () =>
+        [await recordsOn(kafka.kafka, options.targetTopic), await recordsOn(kafka.kafka, options.deadLetterTopic)], ([enriched, dead]) => enriched === events.length && dead === 2, 60_000);
     } finally {
       await enricher.stop();
     }
@@ -90,7 +81,7 @@ describe('enricher: poison and bugs never stop a partition (real Kafka)', () => 
     await consumer.connect();
     await consumer.subscribe({ topics: [options.deadLetterTopic], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push({ reason: String(message.headers?.[DLQ_HEADERS.reason]), offset: String(message.headers?.[DLQ_HEADERS.offset]), bytes: message.value!.toString('latin1') }) });
-    await until('the dead letters read back', async () => seen.length === 2);
+    await waitFor('the dead letters read back', async () => seen.length, (n) => n === 2, 30_000);
     await consumer.disconnect();
     expect(seen.map((s) => s.reason).sort()).toEqual(['decode:bad-magic', 'quarantined']);
     expect(seen.find((s) => s.reason === 'decode:bad-magic')!.bytes).toBe('garbage, not avro');

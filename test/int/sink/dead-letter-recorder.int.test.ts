@@ -4,7 +4,7 @@ import type { BaseConfig } from '../../../services/shared/config.ts';
 import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
 import { durableProducer, type KafkaContext } from '../../../services/shared/kafka.ts';
 import { DeadLetterRecorder } from '../../../services/sink/dead-letter-recorder.ts';
-import { deadLetterMessage } from '../../../services/sink/dead-letters.ts';
+import { deadLetterMessage } from '../../../services/shared/dead-letters.ts';
 import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';
 import { rows, waitFor } from './support.ts';
 

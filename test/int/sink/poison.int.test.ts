@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../../services/migrate/apply.ts';
 import { CrashJournal, QUARANTINE_AFTER_CRASHES } from '../../../services/shared/crash-journal.ts';
 import { DeadLetterRecorder } from '../../../services/sink/dead-letter-recorder.ts';
 import { Sink } from '../../../services/sink/sink.ts';
 import { ClickHouseWriter, ProjectorStep, type BatchStep } from '../../../services/sink/steps.ts';
 import { ThreadProjector } from '../../../services/threads/projector.ts';
 import { enrichment, posted } from '../../unit/sink/fixtures.ts';
-import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';
-import { codec, encoded, produce, rows, scalar, waitFor } from './support.ts';
+import { logger } from '../../support/stack.ts';
+import { codec, encoded, migratedStack, produce, rows, scalar, waitFor, type MigratedStack } from './support.ts';
 
-type Kafka = Awaited<ReturnType<typeof isolatedKafka>>;
-type ClickHouse = Awaited<ReturnType<typeof isolatedClickHouse>>;
 
 /** Posts on `threads` threads (one per thread), thread ids th-p-<i>. */
 const posts = (prefix: string, n: number, minute = 0) =>
@@ -20,13 +17,10 @@ const posts = (prefix: string, n: number, minute = 0) =>
   });
 
 describe('poison in the enriched topic never stops the sink (real Kafka and ClickHouse)', () => {
-  const config = isolatedConfig('sinkpoison');
-  let kafka: Kafka;
-  let ch: ClickHouse;
+  let kafka: MigratedStack['kafka'];
+  let ch: MigratedStack['ch'];
   beforeAll(async () => {
-    kafka = await isolatedKafka(config);
-    ch = await isolatedClickHouse(config);
-    await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
+    ({ kafka, ch } = await migratedStack('sinkpoison'));
   });
   afterAll(async () => {
     await kafka?.cleanup();
@@ -128,7 +122,7 @@ describe('poison in the enriched topic never stops the sink (real Kafka and Clic
     }
     expect(exits).toEqual([1, 1, 1]);
     const [q] = await rows<{ detail: string }>(ch.client, `SELECT detail FROM dead_letters WHERE reason = 'quarantined'`);
-    expect(q!.detail).toMatch(/crashed the sink 3 times: TypeError: Cannot read properties of undefined/);
+    expect(q!.detail).toMatch(/^crashed the sink 3 times: TypeError: Cannot read properties of undefined/);
     expect(await scalar(ch.client, 'SELECT count() AS v FROM dead_letters FINAL')).toBe(dlqBefore + 1);
     // Written once each, though their batch was retried after every crash.
     expect(await scalar(ch.client, `SELECT count() AS v FROM events FINAL WHERE thread_id LIKE 'th-next-%'`)).toBe(5);

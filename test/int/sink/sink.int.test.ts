@@ -1,26 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../../services/migrate/apply.ts';
-import type { BaseConfig } from '../../../services/shared/config.ts';
-import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
-import type { KafkaContext } from '../../../services/shared/kafka.ts';
 import { DeadLetterRecorder } from '../../../services/sink/dead-letter-recorder.ts';
-import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { Sink } from '../../../services/sink/sink.ts';
 import { ClickHouseWriter } from '../../../services/sink/steps.ts';
 import { deleted, edited, enrichment, moderation, posted } from '../../unit/sink/fixtures.ts';
-import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';
-import { codec, encoded, produce, rows, scalar, waitFor, workload } from './support.ts';
+import { logger } from '../../support/stack.ts';
+import { codec, encoded, migratedStack, produce, rows, scalar, waitFor, workload, type MigratedStack } from './support.ts';
 
-type Ctx = { config: BaseConfig; kafka: KafkaContext & { cleanup: () => Promise<void> }; ch: { client: ClickHouseClient; cleanup: () => Promise<void> } };
-
-async function setup(label: string): Promise<Ctx> {
-  const config = isolatedConfig(label);
-  const kafka = await isolatedKafka(config);
-  const ch = await isolatedClickHouse(config);
-  await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
-  return { config, kafka, ch };
-}
+type Ctx = MigratedStack;
+const setup = migratedStack;
 
 describe('sink → ClickHouse (real Kafka and ClickHouse)', () => {
   let c: Ctx;

@@ -1,10 +1,29 @@
 import type { Kafka } from 'kafkajs';
+import { applyMigrations } from '../../../services/migrate/apply.ts';
+import type { BaseConfig } from '../../../services/shared/config.ts';
+import type { KafkaContext } from '../../../services/shared/kafka.ts';
+import { isolatedClickHouse, isolatedConfig, isolatedKafka } from '../../support/stack.ts';
 import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import type { EnrichedEvent, Payload } from '../../../services/shared/events.ts';
 import { enriched, enrichment } from '../../unit/sink/fixtures.ts';
 
 export const codec = new AvroCodec();
+
+/** Kafka topics and a migrated ClickHouse database of this test file's own (unique prefix and database). */
+export interface MigratedStack {
+  config: BaseConfig;
+  kafka: KafkaContext & { cleanup: () => Promise<void> };
+  ch: { client: ClickHouseClient; cleanup: () => Promise<void> };
+}
+
+export async function migratedStack(label: string): Promise<MigratedStack> {
+  const config = isolatedConfig(label);
+  const kafka = await isolatedKafka(config);
+  const ch = await isolatedClickHouse(config);
+  await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
+  return { config, kafka, ch };
+}
 
 export async function produce(kafka: Kafka, topic: string, records: { key: string; value: Buffer }[]): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

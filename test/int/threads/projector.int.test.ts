@@ -8,7 +8,7 @@ import { ThreadProjectionError, ThreadProjector } from '../../../services/thread
 import { computeThreadFacts } from '../../../services/threads/facts.ts';
 import { threadFactsRow } from '../../../services/threads/rows.ts';
 import { toThreadEvent } from '../../../services/threads/thread-event.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { isolatedClickHouse, isolatedConfig, logger } from '../../support/stack.ts';
 
 /**
@@ -114,8 +114,8 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
     const expected = [
       'backlog C ["c-q1","first_response",1,1,"2025-01-15 11:00:00.000"]',
       'breach A ["first_response","business",7200,0,18000]',
-      // B was handled by moderation but never resolved: the resolution clock still runs (no inactivity rule for acme).
-      'breach B ["resolution","business",172800,1,null]',
+      // B was handled by moderation (its only question hidden before a reply): it never needed a
+      // reply, so no resolution SLA applies (metrics.md, "Resolution and moderation").
       'breach C ["first_response","business",3600,1,null]',
       // C's resolution (2 business days) is open and long overdue; A resolved within 2 business days.
       'breach C ["resolution","business",172800,1,null]',
@@ -139,7 +139,7 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
       'recovery A ["negative",1,"positive",1.4,-0.233333]',
       // Resolved Mon 10:05: 64 h 35 m calendar, 5 h 35 m business (Fri 30 m, Sat 4 h, Mon 1 h 05).
       'thread A [1,1,0,230400,18000,1,232500,20100,232500,1,0,0,5]',
-      'thread B [1,1,1,null,null,null,null,null,null,0,0,1,2]',
+      'thread B [1,1,1,null,null,null,null,null,null,0,0,null,2]',
       'thread C [1,0,0,null,null,1,null,null,null,0,0,1,2]',
       'thread D [1,1,0,1200,1200,0,1200,1200,1200,1,0,0,2]',
       // E waited 1 h on X, whose globex target is 30 min on the calendar clock: breached; unresolved so far.

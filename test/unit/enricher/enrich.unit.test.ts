@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { processRecords } from '../../../services/enricher/enricher.ts';
-import { enrichEvent, HUMAN_MODEL_VERSION } from '../../../services/enricher/enrich.ts';
+import { enrichEvent, HUMAN_MODEL_VERSION } from '../../../services/domain/enrichment.ts';
 import type { Analyzer } from '../../../services/nlp/index.ts';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import type { EnrichedEvent } from '../../../services/shared/events.ts';
-import { DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { deleted, edited, enrichment, moderation, posted } from '../sink/fixtures.ts';
 
 /** A stand-in analyzer: negative when the text says "bad", so tests can see re-scoring. */
@@ -40,8 +40,19 @@ describe('enrichEvent', () => {
     const out = enrichEvent(moderation('e3', 2, 'relabel', 'm-1', { sentiment: 'negative', intent: 'complaint' }).event, analyzer, 5);
     expect(out.enrichment).toEqual({
       language: 'und', language_supported: false, sentiment_score: -1, sentiment_label: 'negative', sentiment_confidence: 1,
-      intent: 'complaint', needs_reply: false, model_version: HUMAN_MODEL_VERSION, human_override: true,
+      intent: 'complaint', needs_reply: true, model_version: HUMAN_MODEL_VERSION, human_override: true,
     });
+  });
+
+  it("a relabelled intent needs a reply when the brand's needs_reply_intents say so (metrics.md, Relabels)", () => {
+    const relabel = moderation('e3', 2, 'relabel', 'm-1', { intent: 'praise' }).event;
+    // infra/brands.yaml: praise needs no reply by default ...
+    expect(enrichEvent(relabel, analyzer, 5).enrichment).toMatchObject({ intent: 'praise', needs_reply: false });
+    // ... but a brand that answers every praise says so, and the relabel carries that decision.
+    const answersPraise = () => new Set(['praise', 'complaint']);
+    expect(enrichEvent(relabel, analyzer, 5, answersPraise).enrichment).toMatchObject({ intent: 'praise', needs_reply: true });
+    // A sentiment-only relabel decides nothing about needs_reply.
+    expect(enrichEvent(moderation('e4', 2, 'relabel', 'm-1', { sentiment: 'positive' }).event, analyzer, 5, answersPraise).enrichment).toMatchObject({ intent: '', needs_reply: false });
   });
 
   it('deletes and other moderation actions carry no enrichment', () => {

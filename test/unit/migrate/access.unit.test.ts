@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BRAND_SYSTEM_TABLES, BRAND_TABLES, BRAND_VIEWS, DATABASE, identities, onlyClickHouse, OUTPUTS, renderAccess, ROOT, type ReadonlySettings } from '../../../services/migrate/access.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 
 const brands = BrandSettings.load(join(ROOT, 'infra/brands.yaml')).file;
 const files = renderAccess(brands);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEXT_TABLES, ttlClause } from '../../../services/migrate/retention.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 
 const messages = TEXT_TABLES.find((t) => t.table === 'messages')!;
 const file = (defaults: number | null, brands: Record<string, { retention_days?: number | null }>) =>

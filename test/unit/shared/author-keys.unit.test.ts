@@ -5,7 +5,7 @@ import {
 import { authorOf, openEvent, sealEvent } from '../../../services/shared/sealed-event.ts';
 import { payloadOf, type MessagePosted, type ModerationAction } from '../../../services/shared/events.ts';
 import { posted, moderation } from '../sink/fixtures.ts';
-import { parseAuthor } from '../../../services/erasure/erasure.ts';
+import { parseAuthor } from '../../../services/shared/erasure-log.ts';
 
 const master = new MasterKeys(['unit-test-master-key-0123456789abcdef']);
 const ref = authorRefFunction('unit-test-pseudonym-key');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import { dedupToken, offsetRanges, routeRecord, type SourceRecord } from '../../../services/sink/batch.ts';
 import { Batcher } from '../../../services/sink/batcher.ts';
-import { deadLetterMessage, deadLetterRowFromRecord, DLQ_HEADERS } from '../../../services/sink/dead-letters.ts';
+import { deadLetterMessage, deadLetterRowFromRecord, DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { backoffDelay, isRetriable } from '../../../services/shared/retry.ts';
 import { enrichment, moderation, posted } from './fixtures.ts';
 

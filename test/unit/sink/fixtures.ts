@@ -1,5 +1,10 @@
 import type { ConversationEvent, EnrichedEvent, Enrichment, Payload } from '../../../services/shared/events.ts';
 import { wrapPayload } from '../../../services/shared/events.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
+import { relabelEnrichment } from '../../../services/domain/enrichment.ts';
+
+/** The brand's needs_reply_intents (infra/brands.yaml), which the enricher stamps on relabels. */
+const NEEDS_REPLY_INTENTS = BrandSettings.load().forThread({ brand: 'acme', platform: 'x', account_id: 'acct' }).needsReplyIntents;
 
 const T0 = 1_700_000_000_000;
 
@@ -27,13 +32,13 @@ export const edited = (id: string, minute: number, messageId: string, text: stri
 export const deleted = (id: string, minute: number, messageId: string) =>
   enriched(id, minute, { type: 'message_deleted', value: { message_id: messageId, author_id: 'u1' } });
 
-export const moderation = (id: string, minute: number, action: string, target: string | null, relabel: { sentiment?: string; intent?: string } = {}) =>
-  enriched(id, minute, {
-    type: 'moderation_action',
-    value: {
-      action: action as 'hide', actor_id: 'agent-1', actor_role: 'brand', target_message_id: target, target_author_id: null, reason: null, assignee_id: null,
-      relabel_sentiment: relabel.sentiment ?? null, relabel_intent: relabel.intent ?? null,
-    },
-  });
+/** A moderation action; a relabel carries the enrichment the enricher stamps on it (production's shape). */
+export const moderation = (id: string, minute: number, action: string, target: string | null, relabel: { sentiment?: string; intent?: string } = {}, needsReplyIntents = NEEDS_REPLY_INTENTS) => {
+  const value = {
+    action: action as 'hide', actor_id: 'agent-1', actor_role: 'brand' as const, target_message_id: target, target_author_id: null, reason: null, assignee_id: null,
+    relabel_sentiment: relabel.sentiment ?? null, relabel_intent: relabel.intent ?? null,
+  };
+  return enriched(id, minute, { type: 'moderation_action', value }, action === 'relabel' ? relabelEnrichment(value, needsReplyIntents) : null);
+};
 
 export const T_ZERO = T0;

@@ -65,6 +65,34 @@ describe('message state resolution', () => {
   });
 });
 
+describe('needs_reply (metrics.md, Relabels)', () => {
+  it('a relabel decides it through the needs_reply_intents the enricher stamped, and the latest intent relabel wins', () => {
+    const praise = posted('e1', 0, 'm-1', 'love it', enrichment('positive', 0.8, 'praise'));
+    expect(fold([praise]).needs_reply).toBe(0);
+    expect(fold([praise, moderation('e2', 1, 'relabel', 'm-1', { intent: 'complaint' })])).toMatchObject({ intent: 'complaint', needs_reply: 1, relabel_needs_reply: 1 });
+    // A brand whose needs_reply_intents include praise: the relabel carries that decision.
+    const answersPraise = new Set(['praise', 'question']);
+    const q = posted('e1', 0, 'm-1', 'is it waterproof?', enrichment('neutral', 0, 'question'));
+    expect(fold([q, moderation('e2', 1, 'relabel', 'm-1', { intent: 'praise' }, answersPraise)])).toMatchObject({ intent: 'praise', needs_reply: 1 });
+    expect(fold([q, moderation('e2', 1, 'relabel', 'm-1', { intent: 'praise' })])).toMatchObject({ intent: 'praise', needs_reply: 0 });
+    // Latest intent relabel wins whatever the arrival order; a sentiment-only relabel leaves needs_reply alone.
+    const later = moderation('e3', 2, 'relabel', 'm-1', { intent: 'complaint' });
+    const earlier = moderation('e2', 1, 'relabel', 'm-1', { intent: 'praise' });
+    expect(fold([later, q, earlier, moderation('e4', 3, 'relabel', 'm-1', { sentiment: 'positive' })])).toMatchObject({ intent: 'complaint', needs_reply: 1, sentiment_label: 'positive' });
+  });
+
+  it('brand and system messages never need a reply and carry no intent, even when an edit reads like a question', () => {
+    const reply = posted('e1', 0, 'm-1', 'thanks for writing', enrichment('positive', 0.5, ''), 'brand');
+    const s = fold([reply, edited('e2', 1, 'm-1', 'did that help?', enrichment('neutral', 0, 'question')), moderation('e3', 2, 'relabel', 'm-1', { intent: 'complaint' })]);
+    expect(s).toMatchObject({ author_role: 'brand', intent: '', needs_reply: 0, model_intent: 'question' });
+  });
+
+  it('an edit in the same millisecond as its post is the later version, whatever the event ids', () => {
+    const s = fold([edited('a-edit', 0, 'm-1', 'edited', enrichment('neutral', 0, 'question')), posted('z-post', 0, 'm-1', 'original', enrichment('negative', -0.5))]);
+    expect(s).toMatchObject({ text: 'edited', text_event_id: 'a-edit', posted_event_id: 'z-post' });
+  });
+});
+
 describe('buildRows', () => {
   const rec = (i: number) => ({ topic: 't', partition: 0, offset: String(i), key: null, value: null });
   const batch = (events: EnrichedEvent[]): Accepted[] => events.map((event, i) => ({ record: rec(i), event }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { BusinessCalendar, easterSunday } from '../../../services/threads/business-hours.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BusinessCalendar, easterSunday } from '../../../services/domain/business-hours.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 
 const settings = BrandSettings.load();
 const acme = settings.forThread({ brand: 'acme', platform: 'facebook', account_id: 'a' }).calendar;

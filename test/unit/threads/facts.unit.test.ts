@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeThreadFacts } from '../../../services/threads/facts.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { KEY, Timeline } from './timeline.ts';
 
 const weekdays = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeThreadFacts } from '../../../services/threads/facts.ts';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { KEY, Timeline, shuffled } from './timeline.ts';
 import { rng } from '../../../services/shared/random.ts';
 

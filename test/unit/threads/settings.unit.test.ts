@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BrandSettings } from '../../../services/threads/settings.ts';
+import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { toThreadEvent } from '../../../services/threads/thread-event.ts';
 import { threadEventFromRow, threadEventRow, type ThreadEventRow } from '../../../services/threads/rows.ts';
 import { wrapPayload, type EnrichedEvent } from '../../../services/shared/events.ts';

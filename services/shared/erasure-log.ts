@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
-import { authorRefFunction, erasedRecord, keyRecordKey, type MasterKeys } from '../shared/author-keys.ts';
-import type { AuthorKeyLog } from '../shared/author-key-log.ts';
-import type { Pseudonymizer } from '../ingest/pseudonym.ts';
+import { authorRefFunction, erasedRecord, keyRecordKey, type MasterKeys } from './author-keys.ts';
+import type { AuthorKeyLog } from './author-key-log.ts';
+
+/** (platform, raw platform user id) → pseudonym: ingest's keyed hash (services/ingest/pseudonym.ts). */
+type Pseudonymizer = (platform: string, rawId: string) => string;
 
 /**
  * One erasure request (GDPR art. 17) as the erasure log keeps it. The raw platform id is never

@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs';
-import { dateTime64 } from '../shared/clickhouse.ts';
-import { MIN_EVENT_TIME_MS } from '../shared/limits.ts';
-import type { SourceRecord } from '../shared/kafka.ts';
+import { dateTime64 } from './clickhouse.ts';
+import { MIN_EVENT_TIME_MS } from './limits.ts';
+import type { SourceRecord } from './kafka.ts';
 
 /**
  * A dead letter keeps the original bytes and key untouched (so it can be inspected and re-driven)

@@ -153,6 +153,25 @@ export class BusinessCalendar {
     return new Date(this.localDay(ms) * MS_PER_DAY).toISOString().slice(0, 10);
   }
 
+  /** True when `ms` falls inside an opening period. */
+  isOpen(ms: number): boolean {
+    return this.dayInfo(this.localDay(ms)).intervals.some(([s, e]) => ms >= s && ms < e);
+  }
+
+  /** Local hour of day (0-23) of `ms` in this calendar's zone. */
+  localHour(ms: number): number {
+    return DateTime.fromMillis(ms, { zone: this.timeZone }).hour;
+  }
+
+  /** `ms` when open, else the next opening; null if the calendar never opens within the search horizon. */
+  nextOpening(ms: number): number | null {
+    const first = this.localDay(ms);
+    for (let day = first; day < first + MAX_SEARCH_DAYS; day++) {
+      for (const [s, e] of this.dayInfo(day).intervals) if (e > ms) return Math.max(s, ms);
+    }
+    return null;
+  }
+
   /** Seconds inside business hours between two instants (epoch ms); 0 when end <= start. */
   secondsBetween(startMs: number, endMs: number): number {
     if (!(endMs > startMs)) return 0;

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { INTENTS } from '../nlp/intent/types.ts';
 import { BusinessCalendar, WEEKDAYS, type CalendarSpec } from './business-hours.ts';
+import { parseDurationSeconds } from './durations.ts';
 
 /**
  * Per-brand response-time settings (infra/brands.yaml): business hours, SLA targets, the
@@ -16,10 +17,7 @@ export const DEFAULT_BRANDS_FILE = fileURLToPath(new URL('../../infra/brands.yam
 /** "90s", "30m", "4h", "2d" or a number of seconds. */
 const duration = z.union([
   z.number().nonnegative(),
-  z.string().regex(/^\d+(\.\d+)?[smhd]$/, 'a duration like 90s, 30m, 4h or 2d').transform((s) => {
-    const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[s.slice(-1) as 's' | 'm' | 'h' | 'd'];
-    return Number(s.slice(0, -1)) * unit;
-  }),
+  z.string().regex(/^\d+(\.\d+)?[smhd]$/, 'a duration like 90s, 30m, 4h or 2d').transform((s) => parseDurationSeconds(s)!),
 ]);
 
 export const CLOCKS = ['calendar', 'business'] as const;

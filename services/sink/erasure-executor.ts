@@ -6,18 +6,8 @@ import type { MasterKeys } from '../shared/author-keys.ts';
 import type { AuthorKeyLog } from '../shared/author-key-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import { withRetry } from '../shared/retry.ts';
-import type { ErasureRecord } from './erasure.ts';
-
-/** Runs tasks one after the other: the sink's batches and the erasures never overlap. */
-export class SerialGate {
-  private chain: Promise<unknown> = Promise.resolve();
-
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn, fn);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-}
+import type { ErasureRecord } from '../shared/erasure-log.ts';
+import type { SerialGate } from '../shared/serial-gate.ts';
 
 /** ALTER … UPDATE waits until every part is rewritten (mutations_sync=2), so "done" means done. */
 const SYNC = { mutations_sync: '2' } as const;

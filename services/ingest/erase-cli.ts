@@ -11,9 +11,9 @@ import { createKafka, durableProducer } from '../shared/kafka.ts';
 import { createLogger } from '../shared/logger.ts';
 import { AuthorKeyLog } from '../shared/author-key-log.ts';
 import { loadMasterKeys } from '../shared/author-key-config.ts';
-import { loadIngestConfig } from '../ingest/config.ts';
-import { hmacPseudonymizer } from '../ingest/pseudonym.ts';
-import { parseAuthor, recordErasure } from './erasure.ts';
+import { loadIngestConfig } from './config.ts';
+import { hmacPseudonymizer } from './pseudonym.ts';
+import { parseAuthor, recordErasure } from '../shared/erasure-log.ts';
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { brand: { type: 'string' }, author: { type: 'string' } } });

@@ -1,0 +1,36 @@
+/**
+ * The one order of a thread's events (metrics.md, "Same-second events"): by event time; events of
+ * the same time are taken customer messages first, then brand and system messages, then
+ * moderation actions on messages (hide, delete, mark spam...), then thread actions (resolve,
+ * reopen); then by event id, so ties never depend on arrival order. Every projection sorts with
+ * this, so a reply posted in the same second as the question answers it, and a resolve in the
+ * same second as a reply comes after it.
+ */
+
+export const SAME_SECOND_RANK = { customer: 0, team: 1, message_action: 2, thread_action: 3 } as const;
+export type SameSecondRank = (typeof SAME_SECOND_RANK)[keyof typeof SAME_SECOND_RANK];
+
+export interface OrderedEvent {
+  event_time: number;
+  event_id: string;
+}
+
+/** Actions on the thread as a whole; every other moderation action targets a message or author. */
+export const THREAD_ACTIONS: ReadonlySet<string> = new Set(['resolve_thread', 'reopen_thread']);
+
+/** The same-second rank of an event, from what it is: a post (by whom) or a moderation action (which). */
+export function sameSecondRank(kind: 'posted' | 'edited' | 'deleted' | 'moderation', role: string, action: string): SameSecondRank {
+  if (kind === 'moderation') return THREAD_ACTIONS.has(action) ? SAME_SECOND_RANK.thread_action : SAME_SECOND_RANK.message_action;
+  if (kind === 'deleted') return SAME_SECOND_RANK.message_action; // an author delete removes a message, like a moderator delete
+  return role === 'customer' || role === '' ? SAME_SECOND_RANK.customer : SAME_SECOND_RANK.team;
+}
+
+/** Compares (time, rank, id). */
+export function compareSteps(aTime: number, aRank: number, aId: string, bTime: number, bRank: number, bId: string): number {
+  return aTime - bTime || aRank - bRank || (aId < bId ? -1 : aId > bId ? 1 : 0);
+}
+
+/** Last-writer-wins in that order: true when (time, rank, id) comes after the current register's. */
+export function isLater(time: number, rank: number, id: string, curTime: number, curRank: number, curId: string): boolean {
+  return compareSteps(time, rank, id, curTime, curRank, curId) > 0;
+}
