@@ -108,28 +108,31 @@ export class AuthorSealer {
   async seal(events: readonly ConversationEvent[]): Promise<ConversationEvent[]> {
     await this.ready();
     const store = this.deps.log.store;
-    const keys = await Promise.all(events.map(async (e): Promise<DataKey | null> => {
+    const refs = events.map((e) => {
       const author = authorOf(e);
-      if (author === null) return null;
-      const ref = this.ref(e.brand, author);
-      if (store.isErased(ref)) return null;
-      return store.currentKey(ref) ?? this.create(ref);
+      return author === null ? null : this.ref(e.brand, author);
+    });
+    // Authors seen for the first time get their keys in one send for the whole batch (acks=all).
+    const fresh = [...new Set(refs.filter((r): r is string => r !== null && !store.isErased(r) && store.currentKey(r) === null && !this.creating.has(r)))];
+    if (fresh.length > 0) this.createAll(fresh);
+    const keys = await Promise.all(refs.map(async (ref): Promise<DataKey | null> => {
+      if (ref === null || store.isErased(ref)) return null;
+      return store.currentKey(ref) ?? this.creating.get(ref)!;
     }));
-    return events.map((e, i) => (authorOf(e) === null ? e : sealEvent(e, keys[i]!)));
+    return events.map((e, i) => (refs[i] === null ? e : sealEvent(e, keys[i]!)));
   }
 
-  private create(ref: string): Promise<DataKey> {
-    let pending = this.creating.get(ref);
-    if (!pending) {
-      pending = (async () => {
-        const key = newDataKey();
-        const record = keyRecord(ref, key, this.deps.master, (this.deps.now ?? Date.now)());
-        await this.deps.producer.send({ topic: this.deps.topic, acks: -1, messages: [record] });
-        this.deps.log.store.remember(ref, key);
-        return key;
-      })().finally(() => this.creating.delete(ref));
+  private createAll(refs: string[]): void {
+    const now = (this.deps.now ?? Date.now)();
+    const keys = refs.map(() => newDataKey());
+    const sent = this.deps.producer
+      .send({ topic: this.deps.topic, acks: -1, messages: refs.map((ref, i) => keyRecord(ref, keys[i]!, this.deps.master, now)) })
+      .then(() => refs.forEach((ref, i) => this.deps.log.store.remember(ref, keys[i]!)));
+    refs.forEach((ref, i) => {
+      const pending = sent.then(() => keys[i]!);
+      pending.catch(() => undefined);
       this.creating.set(ref, pending);
-    }
-    return pending;
+      void pending.finally(() => this.creating.delete(ref)).catch(() => undefined);
+    });
   }
 }
