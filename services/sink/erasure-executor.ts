@@ -43,6 +43,17 @@ export async function blankAuthor(clickhouse: ClickHouseClient, database: string
     moderation_actions: await count(`SELECT count() AS n FROM ${moderation} WHERE brand = {brand:String} AND target_author_id = {author:String}`),
     alerts: messageIds.length === 0 ? 0 : await count(`SELECT count() AS n FROM ${alerts} WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`, { ids: messageIds }),
   };
+  // Alerts first, messages last: the messages still name the author's message ids until the end, so
+  // an erasure cut short (a crash) finds everything again when it is re-applied.
+  if (rows.alerts! > 0) {
+    await clickhouse.command({
+      query: `ALTER TABLE ${alerts} UPDATE
+                sample_messages = arrayMap((t, id) -> if(has({ids:Array(String)}, id), '', t), sample_messages, sample_message_ids),
+                sample_urls = arrayMap((u, id) -> if(has({ids:Array(String)}, id), '', u), sample_urls, sample_message_ids)
+              WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`,
+      query_params: { ...params, ids: messageIds }, clickhouse_settings: SYNC,
+    });
+  }
   if (rows.messages! > 0) {
     await clickhouse.command({
       query: `ALTER TABLE ${messages} UPDATE text = '', url = NULL, author_id = '' WHERE brand = {brand:String} AND author_id = {author:String}`,
@@ -53,15 +64,6 @@ export async function blankAuthor(clickhouse: ClickHouseClient, database: string
     await clickhouse.command({
       query: `ALTER TABLE ${moderation} UPDATE target_author_id = NULL, reason = NULL WHERE brand = {brand:String} AND target_author_id = {author:String}`,
       query_params: params, clickhouse_settings: SYNC,
-    });
-  }
-  if (rows.alerts! > 0) {
-    await clickhouse.command({
-      query: `ALTER TABLE ${alerts} UPDATE
-                sample_messages = arrayMap((t, id) -> if(has({ids:Array(String)}, id), '', t), sample_messages, sample_message_ids),
-                sample_urls = arrayMap((u, id) -> if(has({ids:Array(String)}, id), '', u), sample_urls, sample_message_ids)
-              WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`,
-      query_params: { ...params, ids: messageIds }, clickhouse_settings: SYNC,
     });
   }
   return rows;
