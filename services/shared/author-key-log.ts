@@ -21,12 +21,22 @@ export class AuthorKeyLog {
   private admin: Admin | null = null;
   private readonly position = new Map<number, bigint>();
   private waiters: Array<() => void> = [];
+  private started: Promise<void> | null = null;
 
   constructor(private readonly deps: { kafka: Kafka; topic: string; master: MasterKeys; logger: Logger }) {
     this.store = new AuthorKeyStore(deps.master);
   }
 
-  async start(): Promise<void> {
+  /** Loads the topic and keeps following it; idempotent (a stage and its erasure worker may share one log). */
+  start(): Promise<void> {
+    this.started ??= this.load().catch((err: unknown) => {
+      this.started = null;
+      throw err;
+    });
+    return this.started;
+  }
+
+  private async load(): Promise<void> {
     const { kafka, topic } = this.deps;
     this.admin = kafka.admin();
     await this.admin.connect();
@@ -77,8 +87,12 @@ export class AuthorKeyLog {
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect().catch(() => undefined);
-    await this.admin?.disconnect().catch(() => undefined);
+    const [consumer, admin] = [this.consumer, this.admin];
+    this.consumer = null;
+    this.admin = null;
+    this.started = null;
+    await consumer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
   }
 }
 

@@ -67,6 +67,7 @@ export class Sink {
     const { kafka, logger } = this.deps;
     this.producer = durableProducer(kafka);
     await this.producer.connect();
+    await this.deps.keys?.start();
     if (this.deps.journal) {
       await this.deps.journal.load();
       await this.deps.journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
@@ -93,6 +94,7 @@ export class Sink {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.deps.keys?.stop();
   }
 
   /**
