@@ -2,6 +2,7 @@ import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consu
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
 import { Topics } from './topics.ts';
+import { withRetry } from './retry.ts';
 
 // kafkajs prints a partitioner migration warning on every producer; the default partitioner
 // (murmur2, Java-compatible) is the one we want.
@@ -172,20 +173,28 @@ export async function consumeBatches(
   });
 }
 
-/** Creates every catalogue topic that does not exist yet. Safe to run any number of times. */
+/**
+ * Creates every catalogue topic that does not exist yet. Safe to run any number of times. The
+ * broker can answer a fresh topic's metadata with UNKNOWN_TOPIC_OR_PARTITION while its leaders are
+ * being elected (seen under load); that is retried, and a retry creates only what is still missing.
+ */
 export async function ensureTopics(admin: Admin, topics: Topics): Promise<string[]> {
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.all.filter((t) => !existing.has(topics.name(t.key)));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: topics.name(t.key),
-        numPartitions: t.partitions,
-        replicationFactor: t.replicationFactor,
-        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
-  }
-  return missing.map((t) => topics.name(t.key));
+  const created: string[] = [];
+  await withRetry(async () => {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.all.filter((t) => !existing.has(topics.name(t.key)));
+    if (missing.length > 0) {
+      created.push(...missing.map((t) => topics.name(t.key)));
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: topics.name(t.key),
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+  }, { maxElapsedMs: 60_000 });
+  return [...new Set(created)];
 }
