@@ -64,7 +64,12 @@ export class SpikeDetector {
   private firstHour = Number.NaN;
   private readonly maxWindowMs: number;
 
-  constructor(readonly p: DetectorParams, snapshot?: DetectorSnapshot) {
+  /**
+   * `reveal` opens a sealed text (crypto-shredding, shared/author-keys.ts): the detector keeps texts
+   * as they came (sealed), so its snapshots hold no text in clear, and opens them only to pick
+   * samples and count terms ('' once the author is erased). Identity for plain texts.
+   */
+  constructor(readonly p: DetectorParams, snapshot?: DetectorSnapshot, private readonly reveal: (text: string, brand: string) => string = (t) => t) {
     this.maxWindowMs = Math.max(...p.windowsMs, p.endWindowMs);
     this.ringSize = Math.ceil((this.maxWindowMs + p.allowedLatenessMs) / p.stepMs) + 8;
     if (snapshot) {
@@ -250,12 +255,16 @@ export class SpikeDetector {
     };
     st.active = active;
     const inWindow = st.negatives.filter((n) => n.time >= t - best.windowMs && n.time < t);
-    const samples = [...inWindow]
-      .sort((a, b) => (a.score ?? 0) - (b.score ?? 0) || b.time - a.time || (a.messageId < b.messageId ? -1 : 1))
-      .filter((n, i, all) => all.findIndex((m) => m.text === n.text) === i)
+    const texts = inWindow.map((n) => this.reveal(n.text, st.brand));
+    // Samples keep the text as it came (sealed): the alerts topic then shreds with the author's key.
+    const seen = new Set<string>(['']);
+    const samples = inWindow
+      .map((n, i) => ({ n, text: texts[i]! }))
+      .sort(({ n: a }, { n: b }) => (a.score ?? 0) - (b.score ?? 0) || b.time - a.time || (a.messageId < b.messageId ? -1 : 1))
+      .filter(({ text }) => !seen.has(text) && Boolean(seen.add(text)))
       .slice(0, this.p.samples)
-      .map((n): SampleMessage => ({ message_id: n.messageId, text: n.text, language: n.language, url: n.url, sentiment_score: n.score }));
-    const terms = topTerms(inWindow.map((n) => n.text), this.p.topTerms, [st.brand]);
+      .map(({ n }): SampleMessage => ({ message_id: n.messageId, text: n.text, language: n.language, url: n.url, sentiment_score: n.score }));
+    const terms = topTerms(texts, this.p.topTerms, [st.brand]);
     return this.event(st, 'start', active, t, best, samples, terms);
   }
 

@@ -9,6 +9,8 @@ import { ServiceMonitor } from '../shared/service-monitor.ts';
 import { alerterShape, detectorParams } from './config.ts';
 import { Alerter } from './service.ts';
 import { AlertStore } from './store.ts';
+import { AuthorKeyLog } from '../shared/author-key-log.ts';
+import { loadMasterKeys } from '../shared/author-key-config.ts';
 import { DEFAULT_RETRY, parseEndpoints } from './webhook.ts';
 
 export async function run(_argv: string[]): Promise<void> {
@@ -27,7 +29,10 @@ export async function run(_argv: string[]): Promise<void> {
     lag: [{ group: config.ALERTER_GROUP_ID, topic: source, positions: (): Record<string, string> => alerter.positions() }], topics: [source, topics.name('alerts')],
   });
   const alerter = new Alerter(
-    { kafka: monitor.kafka, codec: new AvroCodec(), store: new AlertStore(clickhouse), logger, observer: monitor.observer },
+    {
+      kafka: monitor.kafka, codec: new AvroCodec(), store: new AlertStore(clickhouse), logger, observer: monitor.observer,
+      keys: new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master: loadMasterKeys(), logger }),
+    },
     {
       sourceTopic: source,
       alertsTopic: topics.name('alerts'),

@@ -8,6 +8,7 @@ import { observationOf, type AlertEvent } from './alert.ts';
 import { SpikeDetector } from './detector.ts';
 import type { DetectorParams } from './params.ts';
 import type { AlertStore } from './store.ts';
+import type { AuthorKeyLog } from '../shared/author-key-log.ts';
 import { deliver, type DeliveryDeps, type DeliveryResult, type WebhookEndpoint } from './webhook.ts';
 import { durableProducer, groupConsumer } from '../shared/kafka.ts';
 
@@ -34,7 +35,11 @@ export interface AlerterOptions {
   maxClockSkewMs: number;
 }
 
-export interface AlerterDeps { kafka: Kafka; codec: AvroCodec; store: AlertStore; logger: Logger; now?: () => number; observer?: PipelineObserver }
+export interface AlerterDeps {
+  kafka: Kafka; codec: AvroCodec; store: AlertStore; logger: Logger; now?: () => number; observer?: PipelineObserver;
+  /** The author keys: samples open with them for ClickHouse and webhooks, and stay sealed on the alerts topic. */
+  keys?: AuthorKeyLog;
+}
 
 const STAGE = 'alerter';
 
@@ -73,7 +78,9 @@ export class Alerter {
   async start(): Promise<void> {
     const { kafka, store, logger } = this.deps;
     const snap = await store.loadSnapshot(this.o.groupId);
-    this.detector = new SpikeDetector(this.o.params, snap?.state);
+    const keys = this.deps.keys;
+    await keys?.start();
+    this.detector = new SpikeDetector(this.o.params, snap?.state, (text, brand) => (keys ? (keys.store.open(text, brand) ?? '') : text));
     Object.assign(this.offsets, snap?.offsets ?? {});
     const ledger = await store.loadLedger(this.now() - 30 * 24 * 3_600_000);
     for (const a of ledger.alerts) this.emitted.set(`${a.alert_id}:${a.kind}`, a);
@@ -102,6 +109,7 @@ export class Alerter {
     await this.serial(() => this.snapshot());
     await Promise.allSettled([...this.inFlight]);
     await this.producer?.disconnect();
+    await this.deps.keys?.stop();
   }
 
   /** Waits until every queued delivery has finished (tests, shutdown). */
@@ -118,6 +126,8 @@ export class Alerter {
 
   private async onBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     const started = performance.now();
+    // The keys of every event fetched are in the key topic already; after this, an unknown one is erased.
+    if (this.deps.keys) await this.deps.keys.sync();
     const partition = batch.partition;
     for (const message of batch.messages) {
       this.stats.events++;
@@ -191,7 +201,7 @@ export class Alerter {
         messages: [{ key: a.brand, value: this.deps.codec.encode('alert-event', stored), headers: { alert_id: a.alert_id, kind: a.kind } }],
       });
       this.observer.rowsWritten(this.o.alertsTopic, 1);
-      await this.deps.store.insertAlert(stored);
+      await this.deps.store.insertAlert(this.opened(stored));
       this.observer.rowsWritten('alerts', 1);
       this.observer.wrote(STAGE);
       this.emitted.set(key, stored);
@@ -201,13 +211,21 @@ export class Alerter {
     this.deliverAll(stored);
   }
 
+  /** The alert with its samples opened (blank once their author is erased), for ClickHouse and webhooks. */
+  private opened(a: AlertEvent): AlertEvent {
+    const keys = this.deps.keys;
+    if (!keys) return a;
+    const open = (v: string) => keys.store.open(v, a.brand) ?? '';
+    return { ...a, samples: a.samples.map((s) => ({ ...s, text: open(s.text), url: s.url === null ? null : open(s.url) || null })) };
+  }
+
   private deliverAll(a: AlertEvent): void {
     if (this.now() - a.detected_at > this.o.maxAlertAgeMs) return; // history (replay): recorded, not paged
     for (const endpoint of this.o.endpoints) {
       const id = `${a.alert_id}:${a.kind}:${endpoint.name}`;
       if (this.delivered.has(id)) continue;
       this.delivered.add(id); // claimed: one delivery per alert event and endpoint in this process
-      const p = deliver(endpoint, a, { ...this.o.delivery, nowMs: () => this.now() })
+      const p = deliver(endpoint, this.opened(a), { ...this.o.delivery, nowMs: () => this.now() })
         .then((r: DeliveryResult) => this.recordDelivery(a, endpoint, id, r))
         .catch((err) => this.deps.logger.error({ err, alert_id: a.alert_id }, 'delivery bookkeeping failed'))
         .finally(() => this.inFlight.delete(p));

@@ -7,6 +7,8 @@ import { isProgrammerError } from '../shared/errors.ts';
 import type { ConversationEvent } from '../shared/events.ts';
 import { MAX_RECORD_BYTES, type SourceRecord } from '../shared/kafka.ts';
 import { enrichEvent } from './enrichment.ts';
+import type { AuthorKeyStore } from '../shared/author-keys.ts';
+import { openTexts } from '../shared/sealed-event.ts';
 
 /**
  * The enrichment of a batch of raw records, shared by the live enricher (services/enricher) and
@@ -25,9 +27,10 @@ export interface Output {
  * letters (original bytes + reason), so one bad record never holds up its partition; so does a
  * record quarantined by the crash journal, and one whose enriched form would not fit in a Kafka
  * record. A programmer error (TypeError and friends) is not the record's fault to hide: it is thrown
- * as a RecordCrash naming the record, and the service exits (see Enricher.crash).
+ * as a RecordCrash naming the record, and the service exits (see Enricher.crash). `keys` opens the
+ * texts the models read (services/shared/author-keys.ts).
  */
-export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal): Output {
+export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal, keys?: AuthorKeyStore): Output {
   const enriched: Message[] = [];
   const deadLetters: Message[] = [];
   const reasons: string[] = [];
@@ -50,7 +53,11 @@ export function processRecords(records: SourceRecord[], codec: AvroCodec, analyz
     }
     let value: Buffer;
     try {
-      value = codec.encode('enriched-event', enrichEvent(event, analyzer, now));
+      // With author keys (crypto-shredding) the models read the opened text (blank once the author is
+      // erased), and the enriched record carries the event as it came, sealed: no stage after
+      // ingest writes a text in clear to Kafka.
+      const enriched = enrichEvent(keys ? openTexts(event, keys) : event, analyzer, now);
+      value = codec.encode('enriched-event', keys ? { ...enriched, event } : enriched);
     } catch (err) {
       if (isProgrammerError(err)) throw new RecordCrash([record], err);
       reject(record, 'invalid', (err as Error).message);

@@ -6,6 +6,7 @@ import { withRetry } from '../shared/retry.ts';
 import { committedOffsets, RecordCrash, type CrashJournal } from '../shared/crash-journal.ts';
 import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { processRecords, type Output } from '../domain/enrich-records.ts';
+import type { AuthorKeyLog } from '../shared/author-key-log.ts';
 export { processRecords, type Output } from '../domain/enrich-records.ts';
 import { ChunkedSend, consumeBatches, durableProducer, groupConsumer } from '../shared/kafka.ts';
 
@@ -36,6 +37,8 @@ export class Enricher {
       journal?: CrashJournal;
       /** How the process ends after a programmer error (default process.exit). */
       exit?: (code: number) => void;
+      /** The author keys: synced before each batch, texts opened with them for the models. */
+      keys?: AuthorKeyLog;
     },
     private readonly options: EnricherOptions,
   ) {}
@@ -49,13 +52,16 @@ export class Enricher {
       await journal.load();
       await journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
     }
+    await this.deps.keys?.start();
     this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
     await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
       const started = performance.now();
       let out: Output;
+      const keys = this.deps.keys;
+      if (keys) await withRetry(() => keys.sync(), { stopped: () => this.stopping });
       try {
-        out = processRecords(records, codec, analyzer, Date.now(), journal);
+        out = processRecords(records, codec, analyzer, Date.now(), journal, keys?.store);
       } catch (err) {
         await this.crash(err);
         throw err;
@@ -87,6 +93,7 @@ export class Enricher {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.deps.keys?.stop();
   }
 
   /** A programmer error on a record: count the crash in the journal, then end the process without committing. */

@@ -10,6 +10,8 @@ import { createLogger } from '../shared/logger.ts';
 import { metricsHostShape, metricsPort } from '../shared/health-server.ts';
 import { ServiceMonitor } from '../shared/service-monitor.ts';
 import { Enricher } from './enricher.ts';
+import { AuthorKeyLog } from '../shared/author-key-log.ts';
+import { loadMasterKeys } from '../shared/author-key-config.ts';
 
 export const enricherShape = {
   ...baseShape,
@@ -36,6 +38,7 @@ export async function run(_argv: string[]): Promise<void> {
       kafka: monitor.kafka, codec: new AvroCodec(), analyzer: await createAnalyzer(), logger, observer: monitor.observer,
       // Records that crashed this group before: quarantined after three crashes (shared/crash-journal.ts).
       journal: new CrashJournal({ kafka, logger, topic: topics.name('recordCrashes'), groupId: config.ENRICHER_GROUP_ID }),
+      keys: new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master: loadMasterKeys(), logger }),
     },
     { sourceTopic: source, targetTopic: topics.name('enrichedEvents'), deadLetterTopic: topics.name('deadLetters'), groupId: config.ENRICHER_GROUP_ID },
   );

@@ -9,6 +9,8 @@ import { openApiDocument } from './openapi.ts';
 import type { EventPublisher } from './publisher.ts';
 import { sendError } from './responses.ts';
 import { registerEventRoutes } from './routes.ts';
+import { registerErasureRoutes } from './erasure-routes.ts';
+import type { ErasureInput, ErasureRecord } from '../shared/erasure-log.ts';
 import { closeUnusedConnectionsOnStop } from './shutdown.ts';
 
 export interface AppDeps {
@@ -23,6 +25,8 @@ export interface AppDeps {
   /** The event-time window: INGEST_MAX_FUTURE_SKEW_MS, and a clock for tests. */
   timeWindow?: TimeWindow;
   meta: { appSecret?: string | undefined; verifyToken?: string | undefined; accounts: ReadonlyMap<string, string> };
+  /** DELETE /v1/authors/{platform}/{id} (absent: answered 503). */
+  erase?: (input: ErasureInput) => Promise<ErasureRecord>;
 }
 
 /** The HTTP surface; everything it needs is passed in, so tests build it around a memory publisher. */
@@ -72,6 +76,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     maxBatchEvents: deps.maxBatchEvents,
     retryAfterSeconds: deps.retryAfterSeconds,
   });
+  registerErasureRoutes(app, { apiKeys: deps.apiKeys, retryAfterSeconds: deps.retryAfterSeconds, ...(deps.erase ? { erase: deps.erase } : {}) });
   registerMetaRoutes(app, { intake: deps.intake, timeWindow, retryAfterSeconds: deps.retryAfterSeconds, ...deps.meta });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -48,6 +48,8 @@ export interface IntakeOptions {
   sendTimeoutMs: number;
   metrics?: IngestMetrics;
   now?: () => number;
+  /** Seals each author's texts and ids with the author's key before Kafka (crypto-shredding); absent = published as they are. */
+  sealer?: { seal(events: readonly ConversationEvent[]): Promise<ConversationEvent[]> };
 }
 
 /** Validated canonical events in, Kafka-acknowledged Avro events out: the core of the service. */
@@ -79,7 +81,8 @@ export class Intake {
     const ingestTime = this.now();
     const events = canonical.map((e) => toConversationEvent(e, { pseudonymize: this.opts.pseudonymize, ingestTime, defaultSource: source }));
     const stopTimer = metrics?.publishSeconds.startTimer();
-    const sending = publisher.publish(events).finally(() => {
+    const sealer = this.opts.sealer;
+    const sending = (sealer ? sealer.seal(events).then((sealed) => publisher.publish(sealed)) : publisher.publish(events)).finally(() => {
       release();
       metrics?.setInflight(budget.usage);
     });

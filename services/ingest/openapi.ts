@@ -99,6 +99,25 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/authors/{platform}/{id}': {
+        delete: {
+          summary: 'Erase one author of the key’s brand everywhere, for good (GDPR art. 17; docs/security.md)',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'platform', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' } },
+            { name: 'id', in: 'path', required: true, description: 'The platform user id (raw, as in author_platform_id).', schema: { type: 'string', minLength: 1, maxLength: 256 } },
+          ],
+          responses: {
+            '202': {
+              description: 'The erasure is durably recorded (the author’s keys deleted, the request on the erasure log); ClickHouse is blanked right after.',
+              content: json({ type: 'object', required: ['status', 'request_id'], properties: { status: { const: 'recorded' }, request_id: { type: 'string' }, brand: { type: 'string' }, platform: { type: 'string' }, requested_at: { type: 'string', format: 'date-time' } } }),
+            },
+            '400': errorResponse('platform or id is malformed; the issues name the field.'),
+            '401': errorResponse('Missing or unknown API key.'),
+            '503': errorResponse('Kafka unavailable: nothing or part of it recorded; retry (erasing twice is harmless).'),
+          },
+        },
+      },
       '/webhooks/meta': metaWebhook,
       // The same endpoint, for apps that give WhatsApp its own callback URL.
       '/webhooks/whatsapp': metaWebhook,

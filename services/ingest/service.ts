@@ -9,6 +9,9 @@ import { InflightBudget, Intake } from './intake.ts';
 import { IngestMetrics } from './metrics.ts';
 import { hmacPseudonymizer } from './pseudonym.ts';
 import { KafkaPublisher } from './publisher.ts';
+import { AuthorKeyLog, AuthorSealer } from '../shared/author-key-log.ts';
+import { loadMasterKeys } from '../shared/author-key-config.ts';
+import { recordErasure, type ErasureInput, type ErasureRecord } from '../shared/erasure-log.ts';
 
 export interface IngestService {
   app: FastifyInstance;
@@ -20,6 +23,8 @@ export interface IngestService {
 
 export interface KafkaIntake {
   intake: Intake;
+  /** Records an author's erasure (DELETE /v1/authors/…). */
+  erase: (input: ErasureInput) => Promise<ErasureRecord>;
   publisher: KafkaPublisher;
   metrics: IngestMetrics;
   close: () => Promise<void>;
@@ -46,29 +51,47 @@ export function createKafkaIntake(config: IngestConfig, logger: Logger, opts: { 
   };
   const publisher = new KafkaPublisher({ producer, topic, codec: new AvroCodec(), logger, probe });
   const metrics = new IngestMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
+  // Crypto-shredding (docs/security.md, "Erasure"): each author's texts and ids sealed with its key.
+  const master = loadMasterKeys();
+  const keysTopic = topics.name('authorKeys');
+  const keyLog = new AuthorKeyLog({ kafka, topic: keysTopic, master, logger });
+  const keyProducer = durableProducer(kafka);
+  const sealer = new AuthorSealer({ log: keyLog, producer: keyProducer, topic: keysTopic, master, pseudonymKey: config.PSEUDONYM_KEY });
+  const pseudonymize = hmacPseudonymizer(config.PSEUDONYM_KEY);
+  const erase = async (input: ErasureInput) => {
+    await sealer.ready();
+    return recordErasure({ keys: keyLog, producer: keyProducer, keysTopic, erasuresTopic: topics.name('authorErasures'), master, pseudonymize, pseudonymKey: config.PSEUDONYM_KEY }, input);
+  };
   const intake = new Intake({
+    sealer,
     publisher,
     budget: new InflightBudget(config.INGEST_MAX_INFLIGHT_EVENTS, config.INGEST_MAX_INFLIGHT_BYTES),
-    pseudonymize: hmacPseudonymizer(config.PSEUDONYM_KEY),
+    pseudonymize,
     sendTimeoutMs: config.INGEST_SEND_TIMEOUT_MS,
     metrics,
   });
+  // Load the keys now rather than on the first request (which waits for them otherwise).
+  sealer.ready().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'author keys not loaded yet (retried on the first request)'));
   return {
     intake,
+    erase,
     publisher,
     metrics,
     close: async () => {
       await publisher.close().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
+      await keyLog.stop();
+      await keyProducer.disconnect().catch(() => undefined);
     },
   };
 }
 
 /** Wires the service to real Kafka. main.ts, the integration tests and the benchmark share this. */
 export function createIngestService(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): IngestService {
-  const { intake, publisher, metrics, close } = createKafkaIntake(config, logger, opts);
+  const { intake, publisher, metrics, close, erase } = createKafkaIntake(config, logger, opts);
   const app = buildApp({
     intake,
+    erase,
     publisher,
     apiKeys: new ApiKeys(config.INGEST_API_KEYS),
     metrics,

@@ -14,7 +14,7 @@ export interface TopicSpec {
   readonly description: string;
 }
 
-export type TopicKey = 'conversationEvents' | 'enrichedEvents' | 'deadLetters' | 'alerts' | 'recordCrashes';
+export type TopicKey = 'conversationEvents' | 'enrichedEvents' | 'deadLetters' | 'alerts' | 'recordCrashes' | 'authorKeys' | 'authorErasures';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -63,6 +63,33 @@ const catalogue: readonly TopicSpec[] = [
     // is quarantined: compaction keeps it as small as the number of records in trouble.
     config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(DAY_MS) },
     description: 'Crash journal: how often a record crashed a processor (JSON, keyed by group/topic/partition/offset); 3 crashes quarantine it.',
+  },
+  {
+    key: 'authorKeys',
+    name: 'brandpulse.author-keys.v1',
+    partitions: 1,
+    replicationFactor: 1,
+    // Crypto-shredding (docs/security.md, "Erasure"): the per-author data keys, wrapped with the master
+    // key, and the erasure markers. Compacted, so a tombstoned key leaves the log; but Kafka compacts
+    // only closed segments, so segments roll hourly and a tombstone is dropped after an hour: a deleted
+    // key is physically gone from the broker's disk within about segment.ms + delete.retention.ms +
+    // the cleaner's lag (~2-3 h), not at once. One partition: every stage reads it whole, in order.
+    config: {
+      'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(60 * 60 * 1000),
+      'delete.retention.ms': String(60 * 60 * 1000), 'min.cleanable.dirty.ratio': '0.01', 'min.insync.replicas': '1',
+    },
+    description: 'Per-author data keys (wrapped) and erasure markers (JSON, keyed by key/<author ref>/<key id> and erased/<author ref>).',
+  },
+  {
+    key: 'authorErasures',
+    name: 'brandpulse.author-erasures.v1',
+    partitions: 1,
+    replicationFactor: 1,
+    // The erasure log: who asked to erase which author ref, when, and when it was applied. Compacted by
+    // request id: the "done" record replaces the request, which carried the pseudonym (sealed with the
+    // master key) the sink needed to find the ClickHouse rows.
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(60 * 60 * 1000), 'min.insync.replicas': '1' },
+    description: 'Erasure requests and their completion (JSON, keyed by request id): brand, author ref, requested_by, requested_at, done_at.',
   },
 ];
 

@@ -4,6 +4,8 @@ import { dateTime, dateTime64 } from '../shared/clickhouse.ts';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { SourceRecord } from '../shared/kafka.ts';
 import { MODERATION_ACTIONS, payloadOf, type EnrichedEvent } from '../shared/events.ts';
+import type { AuthorKeyStore } from '../shared/author-keys.ts';
+import { openEnriched } from '../shared/sealed-event.ts';
 import { applyEvent, contributionOf, emptyState, messageKey, sameState, SENTIMENT_LABELS, type MessageState } from './message-state.ts';
 
 /** A Kafka record as the sink received it. */
@@ -20,8 +22,12 @@ export interface Accepted {
   event: EnrichedEvent;
 }
 
-/** Decodes and validates a record: good ones go on, bad ones to the dead-letter topic. */
-export function routeRecord(codec: AvroCodec, record: SourceRecord): { ok: true; accepted: Accepted } | { ok: false; rejected: Rejected } {
+/**
+ * Decodes and validates a record: good ones go on, bad ones to the dead-letter topic. With a key
+ * store, the author's sealed fields are opened (blank when the author was erased) before anything
+ * else sees them: what goes on to ClickHouse is plain, what stays in Kafka is sealed.
+ */
+export function routeRecord(codec: AvroCodec, record: SourceRecord, keys?: AuthorKeyStore): { ok: true; accepted: Accepted } | { ok: false; rejected: Rejected } {
   let event: EnrichedEvent;
   try {
     event = codec.decode<EnrichedEvent>('enriched-event', record.value);
@@ -31,7 +37,7 @@ export function routeRecord(codec: AvroCodec, record: SourceRecord): { ok: true;
   }
   const problem = validateEnriched(event);
   if (problem) return { ok: false, rejected: { record, reason: 'invalid', detail: problem } };
-  return { ok: true, accepted: { record, event } };
+  return { ok: true, accepted: { record, event: keys ? openEnriched(event, keys) : event } };
 }
 
 /**

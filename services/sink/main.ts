@@ -11,6 +11,11 @@ import { DeadLetterRecorder } from './dead-letter-recorder.ts';
 import { Sink } from './sink.ts';
 import { ThreadProjector } from '../threads/projector.ts';
 import { ClickHouseWriter, ProjectorStep, type BatchStep } from './steps.ts';
+import { AuthorKeyLog } from '../shared/author-key-log.ts';
+import { loadMasterKeys } from '../shared/author-key-config.ts';
+import { ErasureExecutor } from './erasure-executor.ts';
+import { SerialGate } from '../shared/serial-gate.ts';
+import { durableProducer } from '../shared/kafka.ts';
 
 export async function run(_argv: string[]): Promise<void> {
   const config = loadSinkConfig();
@@ -30,8 +35,20 @@ export async function run(_argv: string[]): Promise<void> {
   const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheThreads, observer }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheThreads }))];
   // Records that crashed this group before: quarantined after three crashes (shared/crash-journal.ts).
   const journal = new CrashJournal({ kafka, logger, topic: topics.name('recordCrashes'), groupId: config.SINK_GROUP_ID });
+  // Crypto-shredding (docs/security.md): texts and author ids arrive sealed; the sink opens them with
+  // the author keys, and applies erasures between two batches (the gate).
+  const master = loadMasterKeys();
+  const keys = new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master, logger });
+  const gate = new SerialGate();
+  const erasureProducer = durableProducer(kafka);
+  const eraser = new ErasureExecutor({
+    kafka, clickhouse, keys, master, logger, topic: topics.name('authorErasures'), gate, producer: erasureProducer,
+    databases: [config.CLICKHOUSE_DATABASE, `${config.CLICKHOUSE_DATABASE}_replay`],
+    // What the steps remember of stored messages may hold the erased texts: read them again.
+    onErased: () => steps.forEach((s) => s.reset?.()),
+  });
   const sink = new Sink(
-    { kafka: monitor.kafka, codec: new AvroCodec(), logger, steps, journal, observer },
+    { kafka: monitor.kafka, codec: new AvroCodec(), logger, steps, journal, observer, keys, gate },
     {
       sourceTopic: topics.name('enrichedEvents'), deadLetterTopic: topics.name('deadLetters'), groupId: config.SINK_GROUP_ID,
       maxRows: config.SINK_MAX_ROWS, maxWaitMs: config.SINK_MAX_WAIT_MS,
@@ -44,12 +61,16 @@ export async function run(_argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, ...sink.stats }, 'stopping');
-    await Promise.all([sink.stop(), recorder.stop()]);
+    await Promise.all([sink.stop(), recorder.stop(), eraser.stop()]);
+    await Promise.all([keys.stop(), erasureProducer.disconnect().catch(() => undefined)]);
     await clickhouse.close();
     process.exit(0);
   };
   stopOnSignals(shutdown, { logger });
   await monitor.start();
+  await keys.start();
+  await erasureProducer.connect();
+  await eraser.start();
   await sink.start();
   await recorder.start();
 }

@@ -21,6 +21,8 @@ import { ThreadProjector } from '../threads/projector.ts';
 import { applyMigrations } from '../migrate/apply.ts';
 import { endOffsets, replayRange, swapIn, type ReplayProgress } from './replay.ts';
 import { ClickHouseWriter, ProjectorStep } from './steps.ts';
+import { AuthorKeyLog } from '../shared/author-key-log.ts';
+import { loadMasterKeys } from '../shared/author-key-config.ts';
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { 'from-beginning': { type: 'boolean' }, swap: { type: 'boolean' }, database: { type: 'string' } } });
@@ -33,6 +35,7 @@ export async function run(argv: string[]): Promise<void> {
   const codec = new AvroCodec();
   const analyzer = await createAnalyzer();
   const raw = topics.name('conversationEvents');
+  const keys = new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master: loadMasterKeys(), logger });
   const progress = (label: string) => (p: ReplayProgress) =>
     process.stderr.write(`[replay] ${label}: ${p.done}/${p.total} events (${p.total > 0n ? ((Number(p.done) * 100) / Number(p.total)).toFixed(1) : '100'}%), ${Math.round(p.perSecond)}/s\n`);
   const stepsFor = (database: string) => {
@@ -46,10 +49,11 @@ export async function run(argv: string[]): Promise<void> {
     await admin.command({ query: `DROP DATABASE IF EXISTS ${shadow} SYNC` });
     await applyMigrations(admin, { database: shadow });
     await applyMigrations(admin, { database: live });
+    await keys.start();
     const snapshot = await endOffsets(kafka, raw);
     logger.info({ shadow, model: analyzer.modelVersion, end: Object.fromEntries([...snapshot].map(([p, o]) => [p, o.toString()])) }, 'rebuilding into the shadow database');
     const target = stepsFor(shadow);
-    const built = await replayRange({ kafka, codec, analyzer, logger, steps: target.steps, topic: raw, to: snapshot, onProgress: progress('rebuild') });
+    const built = await replayRange({ kafka, codec, analyzer, logger, steps: target.steps, topic: raw, to: snapshot, keys, onProgress: progress('rebuild') });
     await target.clickhouse.close();
     logger.info({ ...built }, 'shadow projections built');
     if (!values.swap) {
@@ -61,10 +65,11 @@ export async function run(argv: string[]): Promise<void> {
     // Events that reached the live sink during the rebuild are in the old tables only: replay them.
     const now = await endOffsets(kafka, raw);
     const liveTarget = stepsFor(live);
-    const caught = await replayRange({ kafka, codec, analyzer, logger, steps: liveTarget.steps, topic: raw, from: snapshot, to: now, onProgress: progress('catch-up') });
+    const caught = await replayRange({ kafka, codec, analyzer, logger, steps: liveTarget.steps, topic: raw, from: snapshot, to: now, keys, onProgress: progress('catch-up') });
     await liveTarget.clickhouse.close();
     console.log(`replay done: ${built.records} events rebuilt, ${caught.records} caught up; previous tables kept in ${shadow}`);
   } finally {
+    await keys.stop();
     await admin.close();
   }
 }

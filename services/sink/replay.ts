@@ -10,6 +10,7 @@ import { Batcher } from './batcher.ts';
 import { withRetry } from '../shared/retry.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
 import { writeIsolating } from './isolate.ts';
+import type { AuthorKeyLog } from '../shared/author-key-log.ts';
 
 export type Offsets = Map<number, bigint>;
 
@@ -38,6 +39,8 @@ export async function endOffsets(kafka: Kafka, topic: string): Promise<Offsets> 
 export async function replayRange(deps: {
   kafka: Kafka; codec: AvroCodec; analyzer: Analyzer; logger: Logger; steps: BatchStep[];
   topic: string; from?: Offsets; to: Offsets; maxRows?: number; onProgress?: (p: ReplayProgress) => void;
+  /** The author keys, started: an erased author's texts and ids come back blank, never in clear. */
+  keys?: AuthorKeyLog;
 }): Promise<{ records: number; deadLetters: number }> {
   const { kafka, codec, analyzer, logger, steps, topic, to } = deps;
   const from = deps.from ?? new Map<number, bigint>();
@@ -52,10 +55,13 @@ export async function replayRange(deps: {
   }
   const stats = { records: 0, deadLetters: 0 };
   if (remaining.size === 0) return stats;
+  // Every key of an event up to `to` was written before it: one sync covers the whole range.
+  await deps.keys?.sync();
+  const store = deps.keys?.store;
   const batcher = new Batcher<SourceRecord>({ maxRows: deps.maxRows ?? 5000, maxWaitMs: 200 }, async (records) => {
     const accepted: Accepted[] = [];
     for (const r of records) {
-      const routed = routeRecord(codec, r);
+      const routed = routeRecord(codec, r, store);
       if (routed.ok) accepted.push(routed.accepted);
     }
     const ranges = offsetRanges(records);
@@ -88,7 +94,7 @@ export async function replayRange(deps: {
       const raw = batch.messages
         .filter((m) => BigInt(m.offset) >= start && BigInt(m.offset) < end)
         .map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
-      const out = processRecords(raw, codec, analyzer);
+      const out = processRecords(raw, codec, analyzer, Date.now(), undefined, store);
       stats.deadLetters += out.deadLetters.length;
       // processRecords keeps input order; dead letters are dropped (the live enricher already sent them).
       const enrichedRecords: SourceRecord[] = [];

@@ -10,6 +10,8 @@ import { committedOffsets, RecordCrash, type CrashJournal, type RecordCoordinate
 import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 import { writeIsolating } from './isolate.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
+import type { AuthorKeyLog } from '../shared/author-key-log.ts';
+import type { SerialGate } from '../shared/serial-gate.ts';
 import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, BULK_FETCH_BYTES_PER_PARTITION } from '../shared/kafka.ts';
 
 export interface SinkOptions {
@@ -33,6 +35,10 @@ export interface SinkDeps {
   journal?: CrashJournal;
   /** How the process ends after a programmer error (default process.exit); tests pass their own. */
   exit?: (code: number) => void;
+  /** The author keys (crypto-shredding): synced before each batch, sealed fields opened with them. Absent = fields stored as they come. */
+  keys?: AuthorKeyLog;
+  /** Shared with the erasure worker: a batch and an erasure never run at the same time. */
+  gate?: SerialGate;
 }
 
 /**
@@ -61,6 +67,7 @@ export class Sink {
     const { kafka, logger } = this.deps;
     this.producer = durableProducer(kafka);
     await this.producer.connect();
+    await this.deps.keys?.start();
     if (this.deps.journal) {
       await this.deps.journal.load();
       await this.deps.journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
@@ -87,6 +94,7 @@ export class Sink {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.deps.keys?.stop();
   }
 
   /**
@@ -96,7 +104,14 @@ export class Sink {
    * once, after the rest of its batch was written; a programmer error ends the process (crash()).
    */
   async flush(records: SourceRecord[]): Promise<void> {
-    const { codec, steps, journal } = this.deps;
+    return this.deps.gate ? this.deps.gate.run(() => this.flushNow(records)) : this.flushNow(records);
+  }
+
+  private async flushNow(records: SourceRecord[]): Promise<void> {
+    const { codec, steps, journal, keys } = this.deps;
+    // Every key of every record fetched so far is in the key topic already (written before the
+    // events): after this, a key the store does not know is an erased one.
+    if (keys) await this.retrying('author-keys', () => keys.sync());
     const observer = this.deps.observer ?? noObserver;
     const stage = this.options.stage ?? 'sink';
     const started = performance.now();
@@ -107,7 +122,7 @@ export class Sink {
         rejected.push({ record: r, stage, reason: 'quarantined', detail: `crashed the ${stage} ${journal.crashes(r)} times: ${journal.lastError(r)}` });
         continue;
       }
-      const routed = routeRecord(codec, r);
+      const routed = routeRecord(codec, r, keys?.store);
       if (routed.ok) accepted.push(routed.accepted);
       else rejected.push({ ...routed.rejected, stage });
     }

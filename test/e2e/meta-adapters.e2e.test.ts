@@ -5,6 +5,8 @@ import { createIngestService, type IngestService } from '../../services/ingest/s
 import { applyMigrations } from '../../services/migrate/apply.ts';
 import { createAnalyzer } from '../../services/nlp/index.ts';
 import { Sink } from '../../services/sink/sink.ts';
+import { AuthorKeyLog } from '../../services/shared/author-key-log.ts';
+import { loadMasterKeys } from '../../services/shared/author-key-config.ts';
 import { ClickHouseWriter, ProjectorStep } from '../../services/sink/steps.ts';
 import { ThreadProjector } from '../../services/threads/projector.ts';
 import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../support/stack.ts';
@@ -66,10 +68,12 @@ describe('Meta adapters end to end', () => {
     expect(accepted).toEqual([1, 1, 1, 1, 1, 2, 1, 1]);
 
     const analyzer = await createAnalyzer();
-    const enricher = new Enricher({ kafka: kafka.kafka, codec, analyzer, logger }, {
+    // Ingest seals texts and author ids with the author keys (docs/security.md, "Erasure"): the stages read them with the same keys.
+    const keys = () => new AuthorKeyLog({ kafka: kafka.kafka, topic: kafka.topics.name('authorKeys'), master: loadMasterKeys(), logger });
+    const enricher = new Enricher({ kafka: kafka.kafka, codec, analyzer, logger, keys: keys() }, {
       sourceTopic: kafka.topics.name('conversationEvents'), targetTopic: kafka.topics.name('enrichedEvents'), deadLetterTopic: kafka.topics.name('deadLetters'), groupId: 'meta-e2e-enricher',
     });
-    const sink = new Sink({ kafka: kafka.kafka, codec, logger, steps: [new ClickHouseWriter(ch.client), new ProjectorStep(new ThreadProjector({ clickhouse: ch.client, logger }))] }, {
+    const sink = new Sink({ kafka: kafka.kafka, codec, logger, keys: keys(), steps: [new ClickHouseWriter(ch.client), new ProjectorStep(new ThreadProjector({ clickhouse: ch.client, logger }))] }, {
       sourceTopic: kafka.topics.name('enrichedEvents'), deadLetterTopic: kafka.topics.name('deadLetters'), groupId: 'meta-e2e-sink', maxRows: 1000, maxWaitMs: 100,
     });
     await enricher.start();

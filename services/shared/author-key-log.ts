@@ -1,0 +1,152 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { AuthorKeyStore, authorRefFunction, keyRecord, newDataKey, type AuthorRef, type DataKey, type MasterKeys } from './author-keys.ts';
+import type { ConversationEvent } from './events.ts';
+import type { Logger } from './logger.ts';
+import { withRetry } from './retry.ts';
+import { DependencyError } from './errors.ts';
+import { authorOf, sealEvent } from './sealed-event.ts';
+
+/**
+ * Follows the author-key topic (author-keys.v1, compacted) into an AuthorKeyStore: read from the
+ * beginning at start, then kept up to date. Every stage that reads texts (enricher, sink, alerter,
+ * replay) holds one and calls sync() before a batch: a key is produced (acks=all) before any event
+ * sealed with it, so after sync() every key of every event already fetched is known, and a key that
+ * is still unknown is gone (erased).
+ */
+export class AuthorKeyLog {
+  readonly store: AuthorKeyStore;
+  private consumer: Consumer | null = null;
+  private admin: Admin | null = null;
+  private readonly position = new Map<number, bigint>();
+  private waiters: Array<() => void> = [];
+  private started: Promise<void> | null = null;
+
+  constructor(private readonly deps: { kafka: Kafka; topic: string; master: MasterKeys; logger: Logger }) {
+    this.store = new AuthorKeyStore(deps.master);
+  }
+
+  /** Loads the topic and keeps following it; idempotent (a stage and its erasure worker may share one log). */
+  start(): Promise<void> {
+    this.started ??= this.load().catch((err: unknown) => {
+      this.started = null;
+      throw err;
+    });
+    return this.started;
+  }
+
+  private async load(): Promise<void> {
+    const { kafka, topic } = this.deps;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    // A group of its own that never commits: every process reads the whole (compacted) topic.
+    this.consumer = kafka.consumer({
+      groupId: `brandpulse-author-keys-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+      allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          if (m.key) this.store.apply(m.key.toString('utf8'), m.value);
+        }
+        const next = BigInt(batch.messages.length > 0 ? batch.lastOffset() : '-1') + 1n;
+        const hw = BigInt(batch.highWatermark);
+        // Compaction and control records can leave offsets without a message: the high watermark says where the end is.
+        const reached = next >= hw || batch.messages.length === 0 ? hw : next;
+        if (reached > (this.position.get(batch.partition) ?? 0n)) this.position.set(batch.partition, reached);
+        const waiting = this.waiters;
+        this.waiters = [];
+        for (const w of waiting) w();
+      },
+    });
+    await this.sync();
+    this.deps.logger.info({ topic, ...this.store.size, unreadable: this.store.unreadable }, 'author keys loaded');
+  }
+
+  /** Resolves once every record written to the key topic before the call is in the store. */
+  async sync(timeoutMs = 30_000): Promise<void> {
+    const admin = this.admin;
+    if (!admin) throw new DependencyError('author key log not started');
+    const ends = await withRetry(() => admin.fetchTopicOffsets(this.deps.topic), { maxElapsedMs: timeoutMs });
+    const behind = () => ends.some((p) => BigInt(p.high) > BigInt(p.low) && (this.position.get(p.partition) ?? 0n) < BigInt(p.high));
+    const deadline = Date.now() + timeoutMs;
+    while (behind()) {
+      if (Date.now() > deadline) throw new DependencyError(`author keys ${this.deps.topic} not caught up within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    const [consumer, admin] = [this.consumer, this.admin];
+    this.consumer = null;
+    this.admin = null;
+    this.started = null;
+    await consumer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Ingest's side: seals each event's author fields with the author's data key, creating and
+ * publishing (acks=all) a key for an author seen for the first time before any event sealed with it.
+ * An erased author's events are published with those fields blank (sealed-event.ts).
+ */
+export class AuthorSealer {
+  private readonly ref: AuthorRef;
+  private started: Promise<void> | null = null;
+  private readonly creating = new Map<string, Promise<DataKey>>();
+
+  constructor(private readonly deps: { log: AuthorKeyLog; producer: Producer; topic: string; master: MasterKeys; pseudonymKey: string; now?: () => number }) {
+    this.ref = authorRefFunction(deps.pseudonymKey);
+  }
+
+  /** Loads the key topic and connects the producer once (the first request waits for it). */
+  ready(): Promise<void> {
+    this.started ??= Promise.all([this.deps.log.start(), this.deps.producer.connect()]).then(() => undefined).catch((err: unknown) => {
+      this.started = null;
+      throw err;
+    });
+    return this.started;
+  }
+
+  async seal(events: readonly ConversationEvent[]): Promise<ConversationEvent[]> {
+    await this.ready();
+    const store = this.deps.log.store;
+    const refs = events.map((e) => {
+      const author = authorOf(e);
+      return author === null ? null : this.ref(e.brand, author);
+    });
+    // Authors seen for the first time get their keys in one send for the whole batch (acks=all).
+    const fresh = [...new Set(refs.filter((r): r is string => r !== null && !store.isErased(r) && store.currentKey(r) === null && !this.creating.has(r)))];
+    if (fresh.length > 0) this.createAll(fresh);
+    const keys = await Promise.all(refs.map(async (ref): Promise<DataKey | null> => {
+      if (ref === null || store.isErased(ref)) return null;
+      return store.currentKey(ref) ?? this.creating.get(ref)!;
+    }));
+    return events.map((e, i) => (refs[i] === null ? e : sealEvent(e, keys[i]!)));
+  }
+
+  private createAll(refs: string[]): void {
+    const now = (this.deps.now ?? Date.now)();
+    const keys = refs.map(() => newDataKey());
+    const sent = this.deps.producer
+      .send({ topic: this.deps.topic, acks: -1, messages: refs.map((ref, i) => keyRecord(ref, keys[i]!, this.deps.master, now)) })
+      .then(() => refs.forEach((ref, i) => this.deps.log.store.remember(ref, keys[i]!)));
+    refs.forEach((ref, i) => {
+      const pending = sent.then(() => keys[i]!);
+      pending.catch(() => undefined);
+      this.creating.set(ref, pending);
+      void pending.finally(() => this.creating.delete(ref)).catch(() => undefined);
+    });
+  }
+}
