@@ -233,27 +233,10 @@ class Engine:
         return self._tables_cache[1]
 
     @staticmethod
-    def _text(query: str, body: bytes, params: dict) -> str | None:
-        """The statement _run will send as text (same rules), or None for the streamed INSERT path."""
-        head, data = query, body
-        if not head:
-            nl = body.find(b"\n")
-            if nl >= 0 and split_insert_format(body[:nl].decode("utf-8", "replace")):
-                head, data = body[:nl].decode("utf-8"), body[nl + 1:]
-            else:
-                head, data = "", body
-        ins = split_insert_format(head) if head else None
-        if ins and not (params and "{" in ins[0]) and streamed_format(ins[1]):
-            return None
-        try:
-            tail = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None  # _run refuses it
-        text = f"{head}\n{tail}" if head and tail else (head or tail)
-        return text if text.strip() else None
-
-    def _run(self, conn: Conn, query: str, body: bytes, default_format: str, params: dict) -> tuple[Result, str]:
-        # ClickHouse semantics: the URL query comes first, the body is appended after a newline.
+    def _split(query: str, body: bytes, params: dict):
+        """ClickHouse semantics: the URL query comes first, the body is appended after a newline; a
+        body may start with `INSERT ... FORMAT x` itself. -> (head, data, (prefix, fmt) when the
+        data is streamed to the engine as an insert, else None)."""
         head, data = query, body
         if not head:
             nl = body.find(b"\n")
@@ -267,8 +250,26 @@ class Engine:
         # which would turn a refused row into a 2xx that lost data. The statement path raises the
         # engine's error like clickhouse-server (measured: 15k JSON rows ~15-40 ms slower). Binary
         # formats, which cannot travel as text, keep the streaming path.
-        if ins and not (params and "{" in ins[0]) and streamed_format(ins[1]):
-            prefix, in_fmt = ins
+        streamed = ins if ins and not (params and "{" in ins[0]) and streamed_format(ins[1]) else None
+        return head, data, streamed
+
+    @staticmethod
+    def _text(query: str, body: bytes, params: dict) -> str | None:
+        """The statement _run will send as text (same rules), or None for the streamed INSERT path."""
+        head, data, streamed = Engine._split(query, body, params)
+        if streamed:
+            return None
+        try:
+            tail = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # _run refuses it
+        text = f"{head}\n{tail}" if head and tail else (head or tail)
+        return text if text.strip() else None
+
+    def _run(self, conn: Conn, query: str, body: bytes, default_format: str, params: dict) -> tuple[Result, str]:
+        head, data, streamed = self._split(query, body, params)
+        if streamed:
+            prefix, in_fmt = streamed
             t0 = time.perf_counter_ns()
             inserter = None
             try:
