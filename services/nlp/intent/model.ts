@@ -2,6 +2,7 @@
 // features.ts, stored as one JSON file (int16-quantised weights in base64, 8 classes per bucket),
 // plus the needs-reply decision threshold chosen by cross-validation at training time.
 
+import { dequantize, quantizeWeights, readQuantizedWeights } from '../quantize.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { extractIntentFeatures, IntentFeatureBuffer, type IntentFeatureConfig } from './features.ts';
@@ -40,11 +41,7 @@ export interface IntentParams {
 }
 
 export function encodeIntentModel(p: IntentParams, replyThreshold: number, wordVectors: IntentModelFile['wordVectors'], version: string, training: Record<string, unknown>): IntentModelFile {
-  let max = 0;
-  for (let i = 0; i < p.W.length; i++) max = Math.max(max, Math.abs(p.W[i]!));
-  const scale = max > 0 ? max / 32767 : 1;
-  const q = new Int16Array(p.W.length);
-  for (let i = 0; i < p.W.length; i++) q[i] = Math.round(p.W[i]! / scale);
+  const { weightScale, weights } = quantizeWeights(p.W);
   return {
     format: INTENT_MODEL_FORMAT,
     version,
@@ -54,8 +51,8 @@ export function encodeIntentModel(p: IntentParams, replyThreshold: number, wordV
     wordVectors,
     // Fixed precision: the file is reproduced byte for byte, and 1e-6 is far below what matters.
     bias: Array.from(p.bias, (b) => Math.round(b * 1e6) / 1e6),
-    weightScale: scale,
-    weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
+    weightScale,
+    weights,
     training,
   };
 }
@@ -71,10 +68,7 @@ export interface QuantisedIntentParams {
 export function decodeQuantised(f: IntentModelFile): QuantisedIntentParams {
   if (f.format !== INTENT_MODEL_FORMAT) throw new Error(`unsupported intent model format ${String(f.format)}`);
   if (f.classes.join(',') !== INTENTS.join(',')) throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
-  const bytes = Buffer.from(f.weights, 'base64');
-  const Q = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const expected = (1 << f.features.bits) * K;
-  if (Q.length !== expected) throw new Error(`intent model weights: expected ${expected} values, got ${Q.length}`);
+  const Q = readQuantizedWeights(f.weights, (1 << f.features.bits) * K, 'intent model');
   return { features: f.features, Q, scale: f.weightScale, bias: Float64Array.from(f.bias) };
 }
 
@@ -102,15 +96,8 @@ function softmaxInPlace(out: Float64Array): void {
 }
 
 export function decodeIntentModel(f: IntentModelFile): IntentParams {
-  if (f.format !== INTENT_MODEL_FORMAT) throw new Error(`unsupported intent model format ${String(f.format)}`);
-  if (f.classes.join(',') !== INTENTS.join(',')) throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
-  const bytes = Buffer.from(f.weights, 'base64');
-  const q = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const expected = (1 << f.features.bits) * K;
-  if (q.length !== expected) throw new Error(`intent model weights: expected ${expected} values, got ${q.length}`);
-  const W = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) W[i] = q[i]! * f.weightScale;
-  return { features: f.features, W, bias: Float64Array.from(f.bias) };
+  const { features, Q, scale, bias } = decodeQuantised(f);
+  return { features, W: dequantize(Q, scale), bias };
 }
 
 export function readIntentModelFile(path: string): IntentModelFile {

@@ -1,6 +1,7 @@
 // The builtin model: multinomial logistic regression over hashed features, stored as one compact
 // JSON file (int16-quantised weight table in base64 + the merged lexicon + training metadata).
 
+import { dequantize, quantizeWeights, readQuantizedWeights } from '../quantize.ts';
 import { readFileSync } from 'node:fs';
 import { extractFeatures, FeatureBuffer, type FeatureConfig } from './features.ts';
 import { lexiconFromEntries, type Lexicon } from './lexicon.ts';
@@ -28,18 +29,14 @@ export interface LinearParams {
 }
 
 export function encodeModel(p: LinearParams, lexicon: Array<[string, number]>, version: string, training: Record<string, unknown>): LinearModelFile {
-  let max = 0;
-  for (let i = 0; i < p.W.length; i++) max = Math.max(max, Math.abs(p.W[i]!));
-  const scale = max > 0 ? max / 32767 : 1;
-  const q = new Int16Array(p.W.length);
-  for (let i = 0; i < p.W.length; i++) q[i] = Math.round(p.W[i]! / scale);
+  const { weightScale, weights } = quantizeWeights(p.W);
   return {
     format: MODEL_FORMAT,
     version,
     features: p.features,
     bias: [p.bias[0]!, p.bias[1]!, p.bias[2]!],
-    weightScale: scale,
-    weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
+    weightScale,
+    weights,
     lexicon,
     training,
   };
@@ -47,12 +44,7 @@ export function encodeModel(p: LinearParams, lexicon: Array<[string, number]>, v
 
 export function decodeModel(f: LinearModelFile): { params: LinearParams; lexicon: Lexicon } {
   if (f.format !== MODEL_FORMAT) throw new Error(`unsupported sentiment model format ${String(f.format)}`);
-  const bytes = Buffer.from(f.weights, 'base64');
-  const q = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const expected = (1 << f.features.bits) * 3;
-  if (q.length !== expected) throw new Error(`sentiment model weights: expected ${expected} values, got ${q.length}`);
-  const W = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) W[i] = q[i]! * f.weightScale;
+  const W = dequantize(readQuantizedWeights(f.weights, (1 << f.features.bits) * 3, 'sentiment model'), f.weightScale);
   return { params: { features: f.features, W, bias: Float64Array.from(f.bias) }, lexicon: lexiconFromEntries(f.lexicon) };
 }
 
