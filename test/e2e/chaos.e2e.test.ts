@@ -14,7 +14,7 @@ import { Pipeline } from '../chaos/pipeline.ts';
 import { until } from '../chaos/processes.ts';
 import { CHAOS_BRANDS, chaosEvents, expectedFrom } from '../chaos/traffic.ts';
 import { compareStored, deadLetterTable, readDeadLetters, sentimentCounts, tableRowsFor } from '../chaos/verify.ts';
-import { isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
 
 /**
  * The short chaos run (the full one is `npm run chaos`), on the shared stack with its own topics,
@@ -51,13 +51,8 @@ afterAll(async () => {
   await pipeline?.stop();
   await producer?.disconnect().catch(() => undefined);
   await ch?.close();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
-  await admin.disconnect();
-  const root = createClickHouse(config, { noDatabase: true });
-  await root.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
-  await root.close();
+  await deleteRunTopics(config);
+  await dropRunDatabase(config);
   rmSync(logDir, { recursive: true, force: true });
 });
 

@@ -2,10 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../services/shared/clickhouse.ts';
-import { createKafka } from '../../services/shared/kafka.ts';
 import { httpOk, tcpOpen } from '../../services/start/stack.ts';
-import { isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
 import { markedProcesses, runStart, servicePorts, startEnv, until, type StartedProcess } from '../support/start.ts';
 
 /**
@@ -22,14 +20,8 @@ const marks: string[] = [];
 afterAll(async () => {
   // A failed test must not leave its services running: kill what carries one of our marks.
   for (const mark of marks) for (const p of markedProcesses(mark)) process.kill(p.pid, 'SIGKILL');
-  const admin = createClickHouse(config, { noDatabase: true });
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
-  await admin.close();
-  const { kafka, topics } = createKafka(config, logger, 'test');
-  const a = kafka.admin();
-  await a.connect();
-  await a.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
-  await a.disconnect();
+  await dropRunDatabase(config);
+  await deleteRunTopics(config);
   rmSync(dir, { recursive: true, force: true });
 });
 

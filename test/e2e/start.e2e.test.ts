@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
-import { createKafka } from '../../services/shared/kafka.ts';
-import { isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
 import { runStart, servicePorts, startEnv, until } from '../support/start.ts';
 
 /**
@@ -17,14 +16,8 @@ const config = isolatedConfig('start');
 const dir = mkdtempSync(join(tmpdir(), 'bp-start-'));
 
 afterAll(async () => {
-  const admin = createClickHouse(config, { noDatabase: true });
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
-  await admin.close();
-  const { kafka, topics } = createKafka(config, logger, 'test');
-  const a = kafka.admin();
-  await a.connect();
-  await a.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
-  await a.disconnect();
+  await dropRunDatabase(config);
+  await deleteRunTopics(config);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -39,15 +39,23 @@ export async function isolatedKafka(config: BaseConfig): Promise<KafkaContext & 
   await admin.connect();
   await ensureTopics(admin, ctx.topics);
   await admin.disconnect();
-  return {
-    ...ctx,
-    cleanup: async () => {
-      const a = ctx.kafka.admin();
-      await a.connect();
-      await a.deleteTopics({ topics: ctx.topics.all.map((t) => ctx.topics.name(t.key)) }).catch(() => undefined);
-      await a.disconnect();
-    },
-  };
+  return { ...ctx, cleanup: () => deleteRunTopics(config) };
+}
+
+/** Deletes every catalogue topic of the run's prefix (whoever created them: a test, `brandpulse init`). */
+export async function deleteRunTopics(config: BaseConfig): Promise<void> {
+  const { kafka, topics } = createKafka(config, logger, 'test');
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+/** Drops the run's ClickHouse database. */
+export async function dropRunDatabase(config: BaseConfig): Promise<void> {
+  const admin = createClickHouse(config, { noDatabase: true });
+  await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
+  await admin.close();
 }
 
 /** Creates the run's database; returns a client bound to it and a cleanup that drops it. */
@@ -59,8 +67,8 @@ export async function isolatedClickHouse(config: BaseConfig): Promise<{ client: 
     client,
     cleanup: async () => {
       await client.close();
-      await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
       await admin.close();
+      await dropRunDatabase(config);
     },
   };
 }
