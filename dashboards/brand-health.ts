@@ -110,6 +110,39 @@ export function brandHealth() {
         w: 6,
         h: 8,
       }),
+    )
+    .withPanel(
+      tablePanel({
+        title: 'Longest waits',
+        description: 'The threads waiting longest for a reply: since when their oldest unanswered customer message waits, how many wait, and whether the wait is past its SLA.',
+        sql: Q.longestWaits.sql,
+        unit: 'short',
+        thresholds: neutral(),
+        w: 12,
+        h: 8,
+        columns: {
+          waiting_since: [column.unit('dateTimeFromNow')],
+          waiting_s: [column.unit('s'), column.thresholds(worseAbove(3600, 4 * 3600)), column.colored()],
+          past_sla: [column.thresholds(worseAbove(1, 1)), column.colored()],
+        },
+      }),
+    )
+    .withRow(new RowBuilder('Alerts'))
+    .withPanel(
+      tablePanel({
+        title: 'Spike alerts',
+        description: 'Negative-sentiment spike alerts of the detector (services/alerter) overlapping the range, newest first: when it started and ended (empty: still open), where, the summary, the peak against normal and the sample messages it kept.',
+        sql: Q.spikeAlerts.sql,
+        unit: 'short',
+        thresholds: neutral(),
+        w: 24,
+        h: 8,
+        columns: {
+          started_at: [column.unit('dateTimeAsIso')],
+          ended_at: [column.unit('dateTimeAsIso')],
+          peak_ratio: [column.unit('none'), column.thresholds(worseAbove(2, 5)), column.colored()],
+        },
+      }),
     );
 }
 

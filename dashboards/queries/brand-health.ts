@@ -67,4 +67,31 @@ GROUP BY time ORDER BY time`,
   oldestUnanswered: {
     sql: `SELECT max(age_s) AS oldest FROM v_unanswered_backlog WHERE ${threads}`,
   },
+  longestWaits: {
+    // One row per waiting thread: since when its oldest unanswered message waits.
+    sql: `SELECT thread_id, platform, language, min(posted_at) AS waiting_since, max(age_s) AS waiting_s,
+  count() AS waiting_messages, max(sla_breached) AS past_sla
+FROM v_unanswered_backlog
+WHERE ${threads}
+GROUP BY thread_id, platform, language
+ORDER BY waiting_s DESC
+LIMIT 10`,
+  },
+  spikeAlerts: {
+    // The annotations' alerts (dashboards/queries/alerts.ts) as a list, with the sample messages the
+    // detector kept (blanked ones, after an erasure, are dropped).
+    sql: `SELECT a.time AS started_at, a.ended_at AS ended_at, if(a.platform = '', 'all platforms', a.platform) AS platform,
+  a.text AS summary, round(a.peak_ratio, 1) AS peak_ratio, arrayFilter(m -> m != '', s.samples) AS sample_messages
+FROM alert_annotations AS a
+LEFT JOIN (
+  SELECT alert_id, anyIf(sample_messages, kind = 'start') AS samples
+  FROM alerts FINAL
+  WHERE ${dashboardFilters({ brand: 'brand' })}
+  GROUP BY alert_id
+) AS s ON s.alert_id = a.alert_id
+WHERE a.time <= $__toTime AND ifNull(a.ended_at, $__toTime) >= $__fromTime
+  AND ${dashboardFilters({ brand: 'a.brand' })} AND (a.platform = '' OR ${dashboardFilters({ platform: 'a.platform' })})
+ORDER BY a.time DESC
+LIMIT 20`,
+  },
 } satisfies Record<string, PanelSql>;
