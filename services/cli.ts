@@ -24,6 +24,7 @@ const commands: Record<string, Command> = {
   alerter: { module: './alerter/main.ts', summary: 'run the negative-sentiment spike detector' },
   simulator: { module: './simulator/main.ts', summary: 'send realistic multilingual conversation traffic to the ingestion API' },
   report: { module: './report/main.ts', summary: 'print a brand-health report and write HTML/PNG' },
+  dashboard: { module: './dashboard/main.ts', summary: 'serve the live brand-health page on loopback (same SQL as the Grafana panels)' },
 };
 
 function usage(): string {
