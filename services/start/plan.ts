@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { durationFlag } from '../domain/durations.ts';
 import { netSentimentSql } from '../domain/sentiment.ts';
+import { parseCommandLine, UsageError } from '../shared/usage.ts';
 
 /**
  * What `npm start` does, decided without side effects (unit-tested): the options, the services
@@ -28,19 +28,14 @@ export const START_USAGE = `usage: npm start [-- options]
   --no-simulator          run the pipeline without simulated traffic`;
 
 export function parseStartArgs(argv: string[]): StartArgs {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      rate: { type: 'string' }, backfill: { type: 'string' }, seed: { type: 'string' }, 'exit-after': { type: 'string' }, duration: { type: 'string' },
-      'stop-stack': { type: 'boolean' }, 'no-simulator': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
+  const { values } = parseCommandLine(argv, START_USAGE, {
+    rate: { type: 'string' }, backfill: { type: 'string' }, seed: { type: 'string' }, 'exit-after': { type: 'string' }, duration: { type: 'string' },
+    'stop-stack': { type: 'boolean' }, 'no-simulator': { type: 'boolean' },
   });
-  if (values.help) throw new Error(START_USAGE);
   const rate = values.rate === undefined ? 5 : Number(values.rate);
-  if (!(rate > 0)) throw new Error(`--rate must be a positive number (got "${values.rate}")`);
+  if (!(rate > 0)) throw new UsageError(`--rate must be a positive number (got "${values.rate}")`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer (got "${values.seed}")`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer (got "${values.seed}")`);
   const exit = values['exit-after'] ?? values.duration;
   return {
     rate,
