@@ -71,18 +71,23 @@ export function numberFlag(name: string, value: string | undefined, fallback: nu
  * the text, the stream and the exit code; null for any other error (a bug or a dependency: the
  * caller shows it in full).
  */
-export function usageOutcome(program: string, err: unknown): { stream: 'stdout' | 'stderr'; text: string; exitCode: number } | null {
+export function usageOutcome(
+  program: string,
+  err: unknown,
+  helpCommand = `${program} --help`,
+): { stream: 'stdout' | 'stderr'; text: string; exitCode: number } | null {
   if (err instanceof HelpRequested) return { stream: 'stdout', text: err.usage, exitCode: 0 };
-  if (err instanceof UsageError) return { stream: 'stderr', text: `${program}: ${err.message} (see ${program} --help)`, exitCode: 2 };
+  if (err instanceof UsageError) return { stream: 'stderr', text: `${program}: ${err.message} (see ${helpCommand})`, exitCode: 2 };
   return null;
 }
 
 /**
  * For the npm-script tools (`npm run sentiment:eval -- ...`), which run without services/cli.ts:
  * parses like parseCommandLine, and on --help or a mistake prints and exits at once (0 or 2).
+ * `script` is the npm script's name (e.g. "sentiment:eval").
  */
 export function scriptArgs<const O extends Options, const P extends boolean = false>(
-  program: string,
+  script: string,
   usage: string,
   options: O,
   allowPositionals?: P,
@@ -91,14 +96,20 @@ export function scriptArgs<const O extends Options, const P extends boolean = fa
   try {
     return parseCommandLine(argv, usage, options, allowPositionals);
   } catch (err) {
-    exitOnUsage(program, err);
+    exitOnUsage(script, err);
     throw err;
   }
 }
 
-/** Ends the process when `err` is a help request or a usage mistake; returns otherwise. */
-export function exitOnUsage(program: string, err: unknown): void {
-  const outcome = usageOutcome(program, err);
+/** A bad value found after parsing, in an npm-script tool: one line on stderr, exit 2. */
+export function scriptUsageError(script: string, message: string): never {
+  exitOnUsage(script, new UsageError(message));
+  throw new UsageError(message);
+}
+
+/** Ends the process when `err` is a help request or a usage mistake of npm script `script`; returns otherwise. */
+export function exitOnUsage(script: string, err: unknown): void {
+  const outcome = usageOutcome(script, err, `npm run ${script} -- --help`);
   if (!outcome) return;
   // Writes to pipes and files are synchronous on Linux, so nothing is lost by exiting right after.
   process[outcome.stream].write(`${outcome.text}\n`);
