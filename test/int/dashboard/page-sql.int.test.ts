@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../../dashboards/lib/interpolate.ts';
+import type { PanelSql } from '../../../dashboards/queries/types.ts';
 import { PAGE_PANELS, runPanel, type PanelKey } from '../../../services/dashboard/data.ts';
 import { applyMigrations } from '../../../services/migrate/apply.ts';
 import { createClickHouse, type ClickHouseClient } from '../../../services/shared/clickhouse.ts';
@@ -48,7 +49,7 @@ describe.each(BRANDS)('the page and Grafana agree for brand %s', (brand) => {
   it('every page panel returns the rows Grafana gets from the same SQL', async () => {
     const compared: string[] = [];
     for (const key of Object.keys(PAGE_PANELS) as PanelKey[]) {
-      const { query } = PAGE_PANELS[key];
+      const query: PanelSql = PAGE_PANELS[key].query;
       const page = await runPanel(analyst, key, { brand, from: range.from.getTime(), to: range.to.getTime() });
       expect(page.error, key).toBeUndefined();
       const rs = await analyst.query({

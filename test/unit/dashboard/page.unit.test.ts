@@ -10,7 +10,7 @@ const to = Date.UTC(2026, 6, 1, 12, 0, 0); // summer: Rome is UTC+2
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function data(overrides: Partial<Record<PanelKey, PanelResult>> = {}): DashboardData {
-  const empty = Object.fromEntries(Object.keys(PAGE_PANELS).map((k) => [k, { rows: [], intervalMs: H }])) as Record<PanelKey, PanelResult>;
+  const empty = Object.fromEntries(Object.keys(PAGE_PANELS).map((k) => [k, { rows: [], intervalMs: H }])) as unknown as Record<PanelKey, PanelResult>;
   return { brand: 'acme', from: to - 6 * H, to, timeZone: 'Europe/Rome', panels: { ...empty, ...overrides } };
 }
 
