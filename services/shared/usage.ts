@@ -93,8 +93,13 @@ export function scriptArgs<const O extends Options, const P extends boolean = fa
   allowPositionals?: P,
   argv: readonly string[] = process.argv.slice(2),
 ): Parsed<O, P> {
+  return scriptCheck(script, () => parseCommandLine(argv, usage, options, allowPositionals));
+}
+
+/** Runs `check` (reading flag values) for npm script `script`: a UsageError it throws ends the process with exit 2. */
+export function scriptCheck<T>(script: string, check: () => T): T {
   try {
-    return parseCommandLine(argv, usage, options, allowPositionals);
+    return check();
   } catch (err) {
     exitOnUsage(script, err);
     throw err;
@@ -103,8 +108,9 @@ export function scriptArgs<const O extends Options, const P extends boolean = fa
 
 /** A bad value found after parsing, in an npm-script tool: one line on stderr, exit 2. */
 export function scriptUsageError(script: string, message: string): never {
-  exitOnUsage(script, new UsageError(message));
-  throw new UsageError(message);
+  return scriptCheck(script, () => {
+    throw new UsageError(message);
+  });
 }
 
 /** Ends the process when `err` is a help request or a usage mistake of npm script `script`; returns otherwise. */

@@ -3,15 +3,18 @@
  * spikes and noise, runs the spike detector over it in event time, prints precision, recall and
  * detection latency from onset. Exits non-zero when a target is missed.
  */
-import { parseArgs } from 'node:util';
+import { numberFlag, scriptArgs, scriptCheck } from '../../shared/usage.ts';
 import { DEFAULT_SIM } from './simulator.ts';
 import { DEFAULT_PARAMS } from '../params.ts';
 import { evaluate } from './evaluate.ts';
 import { DEFAULT_COLD_START, evaluateColdStart } from './cold-start.ts';
 
-const { values } = parseArgs({ options: { seed: { type: 'string' }, weeks: { type: 'string' }, verbose: { type: 'boolean' } } });
-const weeks = values.weeks ? Number(values.weeks) : DEFAULT_SIM.weeks;
-const sim = { ...DEFAULT_SIM, seed: values.seed ? Number(values.seed) : DEFAULT_SIM.seed, weeks };
+const USAGE = `usage: npm run alerter:eval [-- --seed <n> --weeks <w> --verbose]
+  Spike detector precision, recall and latency on simulated weeks; exits 1 when a target is missed.`;
+const { values } = scriptArgs('alerter:eval', USAGE, { seed: { type: 'string' }, weeks: { type: 'string' }, verbose: { type: 'boolean' } });
+const sim = scriptCheck('alerter:eval', () => ({
+  ...DEFAULT_SIM, seed: numberFlag('seed', values.seed, DEFAULT_SIM.seed, 0), weeks: numberFlag('weeks', values.weeks, DEFAULT_SIM.weeks, 1),
+}));
 const started = performance.now();
 const r = evaluate(sim);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
