@@ -94,8 +94,10 @@ afterAll(async () => {
 describe('brandpulse report', () => {
   it('prints the summary and writes HTML and PNG from the analyst views', async () => {
     const out = join(dir, 'reports');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out], { cwd: ROOT, env: envFor(config) });
-    expect(stdout).toContain('brand health: acme');
+    // The real brands file for the report: its times are in acme's zone, Europe/Rome, and say so.
+    const env = envFor(config, { BRANDS_FILE: join(ROOT, 'infra/brands.yaml') });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out], { cwd: ROOT, env });
+    expect(stdout).toMatch(/^brand health: acme {3}\d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Rome, UTC\+[12]$/m);
     const volume = Number(/volume\s+([\d,]+) messages/.exec(stdout)?.[1]?.replace(/,/g, ''));
     expect(volume).toBeGreaterThan(500);
     expect(stdout).toMatch(/net sentiment\s+[+-]\d\.\d\d/);
@@ -107,6 +109,7 @@ describe('brandpulse report', () => {
     expect(files.some((f) => /^acme-\d{8}-\d{4}\.html$/.test(f))).toBe(true);
     const html = readFileSync(join(out, files.find((f) => f.endsWith('.html'))!), 'utf8');
     expect(html).toContain('<svg');
+    expect(html).toMatch(/Europe\/Rome, UTC\+[12] · brandpulse/);
     expect(html).not.toMatch(/<script|src="http/);
     const png = readFileSync(join(out, files.find((f) => f.endsWith('.png'))!));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
