@@ -47,7 +47,8 @@ export async function run(argv: string[]): Promise<void> {
   console.log(`brandpulse dashboard: ${url}`);
 
   // Ctrl-C, SIGTERM, the supervisor gone: stop listening (open requests finish), then close the client.
-  stopOnSignals(async () => {
+  stopOnSignals(async (signal) => {
+    logger.info({ signal }, 'stopping: the page server finishes the requests it has');
     await app.close();
     await client.close();
     logger.info('dashboard stopped');

@@ -109,6 +109,7 @@ export async function run(argv: string[]): Promise<void> {
   const config = loadBaseConfig();
   const logger = createLogger('start', config.LOG_LEVEL);
   const ingestPort = Number(process.env.INGEST_PORT ?? 8080);
+  const dashboardPort = Number(process.env.DASHBOARD_PORT ?? 8090);
   // Each service bounds its own drain (BRANDPULSE_STOP_TIMEOUT_MS); SIGKILL only a little after that.
   const stopDeadlineMs = stopTimeoutMs() + 5_000;
 
@@ -131,7 +132,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   const missing: string[] = [];
   const crisis = args.simulator ? demoCrisis(process.env) : null;
-  for (const spec of withDemoCrisis(servicePlan(args, ingestPort), crisis)) {
+  for (const spec of withDemoCrisis(servicePlan(args, ingestPort, dashboardPort), crisis)) {
     if (stop.reason) break;
     if (!existsSync(join(ROOT, spec.module))) {
       missing.push(spec.name);
@@ -152,7 +153,7 @@ export async function run(argv: string[]): Promise<void> {
   if (!stop.reason) {
     console.log(whereToLook({
       mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
-      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir,
+      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir, dashboardPort,
     }));
     if (missing.length) console.log(`\n  Not started (not in this checkout yet): ${missing.join(', ')}`);
     if (crisis && supervisor.running.some((r) => r.spec.name === 'simulator')) {

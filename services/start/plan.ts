@@ -58,13 +58,15 @@ export interface ServiceSpec {
 }
 
 /** The services in start order: the API first, the simulator last (it needs the API). */
-export function servicePlan(args: StartArgs, ingestPort: number): ServiceSpec[] {
+export function servicePlan(args: StartArgs, ingestPort: number, dashboardPort = 8090): ServiceSpec[] {
   const url = `http://127.0.0.1:${ingestPort}`;
   const services: ServiceSpec[] = [
     { name: 'ingest', command: ['ingest'], module: 'services/ingest/main.ts', healthUrl: `${url}/healthz` },
     { name: 'enricher', command: ['enricher'], module: 'services/enricher/main.ts' },
     { name: 'sink', command: ['sink'], module: 'services/sink/main.ts' },
     { name: 'alerter', command: ['alerter'], module: 'services/alerter/main.ts' },
+    // The live brand-health page: Grafana's panels for machines without Docker (services/dashboard).
+    { name: 'dashboard', command: ['dashboard', '--port', String(dashboardPort)], module: 'services/dashboard/main.ts', healthUrl: `http://127.0.0.1:${dashboardPort}/healthz` },
   ];
   if (args.simulator) {
     services.push({
@@ -98,6 +100,8 @@ export interface LookContext {
   database: string;
   ingestPort: number;
   logDir: string;
+  /** Where `brandpulse dashboard` listens (local mode). */
+  dashboardPort?: number;
 }
 
 /** What to open or run to see the numbers. */
@@ -111,6 +115,7 @@ export function whereToLook(c: LookContext): string {
     lines.push('  Stop:                 docker compose down  (add -v to delete the data)');
     return lines.join('\n');
   }
+  if (c.dashboardPort !== undefined) lines.push(`  Live dashboard:       http://127.0.0.1:${c.dashboardPort}/  (pick a brand and a time range; refreshes every 5 s)`, '');
   const curl = (sql: string) => `curl -s '${c.clickhouseUrl}/?database=${c.database}' -u ${c.readonlyUser}:${c.readonlyPassword} --data-binary "${sql}"`;
   lines.push('  Brand-health report (terminal + HTML + PNG in reports/):');
   lines.push(`    npm run brandpulse -- report --brand ${brand} --since 24h`);

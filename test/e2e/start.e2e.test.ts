@@ -31,13 +31,16 @@ describe('npm start', () => {
     const first = runStart(env, ['--exit-after', '170', '--rate', '8', '--backfill', '1h', '--seed', '3']);
     await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000, 1000);
     const pids = readdirSync(join(dir, 'run')).sort();
-    expect(pids).toEqual(['alerter.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
+    expect(pids).toEqual(['alerter.pid', 'dashboard.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
+    // The live page, for machines without Grafana: its URL printed, and it answers.
+    expect(first.output()).toContain(`Live dashboard:       http://127.0.0.1:${ports.DASHBOARD_PORT}/`);
+    await until('the dashboard page', async () => (await fetch(`http://127.0.0.1:${ports.DASHBOARD_PORT}/`).catch(() => null))?.ok === true, 60_000);
 
     // A second start while the first runs: nothing is started twice.
     const second = runStart(env, ['--exit-after', '5']);
     expect((await second.exited).code).toBe(0);
     expect(second.output()).toContain('Everything was already running: nothing to do.');
-    expect(second.output().match(/already running: left alone/g)).toHaveLength(5);
+    expect(second.output().match(/already running: left alone/g)).toHaveLength(6);
 
     // Numbers appear in ClickHouse while it runs.
     const ch = createClickHouse(config, { readonly: true });

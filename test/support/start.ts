@@ -18,9 +18,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Every port a service of `npm start` listens on, each free, so runs side by side never collide. */
-export async function servicePorts(): Promise<Record<'INGEST_PORT' | 'ENRICHER_METRICS_PORT' | 'SINK_METRICS_PORT' | 'ALERTER_METRICS_PORT', string>> {
+export async function servicePorts(): Promise<Record<'INGEST_PORT' | 'ENRICHER_METRICS_PORT' | 'SINK_METRICS_PORT' | 'ALERTER_METRICS_PORT' | 'DASHBOARD_PORT', string>> {
   return {
     INGEST_PORT: String(await freePort()),
+    DASHBOARD_PORT: String(await freePort()),
     ENRICHER_METRICS_PORT: String(await freePort()),
     SINK_METRICS_PORT: String(await freePort()),
     ALERTER_METRICS_PORT: String(await freePort()),
