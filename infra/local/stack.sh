@@ -168,7 +168,8 @@ kafka_up() { # kafka_up [node]: every node (they need a quorum of controllers to
   local i first=1 last=$KAFKA_NODES
   if [ -n "${1:-}" ]; then first=$1; last=$1; fi
   for ((i = first; i <= last; i++)); do kafka_node_start "$i"; done
-  for ((i = first; i <= last; i++)); do wait_for "$(node_label "$i")" 90 port_open "$(node_port "$i")"; done
+  # KAFKA_START_TIMEOUT: a (re)started node on a loaded machine can take longer than the default 90 s.
+  for ((i = first; i <= last; i++)); do wait_for "$(node_label "$i")" "${KAFKA_START_TIMEOUT:-90}" port_open "$(node_port "$i")"; done
   if [ "$KAFKA_NODES" = 1 ]; then log "kafka ready"; else log "kafka ready: KAFKA_BROKERS=$(kafka_bootstrap)"; fi
 }
 
