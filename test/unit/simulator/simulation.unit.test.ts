@@ -127,4 +127,21 @@ describe('simulation', () => {
     expect(firsts(crisisStart, crisisStart + HOUR, 'globex').length).toBeLessThan(during.length / 2);
     expect(events.some((d) => d.event.metadata?.sim_crisis && d.event.brand === 'globex')).toBe(false);
   });
+
+  it('starts random crises only after a brand\'s scripted one, so the scripted spike is the one seen', () => {
+    const crisis = { brand: 'acme', start: MONDAY + 2 * HOUR, durationMs: HOUR, topic: 'outage' as const, platform: 'x', multiplier: 6 };
+    const events = run(4, 12, HOUR, { crisisEveryHours: 1, crises: [crisis] }).map((d) => d.event);
+    const crisisAt = (brand: string) => events.filter((e) => e.brand === brand && e.metadata?.sim_crisis && e.type === 'message_posted' && e.parent_id === null)
+      .map((e) => e.event_time as number);
+    const acme = crisisAt('acme');
+    const calm = crisis.start + crisis.durationMs + HOUR;
+    expect(acme.filter((t) => t < crisis.start)).toEqual([]); // no random crisis before it …
+    expect(acme.filter((t) => t >= crisis.start + crisis.durationMs && t < calm)).toEqual([]); // … nor in the hour after it
+    expect(acme.some((t) => t >= calm)).toBe(true); // random crises afterwards, as usual
+    expect(crisisAt('globex').some((t) => t < crisis.start)).toBe(true); // other brands keep theirs
+    // A scripted crisis without a topic is about one topic all along.
+    const untitled = run(4, 3, HOUR, { crisisEveryHours: 0, crises: [{ brand: 'acme', start: MONDAY + HOUR, durationMs: HOUR, multiplier: 6 }] });
+    const topics = new Set(untitled.map((d) => d.event.metadata?.sim_crisis).filter(Boolean));
+    expect(topics.size).toBe(1);
+  }, 30_000);
 });
