@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,15 +129,9 @@ export async function run(argv: string[]): Promise<void> {
     env: { ...process.env, INGEST_PORT: String(ingestPort) },
     logger,
   });
-  const missing: string[] = [];
   const crisis = args.simulator ? demoCrisis(process.env) : null;
   for (const spec of withDemoCrisis(servicePlan(args, ingestPort, dashboardPort), crisis)) {
     if (stop.reason) break;
-    if (!existsSync(join(ROOT, spec.module))) {
-      missing.push(spec.name);
-      logger.warn({ service: spec.name, module: spec.module }, 'service not available in this checkout: skipped');
-      continue;
-    }
     const pid = supervisor.runningPid(spec.name);
     if (pid !== null || (spec.healthUrl && (await httpOk(spec.healthUrl)))) {
       logger.info({ service: spec.name, pid }, 'already running: left alone');
@@ -155,7 +148,6 @@ export async function run(argv: string[]): Promise<void> {
       mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
       readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir, dashboardPort,
     }));
-    if (missing.length) console.log(`\n  Not started (not in this checkout yet): ${missing.join(', ')}`);
     if (crisis && supervisor.running.some((r) => r.spec.name === 'simulator')) {
       console.log(`\n  Demo: a negative spike (${crisis}: brand@minutes-from-now:minutes) starts soon; its alert prints here.`);
       console.log('  (BRANDPULSE_DEMO_CRISIS=off npm start for calm traffic.)');

@@ -51,8 +51,6 @@ export interface ServiceSpec {
   name: string;
   /** `brandpulse <command>` and its arguments. */
   command: string[];
-  /** Module that must exist for the service to run (another engineer's service may not be there yet). */
-  module: string;
   /** Probed to tell whether it is already running (besides the pid file). */
   healthUrl?: string;
 }
@@ -61,18 +59,17 @@ export interface ServiceSpec {
 export function servicePlan(args: StartArgs, ingestPort: number, dashboardPort = 8090): ServiceSpec[] {
   const url = `http://127.0.0.1:${ingestPort}`;
   const services: ServiceSpec[] = [
-    { name: 'ingest', command: ['ingest'], module: 'services/ingest/main.ts', healthUrl: `${url}/healthz` },
-    { name: 'enricher', command: ['enricher'], module: 'services/enricher/main.ts' },
-    { name: 'sink', command: ['sink'], module: 'services/sink/main.ts' },
-    { name: 'alerter', command: ['alerter'], module: 'services/alerter/main.ts' },
+    { name: 'ingest', command: ['ingest'], healthUrl: `${url}/healthz` },
+    { name: 'enricher', command: ['enricher'] },
+    { name: 'sink', command: ['sink'] },
+    { name: 'alerter', command: ['alerter'] },
     // The live brand-health page: Grafana's panels for machines without Docker (services/dashboard).
-    { name: 'dashboard', command: ['dashboard', '--port', String(dashboardPort)], module: 'services/dashboard/main.ts', healthUrl: `http://127.0.0.1:${dashboardPort}/healthz` },
+    { name: 'dashboard', command: ['dashboard', '--port', String(dashboardPort)], healthUrl: `http://127.0.0.1:${dashboardPort}/healthz` },
   ];
   if (args.simulator) {
     services.push({
       name: 'simulator',
       command: ['simulator', '--url', url, '--rate', String(args.rate), '--seed', String(args.seed), '--backfill', `${args.backfillHours}h`],
-      module: 'services/simulator/main.ts',
     });
   }
   return services;
