@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { BrandSettings } from '../domain/brand-settings.ts';
 import { durationFlag } from '../domain/durations.ts';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { loadBaseConfig } from '../shared/config.ts';
 import { stopOnSignals } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
+import { parseCommandLine, UsageError } from '../shared/usage.ts';
 import { buildDashboardApp } from './server.ts';
 
 /**
@@ -20,20 +20,12 @@ export const USAGE = `usage: brandpulse dashboard [--port 8090] [--host 127.0.0.
 export const DEFAULT_PORT = 8090;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, refresh: { type: 'string', default: '5s' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values } = parseCommandLine(argv, USAGE, { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, refresh: { type: 'string', default: '5s' } });
   const rawPort = values.port ?? process.env.DASHBOARD_PORT ?? String(DEFAULT_PORT);
   const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65535) throw new Error(`--port must be a port number 0-65535 (got "${rawPort}")\n${USAGE}`);
+  if (!/^\d+$/.test(rawPort) || port > 65535) throw new UsageError(`--port must be a port number 0-65535 (got "${rawPort}")`);
   const refreshS = durationFlag('refresh', values.refresh);
-  if (!(refreshS >= 1)) throw new Error(`--refresh must be at least 1s (got "${values.refresh}")\n${USAGE}`);
+  if (!(refreshS >= 1)) throw new UsageError(`--refresh must be at least 1s (got "${values.refresh}")`);
 
   const config = loadBaseConfig();
   const logger = createLogger('dashboard', config.LOG_LEVEL);
