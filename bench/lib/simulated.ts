@@ -35,3 +35,8 @@ const pseudonymize = hmacPseudonymizer('bench-pseudonym-key');
 export function rawEvents(events: readonly CanonicalEvent[], ingestTime: number): ConversationEvent[] {
   return events.map((e) => toConversationEvent(e, { pseudonymize, ingestTime, defaultSource: 'api' }));
 }
+
+/** One raw event as the ingest API writes it, accepted at `ingestTime`. */
+export function rawEvent(event: CanonicalEvent, ingestTime: number): ConversationEvent {
+  return toConversationEvent(event, { pseudonymize, ingestTime, defaultSource: 'api' });
+}
