@@ -21,7 +21,9 @@ export interface DashboardAppOptions {
 }
 
 const DEFAULT_RANGE: RangeKey = '24h';
-const BRANDS_TTL_MS = 30_000;
+// The brand list is asked for at most once a minute, over the last week (a brand quiet for a week is
+// still offered if infra/brands.yaml names it).
+const BRANDS_TTL_MS = 60_000;
 
 class BadRequest extends Error {}
 
@@ -36,11 +38,11 @@ export function buildDashboardApp(o: DashboardAppOptions): FastifyInstance {
   let brandList: { at: number; brands: Promise<string[]> } | null = null;
   const answers = new Map<string, { at: number; data: Promise<DashboardData> }>();
 
-  /** Brands of infra/brands.yaml and those with messages in the last 30 days (the brand variable's query). */
+  /** Brands of infra/brands.yaml and those with messages in the last 7 days (the brand variable's query). */
   function brands(): Promise<string[]> {
     if (!brandList || now() - brandList.at > BRANDS_TTL_MS) {
       const to = now();
-      const seen = brandsSeen(o.client, optionsSql('brand'), { brand: '', from: to - RANGES['30d'], to }).catch(() => [] as string[]);
+      const seen = brandsSeen(o.client, optionsSql('brand'), { brand: '', from: to - RANGES['7d'], to }).catch(() => [] as string[]);
       brandList = { at: to, brands: seen.then((s) => [...new Set([...configured, ...s])].sort()) };
     }
     return brandList.brands;
