@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const peerTopics: string[] = [];
   let peer: PeerProcesses | null = null;
   try {
-    for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name], module: '' });
+    for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name] });
     for (const until = Date.now() + 60_000; ; ) {
       if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
       if (Date.now() > until) throw new Error('ingest did not become ready');
