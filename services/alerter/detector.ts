@@ -202,7 +202,7 @@ export class SpikeDetector {
     const { total, neg } = k.ring.sum(to - windowMs / this.p.stepMs, to);
     let baseline = Math.max((e.negPerHour * windowMs) / HOUR_MS, 0.01) * (1 + e.cv);
     // Cold start: never below what the usual share of this window's volume gives (a busier hour is not a spike).
-    if (e.source === 'cold') baseline = Math.max(baseline, total * e.share);
+    if (e.source === 'cold') baseline = Math.max(baseline, total * e.share * this.p.coldStartVolumeFloor);
     return {
       windowMs,
       observed: neg,

@@ -47,6 +47,8 @@ export interface DetectorParams {
   coldStartPriorWeight: number;
   /** Cold start: the score a start needs instead of scoreMin (less history, more caution). */
   coldStartScoreMin: number;
+  /** Cold start: the baseline is at least this × the window's volume × the usual share. */
+  coldStartVolumeFloor: number;
   /** Negative share assumed before any history. */
   priorShare: number;
   /** Sample messages and top terms carried by a start event. */
@@ -77,6 +79,7 @@ export const DEFAULT_PARAMS: DetectorParams = {
   coldStartMinMs: 30 * 60_000,
   coldStartPriorWeight: 50,
   coldStartScoreMin: 5,
+  coldStartVolumeFloor: 0.75,
   priorShare: 0.2,
   samples: 3,
   topTerms: 8,

@@ -47,8 +47,11 @@ export class Watch {
   private busy = false;
   private readonly zones = new Map<string, string>();
   private settings: BrandSettings | null | undefined;
+  private readonly client: ReturnType<typeof createClickHouse>;
 
-  constructor(private readonly o: WatchOptions) {}
+  constructor(private readonly o: WatchOptions) {
+    this.client = createClickHouse(o.config, { readonly: true });
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.o.everyMs ?? 5_000);
@@ -60,6 +63,7 @@ export class Watch {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.clearStatus();
+    void this.client.close();
   }
 
   private get tty(): boolean {
@@ -132,7 +136,7 @@ export class Watch {
 
   /** Prints the alert events emitted since the run began that were not printed yet; refreshes the open ones. */
   private async alerts(): Promise<void> {
-    const client = createClickHouse(this.o.config, { readonly: true });
+    const client = this.client;
     try {
       const rs = await client.query({
         query: `SELECT alert_id, kind, brand, platform, toUnixTimestamp64Milli(started_at) AS started_at,
@@ -165,8 +169,6 @@ export class Watch {
       }
     } catch {
       // The alerts table may not exist yet (migrations of an older checkout) or ClickHouse is busy: next tick.
-    } finally {
-      await client.close();
     }
   }
 }
