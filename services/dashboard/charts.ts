@@ -1,4 +1,4 @@
-import { escapeHtml, formatInstant, formatTick } from './format.ts';
+import { escapeHtml, formatInstant, formatTick, wallClock } from './format.ts';
 
 /**
  * Server-side SVG time charts for the page: lines (nulls break the line) and stacked bars, on the
@@ -20,12 +20,15 @@ export interface Series {
 export interface ChartSpec {
   /** Bucket starts, epoch ms. */
   buckets: number[];
+  intervalMs: number;
   series: Series[];
   kind: 'line' | 'stacked';
   format: (v: number) => string;
   timeZone: string;
   min?: number;
   max?: number;
+  /** The values are durations in seconds: ticks at round minutes and hours. */
+  durations?: boolean;
   /** Dashed horizontal lines, e.g. the negative-share thresholds. */
   marks?: { value: number; color: string }[];
 }
@@ -42,12 +45,36 @@ export function bucketsOf(from: number, to: number, intervalMs: number): number[
   return out;
 }
 
-/** Round tick values covering [min, max]. */
-export function niceTicks(min: number, max: number, count = 4): number[] {
+const MIN = 60_000;
+const TICK_STEPS = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map((m) => m * MIN);
+
+/**
+ * Where the time axis gets a label: at round wall-clock times of the brand's zone (every hour, every
+ * midnight …, at most ~7), on the bucket that contains one; the label is that round time.
+ */
+export function timeTicks(buckets: readonly number[], intervalMs: number, timeZone: string): { index: number; at: number }[] {
+  if (buckets.length === 0) return [];
+  const span = buckets[buckets.length - 1]! + intervalMs - buckets[0]!;
+  const step = TICK_STEPS.find((s) => span / s <= 7) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+  const ticks: { index: number; at: number }[] = [];
+  buckets.forEach((t, index) => {
+    const start = wallClock(t, timeZone);
+    const end = wallClock(t + intervalMs, timeZone);
+    // The first round time at or after the bucket's start, if it falls inside the bucket.
+    const round = Math.ceil(start / step) * step;
+    if (round < end) ticks.push({ index, at: t + (round - start) });
+  });
+  return ticks;
+}
+
+const DURATION_STEPS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+
+/** Round tick values covering [min, max]; for durations (seconds), round minutes, hours and days. */
+export function niceTicks(min: number, max: number, count = 4, durations = false): number[] {
   if (max <= min) max = min + 1;
   const raw = (max - min) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const step = (durations ? DURATION_STEPS.find((s) => s >= raw) : undefined) ?? [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const ticks: number[] = [];
   for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
   if (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! + step);
@@ -61,7 +88,7 @@ function range(spec: ChartSpec): [number, number] {
   const marks = (spec.marks ?? []).map((m) => m.value);
   const lo = spec.min ?? Math.min(0, ...totals, ...marks);
   const hi = spec.max ?? Math.max(lo + 1e-9, ...totals, ...marks);
-  const ticks = niceTicks(lo, hi);
+  const ticks = niceTicks(lo, hi, 4, spec.durations);
   return [ticks[0]!, ticks[ticks.length - 1]!];
 }
 
@@ -73,17 +100,18 @@ export function timeChart(spec: ChartSpec): string {
   const n = Math.max(1, spec.buckets.length);
   const step = pw / n;
   const x = (i: number) => r1(PLOT.left + i * step + step / 2);
-  const span = (spec.buckets[spec.buckets.length - 1] ?? 0) - (spec.buckets[0] ?? 0);
+  const span = (spec.buckets[spec.buckets.length - 1] ?? 0) + spec.intervalMs - (spec.buckets[0] ?? 0);
   const tip = (i: number, name: string, v: number) => `<title>${escapeHtml(`${formatInstant(spec.buckets[i]!, spec.timeZone)} · ${name}: ${spec.format(v)}`)}</title>`;
   const parts: string[] = [];
-  for (const t of niceTicks(lo, hi)) {
+  for (const t of niceTicks(lo, hi, 4, spec.durations)) {
     parts.push(`<line x1="${PLOT.left}" x2="${W - PLOT.right}" y1="${y(t)}" y2="${y(t)}" stroke="${GRID}"/>`);
     parts.push(`<text x="${PLOT.left - 6}" y="${y(t) + 4}" text-anchor="end" ${FONT} font-size="11" fill="${MUTED}">${escapeHtml(spec.format(t))}</text>`);
   }
-  const every = Math.max(1, Math.ceil(n / 7));
-  spec.buckets.forEach((t, i) => {
-    if (i % every === 0) parts.push(`<text x="${x(i)}" y="${H - 8}" text-anchor="middle" ${FONT} font-size="11" fill="${MUTED}">${formatTick(t, span, spec.timeZone)}</text>`);
-  });
+  for (const { index, at } of timeTicks(spec.buckets, spec.intervalMs, spec.timeZone)) {
+    // A label near the right edge ends there instead of being cut.
+    const anchor = x(index) > W - PLOT.right - 16 ? 'end' : 'middle';
+    parts.push(`<text x="${x(index)}" y="${H - 8}" text-anchor="${anchor}" ${FONT} font-size="11" fill="${MUTED}">${formatTick(at, span, spec.timeZone)}</text>`);
+  }
   for (const m of spec.marks ?? []) parts.push(`<line x1="${PLOT.left}" x2="${W - PLOT.right}" y1="${y(m.value)}" y2="${y(m.value)}" stroke="${m.color}" stroke-dasharray="5 4"/>`);
   if (spec.kind === 'stacked') {
     const base = spec.buckets.map(() => 0);

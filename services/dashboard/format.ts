@@ -14,7 +14,7 @@ export function formatDuration(seconds: number | null): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.round(s / 60)}m`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s < 86_400) return s % 3600 < 60 ? `${Math.floor(s / 3600)}h` : `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
@@ -58,6 +58,12 @@ export function formatClock(ms: number, timeZone: string): string {
 /** The zone's short name at that instant ("CET", "GMT+1"). */
 export function zoneName(ms: number, timeZone: string): string {
   return parts(ms, timeZone).timeZoneName ?? timeZone;
+}
+
+/** The zone's wall clock at `ms`, as epoch ms of the same wall-clock time in UTC (ms + the zone's offset). */
+export function wallClock(ms: number, timeZone: string): number {
+  const p = parts(ms, timeZone);
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) + (ms % 1000);
 }
 
 /** An axis tick: the time of day for spans up to two days, else day/month. */

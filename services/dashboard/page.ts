@@ -1,4 +1,4 @@
-import { bucketsOf, columnsAsSeries, groupsAsSeries, PALETTE, timeChart } from './charts.ts';
+import { bucketsOf, columnsAsSeries, groupsAsSeries, PALETTE, timeChart, type ChartSpec } from './charts.ts';
 import type { DashboardData, PanelKey, PanelResult, Row } from './data.ts';
 import { PAGE_PANELS } from './data.ts';
 import {
@@ -46,12 +46,12 @@ function worse(v: number | null, warn: number, crit: number): 'good' | 'warn' | 
   return v === null || v < warn ? 'good' : v < crit ? 'warn' : 'bad';
 }
 
-function timeseries(d: DashboardData, key: PanelKey, build: (rows: Row[], buckets: number[]) => Parameters<typeof timeChart>[0], wide = false): string {
+function timeseries(d: DashboardData, key: PanelKey, build: (rows: Row[], buckets: number[]) => Omit<ChartSpec, 'intervalMs'>, wide = false): string {
   const r = d.panels[key];
   const err = failed(r);
   if (err) return panel(key, err, wide);
   const buckets = bucketsOf(d.from, d.to, r.intervalMs);
-  return panel(key, timeChart(build(r.rows!, buckets)), wide, `per ${formatInterval(r.intervalMs)}`);
+  return panel(key, timeChart({ ...build(r.rows!, buckets), intervalMs: r.intervalMs }), wide, `per ${formatInterval(r.intervalMs)}`);
 }
 
 export function panelsHtml(d: DashboardData): string {
@@ -103,7 +103,7 @@ export function panelsHtml(d: DashboardData): string {
   )));
 
   out.push(timeseries(d, 'firstResponse', (rows, buckets) => ({
-    buckets, kind: 'line', timeZone: tz, format: (v) => formatDuration(v),
+    buckets, kind: 'line', timeZone: tz, format: (v) => formatDuration(v), durations: true,
     series: columnsAsSeries(rows, buckets, [
       { column: 'p50', name: 'p50', color: PALETTE[0]! }, { column: 'p90', name: 'p90', color: PALETTE[3]! },
       { column: 'sla_target', name: 'SLA target', color: '#9aa5b1' },

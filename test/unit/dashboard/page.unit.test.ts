@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsOf, columnsAsSeries, groupsAsSeries, timeChart } from '../../../services/dashboard/charts.ts';
+import { bucketsOf, columnsAsSeries, groupsAsSeries, niceTicks, timeChart, timeTicks } from '../../../services/dashboard/charts.ts';
 import type { DashboardData, PanelKey, PanelResult } from '../../../services/dashboard/data.ts';
 import { PAGE_PANELS } from '../../../services/dashboard/data.ts';
 import { formatDuration, formatInstant, formatInterval, formatTick, zoneName } from '../../../services/dashboard/format.ts';
@@ -24,7 +24,8 @@ describe('times in the brand time zone', () => {
   });
 
   it('names durations and intervals compactly', () => {
-    expect([formatDuration(42), formatDuration(720), formatDuration(3 * 3600 + 300), formatDuration(2 * 86_400 + 4 * 3600), formatDuration(null)]).toEqual(['42s', '12m', '3h 05m', '2d 4h', '–']);
+    expect([formatDuration(42), formatDuration(720), formatDuration(3 * 3600 + 300), formatDuration(7200), formatDuration(2 * 86_400 + 4 * 3600), formatDuration(null)])
+      .toEqual(['42s', '12m', '3h 05m', '2h', '2d 4h', '–']);
     expect([formatInterval(120_000), formatInterval(H), formatInterval(86_400_000), formatInterval(5000)]).toEqual(['2m', '1h', '1d', '5s']);
   });
 });
@@ -33,6 +34,27 @@ describe('charts', () => {
   const buckets = bucketsOf(to - 3 * H + 1, to, H);
   it('aligns buckets like toStartOfInterval and covers the range', () => {
     expect(buckets.map(iso)).toEqual(['2026-07-01T09:00:00.000Z', '2026-07-01T10:00:00.000Z', '2026-07-01T11:00:00.000Z', '2026-07-01T12:00:00.000Z']);
+  });
+
+  it("labels the time axis at round wall-clock times of the brand's zone, on the bucket that holds one", () => {
+    // 6 h of 10-minute buckets: a label every hour, on the hour, in Rome.
+    const tenMinutes = bucketsOf(to - 6 * H, to, 600_000);
+    const hourly = timeTicks(tenMinutes, 600_000, 'Europe/Rome');
+    expect(hourly.map((t) => formatInstant(t.at, 'Europe/Rome').slice(11))).toEqual(['08:00', '09:00', '10:00', '11:00', '12:00', '13:00', '14:00']);
+    expect(hourly.every((t) => tenMinutes[t.index] === t.at)).toBe(true);
+    // 30 days of 6-hour UTC buckets: Rome's midnights fall inside buckets (23:00 UTC in winter), every 7 days at most 7 labels.
+    const winter = Date.UTC(2026, 0, 31);
+    const sixHours = bucketsOf(winter - 30 * 24 * H, winter, 6 * H);
+    const daily = timeTicks(sixHours, 6 * H, 'Europe/Rome');
+    expect(daily.length).toBeGreaterThan(3);
+    expect(daily.length).toBeLessThanOrEqual(8);
+    expect(daily.every((t) => formatInstant(t.at, 'Europe/Rome').endsWith('00:00') && t.at > sixHours[t.index]!)).toBe(true);
+  });
+
+  it('puts ticks of durations at round minutes and hours', () => {
+    expect(niceTicks(0, 7900, 4, true)).toEqual([0, 3600, 7200, 10800]);
+    expect(niceTicks(0, 1500, 4, true)).toEqual([0, 600, 1200, 1800]);
+    expect(niceTicks(0, 7900)).toEqual([0, 2000, 4000, 6000, 8000]);
   });
 
   it('puts every row on its bucket, with gaps as null, and sums groups per bucket', () => {
@@ -44,14 +66,14 @@ describe('charts', () => {
   });
 
   it('draws one point per value with its instant, value and a tooltip in the zone; null breaks the line', () => {
-    const svg = timeChart({ buckets, kind: 'line', timeZone: 'Europe/Rome', format: (v) => String(v), series: [{ name: 'net', color: '#000', values: [0.5, null, -0.5, 0.25] }] });
+    const svg = timeChart({ buckets, intervalMs: H, kind: 'line', timeZone: 'Europe/Rome', format: (v) => String(v), series: [{ name: 'net', color: '#000', values: [0.5, null, -0.5, 0.25] }] });
     expect(svg.match(/<circle /g)).toHaveLength(3);
     expect(svg.match(/<path /g)).toHaveLength(2);
     expect(svg).toContain(`data-t="${Date.UTC(2026, 6, 1, 9)}" data-v="0.5"><title>2026-07-01 11:00 · net: 0.5</title>`);
   });
 
   it('stacks bars and escapes series names', () => {
-    const svg = timeChart({ buckets, kind: 'stacked', timeZone: 'UTC', format: String, series: [{ name: '<x>', color: '#000', values: [1, 0, null, 2] }, { name: 'y', color: '#111', values: [3, null, null, null] }] });
+    const svg = timeChart({ buckets, intervalMs: H, kind: 'stacked', timeZone: 'UTC', format: String, series: [{ name: '<x>', color: '#000', values: [1, 0, null, 2] }, { name: 'y', color: '#111', values: [3, null, null, null] }] });
     expect(svg.match(/<rect /g)).toHaveLength(3);
     expect(svg).toContain('data-series="&lt;x&gt;"');
     expect(svg).not.toContain('<x>');
