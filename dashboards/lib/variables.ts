@@ -6,7 +6,7 @@ import { FILTER_VARIABLES, optionsSql, type FilterVariable } from '../queries/fi
  * The three filters every dashboard has (time range is the dashboard's own picker), each a
  * multi-value ClickHouse query variable with "All"; how panels filter: dashboards/queries/filters.ts.
  */
-export { FILTER_VARIABLES, conditionalAll, dashboardFilters, type FilterVariable } from '../queries/filters.ts';
+export { FILTER_VARIABLES, dashboardFilters, type FilterVariable } from '../queries/filters.ts';
 
 export function filterVariable(variable: FilterVariable): QueryVariableBuilder {
   return new QueryVariableBuilder(variable)

@@ -114,7 +114,7 @@ export function scriptUsageError(script: string, message: string): never {
 }
 
 /** Ends the process when `err` is a help request or a usage mistake of npm script `script`; returns otherwise. */
-export function exitOnUsage(script: string, err: unknown): void {
+function exitOnUsage(script: string, err: unknown): void {
   const outcome = usageOutcome(script, err, `npm run ${script} -- --help`);
   if (!outcome) return;
   // Writes to pipes and files are synchronous on Linux, so nothing is lost by exiting right after.
