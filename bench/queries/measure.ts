@@ -81,6 +81,8 @@ export async function timeDashboards(client: ClickHouseClient, sel: Selection, t
       } catch (err) {
         out.push({ name: q.name, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
       }
+      const last = out.at(-1)!;
+      console.log(`  ${range.name} ${q.name}: ${last.error ? `error ${last.error}` : `${Math.max(...last.ms).toFixed(0)} ms max`}`);
     }
   }
   return out;
