@@ -103,7 +103,8 @@ async function http(scenario: string, opts: { amount: number; connections: numbe
     requests: [{ setupRequest: (req) => ({ ...req, body: opts.body() }) }],
     // Without a callback autocannon returns a promise that is also the running instance.
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
-  instance.on('response', (_client: unknown, statusCode: number) => {
+  // on() returns the instance, which is the promise awaited below.
+  void instance.on('response', (_client: unknown, statusCode: number) => {
     if (statusCode !== 202) non202++;
   });
   const guard = setTimeout(() => instance.stop(), MAX_SECONDS * 1000);

@@ -1,4 +1,4 @@
-import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { VariableType, type Dashboard, type Panel, type RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { CLICKHOUSE_DATASOURCE, type ClickHouseQuery } from './clickhouse.ts';
 import { PROMETHEUS_DATASOURCE } from './prometheus.ts';
 
@@ -13,9 +13,9 @@ export interface QueryPanel {
 /** Every non-row panel, including those nested in collapsed rows. */
 export function panelsOf(d: Dashboard): Panel[] {
   const out: Panel[] = [];
-  for (const p of (d.panels ?? []) as (Panel | RowPanel)[]) {
-    if (p.type === 'row') out.push(...(((p as RowPanel).panels ?? []) as Panel[]));
-    else out.push(p as Panel);
+  for (const p of (d.panels ?? [])) {
+    if (p.type === 'row') out.push(...(((p as RowPanel).panels ?? [])));
+    else out.push(p);
   }
   return out;
 }
@@ -61,11 +61,11 @@ export function structureProblems(dashboards: Record<string, Dashboard>, datasou
     else if (uids.has(d.uid)) problems.push(`${file}: uid ${d.uid} also used by ${uids.get(d.uid)}`);
     else uids.set(d.uid, file);
     const ids = new Set<number>();
-    for (const p of (d.panels ?? []) as (Panel | RowPanel)[]) {
+    for (const p of (d.panels ?? [])) {
       if (p.id === undefined || ids.has(p.id)) problems.push(`${file}: panel "${p.title}" has a missing or duplicate id ${p.id}`);
       else ids.add(p.id);
     }
-    for (const v of d.templating?.list ?? []) if (v.type === 'query') resolves(v.datasource as { uid?: string }, `${file} variable ${v.name}`);
+    for (const v of d.templating?.list ?? []) if (v.type === VariableType.Query) resolves(v.datasource, `${file} variable ${v.name}`);
     for (const a of d.annotations?.list ?? []) if (a.datasource?.type !== 'grafana') resolves(a.datasource, `${file} annotation ${a.name}`);
     for (const p of panelsOf(d)) {
       const where = `${file} panel "${p.title}"`;

@@ -109,9 +109,11 @@ function builtins(ctx: InterpolationContext): Record<string, string> {
 
 export function replaceTemplateVariables(sql: string, ctx: InterpolationContext): string {
   const globals = builtins(ctx);
-  return sql.replace(VARIABLE_RE, (match, bare, bracketName, bracketFormat, braced, _field, bracedFormat) => {
-    const name: string = bare ?? bracketName ?? braced;
-    const format: string | undefined = bracketFormat ?? bracedFormat;
+  // The groups of VARIABLE_RE: $bare, [[bracketName:bracketFormat]], ${braced.field:bracedFormat}.
+  type Group = string | undefined;
+  return sql.replace(VARIABLE_RE, (match: string, bare: Group, bracketName: Group, bracketFormat: Group, braced: Group, _field: Group, bracedFormat: Group) => {
+    const name = (bare ?? bracketName ?? braced)!; // one of the three alternatives matched
+    const format = bracketFormat ?? bracedFormat;
     if (name in globals) return globals[name]!;
     const v = ctx.variables[name];
     if (!v) return match; // Grafana leaves unknown names (and plugin macros) alone

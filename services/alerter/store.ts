@@ -59,7 +59,7 @@ export class AlertStore {
     const rows = await rs.json<Record<string, unknown>>();
     const delivered = new Set<string>();
     const alerts = rows.map((r): AlertEvent => {
-      for (const e of (r.delivered as string[] | null) ?? []) delivered.add(`${r.alert_id}:${r.kind}:${e}`);
+      for (const e of (r.delivered as string[] | null) ?? []) delivered.add(`${String(r.alert_id)}:${String(r.kind)}:${e}`);
       const texts = r.sample_messages as string[];
       return {
         alert_id: String(r.alert_id), kind: r.kind as 'start' | 'end', brand: String(r.brand), platform: String(r.platform),
@@ -93,6 +93,8 @@ export class AlertStore {
       format: 'JSONEachRow',
     });
     const [row] = await rs.json<{ offsets: string; state: string }>();
-    return row ? { offsets: JSON.parse(row.offsets), state: JSON.parse(row.state) } : null;
+    return row
+      ? { offsets: JSON.parse(row.offsets) as Record<string, string>, state: JSON.parse(row.state) as DetectorSnapshot }
+      : null;
   }
 }

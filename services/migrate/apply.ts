@@ -61,5 +61,5 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
  * be created without a database (createClickHouse(config, {noDatabase: true})) or with this one.
  */
 function withDatabase(s: { database: string }): { clickhouse_settings: ClickHouseSettings } {
-  return { clickhouse_settings: { database: s.database } as ClickHouseSettings };
+  return { clickhouse_settings: { database: s.database } };
 }

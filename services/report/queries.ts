@@ -56,7 +56,7 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
     b.positive += c.positive;
     buckets.set(t, b);
     add(platforms, String(r.platform), c);
-    add(languages, String(r.language || 'unknown'), c);
+    add(languages, String((r.language as string | null) || 'unknown'), c);
     totals.messages += c.messages;
     totals.negative += c.negative;
     totals.neutral += c.neutral;
@@ -94,7 +94,7 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
        ORDER BY time DESC LIMIT 20`,
       p,
     );
-    alerts = a.map((r) => ({ startedAt: num(r.started), endedAt: numOrNull(r.ended), platform: String(r.platform ?? ''), summary: String(r.summary ?? '') }));
+    alerts = a.map((r) => ({ startedAt: num(r.started), endedAt: numOrNull(r.ended), platform: String((r.platform as string | null) ?? ''), summary: String((r.summary as string | null) ?? '') }));
   } catch (err) {
     // The alerter's table may not exist yet: the report still renders, and says so.
     if (!/UNKNOWN_TABLE|Unknown table|doesn't exist|does not exist/i.test((err as Error).message)) throw err;

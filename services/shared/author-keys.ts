@@ -269,7 +269,7 @@ export class AuthorKeyStore {
 function parseJson<T>(value: Buffer | string): Partial<T> | null {
   try {
     const v = JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) as unknown;
-    return v && typeof v === 'object' ? (v as Partial<T>) : null;
+    return v && typeof v === 'object' ? (v) : null;
   } catch {
     return null;
   }

@@ -44,7 +44,7 @@ function parseVersion(dir: string, subject: string, entry: CatalogEntry, registr
     if (!latest) throw new Error(`schema ${subject} v${entry.version} references unknown subject ${ref}`);
     parseVersion(dir, ref, latest, registry, catalog);
   }
-  const schema = JSON.parse(readFileSync(join(dir, entry.file), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(dir, entry.file), 'utf8')) as avro.Schema;
   return avro.Type.forSchema(schema, { registry });
 }
 

@@ -88,7 +88,8 @@ const RECORD_BY_TYPE = {
 const TYPE_BY_RECORD = new Map<string, PayloadType>(Object.entries(RECORD_BY_TYPE).map(([t, r]) => [r, t as PayloadType]));
 
 export function payloadOf(event: Pick<ConversationEvent, 'payload'>): Payload {
-  const entries = Object.entries(event.payload);
+  // One entry, whose key names the record its value is (the Avro union's branch).
+  const entries = Object.entries(event.payload) as Array<[string, Payload['value']]>;
   const [record, value] = entries[0] ?? [];
   const type = record === undefined ? undefined : TYPE_BY_RECORD.get(record);
   if (entries.length !== 1 || !type) throw new Error(`event payload is not one of the known records: ${Object.keys(event.payload).join(',')}`);

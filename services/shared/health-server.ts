@@ -32,7 +32,7 @@ export function buildHealthApp(o: Omit<HealthServerOptions, 'host' | 'port'>): F
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const names = Object.keys(o.checks);
-    const results = await Promise.allSettled(names.map((n) => withTimeout(Promise.resolve().then(o.checks[n]!), o.checkTimeoutMs ?? 2_000, n)));
+    const results = await Promise.allSettled(names.map((n) => withTimeout(Promise.resolve().then(o.checks[n]), o.checkTimeoutMs ?? 2_000, n)));
     const checks = Object.fromEntries(names.map((n, i) => {
       const r = results[i]!;
       return [n, r.status === 'fulfilled' ? 'ok' : String((r.reason as Error)?.message ?? r.reason)];

@@ -199,6 +199,7 @@ export function fitsBytes(s: string, maxBytes: number): boolean {
   return Buffer.byteLength(s, 'utf8') <= maxBytes;
 }
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

@@ -21,7 +21,7 @@ export class ConsumerWatch {
    * processors knowing about health at all.
    */
   wrap(kafka: Kafka): Kafka {
-    const watched: Kafka = Object.create(kafka);
+    const watched = Object.create(kafka) as Kafka;
     watched.consumer = (config: ConsumerConfig) => this.watch(kafka.consumer(config), config.groupId);
     return watched;
   }

@@ -114,7 +114,7 @@ export function hoursFromSpec(spec: CalendarSpec, years: readonly number[]): Wee
       }
     }
   }
-  return { timeZone: spec.time_zone, days: days as WeeklyHours['days'], holidays };
+  return { timeZone: spec.time_zone, days: days, holidays };
 }
 
 let settings: BrandSettings | null | undefined;

@@ -4,7 +4,7 @@ import { BusinessHours } from './business-hours.ts';
 import { MinHeap } from './heap.ts';
 import { hash32, Random } from './random.ts';
 import { scriptThread } from './thread-script.ts';
-import { CRISIS_TOPICS, type CrisisTopic, type CustomerIntent, type Language } from './texts/index.ts';
+import { CRISIS_TOPICS, type CrisisTopic, type CustomerIntent } from './texts/index.ts';
 
 /**
  * The simulated world: thread arrivals per brand (a Poisson process shaped by the hour of day),
@@ -174,7 +174,7 @@ export class Simulation {
     // Each thread has its own stream, so its story does not depend on how time was sliced.
     const rng = new Random(hash32(`${this.options.seed}/${s.profile.brand}/${n}`));
     const platform = crisis?.platform ?? rng.weighted(s.profile.platforms);
-    const language = rng.weighted(s.profile.languages as Record<Language, number>);
+    const language = rng.weighted(s.profile.languages);
     const intent: CustomerIntent = crisis ? 'complaint' : rng.weighted(INTENT_MIX);
     const topic = crisis ? (crisis.topic ?? rng.pick(CRISIS_TOPICS)) : null;
     const threadId = `${this.runTag}-${s.profile.brand}-t${n}`;

@@ -228,7 +228,7 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
       }
     }
   }
-  const finalOpen = open as OpenPeriod | null;
+  const finalOpen = open;
   if (finalOpen) closed.push({ start: finalOpen.start, end: null, reason: null, ids: [...finalOpen.triggers.keys()] });
 
   // Waiting periods with their metric, clocks and SLA.
@@ -257,8 +257,8 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
   const waiting = last && last.end_at === null ? last : null;
 
   // Resolution cycles.
-  const cycleOpenAtEnd = cycleOpen as boolean;
-  const pendingAt = inactivity !== null && cycleOpenAtEnd && !waiting ? lastBrandReplyAt as number | null : null;
+  const cycleOpenAtEnd = cycleOpen;
+  const pendingAt = inactivity !== null && cycleOpenAtEnd && !waiting ? lastBrandReplyAt : null;
   const firstRes = resolves[0] ?? null;
   const lastRes = !cycleOpenAtEnd && resolves.length > 0 ? resolves.at(-1)! : null;
   const span = (end: number | null) => (firstCustomerAt === null || end === null ? [null, null] as const : [(end - firstCustomerAt) / 1000, cal.secondsBetween(firstCustomerAt, end)] as const);

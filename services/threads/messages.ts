@@ -120,7 +120,7 @@ export function buildMessages(sorted: readonly ThreadEvent[], _settings?: Thread
       message_id: id,
       posted_at: post.event_time,
       posted_event_id: post.event_id,
-      role: (post.role || 'customer') as AuthorRole,
+      role: (post.role || 'customer'),
       priority: post.priority,
       needs_reply: f.needs_reply === 1,
       intent: f.intent,

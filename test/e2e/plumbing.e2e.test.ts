@@ -69,7 +69,7 @@ describe('plumbing: Kafka → consumer group → ClickHouse', () => {
             });
             if (++seen === events.length) resolve();
           } catch (err) {
-            reject(err as Error);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         },
       });

@@ -51,8 +51,8 @@ function envFor(config: BaseConfig): NodeJS.ProcessEnv {
 function start(service: Service, env: NodeJS.ProcessEnv): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), service], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { httpOk, tcpOpen } from '../../services/start/stack.ts';
-import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig } from '../support/stack.ts';
 import { markedProcesses, runStart, servicePorts, startEnv, until, type StartedProcess } from '../support/start.ts';
 
 /**

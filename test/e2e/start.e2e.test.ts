@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
-import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig } from '../support/stack.ts';
 import { runStart, servicePorts, startEnv, until } from '../support/start.ts';
 
 /**

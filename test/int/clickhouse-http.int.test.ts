@@ -19,7 +19,8 @@ import { freePort, startChdb, stopChdb as stop } from '../support/chdb-server.ts
 function endpoints() {
   let stack: { clickhouseUrl: string; clickhouseUser: string; clickhousePassword: string; readonlyUser: string; readonlyPassword: string } | undefined;
   try {
-    stack = inject('stack' as never) as typeof stack;
+    const provided = inject('stack' as never) as unknown as typeof stack; // the global setup's provide() is untyped
+    stack = provided;
   } catch {
     stack = undefined;
   }

@@ -36,7 +36,7 @@ async function expectCode(p: Promise<unknown>, code: string, type: string): Prom
 }
 
 async function rows(c: ClickHouseClient, query: string, settings: Record<string, string | number> = {}, params: Record<string, string> = {}): Promise<unknown[]> {
-  const rs = await c.query({ query, format: 'JSONEachRow', clickhouse_settings: settings as never, query_params: params });
+  const rs = await c.query({ query, format: 'JSONEachRow', clickhouse_settings: settings, query_params: params });
   return rs.json();
 }
 

@@ -82,6 +82,7 @@ function fromLocalStack(): StackEndpoints {
         `and the local stack failed to start (${(err as Error).message}).\n` +
         'Fix one of: `npm run stack:up` (needs JDK 17, Maven, python3), a running Docker engine, ' +
         'or set KAFKA_BROKERS=host:port and CLICKHOUSE_URL=http://host:8123.',
+      { cause: err },
     );
   }
   return {

@@ -124,11 +124,11 @@ function decide(r: RuleSignals, sent: SentimentResult | null): Intent {
   if (counts[TECH]! > 0) return 'technical_issue';
   if (counts[ORDER]! > 0) return 'order';
   if (counts[PRE]! > 0 || (question && counts[PRE_WEAK]! > 0)) return 'pre_purchase';
-  if (complaint || (negative && !question && sent!.confidence >= 0.6)) return 'complaint';
+  if (complaint || (negative && !question && sent.confidence >= 0.6)) return 'complaint';
   // A request without "?" ("mi date un numero di telefono", "still waiting for a reply") is a question.
   if (question || counts[REQUEST]! > 0) return 'question';
   // Positive sentiment alone ("good morning everyone") is not praise of the brand unless it is strong.
-  if (praise || (positive && sent!.confidence >= 0.8)) return 'praise';
+  if (praise || (positive && sent.confidence >= 0.8)) return 'praise';
   return 'other';
 }
 

@@ -62,8 +62,8 @@ export function scoreIntents(preds: readonly IntentPrediction[]): { languages: I
     const m = confusionMatrix(ps.map((p) => INDEX.get(p.gold)!), ps.map((p) => INDEX.get(p.pred)!), INTENTS.length);
     const reply = { tp: 0, fp: 0, fn: 0, tn: 0 };
     for (const p of ps) {
-      if (p.goldNeedsReply) p.predNeedsReply ? reply.tp++ : reply.fn++;
-      else p.predNeedsReply ? reply.fp++ : reply.tn++;
+      if (p.goldNeedsReply) reply[p.predNeedsReply ? 'tp' : 'fn']++;
+      else reply[p.predNeedsReply ? 'fp' : 'tn']++;
     }
     addInto(total, m);
     totalReply.tp += reply.tp; totalReply.fp += reply.fp; totalReply.fn += reply.fn; totalReply.tn += reply.tn;

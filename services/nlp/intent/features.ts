@@ -42,7 +42,6 @@ const S_EMOJI = familySeed('ie');
 const S_LANG = familySeed('il');
 const S_BIAS = familySeed('ibias');
 const S_CUE = familySeed('icue');
-const S_RULE = familySeed('irule');
 const S_DENSE = familySeed('idense');
 
 /** Lower-case Latin letter with its diacritics removed, for every code unit (identity elsewhere). */

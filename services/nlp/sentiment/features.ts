@@ -167,10 +167,11 @@ export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lex
           bigram(hp);
         }
         break;
-      default: // url, mention, number: one placeholder feature each
+      default: { // url, mention, number: one placeholder feature each
         const hx = wordHash(t.norm);
         push(hx ^ S_WORD);
         bigram(hx);
+      }
     }
   }
 

@@ -6,7 +6,6 @@ import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { SPIKE_RULE_SQL } from '../../../dashboards/alerting.ts';
 import { ALERTS_SQL } from '../../../dashboards/lib/annotations.ts';
 import { buildDashboards } from '../../../dashboards/index.ts';
-import type { ClickHouseQuery } from '../../../dashboards/lib/clickhouse.ts';
 import { queryPanels, structureProblems } from '../../../dashboards/lib/inspect.ts';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../../dashboards/lib/interpolate.ts';
 import { FILTER_VARIABLES } from '../../../dashboards/lib/variables.ts';
@@ -94,7 +93,7 @@ describe.each(['all', 'single'] as const)('panel queries with filters = %s', (se
     const panels = queryPanels(dashboards);
     expect(panels.length).toBeGreaterThanOrEqual(20);
     for (const { dashboard, panel, targets } of panels) {
-      for (const target of targets as ClickHouseQuery[]) {
+      for (const target of targets) {
         const where = `${dashboard} / ${panel.title} / ${target.refId}`;
         let sql = '';
         try {
@@ -112,7 +111,7 @@ describe.each(['all', 'single'] as const)('panel queries with filters = %s', (se
 
   it('the brand, platform and language variables list the seeded values', async () => {
     const d = dashboards['brand-health.json']!;
-    for (const v of d.templating!.list!) {
+    for (const v of d.templating.list!) {
       const res = await run(interpolate(v.query as string, context(selection)));
       const expected = { brand: BRANDS, platform: PLATFORMS, language: LANGUAGES }[v.name as 'brand'];
       const values = res.data.map((r) => Object.values(r)[0]);

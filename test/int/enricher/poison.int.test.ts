@@ -46,10 +46,10 @@ describe('enricher: poison and bugs never stop a partition (real Kafka)', () => 
     const buggy: Analyzer = {
       modelVersion: real.modelVersion,
       analyze: (input) => {
-        if (input.text === marker) (null as unknown as { length: number }).length;
+        if (input.text === marker) void (null as unknown as { length: number }).length;
         return real.analyze(input);
       },
-    } as Analyzer;
+    };
     const group = 'enr-poison';
     const journal = () => new CrashJournal({ kafka: kafka.kafka, logger, topic: kafka.topics.name('recordCrashes'), groupId: group });
     const options = { sourceTopic: raw, targetTopic: kafka.topics.name('enrichedEvents'), deadLetterTopic: kafka.topics.name('deadLetters'), groupId: group };

@@ -28,12 +28,12 @@ describe('blankAuthor', () => {
       posted('b2', 1, 'm-2', 'another author keeps this', enrichment('negative', -0.7)),
       moderation('b3', 2, 'hide', 'm-1'),
     ];
-    Object.assign(events[0]!.event.payload['dev.brandpulse.events.MessagePosted' as never] as object, { author_id: 'p-erased', url: 'https://x.example/p-erased/m-1' });
-    Object.assign(events[1]!.event.payload['dev.brandpulse.events.MessagePosted' as never] as object, { author_id: 'p-kept' });
-    Object.assign(events[2]!.event.payload['dev.brandpulse.events.ModerationAction' as never] as object, { target_author_id: 'p-erased', reason: 'quoting the erased text' });
+    Object.assign(events[0]!.event.payload['dev.brandpulse.events.MessagePosted' as never], { author_id: 'p-erased', url: 'https://x.example/p-erased/m-1' });
+    Object.assign(events[1]!.event.payload['dev.brandpulse.events.MessagePosted' as never], { author_id: 'p-kept' });
+    Object.assign(events[2]!.event.payload['dev.brandpulse.events.ModerationAction' as never], { target_author_id: 'p-erased', reason: 'quoting the erased text' });
     const globex = posted('g1', 0, 'm-1', 'globex text of the same pseudonym', enrichment('neutral', 0));
     Object.assign(globex.event, { brand: 'globex' });
-    Object.assign(globex.event.payload['dev.brandpulse.events.MessagePosted' as never] as object, { author_id: 'p-erased' });
+    Object.assign(globex.event.payload['dev.brandpulse.events.MessagePosted' as never], { author_id: 'p-erased' });
     const accepted: Accepted[] = [...events, globex].map((event, i) => ({ record: { topic: 'enriched', partition: 0, offset: String(i), key: null, value: null }, event }));
     await new ClickHouseWriter(ch.client).run({ accepted, ranges: offsetRanges(accepted.map((a) => a.record)) });
     await insertRows(ch.client, 'alerts', [{

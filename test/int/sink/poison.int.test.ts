@@ -82,7 +82,7 @@ describe('poison in the enriched topic never stops the sink (real Kafka and Clic
     const buggy: BatchStep = {
       name: 'buggy',
       check: (a) => {
-        if (a.event.event.thread_id === 'th-bug-0') (undefined as unknown as { x: number }).x;
+        if (a.event.event.thread_id === 'th-bug-0') void (undefined as unknown as { x: number }).x;
       },
       run: async (ctx) => {
         for (const a of ctx.accepted) buggy.check!(a);

@@ -57,7 +57,7 @@ describe('sink → ClickHouse (real Kafka and ClickHouse)', () => {
       { message_id: 'm-1', text: 'fixed, thanks', sentiment_label: 'positive', intent: 'praise', human_override: 0, edited: true, removed: false, counts_in_sentiment: 1, t: T0 },
       { message_id: 'm-2', text: 'love it', sentiment_label: 'negative', intent: 'complaint', human_override: 1, edited: false, removed: false, counts_in_sentiment: 1, t: T0 },
       { message_id: 'm-3', text: 'hello?', sentiment_label: 'neutral', intent: 'question', human_override: 0, edited: false, removed: true, counts_in_sentiment: 0, t: T0 + 60_000 },
-    ].map((r) => ({ ...r, edited: r.edited ? 1 : 0, removed: r.removed ? 1 : 0 })) as unknown as Record<string, unknown>[]);
+    ].map((r) => ({ ...r, edited: r.edited ? 1 : 0, removed: r.removed ? 1 : 0 })));
     const minutes = (await rows<Record<string, unknown>>(c.ch.client, `SELECT toUnixTimestamp(minute) * 1000 AS m, messages, negative, neutral, positive, net_sentiment FROM v_sentiment_minute WHERE brand = 'acme' ORDER BY minute`))
       .map((r) => ({ ...r, m: Number(r.m), messages: Number(r.messages), negative: Number(r.negative), neutral: Number(r.neutral), positive: Number(r.positive) }));
     // m-1 (edited to positive) and m-2 (relabelled negative); m-3 was deleted in the same batch it was

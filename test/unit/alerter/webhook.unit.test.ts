@@ -19,7 +19,7 @@ interface Call { url: string; headers: Record<string, string>; body: string }
 function fakeFetch(statuses: number[], extraHeaders: Record<string, string> = {}) {
   const calls: Call[] = [];
   const f = (async (url: string, init: RequestInit) => {
-    calls.push({ url, headers: init.headers as Record<string, string>, body: String(init.body) });
+    calls.push({ url, headers: init.headers as Record<string, string>, body: init.body as string });
     const status = statuses[Math.min(calls.length - 1, statuses.length - 1)]!;
     // What undici's fetch throws when nothing listens: a TypeError whose cause carries the code.
     if (status === 0) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`connect ECONNREFUSED ${new URL(url).host}`), { code: 'ECONNREFUSED' }) });

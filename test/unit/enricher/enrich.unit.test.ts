@@ -14,7 +14,7 @@ const analyzer: Analyzer = {
     language: 'en', languageSupported: true, intent: text.includes('?') ? 'question' : 'other', needsReply: text.includes('?'), modelVersion: 'fixed-test-model-1',
     sentiment: text.includes('bad') ? { score: -0.8, label: 'negative', confidence: 0.9 } : { score: 0.7, label: 'positive', confidence: 0.9 },
   }),
-} as Analyzer;
+};
 
 const codec = new AvroCodec();
 const e = enrichment('neutral', 0);

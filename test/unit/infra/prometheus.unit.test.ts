@@ -36,7 +36,7 @@ const metricsPorts: Record<string, { shape: z.ZodRawShape; port: string; host?: 
 
 function configOf(name: string): Record<string, unknown> {
   const env = Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
-  return parseEnv(metricsPorts[name]!.shape, env) as Record<string, unknown>;
+  return parseEnv(metricsPorts[name]!.shape, env);
 }
 
 describe('Prometheus in docker-compose.yml', () => {

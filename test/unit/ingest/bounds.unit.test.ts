@@ -15,7 +15,7 @@ import {
   MAX_TEXT_BYTES,
   MAX_URL_BYTES,
 } from '../../../services/shared/limits.ts';
-import { toConversationEvent, validateEvent, type CanonicalEvent } from '../../../services/ingest/canonical.ts';
+import { toConversationEvent, validateEvent } from '../../../services/ingest/canonical.ts';
 import { signBody } from '../../../services/ingest/meta/signature.ts';
 import { hmacPseudonymizer } from '../../../services/ingest/pseudonym.ts';
 import { ACME, harness, META_SECRET, posted } from './harness.ts';
@@ -126,7 +126,7 @@ describe('an accepted event always fits in a Kafka record', () => {
     const v = validateEvent(biggest);
     expect(v.ok, JSON.stringify(v.ok ? [] : v.issues)).toBe(true);
     const codec = new AvroCodec();
-    const event = toConversationEvent(biggest as CanonicalEvent, { pseudonymize: hmacPseudonymizer('k'.repeat(16)), ingestTime: Date.now(), defaultSource: 'api' });
+    const event = toConversationEvent(biggest, { pseudonymize: hmacPseudonymizer('k'.repeat(16)), ingestTime: Date.now(), defaultSource: 'api' });
     const raw = codec.encode('conversation-event', event);
     expect(raw.length).toBeLessThanOrEqual(MAX_EVENT_BYTES);
     const enriched: EnrichedEvent = {

@@ -51,5 +51,5 @@ export function posted(overrides: Partial<Record<string, unknown>> = {}): Canoni
     text: 'Where is my order?',
     language_hint: 'en',
     ...overrides,
-  } as CanonicalEvent;
+  };
 }

@@ -12,16 +12,18 @@ afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r()
 /** A stand-in for the ingestion API on loopback, answering with the scripted statuses in turn. */
 async function fakeApi(statuses: number[]): Promise<{ url: string; seen: { auth: string; count: number }[] }> {
   const seen: { auth: string; count: number }[] = [];
-  server = createServer(async (req: IncomingMessage, res) => {
+  server = createServer((req: IncomingMessage, res) => {
     let body = '';
-    for await (const chunk of req) body += chunk;
-    seen.push({ auth: req.headers.authorization ?? '', count: (JSON.parse(body) as unknown[]).length });
-    const status = statuses.shift() ?? 202;
-    if (status === 503) res.setHeader('retry-after', '1');
-    res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push({ auth: req.headers.authorization ?? '', count: (JSON.parse(body) as unknown[]).length });
+      const status = statuses.shift() ?? 202;
+      if (status === 503) res.setHeader('retry-after', '1');
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
 const event = (brand: string, i: number): CanonicalEvent => ({

@@ -1,6 +1,5 @@
 import type { ThreadEvent, ThreadKey } from '../../../services/threads/thread-event.ts';
 import type { ModerationKind } from '../../../services/shared/events.ts';
-import { rng } from '../../../services/shared/random.ts';
 import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { relabelEnrichment } from '../../../services/domain/enrichment.ts';
 
