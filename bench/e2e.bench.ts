@@ -6,16 +6,17 @@
  *      first request to the last event queryable in ClickHouse;
  *   B. freshness at half of A's rate: events paced for BENCH_PACED_SECONDS; accepted (ingest_time,
  *      set by the API) → queryable (thread_events.inserted_at: the sink's last write), p50/p99;
- *   baseline (same run): the naive client, one event per request (16 in flight), end to end.
+ *   baseline (same run): the naive client, one event per request (16 in flight), end to end;
+ *   peer (same run): the same hops doing no work (bench/peer/hops.ts), same events and client; the
+ *      ratio pipeline/peer is the figure to steer by (noise moves both sides together).
+ * CPU per process (s, share, µs per event) and peak RSS per process are printed for A and the peer.
  *
  *   npm run bench:e2e      BENCH_EVENTS=30000 BENCH_PACED_SECONDS=20 BENCH_PROFILE=1 (node --cpu-prof
  *                          of ingest/enricher/sink, top functions printed; profiles kept in .stack/profiles)
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CanonicalEvent } from '../services/ingest/canonical.ts';
 import { applyMigrations } from '../services/migrate/apply.ts';
 import { MIGRATIONS_DIR } from '../services/migrate/migrations.ts';
 import { createClickHouse } from '../services/shared/clickhouse.ts';
@@ -24,9 +25,12 @@ import { createKafka, ensureTopics } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { DEFAULT_SINK_MAX_ROWS } from '../services/sink/config.ts';
 import { IngestSender } from '../services/simulator/sender.ts';
-import { Simulation } from '../services/simulator/simulation.ts';
 import { ensureStack } from '../services/start/stack.ts';
 import { Supervisor } from '../services/start/supervisor.ts';
+import { simulatedEvents as events } from './lib/simulated.ts';
+import { cpuSnapshot, freePort, pidFrom, printCpu, printPeakMemory, summarizeProfiles } from './lib/proc.ts';
+import { peerTableSql } from './peer/hops.ts';
+import { startPeer, type PeerProcesses } from './peer/processes.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_EVENTS ?? 30_000);
@@ -40,40 +44,6 @@ const config = loadBaseConfig({ ...process.env, KAFKA_TOPIC_PREFIX: `bench.e2e.$
 const logger = createLogger('bench-e2e', 'warn');
 const profileDir = join(ROOT, '.stack', 'profiles', run);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * The start of a busy weekday morning in the past (last Wednesday 07:00 UTC): brand replies wait
- * for business hours, so a window that ends "now" at night holds far fewer events than one in the
- * day. A fixed kind of window keeps the event mix the same whatever the time of the run.
- */
-function busyWindowStart(now = Date.now()): number {
-  const d = new Date(now - 7 * 86_400_000);
-  d.setUTCHours(7, 0, 0, 0);
-  while (d.getUTCDay() !== 3) d.setUTCDate(d.getUTCDate() + 1);
-  return d.getTime();
-}
-
-/** N distinct simulated events (no duplicate deliveries), tagged with `source` so each phase can be told apart. */
-function events(n: number, seed: number, source: string): CanonicalEvent[] {
-  const start = busyWindowStart();
-  const end = start + 12 * 3_600_000;
-  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start, rate: n / (2.5 * 3600), flat: true, crisisEveryHours: 0 });
-  const out: CanonicalEvent[] = [];
-  for (let t = start; out.length < n; t += 60_000) {
-    if (t > end) throw new Error(`the simulation produced ${out.length} events, fewer than the ${n} asked`);
-    for (const d of sim.advance(t)) if (!d.duplicate && out.length < n) out.push({ ...d.event, source });
-  }
-  return out;
-}
-
 const ch = createClickHouse(config);
 async function scalar(sql: string): Promise<number> {
   const rs = await ch.query({ query: sql, format: 'JSONEachRow' });
@@ -81,14 +51,14 @@ async function scalar(sql: string): Promise<number> {
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
-async function visible(source: string): Promise<number> {
-  return scalar(`SELECT count() FROM events WHERE source = '${source}'`);
+async function visible(source: string, table: string): Promise<number> {
+  return scalar(`SELECT count() FROM ${table} WHERE source = '${source}'`);
 }
 
-async function waitVisible(source: string, n: number): Promise<number> {
+async function waitVisible(source: string, n: number, table = 'events'): Promise<number> {
   const until = Date.now() + DRAIN_TIMEOUT_MS;
   for (;;) {
-    const seen = await visible(source);
+    const seen = await visible(source, table);
     if (seen >= n) return Date.now();
     if (Date.now() > until) throw new Error(`only ${seen}/${n} ${source} events reached ClickHouse within ${DRAIN_TIMEOUT_MS / 1000}s`);
     await new Promise((r) => setTimeout(r, 200));
@@ -105,49 +75,14 @@ async function freshness(source: string): Promise<{ p50: number; p99: number; n:
   return { n: Number(row?.n ?? 0), p50: row?.q[0] ?? NaN, p99: row?.q[1] ?? NaN };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** A process's peak resident memory so far (VmHWM), in MB, from /proc (Linux). */
-function peakRssMb(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-    return Number(line?.split(/\s+/)[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-function printPeakMemory(pids: Record<string, number | undefined>): void {
-  const parts = Object.entries(pids).map(([k, pid]) => `${k} ${Math.round(peakRssMb(pid))} MB`);
-  console.log(`peak resident memory so far: ${parts.join(', ')}`);
-}
-
-function pidFrom(file: string): number | undefined {
-  try {
-    return Number(readFileSync(file, 'utf8').trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where the CPU went during a phase: the services, Kafka, the ClickHouse engine, this client. */
-function cpuSnapshot(pids: Record<string, number | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid === process.pid ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pid)]));
-}
-
-function printCpu(label: string, before: Record<string, number>, after: Record<string, number>, seconds: number): void {
-  const parts = Object.keys(after).map((k) => `${k} ${(after[k]! - before[k]!).toFixed(1)}s (${Math.round(((after[k]! - before[k]!) / seconds) * 100)}%)`);
-  console.log(`CPU during ${label} (${seconds.toFixed(1)} s wall, 2 cores = 200%): ${parts.join(', ')}`);
+/** The peer's freshness: accepted by its API (ingest_time) → inserted into its table. */
+async function peerFreshness(source: string): Promise<{ p50: number; p99: number }> {
+  const rs = await ch.query({
+    query: `SELECT quantilesExact(0.5, 0.99)(dateDiff('millisecond', ingest_time, inserted_at)) AS q FROM peer_events WHERE source = '${source}'`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ q: number[] }>();
+  return { p50: row?.q[0] ?? NaN, p99: row?.q[1] ?? NaN };
 }
 
 interface Row { scenario: string; events: number; seconds: number; rate: number; p50?: number; p99?: number }
@@ -158,28 +93,6 @@ function table(rows: Row[], baseline: Row): void {
   for (const r of rows) {
     const fresh = r.p50 === undefined ? '–' : `${Math.round(r.p50)} / ${Math.round(r.p99!)}`;
     console.log(`| ${r.scenario} | ${r.events} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${fresh} | ${(r.rate / baseline.rate).toFixed(2)}x |`);
-  }
-}
-
-/** Self time per function from V8 .cpuprofile files, top entries per process. */
-function summarizeProfiles(dir: string): void {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
-      startTime: number; endTime: number; samples: number[];
-    };
-    const total = prof.samples.length;
-    const self = new Map<string, number>();
-    for (const n of prof.nodes) {
-      const url = n.callFrame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
-      const key = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
-      self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
-    }
-    const idle = [...self.entries()].filter(([k]) => k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
-    console.log(`\n${file}: ${((prof.endTime - prof.startTime) / 1e6).toFixed(1)} s wall, busy ${(((total - idle) / total) * 100).toFixed(0)}%; top self time:`);
-    for (const [k, v] of [...self.entries()].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-      console.log(`  ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
-    }
   }
 }
 
@@ -200,8 +113,11 @@ async function main(): Promise<void> {
   };
   const supervisor = new Supervisor({ root: ROOT, runDir: join(ROOT, '.stack', 'bench-run', run), logDir: join(ROOT, '.stack', 'bench-logs', run), env, logger, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
   const rows: Row[] = [];
+  const cpuPerEvent: Record<string, Record<string, number>> = {};
+  const peerTopics: string[] = [];
+  let peer: PeerProcesses | null = null;
   try {
-    for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name], module: '' });
+    for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name] });
     for (const until = Date.now() + 60_000; ; ) {
       if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
       if (Date.now() > until) throw new Error('ingest did not become ready');
@@ -237,6 +153,35 @@ async function main(): Promise<void> {
       console.log(`baseline: API accepted in ${((accepted - t0) / 1000).toFixed(1)} s, queryable after ${((done - t0) / 1000).toFixed(1)} s`);
     }
 
+    // P. The peer: the same hops doing no work, same events, same client (bench/peer/hops.ts).
+    let peerRate: number;
+    {
+      const raw = `${config.KAFKA_TOPIC_PREFIX}peer.raw`;
+      const relayed = `${config.KAFKA_TOPIC_PREFIX}peer.relayed`;
+      peerTopics.push(raw, relayed);
+      await admin.createTopics({ waitForLeaders: true, topics: [raw, relayed].map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })) });
+      await ch.command({ query: peerTableSql('peer_events') });
+      const peerPort = await freePort();
+      peer = await startPeer({ root: ROOT, env, port: peerPort, topics: { raw, relayed }, table: 'peer_events', groupPrefix: `bench-peer-${run}`, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+      const peerUrl = `http://127.0.0.1:${peerPort}`;
+      await new IngestSender({ url: peerUrl, keys, logger }).send(events(2_000, 9, 'peer-warm'));
+      await waitVisible('peer-warm', 2_000, 'peer_events');
+      const peerPids = { ...peer.pids, kafka: pids.kafka, clickhouse: pids.clickhouse, 'bench client': process.pid };
+      const sender = new IngestSender({ url: peerUrl, keys, logger, batchSize: 500, concurrency: 4 });
+      const peerEvents = maxEvents.map((e) => ({ ...e, source: 'peer-max' }));
+      const cpu0 = cpuSnapshot(peerPids);
+      const t0 = Date.now();
+      await sender.send(peerEvents);
+      const done = await waitVisible('peer-max', peerEvents.length, 'peer_events');
+      cpuPerEvent.peer = printCpu('the peer', cpu0, cpuSnapshot(peerPids), (done - t0) / 1000, peerEvents.length);
+      printPeakMemory(peer.pids, 'of the peer');
+      peerRate = peerEvents.length / ((done - t0) / 1000);
+      const f = await peerFreshness('peer-max');
+      rows.push({ scenario: 'peer: same hops, no work (batches of 500, 4 in flight)', events: peerEvents.length, seconds: (done - t0) / 1000, rate: peerRate, p50: f.p50, p99: f.p99 });
+      await peer.stop();
+      peer = null;
+    }
+
     // A. Max throughput.
     let maxRate: number;
     {
@@ -246,7 +191,7 @@ async function main(): Promise<void> {
       await sender.send(maxEvents);
       const accepted = Date.now();
       const done = await waitVisible('bench-max', maxEvents.length);
-      printCpu('A', cpu0, cpuSnapshot(pids), (done - t0) / 1000);
+      cpuPerEvent.pipeline = printCpu('A', cpu0, cpuSnapshot(pids), (done - t0) / 1000, maxEvents.length);
       printPeakMemory(pids);
       maxRate = maxEvents.length / ((done - t0) / 1000);
       const f = await freshness('bench-max');
@@ -274,11 +219,13 @@ async function main(): Promise<void> {
       rows.push({ scenario: `B. paced at half of A (${Math.round(target)}/s)`, events: paced.length, seconds: (done - t0) / 1000, rate: paced.length / ((done - t0) / 1000), p50: f.p50, p99: f.p99 });
     }
     table(rows, rows[0]!);
-    console.log(`\ntargets: ≥20000 events/s end to end (goal 50000): ${maxRate >= 20_000 ? 'met' : 'NOT met'}; p99 freshness ≤2000 ms at half load: ${rows[2]!.p99! <= 2000 ? 'met' : 'NOT met'}`);
+    console.log(`\npipeline / peer (same run): ${Math.round(maxRate)} / ${Math.round(peerRate)} events/s = ${((maxRate / peerRate) * 100).toFixed(1)}% (target ≥ 25%)`);
+    console.log(`targets: ≥20000 events/s end to end (goal 50000): ${maxRate >= 20_000 ? 'met' : 'NOT met'}; p99 freshness ≤2000 ms at half load: ${rows.at(-1)!.p99! <= 2000 ? 'met' : 'NOT met'}`);
   } finally {
+    await peer?.stop();
     await supervisor.stopAll(PROFILE ? 60_000 : 15_000);
-    if (PROFILE) summarizeProfiles(profileDir);
-    await admin.deleteTopics({ topics: topics.all.map((t) => topics.name(t.key)) }).catch(() => undefined);
+    if (PROFILE) summarizeProfiles(profileDir, ROOT);
+    await admin.deleteTopics({ topics: [...topics.all.map((t) => topics.name(t.key)), ...peerTopics] }).catch(() => undefined);
     await admin.disconnect();
     await ch.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` }).catch(() => undefined);
     await ch.close();

@@ -52,7 +52,7 @@ const stages: Array<[string, (m: { text: string; lang: string }) => void]> = [
     sink += s;
   }],
   ['tokenize', (m) => void (sink += tokenize(m.text).length)],
-  ['language detection', (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text)), m.lang).length)],
+  ['language detection', (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text), m.lang), m.lang).length)],
   ['sentiment', (m) => void (sink += model.score({ text: m.text, tokens: tokenize(m.text), language: m.lang }).score)],
   ['intent: cue rules (previous)', (m) => {
     const tokens = tokenize(m.text);

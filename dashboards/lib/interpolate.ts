@@ -132,7 +132,7 @@ const toDate = (d: Date) => `toDate('${d.toISOString().slice(0, 10)}')`;
 
 type Macro = (args: string[], ctx: InterpolationContext) => string;
 
-function oneArg(name: string, args: string[]): string {
+export function oneArg(name: string, args: string[]): string {
   if (args.length !== 1) throw new Error(`$__${name}: unexpected number of arguments: expected 1 argument, received ${args.length}`);
   return args[0]!;
 }
@@ -188,8 +188,13 @@ function parseArgs(rest: string): { args: string[]; length: number } {
   throw new Error('failed to parse macro arguments (missing close bracket?)');
 }
 
-export function applyMacros(sql: string, ctx: InterpolationContext): string {
-  const names = Object.keys(MACROS).sort((a, b) => b.length - a.length);
+/**
+ * Expands every `$__name(args)` of `macros` in `sql` the way sqlds does (longest name first, arguments
+ * split on depth-1 commas), then fails on any `$__` left. Grafana's expansions are MACROS below; the
+ * live page (services/dashboard/sql.ts) passes its own, with bound parameters.
+ */
+export function expandMacros(sql: string, macros: Record<string, (args: string[]) => string>): string {
+  const names = Object.keys(macros).sort((a, b) => b.length - a.length);
   for (const name of names) {
     const re = new RegExp(`\\$__${name}\\b`, 'g');
     const matches: { full: string; args: string[] }[] = [];
@@ -198,11 +203,15 @@ export function applyMacros(sql: string, ctx: InterpolationContext): string {
       const { args, length } = parseArgs(sql.substring(end));
       matches.push({ full: sql.substring(m.index, end + length), args });
     }
-    for (const m of matches) sql = sql.split(m.full).join(MACROS[name]!(m.args, ctx));
+    for (const m of matches) sql = sql.split(m.full).join(macros[name]!(m.args));
   }
   const leftover = /\$__\w+/.exec(sql);
   if (leftover) throw new Error(`${leftover[0]} is neither a Grafana variable nor a clickhouse-datasource macro`);
   return sql;
+}
+
+export function applyMacros(sql: string, ctx: InterpolationContext): string {
+  return expandMacros(sql, Object.fromEntries(Object.entries(MACROS).map(([name, macro]) => [name, (args: string[]) => macro(args, ctx)])));
 }
 
 /** The full path: conditional alls, template variables, then backend macros. */

@@ -28,7 +28,8 @@ export interface Expectation {
   cv: number;
   /** The usual negative share. */
   share: number;
-  source: 'seasonal' | 'recent';
+  /** cold: before warmupHours of history (services/alerter/cold-start.ts). */
+  source: 'seasonal' | 'recent' | 'cold';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { alertIdOf, type AlertEvent, type Observation, type SampleMessage } from './alert.ts';
 import { Baseline, HOUR_MS, type BaselineState, type Expectation } from './baseline.ts';
+import { coldExpectation, foldSlot, newColdState, type ColdState } from './cold-start.ts';
 import { DETECTOR_VERSION, type DetectorParams } from './params.ts';
 import { anscombeScore } from './stats.ts';
 import { topTerms } from './terms.ts';
@@ -29,6 +30,8 @@ interface KeyState {
   baseline: BaselineState;
   active: ActiveAlert | null;
   cooldownUntil: number;
+  /** History before the key is warm (cold start); absent in snapshots of older versions. */
+  cold?: ColdState;
 }
 
 export interface DetectorSnapshot {
@@ -110,6 +113,11 @@ export class SpikeDetector {
     const oldestUseful = this.nextTick / this.p.stepMs - this.maxWindowMs / this.p.stepMs;
     const hour = Math.floor(o.time / HOUR_MS);
     for (const k of [this.key(o.brand, ''), this.key(o.brand, o.platform)]) {
+      const cold = k.st.cold!;
+      if (!k.baseline.warm) {
+        if (cold.fromSlot === null || slot < cold.fromSlot) cold.fromSlot = slot;
+        if (k.st.platform === '') cold.mix[o.platform] = (cold.mix[o.platform] ?? 0) + 1;
+      }
       // Too late for every window still to be evaluated: it only counts in its hour, if still open.
       if (slot >= oldestUseful) {
         k.ring.add(slot, o.negative);
@@ -161,7 +169,13 @@ export class SpikeDetector {
   /** Window statistics of a key at step `t` (exposed for tests and the docs' worked example). */
   windowStats(brand: string, platform: string, t: number, windowMs: number): WindowStats | null {
     const k = this.keys.get(keyOf(brand, platform));
-    return k ? this.stats(k, t, windowMs, k.baseline.expect(t)) : null;
+    const e = k && this.expectation(k, t);
+    return k && e ? this.stats(k, t, windowMs, e) : null;
+  }
+
+  /** What is normal for a key at step `t`: its baseline once warm, else the cold-start one (null: too little seen). */
+  private expectation(k: { st: KeyState; baseline: Baseline }, t: number): Expectation | null {
+    return k.baseline.warm ? k.baseline.expect(t) : coldExpectation(k.st.cold!, k.st.platform, this.p);
   }
 
   private closeHoursBefore(hourIndex: number): void {
@@ -186,7 +200,9 @@ export class SpikeDetector {
   private stats(k: { ring: SlotRing }, t: number, windowMs: number, e: Expectation): WindowStats {
     const to = t / this.p.stepMs;
     const { total, neg } = k.ring.sum(to - windowMs / this.p.stepMs, to);
-    const baseline = Math.max((e.negPerHour * windowMs) / HOUR_MS, 0.01) * (1 + e.cv);
+    let baseline = Math.max((e.negPerHour * windowMs) / HOUR_MS, 0.01) * (1 + e.cv);
+    // Cold start: never below what the usual share of this window's volume gives (a busier hour is not a spike).
+    if (e.source === 'cold') baseline = Math.max(baseline, total * e.share * this.p.coldStartVolumeFloor);
     return {
       windowMs,
       observed: neg,
@@ -206,13 +222,13 @@ export class SpikeDetector {
   }
 
   /** The start condition (docs/alerter.md, "Alert condition"). */
-  private fires(w: WindowStats): boolean {
+  private fires(w: WindowStats, e: Expectation): boolean {
     const p = this.p;
     return (
       w.observed >= p.minNegatives &&
       w.volume >= p.minVolume &&
       w.ratio >= p.ratioMin &&
-      w.score >= p.scoreMin &&
+      w.score >= (e.source === 'cold' ? p.coldStartScoreMin : p.scoreMin) &&
       w.share >= w.baselineShare + p.shareLiftMin &&
       w.share >= w.baselineShare * p.shareRatioMin
     );
@@ -221,9 +237,15 @@ export class SpikeDetector {
   private evaluate(k: { st: KeyState; ring: SlotRing; baseline: Baseline }, t: number): AlertEvent | null {
     const st = k.st;
     st.negatives = pruneNegatives(st.negatives, t - this.maxWindowMs, MAX_NEGATIVES_KEPT);
-    if (!k.baseline.warm) return null;
+    if (!k.baseline.warm) {
+      // The slot that has just left the longest window joins the cold-start history.
+      const out = t / this.p.stepMs - this.maxWindowMs / this.p.stepMs - 1;
+      const c = k.ring.at(out);
+      foldSlot(st.cold!, out, this.p.stepMs, c.total, c.neg, st.active !== null || t < st.cooldownUntil);
+    }
     if (!st.active && (t < st.cooldownUntil || !this.enoughNegatives(k.ring, t))) return null;
-    const e = k.baseline.expect(t);
+    const e = this.expectation(k, t);
+    if (!e) return null;
     if (st.active) {
       const w = this.stats(k, t, this.p.endWindowMs, e);
       st.active.peakRatio = Math.max(st.active.peakRatio, w.ratio);
@@ -243,7 +265,7 @@ export class SpikeDetector {
     let best: WindowStats | null = null;
     for (const windowMs of this.p.windowsMs) {
       const w = this.stats(k, t, windowMs, e);
-      if (this.fires(w) && (!best || w.score > best.score)) best = w;
+      if (this.fires(w, e) && (!best || w.score > best.score)) best = w;
     }
     if (!best) return null;
     const active: ActiveAlert = {
@@ -326,7 +348,7 @@ export class SpikeDetector {
     if (!k) {
       k = this.wrap({
         brand, platform, ring: new SlotRing(this.ringSize).s, negatives: [], hours: {},
-        baseline: new Baseline(this.p).state, active: null, cooldownUntil: 0,
+        baseline: new Baseline(this.p).state, active: null, cooldownUntil: 0, cold: newColdState(),
       });
       this.keys.set(id, k);
     }
@@ -334,6 +356,7 @@ export class SpikeDetector {
   }
 
   private wrap(st: KeyState) {
+    st.cold ??= newColdState();
     return { st, ring: new SlotRing(this.ringSize, st.ring), baseline: new Baseline(this.p, st.baseline) };
   }
 }

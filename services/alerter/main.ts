@@ -12,8 +12,15 @@ import { AlertStore } from './store.ts';
 import { AuthorKeyLog } from '../shared/author-key-log.ts';
 import { loadMasterKeys } from '../shared/author-key-config.ts';
 import { DEFAULT_RETRY, parseEndpoints } from './webhook.ts';
+import { parseCommandLine } from '../shared/usage.ts';
 
-export async function run(_argv: string[]): Promise<void> {
+export const ALERTER_USAGE = `usage: brandpulse alerter
+  Detects negative-sentiment spikes in the enriched events: alerts topic, ClickHouse, signed webhooks;
+  /metrics /healthz /readyz on ALERTER_METRICS_PORT (default 9466). Configured by the environment:
+  KAFKA_*, CLICKHOUSE_*, ALERT_* (docs/alerter.md).`;
+
+export async function run(argv: string[]): Promise<void> {
+  parseCommandLine(argv, ALERTER_USAGE, {});
   const config = parseEnv(alerterShape, process.env);
   const endpoints = parseEndpoints(config.ALERT_WEBHOOK_URLS);
   if (endpoints.length > 0 && !config.ALERT_WEBHOOK_SECRET) {

@@ -39,8 +39,16 @@ export interface DetectorParams {
   recentHalfLifeHours: number;
   /** No alert for a key before this many hours of its history were closed. */
   warmupHours: number;
-  /** Relative uncertainty added to the baseline when only recent history is known. */
+  /** Relative uncertainty added to the baseline when only recent history is known (and in cold start). */
   coldStartCv: number;
+  /** Cold start (before warmupHours, services/alerter/cold-start.ts): event time a key must have seen first. */
+  coldStartMinMs: number;
+  /** Cold start: pseudo-messages of the platform prior the observed negative share is shrunk towards. */
+  coldStartPriorWeight: number;
+  /** Cold start: the score a start needs instead of scoreMin (less history, more caution). */
+  coldStartScoreMin: number;
+  /** Cold start: the baseline is at least this × the window's volume × the usual share. */
+  coldStartVolumeFloor: number;
   /** Negative share assumed before any history. */
   priorShare: number;
   /** Sample messages and top terms carried by a start event. */
@@ -68,6 +76,10 @@ export const DEFAULT_PARAMS: DetectorParams = {
   recentHalfLifeHours: 3,
   warmupHours: 6,
   coldStartCv: 0.5,
+  coldStartMinMs: 30 * 60_000,
+  coldStartPriorWeight: 50,
+  coldStartScoreMin: 5,
+  coldStartVolumeFloor: 0.75,
   priorShare: 0.2,
   samples: 3,
   topTerms: 8,

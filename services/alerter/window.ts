@@ -34,6 +34,12 @@ export class SlotRing {
     return this.s.tags[i] === slot ? this.s.neg[i]! : 0;
   }
 
+  /** Counts of one slot (zeros once its position was reused). */
+  at(slot: number): { total: number; neg: number } {
+    const i = ((slot % this.size) + this.size) % this.size;
+    return this.s.tags[i] === slot ? { total: this.s.total[i]!, neg: this.s.neg[i]! } : { total: 0, neg: 0 };
+  }
+
   /** Sums of slots [from, to). */
   sum(from: number, to: number): { total: number; neg: number } {
     let total = 0;

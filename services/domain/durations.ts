@@ -4,6 +4,8 @@
  * report's flags, so "2d" means the same everywhere.
  */
 
+import { UsageError } from '../shared/usage.ts';
+
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 export type DurationUnit = keyof typeof UNIT_SECONDS;
 
@@ -22,6 +24,6 @@ export function parseDurationSeconds(text: string, bareUnit: DurationUnit = 's')
 /** Like parseDurationSeconds, but names the option in the error (for CLI flags). */
 export function durationFlag(name: string, text: string, bareUnit: DurationUnit = 's'): number {
   const s = parseDurationSeconds(text, bareUnit);
-  if (s === null) throw new Error(`--${name} must look like 90, 90s, 15m, 2h or 1d (got "${text}")`);
+  if (s === null) throw new UsageError(`--${name} must look like 90, 90s, 15m, 2h or 1d (got "${text}")`);
   return s;
 }

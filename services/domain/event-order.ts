@@ -15,16 +15,6 @@ export interface OrderedEvent {
   event_id: string;
 }
 
-/** Actions on the thread as a whole; every other moderation action targets a message or author. */
-export const THREAD_ACTIONS: ReadonlySet<string> = new Set(['resolve_thread', 'reopen_thread']);
-
-/** The same-second rank of an event, from what it is: a post (by whom) or a moderation action (which). */
-export function sameSecondRank(kind: 'posted' | 'edited' | 'deleted' | 'moderation', role: string, action: string): SameSecondRank {
-  if (kind === 'moderation') return THREAD_ACTIONS.has(action) ? SAME_SECOND_RANK.thread_action : SAME_SECOND_RANK.message_action;
-  if (kind === 'deleted') return SAME_SECOND_RANK.message_action; // an author delete removes a message, like a moderator delete
-  return role === 'customer' || role === '' ? SAME_SECOND_RANK.customer : SAME_SECOND_RANK.team;
-}
-
 /** Compares (time, rank, id). */
 export function compareSteps(aTime: number, aRank: number, aId: string, bTime: number, bRank: number, bId: string): number {
   return aTime - bTime || aRank - bRank || (aId < bId ? -1 : aId > bId ? 1 : 0);

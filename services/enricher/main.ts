@@ -12,6 +12,12 @@ import { ServiceMonitor } from '../shared/service-monitor.ts';
 import { Enricher } from './enricher.ts';
 import { AuthorKeyLog } from '../shared/author-key-log.ts';
 import { loadMasterKeys } from '../shared/author-key-config.ts';
+import { parseCommandLine } from '../shared/usage.ts';
+
+export const ENRICHER_USAGE = `usage: brandpulse enricher
+  Reads the raw conversation events, adds language, sentiment and intent, writes the enriched topic;
+  /metrics /healthz /readyz on ENRICHER_METRICS_PORT (default 9464). Configured by the environment:
+  KAFKA_*, ENRICHER_GROUP_ID, AUTHOR_KEYS_MASTER_KEYS (docs/processors.md).`;
 
 export const enricherShape = {
   ...baseShape,
@@ -21,7 +27,8 @@ export const enricherShape = {
   ...metricsHostShape,
 } as const;
 
-export async function run(_argv: string[]): Promise<void> {
+export async function run(argv: string[]): Promise<void> {
+  parseCommandLine(argv, ENRICHER_USAGE, {});
   const config = parseEnv(enricherShape, process.env);
   const logger = createLogger('enricher', config.LOG_LEVEL);
   const { kafka, topics } = createKafka(config, logger, 'enricher');

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { MAX_FUTURE_SKEW_LIMIT_MS, type TimeWindow } from '../shared/limits.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadIngestConfig } from '../ingest/config.ts';
@@ -8,6 +7,7 @@ import { createKafkaIntake } from '../ingest/service.ts';
 import { importFile } from './importer.ts';
 import { formatOf } from './read.ts';
 import { DirectSink, HttpSink, ImportAborted, type ImportSink } from './sinks.ts';
+import { parseCommandLine, UsageError } from '../shared/usage.ts';
 
 const USAGE = `usage: brandpulse import <file> [--format ndjson|csv] [--url http://127.0.0.1:8080 --api-key KEY | --direct]
            [--batch-size 500] [--rejects <file>.rejects.ndjson] [--checkpoint <file>.checkpoint.json] [--restart]
@@ -18,10 +18,10 @@ const USAGE = `usage: brandpulse import <file> [--format ndjson|csv] [--url http
 
 /** \`brandpulse import <file>\`: loads an NDJSON or CSV export of past conversations. */
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    USAGE,
+    {
       format: { type: 'string' },
       url: { type: 'string' },
       'api-key': { type: 'string' },
@@ -30,19 +30,22 @@ export async function run(argv: string[]): Promise<void> {
       rejects: { type: 'string' },
       checkpoint: { type: 'string' },
       restart: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    true,
+  );
   const file = positionals[0];
-  if (values.help || !file) {
-    console.log(USAGE);
-    if (!file && !values.help) process.exitCode = 2;
-    return;
+  if (!file) throw new UsageError('the file to import is required');
+  if (positionals.length > 1) throw new UsageError(`one file at a time (got ${positionals.length})`);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  if (values.direct && values.url) throw new UsageError('--url and --direct exclude each other');
+  let format: ReturnType<typeof formatOf>;
+  try {
+    format = formatOf(file, values.format);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  if (values.direct && values.url) throw new Error('--url and --direct exclude each other');
-  const format = formatOf(file, values.format);
   const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new Error('--batch-size must be an integer in 1..1000');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new UsageError('--batch-size must be an integer in 1..1000');
   const logger = createLogger('import', (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info');
   const onWait = (reason: string, ms: number) => logger.warn({ reason, retryInMs: ms }, 'destination unavailable, waiting');
 
@@ -58,7 +61,7 @@ export async function run(argv: string[]): Promise<void> {
     sink = new DirectSink(kafkaIntake.intake, kafkaIntake.close, undefined, onWait);
   } else {
     const apiKey = values['api-key'] ?? process.env.BRANDPULSE_API_KEY;
-    if (!apiKey) throw new Error('an API key is needed with --url: pass --api-key or set BRANDPULSE_API_KEY (or use --direct)');
+    if (!apiKey) throw new UsageError('an API key is needed with --url: pass --api-key or set BRANDPULSE_API_KEY (or use --direct)');
     sink = new HttpSink(values.url ?? 'http://127.0.0.1:8080', apiKey, undefined, onWait);
   }
 

@@ -7,7 +7,7 @@ import { ChunkedSend, MAX_SEND_BYTES, messageBytes } from '../shared/kafka.ts';
 /**
  * The port between the ingestion core and Kafka: `publish` resolves only once every event is
  * acknowledged by all in-sync replicas, and rejects otherwise. Unit tests drive the core with the
- * in-memory implementation (memory-publisher.ts); the service uses KafkaPublisher.
+ * in-memory implementation (test/support/memory-publisher.ts); the service uses KafkaPublisher.
  */
 export interface EventPublisher {
   publish(events: readonly ConversationEvent[]): Promise<void>;

@@ -1,6 +1,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import { BrandSettings, type BrandsFile } from '../domain/brand-settings.ts';
+import { alterStatements, clusterFromEnv, clusterMigrations, rewriteStatement, ClusterCatalogue } from './cluster.ts';
 import { loadMigrations, MIGRATIONS_DIR, planMigrations, splitStatements, type AppliedMigration, type Migration } from './migrations.ts';
 import { applyRetention } from './retention.ts';
 
@@ -16,6 +17,12 @@ export interface ApplyOptions {
    * $BRANDS_FILE or infra/brands.yaml when `dir` is the real migrations folder; false = skip.
    */
   retention?: Pick<BrandsFile, 'defaults' | 'brands'> | false;
+  /**
+   * A clickhouse-server cluster (a <remote_servers> name): every statement runs in its cluster form
+   * (cluster.ts: ON CLUSTER, Replicated engines, Distributed tables). Default: $CLICKHOUSE_CLUSTER;
+   * unset = one node, the files as written. null = one node whatever the environment says.
+   */
+  cluster?: string | null;
 }
 
 const LOG_TABLE = 'schema_migrations';
@@ -28,20 +35,23 @@ const LOG_TABLE = 'schema_migrations';
 export async function applyMigrations(client: ClickHouseClient, options: ApplyOptions): Promise<Migration[]> {
   const { database } = options;
   const settings = { database } as const;
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${LOG_TABLE} (
+  const cluster = options.cluster === undefined ? clusterFromEnv() : (options.cluster ?? undefined);
+  const files = loadMigrations(options.dir ?? MIGRATIONS_DIR);
+  const statementsOf = cluster === undefined ? (m: Migration) => splitStatements(m.sql) : clusterStatements(files, cluster);
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}${cluster === undefined ? '' : ` ON CLUSTER ${cluster}`}` });
+  const logTable = `CREATE TABLE IF NOT EXISTS ${LOG_TABLE} (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-    ) ENGINE = MergeTree ORDER BY version`,
-    ...withDatabase(settings),
-  });
+    ) ENGINE = MergeTree ORDER BY version`;
+  for (const query of cluster === undefined ? [logTable] : rewriteStatement(logTable, new ClusterCatalogue(cluster))) {
+    await client.command({ query, ...withDatabase(settings) });
+  }
   const applied = await (
     await client.query({ query: `SELECT version, name, checksum FROM ${LOG_TABLE} ORDER BY version`, format: 'JSONEachRow', ...withDatabase(settings) })
   ).json<AppliedMigration>();
-  const pending = planMigrations(loadMigrations(options.dir ?? MIGRATIONS_DIR), applied.map((a) => ({ ...a, version: Number(a.version) })));
+  const pending = planMigrations(files, applied.map((a) => ({ ...a, version: Number(a.version) })));
   for (const m of pending) {
     options.onApply?.(m);
-    for (const statement of splitStatements(m.sql)) {
+    for (const statement of statementsOf(m)) {
       try {
         await client.command({ query: statement, ...withDatabase(settings) });
       } catch (err) {
@@ -51,8 +61,23 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
     await client.insert({ table: LOG_TABLE, values: [{ version: m.version, name: m.name, checksum: m.checksum }], format: 'JSONEachRow', ...withDatabase(settings) });
   }
   const retention = options.retention ?? (options.dir === undefined || options.dir === MIGRATIONS_DIR ? BrandSettings.load().file : false);
-  if (retention) await applyRetention(client, database, retention);
+  if (retention) {
+    const alter = cluster === undefined ? undefined : clusterAlter(files, cluster);
+    await applyRetention(client, database, retention, alter);
+  }
   return pending;
+}
+
+/** Each migration's cluster statements, rewritten from all files in order (cluster.ts). */
+function clusterStatements(files: Migration[], cluster: string): (m: Migration) => string[] {
+  const byVersion = new Map(clusterMigrations(files, cluster).migrations.map((c) => [c.migration.version, c.statements]));
+  return (m) => byVersion.get(m.version)!;
+}
+
+/** ALTER TABLE in cluster form, knowing where every table of the migrations lives. */
+function clusterAlter(files: Migration[], cluster: string): (table: string, change: string) => string[] {
+  const { catalogue } = clusterMigrations(files, cluster);
+  return (table, change) => alterStatements(table, change, catalogue);
 }
 
 /**

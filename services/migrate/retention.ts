@@ -53,7 +53,13 @@ export function ttlClause(t: TextTable, file: Pick<BrandsFile, 'defaults' | 'bra
  * Applies each table's TTL when it differs from the one recorded in retention_rules (migration 0006),
  * then records it. MODIFY TTL materializes the rule on existing parts, once per change.
  */
-export async function applyRetention(client: ClickHouseClient, database: string, file: Pick<BrandsFile, 'defaults' | 'brands'>): Promise<string[]> {
+export async function applyRetention(
+  client: ClickHouseClient,
+  database: string,
+  file: Pick<BrandsFile, 'defaults' | 'brands'>,
+  /** Cluster mode (cluster.ts alterStatements): the TTL goes ON CLUSTER to the tables holding the rows. */
+  alter: (table: string, change: string) => string[] = (table, change) => [`ALTER TABLE ${table} ${change}`],
+): Promise<string[]> {
   const s = { clickhouse_settings: { database } as ClickHouseSettings };
   const applied = new Map(
     (await (await client.query({ query: 'SELECT table_name, argMax(ttl, applied_at) AS ttl FROM retention_rules GROUP BY table_name', format: 'JSONEachRow', ...s })).json<{ table_name: string; ttl: string }>()).map((r) => [r.table_name, r.ttl]),
@@ -62,7 +68,7 @@ export async function applyRetention(client: ClickHouseClient, database: string,
   for (const t of TEXT_TABLES) {
     const want = ttlClause(t, file) ?? '';
     if ((applied.get(t.table) ?? '') === want) continue;
-    await client.command({ query: want ? `ALTER TABLE ${t.table} MODIFY TTL ${want}` : `ALTER TABLE ${t.table} REMOVE TTL`, ...s });
+    for (const query of alter(t.table, want ? `MODIFY TTL ${want}` : 'REMOVE TTL')) await client.command({ query, ...s });
     await client.insert({ table: 'retention_rules', values: [{ table_name: t.table, ttl: want }], format: 'JSONEachRow', ...s });
     changed.push(t.table);
   }

@@ -55,7 +55,8 @@ export class MessageAnalyzer implements Analyzer {
     const original = input.text ?? '';
     const text = brand ? brand.strip(original) : original;
     const tokens = tokenize(text);
-    const language = resolveLanguage(detectLanguage(tokens), normalizeLanguageHint(input.languageHint));
+    const hint = normalizeLanguageHint(input.languageHint);
+    const language = resolveLanguage(detectLanguage(tokens, hint), hint);
     const languageSupported = isSupportedLanguage(language);
     let sentiment: SentimentResult | null = languageSupported ? this.model.score({ text, tokens, language }) : null;
     const override = brand?.override(original) ?? null;

@@ -17,7 +17,7 @@ export { SUPPORTED_LANGUAGES, isSupportedLanguage } from './language.ts';
 
 export interface AnalyzerOptions {
   brandRules?: BrandRules;
-  /** Model spec: 'builtin' | 'builtin:<path>' | 'onnx:<path>' | '<registered scheme>:<arg>'.
+  /** Model spec: 'builtin' | 'builtin:<path>' | '<registered scheme>:<arg>' (registerSentimentModel).
    *  Default: $BRANDPULSE_SENTIMENT_MODEL, else 'builtin'. */
   model?: string;
   /** Intent model: 'builtin' (models/intent-lr.json), 'builtin:<path>' or a path, or 'rules' (the cue

@@ -49,12 +49,9 @@ export function detectionText(tokens: readonly Token[]): { text: string; latinSc
 const MIN_VOTES = 3;
 const RATIO = 2; // on the val corpora: 55% of messages decided here, 99.8% correct
 const votes = new Int32Array(STOPWORD_LANGS.length);
+const HINT_INDEX: ReadonlyMap<string, number> = new Map(STOPWORD_LANGS.map((l, i) => [l, i]));
 
-/**
- * Stage 1: exclusive function-word votes. Accepted only when one language has ≥3 votes and at
- * least 2x the runner-up (ambiguous words vote for all their languages). Returns '' otherwise.
- */
-export function stopwordLanguage(tokens: readonly Token[]): string {
+function countVotes(tokens: readonly Token[]): void {
   votes.fill(0);
   for (const t of tokens) {
     if (t.kind !== 'word') continue;
@@ -62,6 +59,10 @@ export function stopwordLanguage(tokens: readonly Token[]): string {
     if (m === undefined) continue;
     for (let i = 0; i < votes.length; i++) if (m & (1 << i)) votes[i]!++;
   }
+}
+
+/** The decisive language of the current votes, or -1. */
+function decisiveVote(): number {
   let best = -1, first = 0, second = 0;
   for (let i = 0; i < votes.length; i++) {
     const v = votes[i]!;
@@ -71,14 +72,41 @@ export function stopwordLanguage(tokens: readonly Token[]): string {
       best = i;
     } else if (v > second) second = v;
   }
-  return best >= 0 && first >= MIN_VOTES && first >= RATIO * second ? STOPWORD_LANGS[best]! : '';
+  return best >= 0 && first >= MIN_VOTES && first >= RATIO * second ? best : -1;
+}
+
+/** True when the hint's language has at least one vote and strictly more than every other language. */
+function voteAgrees(hint: number): boolean {
+  const h = votes[hint]!;
+  if (h === 0) return false;
+  for (let i = 0; i < votes.length; i++) if (i !== hint && votes[i]! >= h) return false;
+  return true;
+}
+
+/**
+ * Stage 1: exclusive function-word votes. Accepted only when one language has ≥3 votes and at
+ * least 2x the runner-up (ambiguous words vote for all their languages). Returns '' otherwise.
+ */
+export function stopwordLanguage(tokens: readonly Token[]): string {
+  countVotes(tokens);
+  const best = decisiveVote();
+  return best >= 0 ? STOPWORD_LANGS[best]! : '';
 }
 
 const DETECT_CHARS = 80;
 
-export function detectLanguage(tokens: readonly Token[]): Detection {
-  const fast = stopwordLanguage(tokens);
-  if (fast) return { language: fast, reliable: true, latinScript: true };
+/**
+ * `hint` (a normalised platform/account language) lets the cheap stage decide more: when the hint is
+ * a supported language and the function-word vote leans to it (≥1 vote, more than any other
+ * language), the hint is confirmed without running eld. On the val corpora this skips eld on 57% of
+ * the messages it used to see, and where eld then disagreed with the confirmed hint eld was wrong.
+ */
+export function detectLanguage(tokens: readonly Token[], hint: string | null = null): Detection {
+  countVotes(tokens);
+  const best = decisiveVote();
+  if (best >= 0) return { language: STOPWORD_LANGS[best]!, reliable: true, latinScript: true };
+  const h = hint !== null ? HINT_INDEX.get(hint) : undefined;
+  if (h !== undefined && voteAgrees(h)) return { language: hint!, reliable: true, latinScript: true };
   const { text, latinScript } = detectionText(tokens);
   if (text.length < 2) return { language: '', reliable: false, latinScript };
   // The first ~80 characters decide as well as the whole post (measured on the val corpora: same

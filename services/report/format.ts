@@ -1,4 +1,5 @@
 import { negativeShare, netSentiment, type ReportData } from './model.ts';
+import { zoneClock } from './zone.ts';
 
 /** Terminal summary of a report: what a community lead reads first. Pure. */
 export function formatDuration(seconds: number | null): string {
@@ -27,15 +28,17 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function rangeLabel(from: number, to: number): string {
-  const iso = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
-  return `${iso(from)} → ${iso(to)} UTC`;
+/** "2026-12-01 00:40 → 2026-12-02 00:40 Europe/Rome, UTC+1": the brand's zone, named. */
+export function rangeLabel(from: number, to: number, timeZone: string): string {
+  const z = zoneClock(timeZone);
+  return `${z.dateTime(from)} → ${z.dateTime(to)} ${z.label(to)}`;
 }
 
 export function formatSummary(r: ReportData): string {
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(24)} ${value}`);
-  lines.push(`brand health: ${r.brand}   ${rangeLabel(r.from, r.to)}`);
+  const zone = zoneClock(r.timeZone);
+  lines.push(`brand health: ${r.brand}   ${rangeLabel(r.from, r.to, r.timeZone)}`);
   lines.push('');
   lines.push('customer sentiment');
   row('net sentiment', formatSigned(netSentiment(r.totals)));
@@ -56,9 +59,9 @@ export function formatSummary(r: ReportData): string {
   } else if (r.alerts.length === 0) {
     lines.push('alerts: none');
   } else {
-    lines.push(`alerts: ${r.alerts.length}`);
+    lines.push(`alerts: ${r.alerts.length} (started, ${zone.label(r.to)})`);
     for (const a of r.alerts.slice(0, 8)) {
-      const when = new Date(a.startedAt).toISOString().slice(0, 16).replace('T', ' ');
+      const when = zone.dateTime(a.startedAt);
       lines.push(`  ${when}  ${a.platform || 'all platforms'}  ${a.endedAt === null ? 'ONGOING ' : ''}${a.summary.slice(0, 100)}`);
     }
   }

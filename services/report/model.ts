@@ -58,6 +58,8 @@ export interface SampleMessage {
 
 export interface ReportData {
   brand: string;
+  /** IANA zone every time is shown in: the brand's (services/report/zone.ts). */
+  timeZone: string;
   from: number;
   to: number;
   bucketMs: number;

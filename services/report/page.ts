@@ -1,6 +1,7 @@
-import { formatCount, formatDuration, formatPercent, formatSigned } from './format.ts';
+import { formatCount, formatDuration, formatPercent, formatSigned, rangeLabel } from './format.ts';
 import { negativeShare, netSentiment, type ReportData } from './model.ts';
 import { barChart, COLORS, escapeXml, FONT, lineChart, stackedVolumeChart, tiles, type Tile } from './svg.ts';
+import { zoneClock } from './zone.ts';
 
 /**
  * The report as one SVG page (rendered to PNG as is) and as a self-contained HTML document that
@@ -33,6 +34,7 @@ export function kpiTiles(r: ReportData): Tile[] {
 
 export function reportSvg(r: ReportData): string {
   const span = r.to - r.from;
+  const zone = zoneClock(r.timeZone);
   const W = PAGE_WIDTH;
   const M = 24;
   const inner = W - 2 * M;
@@ -40,16 +42,16 @@ export function reportSvg(r: ReportData): string {
   const parts: string[] = [];
   let y = M;
   const header = `<text x="${M}" y="${y + 26}" font-family="${FONT}" font-size="26" font-weight="bold" fill="${COLORS.text}">Brand health: ${escapeXml(r.brand)}</text>
-<text x="${W - M}" y="${y + 26}" text-anchor="end" font-family="${FONT}" font-size="13" fill="${COLORS.muted}">${new Date(r.from).toISOString().slice(0, 16).replace('T', ' ')} → ${new Date(r.to).toISOString().slice(0, 16).replace('T', ' ')} UTC · brandpulse</text>`;
+<text x="${W - M}" y="${y + 26}" text-anchor="end" font-family="${FONT}" font-size="13" fill="${COLORS.muted}">${escapeXml(rangeLabel(r.from, r.to, r.timeZone))} · brandpulse</text>`;
   parts.push(header);
   y += 44;
   parts.push(tiles({ x: M, y, width: inner, height: 84 }, kpiTiles(r)));
   y += 84 + 16;
-  parts.push(stackedVolumeChart({ x: M, y, width: inner, height: 230 }, 'Customer messages by sentiment', r.series, span));
+  parts.push(stackedVolumeChart({ x: M, y, width: inner, height: 230 }, 'Customer messages by sentiment', r.series, span, r.timeZone));
   y += 230 + 16;
   const times = r.series.map((p) => p.t);
-  parts.push(lineChart({ x: M, y, width: half, height: 210 }, 'Net sentiment', times, r.series.map(netSentiment), { min: -1, max: 1, format: (v) => v.toFixed(1), zeroLine: true }, span));
-  parts.push(lineChart({ x: M + half + 16, y, width: half, height: 210 }, 'Negative share', times, r.series.map(negativeShare), { min: 0, max: Math.max(0.2, ...r.series.map((p) => negativeShare(p) ?? 0)), format: (v) => `${Math.round(v * 100)}%`, color: COLORS.negative }, span));
+  parts.push(lineChart({ x: M, y, width: half, height: 210 }, 'Net sentiment', times, r.series.map(netSentiment), { min: -1, max: 1, format: (v) => v.toFixed(1), zeroLine: true }, span, r.timeZone));
+  parts.push(lineChart({ x: M + half + 16, y, width: half, height: 210 }, 'Negative share', times, r.series.map(negativeShare), { min: 0, max: Math.max(0.2, ...r.series.map((p) => negativeShare(p) ?? 0)), format: (v) => `${Math.round(v * 100)}%`, color: COLORS.negative }, span, r.timeZone));
   y += 210 + 16;
   const bars = (items: ReportData['platforms']) =>
     [...items].sort((a, b) => b.messages - a.messages).slice(0, 8).map((b) => ({ label: b.key, value: b.messages, accent: negativeShare(b) ?? 0, note: `${formatCount(b.messages)} · ${formatPercent(negativeShare(b))} neg` }));
@@ -60,8 +62,8 @@ export function reportSvg(r: ReportData): string {
   const lines: string[] = [];
   if (r.alerts === null) lines.push('Spike alerts: not available (no alert_annotations view)');
   else if (r.alerts.length === 0) lines.push('Spike alerts: none in this period');
-  else for (const a of r.alerts.slice(0, 4)) lines.push(`ALERT ${new Date(a.startedAt).toISOString().slice(11, 16)} ${a.platform || 'all'}${a.endedAt === null ? ' (ongoing)' : ''}: ${clip(plain(a.summary), 120)}`);
-  for (const m of r.negativeSamples.slice(0, 5)) lines.push(`${new Date(m.postedAt).toISOString().slice(11, 16)} ${m.platform}/${m.language}: “${clip(plain(m.text), 110)}”`);
+  else for (const a of r.alerts.slice(0, 4)) lines.push(`ALERT ${zone.time(a.startedAt)} ${a.platform || 'all'}${a.endedAt === null ? ' (ongoing)' : ''}: ${clip(plain(a.summary), 120)}`);
+  for (const m of r.negativeSamples.slice(0, 5)) lines.push(`${zone.time(m.postedAt)} ${m.platform}/${m.language}: “${clip(plain(m.text), 110)}”`);
   const boxH = 44 + lines.length * 20 + 8;
   parts.push(`<g transform="translate(${M},${y})"><rect width="${inner}" height="${boxH}" rx="10" fill="#ffffff" stroke="${COLORS.grid}"/>
 <text x="16" y="26" font-family="${FONT}" font-size="15" font-weight="bold" fill="${COLORS.text}">Alerts and latest negative messages</text>
@@ -71,17 +73,19 @@ ${lines.map((l, i) => `<text x="16" y="${50 + i * 20}" font-family="${FONT}" fon
 }
 
 export function reportHtml(r: ReportData, svg: string): string {
+  const zone = zoneClock(r.timeZone);
+  const tz = escapeXml(zone.label(r.to));
   const row = (cells: string[]) => `<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`;
   const alerts =
     r.alerts === null
       ? '<p>Alerts are not available: the <code>alert_annotations</code> view does not exist (alerter migration not applied).</p>'
       : r.alerts.length === 0
         ? '<p>No spike alerts in this period.</p>'
-        : `<table><tr><th>started (UTC)</th><th>ended</th><th>platform</th><th>summary</th></tr>${r.alerts
-            .map((a) => row([new Date(a.startedAt).toISOString().slice(0, 16), a.endedAt ? new Date(a.endedAt).toISOString().slice(0, 16) : 'ongoing', a.platform || 'all', a.summary]))
+        : `<table><tr><th>started (${tz})</th><th>ended</th><th>platform</th><th>summary</th></tr>${r.alerts
+            .map((a) => row([zone.dateTime(a.startedAt), a.endedAt ? zone.dateTime(a.endedAt) : 'ongoing', a.platform || 'all', a.summary]))
             .join('')}</table>`;
-  const samples = r.negativeSamples.length === 0 ? '<p>None.</p>' : `<table><tr><th>posted (UTC)</th><th>platform</th><th>language</th><th>score</th><th>text</th></tr>${r.negativeSamples
-    .map((m) => row([new Date(m.postedAt).toISOString().slice(0, 16), m.platform, m.language, m.score === null ? '' : m.score.toFixed(2), m.text]))
+  const samples = r.negativeSamples.length === 0 ? '<p>None.</p>' : `<table><tr><th>posted (${tz})</th><th>platform</th><th>language</th><th>score</th><th>text</th></tr>${r.negativeSamples
+    .map((m) => row([zone.dateTime(m.postedAt), m.platform, m.language, m.score === null ? '' : m.score.toFixed(2), m.text]))
     .join('')}</table>`;
   const breaches = r.breaches.length === 0 ? '<p>No SLA breaches.</p>' : `<table><tr><th>metric</th><th>still open</th><th>closed</th></tr>${r.breaches.map((b) => row([b.metric, String(b.open), String(b.closed)])).join('')}</table>`;
   return `<!doctype html>

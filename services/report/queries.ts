@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import { brandTimeZone } from './zone.ts';
 import { fillSeries, type AlertRow, type Breakdown, type ReportData, type SeriesPoint } from './model.ts';
 
 /**
@@ -114,6 +115,7 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
   const needing = num(response?.needing);
   return {
     brand,
+    timeZone: brandTimeZone(brand),
     from,
     to,
     bucketMs,

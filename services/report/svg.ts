@@ -2,6 +2,8 @@
  * Inline SVG charts built as strings (no browser, no CDN): a stacked volume chart, a line chart,
  * horizontal bars and KPI tiles. Pure functions, so tests can check the geometry and escaping.
  */
+import { zoneClock } from './zone.ts';
+
 export const FONT = "DejaVu Sans, Verdana, Arial, sans-serif";
 export const COLORS = { negative: '#d64545', neutral: '#9aa5b1', positive: '#2f9e6e', line: '#3b5bdb', grid: '#e4e7eb', text: '#1f2933', muted: '#616e7c' };
 
@@ -38,10 +40,9 @@ ${body}
 </g>`;
 }
 
-function timeLabel(t: number, spanMs: number): string {
-  const d = new Date(t);
-  const hm = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-  return spanMs > 2 * 86_400_000 ? `${d.getUTCDate()}/${d.getUTCMonth() + 1}` : hm;
+function timeLabel(t: number, spanMs: number, timeZone: string): string {
+  const z = zoneClock(timeZone);
+  return spanMs > 2 * 86_400_000 ? z.dayMonth(t) : z.time(t);
 }
 
 interface Plot {
@@ -64,12 +65,12 @@ function yAxis(p: Plot, ticks: number[], lo: number, hi: number, format: (v: num
     .join('');
 }
 
-function xAxis(p: Plot, times: readonly number[], spanMs: number): string {
+function xAxis(p: Plot, times: readonly number[], spanMs: number, timeZone: string): string {
   if (times.length === 0) return '';
   const every = Math.max(1, Math.ceil(times.length / 8));
   const step = p.width / times.length;
   return times
-    .map((t, i) => (i % every === 0 ? `<text x="${r1(p.left + i * step + step / 2)}" y="${p.top + p.height + 18}" text-anchor="middle" font-family="${FONT}" font-size="11" fill="${COLORS.muted}">${timeLabel(t, spanMs)}</text>` : ''))
+    .map((t, i) => (i % every === 0 ? `<text x="${r1(p.left + i * step + step / 2)}" y="${p.top + p.height + 18}" text-anchor="middle" font-family="${FONT}" font-size="11" fill="${COLORS.muted}">${timeLabel(t, spanMs, timeZone)}</text>` : ''))
     .join('');
 }
 
@@ -93,7 +94,7 @@ export interface StackedPoint {
 }
 
 /** Messages per bucket, stacked by sentiment. */
-export function stackedVolumeChart(box: Box, title: string, points: readonly StackedPoint[], spanMs: number): string {
+export function stackedVolumeChart(box: Box, title: string, points: readonly StackedPoint[], spanMs: number, timeZone = 'UTC'): string {
   const p = plotArea(box);
   const max = Math.max(1, ...points.map((q) => q.negative + q.neutral + q.positive));
   const ticks = niceTicks(0, max);
@@ -113,13 +114,14 @@ export function stackedVolumeChart(box: Box, title: string, points: readonly Sta
         .join('');
     })
     .join('');
-  const body = yAxis(p, ticks, 0, hi, (v) => String(v)) + bars + xAxis(p, points.map((q) => q.t), spanMs) +
+  const body = yAxis(p, ticks, 0, hi, (v) => String(v)) + bars + xAxis(p, points.map((q) => q.t), spanMs, timeZone) +
     legend(p, [['negative', COLORS.negative], ['neutral', COLORS.neutral], ['positive', COLORS.positive]]);
   return frame(box, title, body);
 }
 
 /** One line over time; null values break the line (no data in that bucket). */
-export function lineChart(box: Box, title: string, times: readonly number[], values: readonly (number | null)[], opts: { min: number; max: number; format: (v: number) => string; color?: string; zeroLine?: boolean }, spanMs: number): string {
+export function lineChart(box: Box, title: string, times: readonly number[], values: readonly (number | null)[], opts: { min: number; max: number; format: (v: number) => string; color?: string; zeroLine?: boolean }, spanMs: number,
+  timeZone = 'UTC'): string {
   const p = plotArea(box);
   const ticks = niceTicks(opts.min, opts.max);
   const lo = ticks[0]!;
@@ -141,7 +143,7 @@ export function lineChart(box: Box, title: string, times: readonly number[], val
   const color = opts.color ?? COLORS.line;
   const zero = opts.zeroLine && lo < 0 && hi > 0 ? `<line x1="${p.left}" x2="${p.left + p.width}" y1="${r1(p.top + p.height - ((0 - lo) / (hi - lo)) * p.height)}" y2="${r1(p.top + p.height - ((0 - lo) / (hi - lo)) * p.height)}" stroke="${COLORS.muted}" stroke-dasharray="4 3"/>` : '';
   const paths = segments.map((d) => `<path d="${d}" fill="none" stroke="${color}" stroke-width="2.2" stroke-linejoin="round"/>`).join('');
-  return frame(box, title, yAxis(p, ticks, lo, hi, opts.format) + zero + paths + xAxis(p, times, spanMs));
+  return frame(box, title, yAxis(p, ticks, lo, hi, opts.format) + zero + paths + xAxis(p, times, spanMs, timeZone));
 }
 
 export interface BarItem {

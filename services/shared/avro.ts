@@ -6,15 +6,15 @@ import { fingerprintBytes } from './crc64-avro.ts';
 
 /**
  * The Avro codec every service uses. Two framings share one log:
- * - Avro single-object encoding (the default we write): C3 01, 8-byte CRC-64-AVRO fingerprint (LE), body;
- * - Confluent Schema Registry framing: 00, 4-byte schema id (BE), body — ids come from schemas/catalog.json.
+ * - Avro single-object encoding (the one we write): C3 01, 8-byte CRC-64-AVRO fingerprint (LE), body;
+ * - Confluent Schema Registry framing (read only, from producers that use a registry): 00, 4-byte
+ *   schema id (BE), body — ids come from schemas/catalog.json.
  * Decoding resolves whichever schema version wrote the record to the latest version of the subject,
  * so consumers always see one shape.
  */
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
 export type Subject = 'conversation-event' | 'enriched-event' | 'alert-event';
-export type Framing = 'single-object' | 'confluent';
 
 export class DecodeError extends Error {
   readonly retriable = false;
@@ -89,16 +89,10 @@ export class AvroCodec {
     return v;
   }
 
-  encode(subject: Subject, value: unknown, framing: Framing = 'single-object'): Buffer {
+  /** `value` as the latest version of `subject`, in single-object framing. */
+  encode(subject: Subject, value: unknown): Buffer {
     const v = this.latestVersion(subject);
-    const body = v.type.toBuffer(value);
-    if (framing === 'confluent') {
-      const header = Buffer.alloc(5);
-      header.writeUInt8(0, 0);
-      header.writeUInt32BE(v.id, 1);
-      return Buffer.concat([header, body]);
-    }
-    return Buffer.concat([Buffer.from(SINGLE_OBJECT_MAGIC), v.fingerprint, body]);
+    return Buffer.concat([Buffer.from(SINGLE_OBJECT_MAGIC), v.fingerprint, v.type.toBuffer(value)]);
   }
 
   /** Decodes either framing into the latest version of `subject`. Throws DecodeError with a reason. */

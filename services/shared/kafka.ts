@@ -1,7 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
-import { Topics } from './topics.ts';
+import { sizedFor, Topics } from './topics.ts';
 import { withRetry } from './retry.ts';
 
 // kafkajs prints a partitioner migration warning on every producer; the default partitioner
@@ -182,7 +182,9 @@ export async function ensureTopics(admin: Admin, topics: Topics): Promise<string
   const created: string[] = [];
   await withRetry(async () => {
     const existing = new Set(await admin.listTopics());
-    const missing = topics.all.filter((t) => !existing.has(topics.name(t.key)));
+    // Replication follows the cluster's size (topics.ts sizedFor): 3 replicas, 2 in sync from 3 brokers on.
+    const brokers = (await admin.describeCluster()).brokers.length;
+    const missing = topics.all.filter((t) => !existing.has(topics.name(t.key))).map((t) => sizedFor(t, brokers));
     if (missing.length > 0) {
       created.push(...missing.map((t) => topics.name(t.key)));
       await admin.createTopics({

@@ -93,6 +93,28 @@ const catalogue: readonly TopicSpec[] = [
   },
 ];
 
+/** Replicas per partition on a cluster of 3 brokers or more: one broker can be lost, then another. */
+export const CLUSTER_REPLICATION = 3;
+/**
+ * In-sync replicas an acks=all write needs on such a cluster: with 3 replicas, a write survives the
+ * loss of any one broker, and while one broker is down writes still succeed on the other two; with a
+ * second one down the producers get NOT_ENOUGH_REPLICAS and the API answers 503 rather than accept
+ * what only one disk holds.
+ */
+export const CLUSTER_MIN_INSYNC = 2;
+
+/**
+ * A topic's spec sized for a cluster of `brokers` brokers (the catalogue above is written for one):
+ * replication min(3, brokers) and, from 3 brokers on, min.insync.replicas=2 on every topic. Below 3
+ * brokers min.insync.replicas stays 1: with 2 replicas, 2 in sync would stop writes on any broker loss.
+ */
+export function sizedFor(spec: TopicSpec, brokers: number): TopicSpec {
+  if (brokers <= 1) return spec;
+  const replicationFactor = Math.min(CLUSTER_REPLICATION, brokers);
+  const minInsync = brokers >= CLUSTER_REPLICATION ? CLUSTER_MIN_INSYNC : 1;
+  return { ...spec, replicationFactor, config: { ...spec.config, 'min.insync.replicas': String(minInsync) } };
+}
+
 export class Topics {
   constructor(readonly prefix = '') {}
 

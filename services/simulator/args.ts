@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { durationFlag } from '../domain/durations.ts';
 import type { CrisisSpec } from './simulation.ts';
+import { parseCommandLine, UsageError } from '../shared/usage.ts';
 
 /** Command-line options of `brandpulse simulator`, parsed and checked (pure: unit-tested). */
 export interface SimulatorArgs {
@@ -37,7 +37,7 @@ export const USAGE = `usage: brandpulse simulator [options]
 function num(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min} (got "${value}")`);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min} (got "${value}")`);
   return n;
 }
 
@@ -45,21 +45,16 @@ function num(name: string, value: string | undefined, fallback: number, min: num
 export const parseSeconds = durationFlag;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      rate: { type: 'string' }, seed: { type: 'string' }, brands: { type: 'string' }, duration: { type: 'string' },
-      backfill: { type: 'string' }, url: { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
-      flat: { type: 'boolean' }, 'crisis-every': { type: 'string' }, crisis: { type: 'string', multiple: true },
-      stdout: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
+  const { values } = parseCommandLine(argv, USAGE, {
+    rate: { type: 'string' }, seed: { type: 'string' }, brands: { type: 'string' }, duration: { type: 'string' },
+    backfill: { type: 'string' }, url: { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
+    flat: { type: 'boolean' }, 'crisis-every': { type: 'string' }, crisis: { type: 'string', multiple: true },
+    stdout: { type: 'boolean' },
   });
-  if (values.help) throw new Error(USAGE);
   const rate = num('rate', values.rate, 20, 0.001);
   const crises = (values.crisis ?? []).map((spec) => {
     const m = /^([A-Za-z0-9._-]+)@(-?\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(spec);
-    if (!m) throw new Error(`--crisis must look like acme@5 or acme@5:30 (got "${spec}")`);
+    if (!m) throw new UsageError(`--crisis must look like acme@5 or acme@5:30 (got "${spec}")`);
     return { brand: m[1]!, atMinutes: Number(m[2]), durationMinutes: m[3] === undefined ? 30 : Number(m[3]) };
   });
   return {

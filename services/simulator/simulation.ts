@@ -100,9 +100,14 @@ export class Simulation {
       const baseRate = (options.rate * (profile.weight / totalWeight)) / EVENTS_PER_THREAD / 1000 / (1 + crisisShare);
       const state: BrandState = {
         profile, hours: new BusinessHours(profile.hours), index, arrivals, crisisRng, baseRate, nextCandidate: options.start, threads: 0,
-        crises: (options.crises ?? []).filter((c) => c.brand === profile.brand), nextRandomCrisis: Infinity,
+        // A crisis is about one thing: a scripted one without a topic gets one, drawn from the brand's stream.
+        crises: (options.crises ?? []).filter((c) => c.brand === profile.brand).map((c) => ({ ...c, topic: c.topic ?? crisisRng.pick(CRISIS_TOPICS) })),
+        nextRandomCrisis: Infinity,
       };
-      if (every > 0) state.nextRandomCrisis = options.start + crisisRng.exponential(every * HOUR);
+      // Random crises start after the brand's explicit ones: a scripted crisis (npm start's demo) is then
+      // the spike it shows, not lost inside a random one or the alert cooldown after it.
+      const calmUntil = Math.max(options.start, ...state.crises.map((c) => c.start + c.durationMs + HOUR));
+      if (every > 0) state.nextRandomCrisis = calmUntil + crisisRng.exponential(every * HOUR);
       return state;
     });
     this.maxMultiplier = Math.max(4, ...(options.crises ?? []).map((c) => c.multiplier ?? 4));

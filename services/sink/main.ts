@@ -16,8 +16,15 @@ import { loadMasterKeys } from '../shared/author-key-config.ts';
 import { ErasureExecutor } from './erasure-executor.ts';
 import { SerialGate } from '../shared/serial-gate.ts';
 import { durableProducer } from '../shared/kafka.ts';
+import { parseCommandLine } from '../shared/usage.ts';
 
-export async function run(_argv: string[]): Promise<void> {
+export const SINK_USAGE = `usage: brandpulse sink
+  Writes the enriched events to ClickHouse (messages, thread facts, dead letters), offsets after insert;
+  /metrics /healthz /readyz on SINK_METRICS_PORT (default 9465). Configured by the environment:
+  KAFKA_*, CLICKHOUSE_*, SINK_* (docs/processors.md).`;
+
+export async function run(argv: string[]): Promise<void> {
+  parseCommandLine(argv, SINK_USAGE, {});
   const config = loadSinkConfig();
   const logger = createLogger('sink', config.LOG_LEVEL);
   const clickhouse = createClickHouse(config);

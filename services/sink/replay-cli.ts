@@ -10,7 +10,6 @@
  * rebuild are replayed into the new live tables (idempotent). The previous tables stay in the
  * shadow database for comparison or rollback (swap again) until the next replay.
  */
-import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../nlp/index.ts';
 import { AvroCodec } from '../shared/avro.ts';
 import { createClickHouse } from '../shared/clickhouse.ts';
@@ -23,9 +22,16 @@ import { endOffsets, replayRange, swapIn, type ReplayProgress } from './replay.t
 import { ClickHouseWriter, ProjectorStep } from './steps.ts';
 import { AuthorKeyLog } from '../shared/author-key-log.ts';
 import { loadMasterKeys } from '../shared/author-key-config.ts';
+import { parseCommandLine } from '../shared/usage.ts';
+
+export const REPLAY_USAGE = `usage: brandpulse replay [--from-beginning] [--swap] [--database <shadow>]
+  Rebuilds the ClickHouse projections from the raw topic with the current models into a shadow database.
+  --from-beginning     read the raw topic from its beginning (the only mode; accepted for clarity)
+  --swap               then exchange the rebuilt tables with the live ones and catch up what arrived meanwhile
+  --database <shadow>  shadow database (default <CLICKHOUSE_DATABASE>_replay)`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'from-beginning': { type: 'boolean' }, swap: { type: 'boolean' }, database: { type: 'string' } } });
+  const { values } = parseCommandLine(argv, REPLAY_USAGE, { 'from-beginning': { type: 'boolean' }, swap: { type: 'boolean' }, database: { type: 'string' } });
   const config = loadBaseConfig();
   const logger = createLogger('replay', config.LOG_LEVEL);
   const live = config.CLICKHOUSE_DATABASE;

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,8 @@ import { MIGRATIONS_DIR } from '../migrate/migrations.ts';
 import { parseStartArgs, servicePlan, whereToLook } from './plan.ts';
 import { ensureStack, httpOk } from './stack.ts';
 import { Supervisor } from './supervisor.ts';
+import { demoCrisis, withDemoCrisis } from './demo.ts';
+import { Watch } from './watch.ts';
 
 /**
  * `npm start`: from a fresh clone to a live pipeline. With a Docker engine: `docker compose up`.
@@ -63,18 +64,10 @@ function composeUp(logger: Logger, ingestPort: number, config: BaseConfig): void
   console.log(whereToLook({ mode: 'compose', brands: ['acme', 'globex'], clickhouseUrl: 'http://localhost:8123', readonlyUser: config.CLICKHOUSE_READONLY_USER, readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir: '' }));
 }
 
-/** How many customer messages ClickHouse holds (a cheap pre-aggregated count). */
-async function messageCount(config: BaseConfig): Promise<number | null> {
-  const client = createClickHouse(config, { readonly: true });
-  try {
-    const rs = await client.query({ query: `SELECT sum(messages) AS n FROM v_sentiment_minute WHERE author_role = 'customer'`, format: 'JSONEachRow' });
-    const [row] = await rs.json<{ n: number | string }>();
-    return Number(row?.n ?? 0);
-  } catch {
-    return null;
-  } finally {
-    await client.close();
-  }
+/** A service's /metrics on loopback, or null when its port is not known (0 = any free port). */
+function metricsUrl(variable: string, fallback: number): string | null {
+  const port = Number(process.env[variable] ?? fallback);
+  return port > 0 ? `http://127.0.0.1:${port}/metrics` : null;
 }
 
 /**
@@ -111,9 +104,11 @@ class StopRequest {
 
 export async function run(argv: string[]): Promise<void> {
   const args = parseStartArgs(argv);
+  const startedAt = Date.now();
   const config = loadBaseConfig();
   const logger = createLogger('start', config.LOG_LEVEL);
   const ingestPort = Number(process.env.INGEST_PORT ?? 8080);
+  const dashboardPort = Number(process.env.DASHBOARD_PORT ?? 8090);
   // Each service bounds its own drain (BRANDPULSE_STOP_TIMEOUT_MS); SIGKILL only a little after that.
   const stopDeadlineMs = stopTimeoutMs() + 5_000;
 
@@ -134,14 +129,9 @@ export async function run(argv: string[]): Promise<void> {
     env: { ...process.env, INGEST_PORT: String(ingestPort) },
     logger,
   });
-  const missing: string[] = [];
-  for (const spec of servicePlan(args, ingestPort)) {
+  const crisis = args.simulator ? demoCrisis(process.env) : null;
+  for (const spec of withDemoCrisis(servicePlan(args, ingestPort, dashboardPort), crisis)) {
     if (stop.reason) break;
-    if (!existsSync(join(ROOT, spec.module))) {
-      missing.push(spec.name);
-      logger.warn({ service: spec.name, module: spec.module }, 'service not available in this checkout: skipped');
-      continue;
-    }
     const pid = supervisor.runningPid(spec.name);
     if (pid !== null || (spec.healthUrl && (await httpOk(spec.healthUrl)))) {
       logger.info({ service: spec.name, pid }, 'already running: left alone');
@@ -156,9 +146,12 @@ export async function run(argv: string[]): Promise<void> {
   if (!stop.reason) {
     console.log(whereToLook({
       mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
-      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir,
+      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir, dashboardPort,
     }));
-    if (missing.length) console.log(`\n  Not started (not in this checkout yet): ${missing.join(', ')}`);
+    if (crisis && supervisor.running.some((r) => r.spec.name === 'simulator')) {
+      console.log(`\n  Demo: a negative spike (${crisis}: brand@minutes-from-now:minutes) starts soon; its alert prints here.`);
+      console.log('  (BRANDPULSE_DEMO_CRISIS=off npm start for calm traffic.)');
+    }
     if (supervisor.running.length === 0) {
       console.log('\nEverything was already running: nothing to do.');
       return;
@@ -173,14 +166,21 @@ export async function run(argv: string[]): Promise<void> {
       if (supervisor.running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) stop.request('every service exited');
     });
   }
-  const ticker = setInterval(() => {
-    void messageCount(config).then((n) => {
-      if (!stop.reason && n !== null) logger.info({ customerMessages: n }, 'customer messages in ClickHouse');
-    });
-  }, 15_000);
-  ticker.unref();
+  // The live line and the alerts, instead of log lines (services/start/watch.ts).
+  const watch = new Watch({
+    config,
+    since: startedAt,
+    ingestMetrics: `http://127.0.0.1:${ingestPort}/metrics`,
+    sinkMetrics: metricsUrl('SINK_METRICS_PORT', 9465),
+    lagMetrics: {
+      enricher: metricsUrl('ENRICHER_METRICS_PORT', 9464),
+      sink: metricsUrl('SINK_METRICS_PORT', 9465),
+      alerter: metricsUrl('ALERTER_METRICS_PORT', 9466),
+    },
+  });
+  watch.start();
   const stopReason = await stop.requested;
-  clearInterval(ticker);
+  watch.stop();
   logger.info({ reason: stopReason }, 'stopping the services started by this run');
   await supervisor.stopAll(stopDeadlineMs);
   if (args.stopStack) spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'down'], { stdio: 'inherit' });

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { durationFlag } from '../domain/durations.ts';
 import { netSentimentSql } from '../domain/sentiment.ts';
+import { parseCommandLine, UsageError } from '../shared/usage.ts';
 
 /**
  * What `npm start` does, decided without side effects (unit-tested): the options, the services
@@ -28,19 +28,14 @@ export const START_USAGE = `usage: npm start [-- options]
   --no-simulator          run the pipeline without simulated traffic`;
 
 export function parseStartArgs(argv: string[]): StartArgs {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      rate: { type: 'string' }, backfill: { type: 'string' }, seed: { type: 'string' }, 'exit-after': { type: 'string' }, duration: { type: 'string' },
-      'stop-stack': { type: 'boolean' }, 'no-simulator': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
+  const { values } = parseCommandLine(argv, START_USAGE, {
+    rate: { type: 'string' }, backfill: { type: 'string' }, seed: { type: 'string' }, 'exit-after': { type: 'string' }, duration: { type: 'string' },
+    'stop-stack': { type: 'boolean' }, 'no-simulator': { type: 'boolean' },
   });
-  if (values.help) throw new Error(START_USAGE);
   const rate = values.rate === undefined ? 5 : Number(values.rate);
-  if (!(rate > 0)) throw new Error(`--rate must be a positive number (got "${values.rate}")`);
+  if (!(rate > 0)) throw new UsageError(`--rate must be a positive number (got "${values.rate}")`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer (got "${values.seed}")`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer (got "${values.seed}")`);
   const exit = values['exit-after'] ?? values.duration;
   return {
     rate,
@@ -56,26 +51,25 @@ export interface ServiceSpec {
   name: string;
   /** `brandpulse <command>` and its arguments. */
   command: string[];
-  /** Module that must exist for the service to run (another engineer's service may not be there yet). */
-  module: string;
   /** Probed to tell whether it is already running (besides the pid file). */
   healthUrl?: string;
 }
 
 /** The services in start order: the API first, the simulator last (it needs the API). */
-export function servicePlan(args: StartArgs, ingestPort: number): ServiceSpec[] {
+export function servicePlan(args: StartArgs, ingestPort: number, dashboardPort = 8090): ServiceSpec[] {
   const url = `http://127.0.0.1:${ingestPort}`;
   const services: ServiceSpec[] = [
-    { name: 'ingest', command: ['ingest'], module: 'services/ingest/main.ts', healthUrl: `${url}/healthz` },
-    { name: 'enricher', command: ['enricher'], module: 'services/enricher/main.ts' },
-    { name: 'sink', command: ['sink'], module: 'services/sink/main.ts' },
-    { name: 'alerter', command: ['alerter'], module: 'services/alerter/main.ts' },
+    { name: 'ingest', command: ['ingest'], healthUrl: `${url}/healthz` },
+    { name: 'enricher', command: ['enricher'] },
+    { name: 'sink', command: ['sink'] },
+    { name: 'alerter', command: ['alerter'] },
+    // The live brand-health page: Grafana's panels for machines without Docker (services/dashboard).
+    { name: 'dashboard', command: ['dashboard', '--port', String(dashboardPort)], healthUrl: `http://127.0.0.1:${dashboardPort}/healthz` },
   ];
   if (args.simulator) {
     services.push({
       name: 'simulator',
       command: ['simulator', '--url', url, '--rate', String(args.rate), '--seed', String(args.seed), '--backfill', `${args.backfillHours}h`],
-      module: 'services/simulator/main.ts',
     });
   }
   return services;
@@ -103,6 +97,8 @@ export interface LookContext {
   database: string;
   ingestPort: number;
   logDir: string;
+  /** Where `brandpulse dashboard` listens (local mode). */
+  dashboardPort?: number;
 }
 
 /** What to open or run to see the numbers. */
@@ -116,6 +112,7 @@ export function whereToLook(c: LookContext): string {
     lines.push('  Stop:                 docker compose down  (add -v to delete the data)');
     return lines.join('\n');
   }
+  if (c.dashboardPort !== undefined) lines.push(`  Live dashboard:       http://127.0.0.1:${c.dashboardPort}/  (pick a brand and a time range; refreshes every 5 s)`, '');
   const curl = (sql: string) => `curl -s '${c.clickhouseUrl}/?database=${c.database}' -u ${c.readonlyUser}:${c.readonlyPassword} --data-binary "${sql}"`;
   lines.push('  Brand-health report (terminal + HTML + PNG in reports/):');
   lines.push(`    npm run brandpulse -- report --brand ${brand} --since 24h`);

@@ -105,11 +105,4 @@ export function runCommand(root: string, args: string[], env: NodeJS.ProcessEnv,
 }
 
 /** Waits until `check` holds, polling every `everyMs`; throws `what` after `timeoutMs`. */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 250): Promise<number> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await Promise.resolve().then(check).catch(() => false)) return Date.now();
-    if (Date.now() > end) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { until } from '../support/wait.ts';

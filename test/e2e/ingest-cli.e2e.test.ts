@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedConfig, isolatedKafka } from '../support/stack.ts';
+import { until } from '../support/wait.ts';
 import { consumeUntil, event } from '../int/ingest/support.ts';
 
 /** The real commands, as an operator runs them: `brandpulse ingest` and `brandpulse import`. */
@@ -34,11 +35,7 @@ describe('brandpulse ingest + brandpulse import (processes)', () => {
       LOG_LEVEL: 'warn',
     };
     server = spawn(process.execPath, [tsx, join(ROOT, 'services/cli.ts'), 'ingest'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    for (let i = 0; ; i++) {
-      if (await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false)) break;
-      if (i > 150) throw new Error('brandpulse ingest did not become ready in 30 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await until('brandpulse ingest to be ready', async () => (await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok, 30_000, 200);
   });
   afterAll(async () => {
     if (server && server.exitCode === null) {

@@ -10,6 +10,7 @@ import { MIGRATIONS_DIR } from '../../services/migrate/migrations.ts';
 import type { BaseConfig } from '../../services/shared/config.ts';
 import { Supervisor } from '../../services/start/supervisor.ts';
 import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../support/stack.ts';
+import { until, waitFor } from '../support/wait.ts';
 
 /**
  * The report end to end: simulated traffic (with a crisis) goes through the real path — API,
@@ -53,18 +54,9 @@ beforeAll(async () => {
   await applyMigrations(ch.client, { dir: MIGRATIONS_DIR, database: config.CLICKHOUSE_DATABASE });
   const port = await freePort();
   supervisor = new Supervisor({ root: ROOT, runDir: join(dir, 'run'), logDir: join(dir, 'logs'), env: envFor(config, { INGEST_PORT: String(port) }), logger });
-  for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name], module: '' });
+  for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name] });
   // Two hours of history for both brands, with a crisis on acme 30 minutes ago.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('ingest did not become ready');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await until('ingest to be ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
   await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'simulator', '--url', `http://127.0.0.1:${port}`, '--rate', '4', '--backfill', '2h', '--duration', '0', '--seed', '7', '--crisis-every', '0', '--crisis', 'acme@-30:20'], { cwd: ROOT, env: envFor(config) }).catch((err: Error & { stderr?: string }) => {
     throw new Error(`simulator failed: ${err.message}\n${err.stderr ?? ''}`);
   });
@@ -72,14 +64,16 @@ beforeAll(async () => {
   const { createClickHouse } = await import('../../services/shared/clickhouse.ts');
   const reader = createClickHouse(config, { readonly: true });
   try {
-    const until = Date.now() + 150_000;
-    for (;;) {
-      const rs = await reader.query({ query: `SELECT (SELECT count() FROM v_thread_response) AS threads, (SELECT sum(messages) FROM v_sentiment_minute) AS messages`, format: 'JSONEachRow' });
-      const [row] = await rs.json<{ threads: string | number; messages: string | number }>();
-      if (Number(row?.threads) > 200 && Number(row?.messages) > 1000) break;
-      if (Date.now() > until) throw new Error(`pipeline too slow: ${JSON.stringify(row)}`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    await waitFor(
+      'the sink to store threads and sentiment',
+      async () => {
+        const rs = await reader.query({ query: `SELECT (SELECT count() FROM v_thread_response) AS threads, (SELECT sum(messages) FROM v_sentiment_minute) AS messages`, format: 'JSONEachRow' });
+        return (await rs.json<{ threads: string | number; messages: string | number }>())[0];
+      },
+      (row) => Number(row?.threads) > 200 && Number(row?.messages) > 1000,
+      150_000,
+      1_000,
+    );
   } finally {
     await reader.close();
   }
@@ -94,8 +88,10 @@ afterAll(async () => {
 describe('brandpulse report', () => {
   it('prints the summary and writes HTML and PNG from the analyst views', async () => {
     const out = join(dir, 'reports');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out], { cwd: ROOT, env: envFor(config) });
-    expect(stdout).toContain('brand health: acme');
+    // The real brands file for the report: its times are in acme's zone, Europe/Rome, and say so.
+    const env = envFor(config, { BRANDS_FILE: join(ROOT, 'infra/brands.yaml') });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out], { cwd: ROOT, env });
+    expect(stdout).toMatch(/^brand health: acme {3}\d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Rome, UTC\+[12]$/m);
     const volume = Number(/volume\s+([\d,]+) messages/.exec(stdout)?.[1]?.replace(/,/g, ''));
     expect(volume).toBeGreaterThan(500);
     expect(stdout).toMatch(/net sentiment\s+[+-]\d\.\d\d/);
@@ -107,6 +103,7 @@ describe('brandpulse report', () => {
     expect(files.some((f) => /^acme-\d{8}-\d{4}\.html$/.test(f))).toBe(true);
     const html = readFileSync(join(out, files.find((f) => f.endsWith('.html'))!), 'utf8');
     expect(html).toContain('<svg');
+    expect(html).toMatch(/Europe\/Rome, UTC\+[12] · brandpulse/);
     expect(html).not.toMatch(/<script|src="http/);
     const png = readFileSync(join(out, files.find((f) => f.endsWith('.png'))!));
     expect(png.subarray(1, 4).toString()).toBe('PNG');

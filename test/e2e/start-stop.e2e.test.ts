@@ -12,7 +12,7 @@ import { markedProcesses, runStart, servicePorts, startEnv, until, type StartedP
  * no process of the run and no port it opened is left. Every process of a run carries a mark in its
  * environment, so "no process left" is checked over the whole machine, not only over known pids.
  */
-const SERVICES = ['alerter', 'enricher', 'ingest', 'simulator', 'sink'];
+const SERVICES = ['alerter', 'dashboard', 'enricher', 'ingest', 'simulator', 'sink'];
 const config = isolatedConfig('start_stop');
 const dir = mkdtempSync(join(tmpdir(), 'bp-start-stop-'));
 const marks: string[] = [];

@@ -9,8 +9,10 @@ import { runStart, servicePorts, startEnv, until } from '../support/start.ts';
 /**
  * `npm start` end to end: on the test stack, with its own topics, database, ports and pid
  * directory, it starts every service and the simulator; customer messages, thread metrics and
- * the backlog appear in ClickHouse; a second start leaves the running one alone; --exit-after
- * stops every child. The other ways it is stopped: start-stop.e2e.test.ts.
+ * the backlog appear in ClickHouse; the demo crisis (brought forward to 12 s into the live run)
+ * fires a spike alert, cold start on the backfilled hour, that `npm start` prints with its numbers,
+ * sample messages and top terms; a live line reports the flow; a second start leaves the running
+ * one alone; --exit-after stops every child. The other ways it is stopped: start-stop.e2e.test.ts.
  */
 const config = isolatedConfig('start');
 const dir = mkdtempSync(join(tmpdir(), 'bp-start-'));
@@ -22,20 +24,23 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('brings up the pipeline with simulated traffic, is harmless twice, and stops its children', async () => {
+  it('brings up the pipeline with simulated traffic, prints the demo spike alert, is harmless twice, and stops its children', async () => {
     const ports = await servicePorts();
     const port = Number(ports.INGEST_PORT);
-    const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: join(dir, 'run'), BRANDPULSE_LOG_DIR: join(dir, 'logs') });
-    const first = runStart(env, ['--exit-after', '100', '--rate', '8', '--backfill', '1h', '--seed', '3']);
+    const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: join(dir, 'run'), BRANDPULSE_LOG_DIR: join(dir, 'logs'), BRANDPULSE_DEMO_CRISIS: 'acme@0.2:3' });
+    const first = runStart(env, ['--exit-after', '170', '--rate', '8', '--backfill', '1h', '--seed', '3']);
     await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000, 1000);
     const pids = readdirSync(join(dir, 'run')).sort();
-    expect(pids).toEqual(['alerter.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
+    expect(pids).toEqual(['alerter.pid', 'dashboard.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
+    // The live page, for machines without Grafana: its URL printed, and it answers.
+    expect(first.output()).toContain(`Live dashboard:       http://127.0.0.1:${ports.DASHBOARD_PORT}/`);
+    await until('the dashboard page', async () => (await fetch(`http://127.0.0.1:${ports.DASHBOARD_PORT}/`).catch(() => null))?.ok === true, 60_000);
 
     // A second start while the first runs: nothing is started twice.
     const second = runStart(env, ['--exit-after', '5']);
     expect((await second.exited).code).toBe(0);
     expect(second.output()).toContain('Everything was already running: nothing to do.');
-    expect(second.output().match(/already running: left alone/g)).toHaveLength(5);
+    expect(second.output().match(/already running: left alone/g)).toHaveLength(6);
 
     // Numbers appear in ClickHouse while it runs.
     const ch = createClickHouse(config, { readonly: true });
@@ -45,6 +50,22 @@ describe('npm start', () => {
       // First responses come with the backfilled brand replies, a few sink batches later.
       await until('first response times in ClickHouse', async () => (await scalar(`SELECT count() AS n FROM v_thread_response WHERE frt_calendar_s IS NOT NULL`)) > 0, 60_000);
       expect(await scalar(`SELECT uniqExact(language) AS n FROM v_messages WHERE author_role = 'customer'`)).toBeGreaterThanOrEqual(4);
+
+      // The demo crisis: a live spike alert for acme, printed for a person (times in the brand's zone: UTC in the
+      // test brands file), and stored.
+      const alertLine = /^ALERT {2}negative spike for acme, ([^:]+): (\d+) negative messages in .*, ([\d.]+)× normal .* since \d\d:\d\d:\d\d \((?:UTC|\w+\/\w+)\)$/m;
+      await until('the spike alert printed by npm start', () => alertLine.test(first.output()), 150_000, 1000);
+      const [line, where, observed, ratio] = alertLine.exec(first.output())!;
+      expect(line).not.toContain('backfilled history');
+      expect(Number(observed)).toBeGreaterThanOrEqual(8);
+      expect(Number(ratio)).toBeGreaterThanOrEqual(2);
+      const block = first.output().slice(first.output().indexOf(line));
+      expect(block).toMatch(/\n {2}top terms: \S+/);
+      expect(block).toMatch(/\n {2}> \S+/); // a sample message
+      const platform = where === 'all platforms' ? '' : where;
+      expect(await scalar(`SELECT count() AS n FROM alerts FINAL WHERE brand = 'acme' AND platform = '${platform}' AND kind = 'start'`)).toBeGreaterThanOrEqual(1);
+      // The compact live line: events in and stored per second, the consumers' lag, the open alerts.
+      await until('a live line', () => /^live {2}in [\d.]+ ev\/s {2}stored [\d.]+ ev\/s {2}lag enricher \d+ · sink \d+ · alerter \d+ {2}alerts open/m.test(first.output()), 60_000, 1000);
     } finally {
       await ch.close();
     }
@@ -55,5 +76,5 @@ describe('npm start', () => {
     expect(readdirSync(join(dir, 'run'))).toEqual([]);
     // The API is gone with it.
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
-  });
+  }, 420_000);
 });

@@ -18,9 +18,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Every port a service of `npm start` listens on, each free, so runs side by side never collide. */
-export async function servicePorts(): Promise<Record<'INGEST_PORT' | 'ENRICHER_METRICS_PORT' | 'SINK_METRICS_PORT' | 'ALERTER_METRICS_PORT', string>> {
+export async function servicePorts(): Promise<Record<'INGEST_PORT' | 'ENRICHER_METRICS_PORT' | 'SINK_METRICS_PORT' | 'ALERTER_METRICS_PORT' | 'DASHBOARD_PORT', string>> {
   return {
     INGEST_PORT: String(await freePort()),
+    DASHBOARD_PORT: String(await freePort()),
     ENRICHER_METRICS_PORT: String(await freePort()),
     SINK_METRICS_PORT: String(await freePort()),
     ALERTER_METRICS_PORT: String(await freePort()),
@@ -82,13 +83,8 @@ export function runStart(env: NodeJS.ProcessEnv, args: string[], options: { via?
   return { child, exited, output: () => output };
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+// One waiting helper for every tier (test/support/wait.ts); re-exported for the e2e tests that import it from here.
+export { until } from './wait.ts';
 
 export interface MarkedProcess {
   pid: number;

@@ -3,20 +3,20 @@
 // detection still runs and overrides it when reliable). --hint none = detection only.
 // With --json exactly one JSON object goes to stdout.
 
-import { parseArgs } from './args.ts';
+import { scriptArgs, scriptUsageError } from '../../shared/usage.ts';
 import { defaultDataDir, readSplit } from '../eval/dataset.ts';
 import { evaluateSets, formatReport, type HintMode } from '../eval/evaluate.ts';
 import { createAnalyzer } from '../index.ts';
 
-const args = parseArgs(process.argv.slice(2));
-const dataDir = args.get('data') ?? defaultDataDir();
-const split = args.get('split') ?? 'val';
-const hint = (args.get('hint') ?? 'folder') as HintMode;
-if (hint !== 'folder' && hint !== 'none') throw new Error('--hint must be folder or none');
+const { values: args } = scriptArgs('sentiment:eval', `usage: npm run --silent sentiment:eval -- [--data <dir>] [--split val|test] [--json] [--hint folder|none] [--model <spec>]`, { data: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean' }, hint: { type: 'string' }, model: { type: 'string' } });
+const dataDir = args.data ?? defaultDataDir();
+const split = args.split ?? 'val';
+const hint = (args.hint ?? 'folder') as HintMode;
+if (hint !== 'folder' && hint !== 'none') scriptUsageError('sentiment:eval', '--hint must be folder or none');
 
-const analyzer = await createAnalyzer({ model: args.get('model') });
+const analyzer = await createAnalyzer({ model: args.model });
 const report = evaluateSets(analyzer, readSplit(dataDir, split), hint);
-if (args.has('json')) {
+if (args.json) {
   const out: Record<string, { macroF1: number; accuracy: number; n: number }> = {};
   for (const s of [...report.sets, report.all]) out[s.folder] = { macroF1: round(s.macroF1), accuracy: round(s.accuracy), n: s.n };
   process.stdout.write(JSON.stringify(out) + '\n');

@@ -7,7 +7,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from './args.ts';
+import { scriptArgs, scriptUsageError } from '../../shared/usage.ts';
 import { defaultDataDir, readSplit } from '../eval/dataset.ts';
 import { evaluateSets } from '../eval/evaluate.ts';
 import { agreement } from '../feedback/agreement.ts';
@@ -17,27 +17,24 @@ import { fitModel, type GridPoint } from '../sentiment/fit.ts';
 import { readModelFile } from '../sentiment/linearModel.ts';
 import { BUILTIN_MODEL_PATH } from '../sentiment/registry.ts';
 
-const args = parseArgs(process.argv.slice(2));
-const relabelPath = args.get('relabels');
-if (!relabelPath) {
-  process.stderr.write('usage: sentiment:feedback -- --relabels <file.ndjson> [--retrain] [--out <model.json>] [--data <dir>] [--json]\n');
-  process.exit(2);
-}
+const { values: args } = scriptArgs('sentiment:feedback', `usage: npm run sentiment:feedback -- --relabels <file.ndjson> [--retrain] [--out <model.json>] [--data <dir>] [--model <spec>] [--json]`, { relabels: { type: 'string' }, retrain: { type: 'boolean' }, out: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } });
+const relabelPath = args.relabels;
+if (!relabelPath) scriptUsageError('sentiment:feedback', '--relabels <file.ndjson> is required');
 const relabels = readRelabels(relabelPath);
-const dataDir = args.get('data') ?? defaultDataDir();
+const dataDir = args.data ?? defaultDataDir();
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
-const before = await createAnalyzer({ model: args.get('model') });
+const before = await createAnalyzer({ model: args.model });
 const report: Record<string, unknown> = { relabels: relabels.length, before: agreement(before, relabels) };
 const valSets = readSplit(dataDir, 'val');
 report.valBefore = evaluateSets(before, valSets, 'folder').all.macroF1;
 
-if (args.has('retrain')) {
+if (args.retrain) {
   const current = readModelFile(BUILTIN_MODEL_PATH);
   const fixed = (current.training.options as GridPoint | undefined) ?? { learningRate: 0.05, l2: 1e-4, epochs: 5 };
   const train = readSplit(dataDir, 'train').flatMap((d) => d.texts.map((text, i) => ({ text, language: d.language ?? 'und', label: d.labels[i]! })));
   const model = fitModel({ train: [...train, ...relabelsToExamples(relabels)], lexEntries: current.lexicon, fixed, log, meta: { relabels: relabelPath } });
-  const out = args.get('out') ?? fileURLToPath(new URL('../models/sentiment-lr.feedback.json', import.meta.url));
+  const out = args.out ?? fileURLToPath(new URL('../models/sentiment-lr.feedback.json', import.meta.url));
   writeFileSync(out, JSON.stringify(model) + '\n');
   const after = await createAnalyzer({ model: `builtin:${out}` });
   report.after = agreement(after, relabels); // in-sample: the relabels were trained on
@@ -45,7 +42,7 @@ if (args.has('retrain')) {
   report.model = out;
 }
 
-if (args.has('json')) process.stdout.write(JSON.stringify(report) + '\n');
+if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
 else {
   const b = report.before as ReturnType<typeof agreement>;
   process.stdout.write(`relabels: ${relabels.length}\n`);

@@ -4,7 +4,7 @@
 // Prints nested cross-validated figures per language (the choices are made inside each fold).
 
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from './args.ts';
+import { scriptArgs } from '../../shared/usage.ts';
 import { defaultIntentDataDir, EXTRA_INTENT_DATA_DIR, readIntentDir } from '../intent/dataset.ts';
 import { trainingCorpus } from '../intent/corpus.ts';
 import { DEFAULT_INTENT_FEATURES } from '../intent/features.ts';
@@ -20,15 +20,15 @@ import { createHash } from 'node:crypto';
 
 export const INTENT_MODEL_RELEASE = '2026.12.1';
 
-const args = parseArgs(process.argv.slice(2));
-const dataDir = args.get('data') ?? defaultIntentDataDir();
-const out = args.get('out') ?? BUILTIN_INTENT_MODEL_PATH;
-const k = Number(args.get('folds') ?? 5);
+const { values: args } = scriptArgs('intent:train', `usage: npm run intent:train -- [--data <dir>] [--extra <dir>|--no-extra] [--out <model.json>] [--folds 5] [--no-cv]`, { data: { type: 'string' }, extra: { type: 'string' }, 'no-extra': { type: 'boolean' }, out: { type: 'string' }, folds: { type: 'string' }, 'no-cv': { type: 'boolean' } });
+const dataDir = args.data ?? defaultIntentDataDir();
+const out = args.out ?? BUILTIN_INTENT_MODEL_PATH;
+const k = Number(args.folds ?? 5);
 const log = (s: string): void => void process.stderr.write(s + '\n');
 const t0 = Date.now();
 
 const examples = readIntentDir(dataDir);
-const extraDir = args.has('no-extra') ? null : (args.get('extra') ?? EXTRA_INTENT_DATA_DIR);
+const extraDir = args['no-extra'] ? null : (args.extra ?? EXTRA_INTENT_DATA_DIR);
 const extra = extraDir ? readIntentDir(extraDir) : [];
 const sentiment = loadSentimentModelSync('builtin');
 const features = DEFAULT_INTENT_FEATURES;
@@ -40,7 +40,7 @@ const data = featurizeIntents(trainingCorpus(examples, INTENT_SEED, extra), sent
 log(`${examples.length} messages from ${dataDir} + ${extra.length} training-only from ${extraDir ?? '-'} (${data.length} with noisy variants); sentiment ${sentiment.version}; word vectors ${wordVectors ? `${wordVectors.words}x${wordVectors.dims}` : 'none'}`);
 
 let cvFigures: Record<string, Record<string, number>> | null = null;
-if (!args.has('no-cv')) {
+if (!args['no-cv']) {
   const cv = nestedCrossValidation(data, k, features, log);
   const report = scoreIntents(cv.predictions);
   cvFigures = intentJson(report);

@@ -17,6 +17,8 @@ import { CUE_TYPES, type RuleSignals } from './classify.ts';
 import type { WordVectors } from '../embeddings/table.ts';
 import { INTENTS } from './types.ts';
 
+const K = INTENTS.length;
+
 export interface IntentFeatureConfig {
   bits: number;
   charMin: number;
@@ -69,22 +71,141 @@ export function foldText(s: string): string {
   return out;
 }
 
+/**
+ * What a word contributes, computed once per distinct word and configuration: its hash (first-word and
+ * bigram features build on it), its bucket ids in push order (the word, then its char n-grams) and its
+ * word-vector row. Real traffic repeats words, so most words cost one Map look-up instead of ~4 FNV
+ * steps and a finalize per character.
+ */
+interface WordFeatures {
+  /** The tables it was computed for (a token's memo is only reused for the same ones). */
+  readonly tables: FeatureTables;
+  readonly hash: number;
+  readonly ids: Int32Array;
+  readonly row: number;
+  /** With model weights bound (run time): the int16 weights of `ids` summed per class (8 ints). */
+  readonly qsum: Int32Array | null;
+}
+
+const WORD_CACHE_MAX = 50_000; // ~5 MB; cleared when full (cheap, and the hot words come back at once)
+
+/**
+ * Per-configuration derived data: the word cache and the dense features' bucket ids; with model
+ * weights `Q` bound, also the dense features' weight rows gathered into one contiguous block.
+ */
+class FeatureTables {
+  readonly words = new Map<string, WordFeatures>();
+  readonly denseIds: Int32Array;
+  readonly denseQ: Int16Array | null;
+  constructor(readonly cfg: IntentFeatureConfig, readonly vectors: WordVectors | null, readonly Q: Int16Array | null) {
+    const mask = (1 << cfg.bits) - 1;
+    this.denseIds = new Int32Array(100 + (vectors ? vectors.dims : 0));
+    for (let k = 0; k < this.denseIds.length; k++) this.denseIds[k] = finalize(S_DENSE + k) & mask;
+    this.denseQ = Q ? new Int16Array(this.denseIds.length * K) : null;
+    if (Q) for (let d = 0; d < this.denseIds.length; d++) this.denseQ!.set(Q.subarray(this.denseIds[d]! * K, this.denseIds[d]! * K + K), d * K);
+  }
+}
+
 /** Reusable output buffer: bucket ids and values (duplicates add up). */
 export class IntentFeatureBuffer {
   idx = new Int32Array(4096);
   val = new Float32Array(4096);
   n = 0;
   readonly codes = new Uint16Array(256);
-  readonly sum = new Float64Array(1024);
+  /** Word-vector sum of the message: int8 rows summed exactly as integers (cheaper than float adds). */
+  readonly sum = new Int32Array(1024);
+  /** Weighted mode only (see extractIntentFeatures): int sums of the cached words' weights per class. */
+  readonly acc = new Int32Array(K);
+  /** Weighted mode: number of sparse features in all (those in idx and those summed in acc). */
+  nSparse = 0;
+  /** Weighted mode: the dense features, as slots of the gathered dense block, and their values. */
+  readonly denseSlot = new Int32Array(256);
+  readonly denseVal = new Float32Array(256);
+  nDense = 0;
+  readonly tail = new Uint32Array(64);
+  private readonly grams = new Int32Array(512);
+  private tables: FeatureTables | null = null;
+
+  /** The dense weight block of the last weighted-mode call. */
+  get denseQ(): Int16Array | null {
+    return this.tables ? this.tables.denseQ : null;
+  }
+
+  /** The tables of this configuration (rebuilt when the buffer is used with another one). */
+  tablesFor(cfg: IntentFeatureConfig, vectors: WordVectors | null, Q: Int16Array | null): FeatureTables {
+    const t = this.tables;
+    if (t && t.vectors === vectors && t.Q === Q && (t.cfg === cfg || sameConfig(t.cfg, cfg))) return t;
+    return (this.tables = new FeatureTables(cfg, vectors, Q));
+  }
+
+  /** The features of one word (`norm`: the token's normalised form), from the cache or computed. */
+  word(tables: FeatureTables, norm: string, vectors: WordVectors | null): WordFeatures {
+    const cached = tables.words.get(norm);
+    if (cached !== undefined) return cached;
+    const cfg = tables.cfg;
+    const mask = (1 << cfg.bits) - 1;
+    const codes = this.codes, grams = this.grams;
+    const L = Math.min(norm.length, codes.length - 2);
+    let h = S_WORD;
+    codes[0] = 32;
+    for (let i = 0; i < L; i++) {
+      const c = FOLD[norm.charCodeAt(i)]!;
+      codes[i + 1] = c;
+      h = fnvStep(h, c);
+    }
+    codes[L + 1] = 32;
+    let g = 0;
+    grams[g++] = finalize(h) & mask;
+    // char n-grams of " word "
+    const P = L + 2;
+    for (let s = 0; s < P; s++) {
+      let hc = S_CHAR;
+      for (let k = 0; k < cfg.charMax && s + k < P; k++) {
+        hc = fnvStep(hc, codes[s + k]!);
+        if (k + 1 >= cfg.charMin && g < grams.length) grams[g++] = finalize(hc) & mask;
+      }
+    }
+    const row = vectors !== null ? vectors.row(h) : -1;
+    const ids = grams.slice(0, g);
+    let qsum: Int32Array | null = null;
+    if (tables.Q !== null) {
+      const Q = tables.Q;
+      qsum = new Int32Array(K);
+      for (let i = 0; i < g; i++) for (let k = 0; k < K; k++) qsum[k]! += Q[ids[i]! * K + k]!;
+    }
+    const w: WordFeatures = { tables, hash: h, ids, row, qsum };
+    if (tables.words.size >= WORD_CACHE_MAX) tables.words.clear();
+    tables.words.set(norm, w);
+    return w;
+  }
+}
+
+function sameConfig(a: IntentFeatureConfig, b: IntentFeatureConfig): boolean {
+  return a.bits === b.bits && a.charMin === b.charMin && a.charMax === b.charMax && a.vectorScale === b.vectorScale;
 }
 
 const RULE_SEEDS = INTENTS.map((x) => familySeed('irule:' + x));
 const CUE_SEEDS = CUE_TYPES.map((x) => familySeed('icue:' + x));
+const S_FIRST_NONE = S_FIRST ^ 0x1234567;
 
 function lengthBucket(words: number): number {
   return words <= 1 ? 0 : words <= 3 ? 1 : words <= 7 ? 2 : words <= 15 ? 3 : words <= 30 ? 4 : 5;
 }
 
+/**
+ * Fills `buf` with the features of one message: bucket ids in buf.idx and values in buf.val (buf.n
+ * of them; every sparse feature has the value 1/sqrt(#sparse), the dense ones follow).
+ *
+ * Weighted mode (`Q`, the model's int16 weights, given: run time): the same features, but each cached
+ * word's ids are not written out; their weights' integer sums are added to buf.acc instead, and the
+ * dense features go to buf.denseSlot/denseVal (slots of the gathered dense weight block). A message
+ * then costs one weight look-up per distinct word instead of one per n-gram — the look-ups, not the
+ * arithmetic, are what scoring costs. intentProbsWeighted turns this into exactly (bit for bit) the
+ * probabilities the plain features give: with one value v for every sparse feature, Σ v·q = v·Σ q
+ * holds exactly in float64 (v has 24 significant bits, |Σ q| < 2^27).
+ */
+// No closures below: under tsx (esbuild keepNames) every named closure created per call costs a
+// defineProperty, measured at ~3.5 µs a message each — more than the rest of the sparse features.
 export function extractIntentFeatures(
   tokens: readonly Token[],
   language: string,
@@ -93,22 +214,22 @@ export function extractIntentFeatures(
   cfg: IntentFeatureConfig,
   buf: IntentFeatureBuffer,
   vectors: WordVectors | null = null,
+  Q: Int16Array | null = null,
 ): void {
   const mask = (1 << cfg.bits) - 1;
   const idx = buf.idx;
-  const codes = buf.codes;
   const cap = idx.length - 256; // room for the dense features (vectors: at most 240 dims)
-  let n = 0;
-  const push = (h: number): void => {
-    if (n < cap) idx[n++] = finalize(h) & mask;
-  };
-  push(S_BIAS);
+  const useVectors = vectors !== null && cfg.vectorScale > 0;
+  const tables = buf.tablesFor(cfg, useVectors ? vectors : null, Q);
+  const acc = buf.acc;
+  if (Q !== null) acc.fill(0);
+  let n = 0, summed = 0; // ids written to idx / ids summed into acc (both count towards the cap)
+  idx[n++] = finalize(S_BIAS) & mask;
   let hl = S_LANG;
   for (let i = 0; i < language.length; i++) hl = fnvStep(hl, language.charCodeAt(i));
-  push(hl);
+  idx[n++] = finalize(hl) & mask;
 
   let prev = 0, hasPrev = false, position = 0, first = 0, question = 0, bang = 0, numbers = 0, emoji = 0, found = 0;
-  const useVectors = vectors !== null && cfg.vectorScale > 0;
   const dims = useVectors ? vectors.dims : 0;
   const sum = buf.sum;
   if (useVectors) sum.fill(0, 0, dims);
@@ -117,38 +238,24 @@ export function extractIntentFeatures(
     const t = tokens[ti]!;
     let h: number;
     if (t.kind === 'word' || t.kind === 'hashtag') {
-      const w = t.kind === 'hashtag' ? t.norm : t.norm;
-      const L = Math.min(w.length, codes.length - 2);
-      h = S_WORD;
-      codes[0] = 32;
-      for (let i = 0; i < L; i++) {
-        const c = FOLD[w.charCodeAt(i)]!;
-        codes[i + 1] = c;
-        h = fnvStep(h, c);
-      }
-      codes[L + 1] = 32;
-      push(h);
-      if (useVectors) {
-        const r = vectors.row(h);
-        if (r >= 0) {
-          found++;
-          const V = vectors.q, o = r * dims;
-          for (let d = 0; d < dims; d++) sum[d]! += V[o + d]!;
-        }
-      }
-      // char n-grams of " word "
-      const P = L + 2;
-      for (let s = 0; s < P; s++) {
-        let hc = S_CHAR;
-        for (let k = 0; k < cfg.charMax && s + k < P; k++) {
-          hc = fnvStep(hc, codes[s + k]!);
-          if (k + 1 >= cfg.charMin) push(hc);
-        }
+      let wf = t.memo as WordFeatures | null;
+      if (wf === null || wf.tables !== tables) t.memo = wf = buf.word(tables, t.norm, useVectors ? vectors : null);
+      h = wf.hash;
+      const ids = wf.ids;
+      const qsum = wf.qsum;
+      if (qsum !== null && n + summed + ids.length <= cap) {
+        for (let k = 0; k < K; k++) acc[k]! += qsum[k]!;
+        summed += ids.length;
+      } else for (let i = 0; i < ids.length && n + summed < cap; i++) idx[n++] = ids[i]!;
+      if (wf.row >= 0) {
+        found++;
+        const V = vectors!.q, o = wf.row * dims;
+        for (let d = 0; d < dims; d++) sum[d]! += V[o + d]!;
       }
       if (position === 0) {
         first = h;
-        push(h ^ S_FIRST);
-      } else if (position === 1) push(Math.imul(first, 0x9e3779b1) ^ h ^ S_FIRST2);
+        if (n + summed < cap) idx[n++] = finalize(h ^ S_FIRST) & mask;
+      } else if (position === 1 && n + summed < cap) idx[n++] = finalize(Math.imul(first, 0x9e3779b1) ^ h ^ S_FIRST2) & mask;
       position++;
     } else if (t.kind === 'punct') {
       if (t.norm === '?' || t.norm === '?!') question++;
@@ -162,55 +269,67 @@ export function extractIntentFeatures(
       emoji++;
       h = S_EMOJI;
       for (let i = 0; i < t.norm.length; i++) h = fnvStep(h, t.norm.charCodeAt(i));
-      push(h);
+      if (n + summed < cap) idx[n++] = finalize(h) & mask;
     } else {
       if (t.kind === 'number') numbers++;
       h = fnvStep(S_KIND, t.kind.charCodeAt(0) + 1000);
-      push(h);
+      if (n + summed < cap) idx[n++] = finalize(h) & mask;
       // The first token being a mention ("@brand ...") is how customers address the brand.
       if (position === 0 && t.kind === 'mention') continue;
     }
-    if (hasPrev) push(Math.imul(prev, 0x9e3779b1) ^ h ^ S_BIGRAM);
+    if (hasPrev && n + summed < cap) idx[n++] = finalize(Math.imul(prev, 0x9e3779b1) ^ h ^ S_BIGRAM) & mask;
     prev = h;
     hasPrev = true;
   }
-  if (position === 0) push(S_FIRST ^ 0x1234567);
-
   // Rule signals: one feature per cue type that fired (and a second for repeats), and the rule decision.
   const counts = rules.counts;
+  let t = 0; // the tail, staged in tail[] so one cap check covers it
+  const tail = buf.tail;
+  if (position === 0) tail[t++] = S_FIRST_NONE;
   for (let i = 0; i < counts.length; i++) {
-    if (counts[i]! > 0) push(CUE_SEEDS[i]!);
-    if (counts[i]! > 1) push(CUE_SEEDS[i]! ^ S_CUE);
+    if (counts[i]! > 0) tail[t++] = CUE_SEEDS[i]!;
+    if (counts[i]! > 1) tail[t++] = CUE_SEEDS[i]! ^ S_CUE;
   }
-  push(RULE_SEEDS[INTENTS.indexOf(rules.intent)]!);
-  if (rules.strongSpam) push(S_CUE ^ 1);
-  if (rules.question) push(S_CUE ^ 2);
-  if (question > 0) push(S_CUE ^ 3);
-  if (bang > 0) push(S_CUE ^ 4);
-  if (numbers > 0) push(S_CUE ^ 5);
-  if (emoji > 0 && rules.words === 0) push(S_CUE ^ 6);
-  if (rules.urls > 0) push(S_CUE ^ 7);
-  push(fnvStep(S_CUE ^ 8, lengthBucket(rules.words)));
+  tail[t++] = RULE_SEEDS[INTENTS.indexOf(rules.intent)]!;
+  if (rules.strongSpam) tail[t++] = S_CUE ^ 1;
+  if (rules.question) tail[t++] = S_CUE ^ 2;
+  if (question > 0) tail[t++] = S_CUE ^ 3;
+  if (bang > 0) tail[t++] = S_CUE ^ 4;
+  if (numbers > 0) tail[t++] = S_CUE ^ 5;
+  if (emoji > 0 && rules.words === 0) tail[t++] = S_CUE ^ 6;
+  if (rules.urls > 0) tail[t++] = S_CUE ^ 7;
+  tail[t++] = fnvStep(S_CUE ^ 8, lengthBucket(rules.words));
+  for (let i = 0; i < t && n + summed < cap; i++) idx[n++] = finalize(tail[i]!) & mask;
 
-  const scale = n > 0 ? 1 / Math.sqrt(n) : 1;
+  const sparse = n + summed;
+  const scale = sparse > 0 ? 1 / Math.sqrt(sparse) : 1;
   const val = buf.val;
-  for (let i = 0; i < n; i++) val[i] = scale;
-  const dense = (k: number, v: number): void => {
-    if (v !== 0) {
-      idx[n] = finalize(S_DENSE + k) & mask;
-      val[n++] = v;
-    }
-  };
+  val.fill(scale, 0, n);
+  buf.nSparse = sparse;
+  // Dense features: bucket ids in idx/val, or (weighted mode) slots of the gathered block.
+  const weighted = Q !== null;
+  const denseIds = tables.denseIds, slot = buf.denseSlot, dval = buf.denseVal;
+  let nd = 0;
   if (sentiment) {
-    dense(1, sentiment.label === 'negative' ? sentiment.confidence : 0);
-    dense(2, sentiment.label === 'positive' ? sentiment.confidence : 0);
-    dense(3, sentiment.score);
+    const neg = sentiment.label === 'negative' ? sentiment.confidence : 0;
+    const pos = sentiment.label === 'positive' ? sentiment.confidence : 0;
+    if (neg !== 0) (slot[nd] = 1), (dval[nd++] = neg);
+    if (pos !== 0) (slot[nd] = 2), (dval[nd++] = pos);
+    if (sentiment.score !== 0) (slot[nd] = 3), (dval[nd++] = sentiment.score);
   }
   if (found > 0) {
     let norm = 0;
     for (let d = 0; d < dims; d++) norm += sum[d]! * sum[d]!;
     const f = cfg.vectorScale / Math.sqrt(norm);
-    for (let d = 0; d < dims; d++) dense(100 + d, sum[d]! * f);
+    for (let d = 0; d < dims; d++) {
+      const v = sum[d]! * f;
+      if (v !== 0) (slot[nd] = 100 + d), (dval[nd++] = v);
+    }
+  }
+  if (weighted) buf.nDense = nd;
+  else {
+    for (let j = 0; j < nd; j++) (idx[n] = denseIds[slot[j]!]!), (val[n++] = dval[j]!);
+    buf.nDense = 0;
   }
   buf.n = n;
 }

@@ -87,6 +87,33 @@ export function intentProbsQuantised(p: QuantisedIntentParams, idx: Int32Array, 
   softmaxInPlace(out);
 }
 
+/**
+ * intentProbsQuantised for a buffer filled in weighted mode (extractIntentFeatures with Q): the same
+ * probabilities bit for bit, from the summed word weights, the remaining sparse ids and the dense
+ * block. Sequential v·q sums of the plain path are exact (see extractIntentFeatures), so v·Σq equals them.
+ */
+export function intentProbsWeighted(p: QuantisedIntentParams, buf: IntentFeatureBuffer, denseQ: Int16Array, out: Float64Array): void {
+  const Q = p.Q, idx = buf.idx, n = buf.n, acc = buf.acc;
+  let s0 = acc[0]!, s1 = acc[1]!, s2 = acc[2]!, s3 = acc[3]!, s4 = acc[4]!, s5 = acc[5]!, s6 = acc[6]!, s7 = acc[7]!;
+  for (let i = 0; i < n; i++) {
+    const b = idx[i]! << 3;
+    s0 += Q[b]!; s1 += Q[b + 1]!; s2 += Q[b + 2]!; s3 += Q[b + 3]!;
+    s4 += Q[b + 4]!; s5 += Q[b + 5]!; s6 += Q[b + 6]!; s7 += Q[b + 7]!;
+  }
+  const v = buf.nSparse > 0 ? Math.fround(1 / Math.sqrt(buf.nSparse)) : 1;
+  let z0 = v * s0, z1 = v * s1, z2 = v * s2, z3 = v * s3, z4 = v * s4, z5 = v * s5, z6 = v * s6, z7 = v * s7;
+  const slot = buf.denseSlot, dval = buf.denseVal;
+  for (let j = 0; j < buf.nDense; j++) {
+    const b = slot[j]! << 3, x = dval[j]!;
+    z0 += x * denseQ[b]!; z1 += x * denseQ[b + 1]!; z2 += x * denseQ[b + 2]!; z3 += x * denseQ[b + 3]!;
+    z4 += x * denseQ[b + 4]!; z5 += x * denseQ[b + 5]!; z6 += x * denseQ[b + 6]!; z7 += x * denseQ[b + 7]!;
+  }
+  const s = p.scale, B = p.bias;
+  out[0] = B[0]! + z0 * s; out[1] = B[1]! + z1 * s; out[2] = B[2]! + z2 * s; out[3] = B[3]! + z3 * s;
+  out[4] = B[4]! + z4 * s; out[5] = B[5]! + z5 * s; out[6] = B[6]! + z6 * s; out[7] = B[7]! + z7 * s;
+  softmaxInPlace(out);
+}
+
 function softmaxInPlace(out: Float64Array): void {
   let m = -Infinity;
   for (let k = 0; k < K; k++) if (out[k]! > m) m = out[k]!;
@@ -160,8 +187,9 @@ export class LinearIntentModel {
 
   /** Class probabilities (INTENTS order) in this.probs, valid until the next call. */
   predict(x: IntentInputs): Float64Array {
-    extractIntentFeatures(x.tokens, x.language, x.rules, x.sentiment, this.params.features, this.buf, this.vectors);
-    intentProbsQuantised(this.params, this.buf.idx, this.buf.val, this.buf.n, this.probs);
+    const p = this.params;
+    extractIntentFeatures(x.tokens, x.language, x.rules, x.sentiment, p.features, this.buf, this.vectors, p.Q);
+    intentProbsWeighted(p, this.buf, this.buf.denseQ!, this.probs);
     return this.probs;
   }
 

@@ -2,11 +2,10 @@
 // `model` option of createAnalyzer):
 //   builtin              the bundled linear model (services/nlp/models/sentiment-lr.json)
 //   builtin:<path>       a linear model file produced by sentiment:train / sentiment:feedback --retrain
-//   onnx:<path>          reserved for a transformer exported to ONNX; no runtime is bundled. To plug one
-//                        in, implement SentimentModel (tokenizer + onnxruntime-node InferenceSession;
+//   <scheme>:<arg>       any scheme registered with registerSentimentModel, e.g. a transformer exported
+//                        to ONNX: implement SentimentModel (tokenizer + onnxruntime-node InferenceSession;
 //                        note InferenceSession.run is async, so batch outside analyze() or use a worker)
 //                        and call registerSentimentModel('onnx', path => new OnnxSentimentModel(path)).
-//   <scheme>:<arg>       any scheme registered with registerSentimentModel.
 
 import { fileURLToPath } from 'node:url';
 import { LinearSentimentModel, readModelFile } from './linearModel.ts';
@@ -31,12 +30,6 @@ function builtin(arg: string): SentimentModel {
 }
 
 factories.set('builtin', builtin);
-factories.set('onnx', () => {
-  throw new Error(
-    'sentiment model "onnx:" is not bundled: add onnxruntime-node, implement SentimentModel and ' +
-      "call registerSentimentModel('onnx', factory) before createAnalyzer()",
-  );
-});
 
 export function registerSentimentModel(scheme: string, factory: SentimentModelFactory): void {
   factories.set(scheme, factory);
@@ -50,7 +43,9 @@ export function parseModelSpec(spec: string): { scheme: string; arg: string } {
 function factoryFor(spec: string | undefined): { factory: SentimentModelFactory; arg: string } {
   const { scheme, arg } = parseModelSpec(spec ?? process.env[MODEL_ENV] ?? 'builtin');
   const factory = factories.get(scheme);
-  if (!factory) throw new Error(`unknown sentiment model "${scheme}" (known: ${[...factories.keys()].join(', ')})`);
+  if (!factory) {
+    throw new Error(`unknown sentiment model "${scheme}" (known: ${[...factories.keys()].join(', ')}; others: registerSentimentModel before createAnalyzer)`);
+  }
   return { factory, arg };
 }
 

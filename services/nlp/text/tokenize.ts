@@ -5,16 +5,23 @@ import { collapseElongation, decodeArtifacts, isElongated, isLaughter, splitHash
 
 export type TokenKind = 'word' | 'hashtag' | 'mention' | 'url' | 'emoji' | 'emoticon' | 'number' | 'punct';
 
+/** Tokens are shared between messages (see the word cache below): treat them as immutable. */
 export interface Token {
-  kind: TokenKind;
+  readonly kind: TokenKind;
   /** Lower-cased, elongation-collapsed form used for features ("sooooo" -> "soo"). */
-  norm: string;
+  readonly norm: string;
   /** The token as written (after artefact decoding). */
-  raw: string;
-  elongated: boolean;
-  allCaps: boolean;
+  readonly raw: string;
+  readonly elongated: boolean;
+  readonly allCaps: boolean;
   /** For hashtags: the words inside ("#NonMiPiace" -> ["non","mi","piace"]). */
-  parts?: string[];
+  readonly parts?: readonly string[];
+  /**
+   * Cache slot for what a feature extractor derives from this word alone (the intent features keep
+   * the word's hashed ids there): word tokens are shared, so it is computed once per distinct word
+   * and found without a look-up. Not part of the token's meaning; null until someone fills it.
+   */
+  memo: object | null;
 }
 
 // Group order = priority. Emoticons come before words so "xD" and ":P" are not read as words;
@@ -49,14 +56,55 @@ function wordToken(raw: string, out: Token[]): void {
   if (lower.indexOf("'") > 0) {
     const m = ELISION.exec(lower);
     if (m && m[1] && m[2]) {
-      out.push({ kind: 'word', norm: m[1] + "'", raw, elongated: false, allCaps: false });
+      out.push({ kind: 'word', norm: m[1] + "'", raw, elongated: false, allCaps: false, memo: null });
       lower = m[2];
     } else if (lower.endsWith("'")) {
       lower = lower.slice(0, -1);
     }
   }
   if (laughter || isLaughter(lower)) lower = '<laugh>';
-  out.push({ kind: 'word', norm: lower, raw, elongated, allCaps: caps });
+  out.push({ kind: 'word', norm: lower, raw, elongated, allCaps: caps, memo: null });
+}
+
+// Words, hashtags and emoji map to the same tokens wherever they occur, and real traffic repeats
+// them: the tokens of each distinct written form are built once (lower-casing, elongation and
+// laughter regexes, elision split, hashtag split) and shared. Bounded: cleared when full.
+const CACHE_MAX = 50_000;
+const wordCache = new Map<string, Token | readonly [Token, Token]>();
+const tagCache = new Map<string, Token>();
+const emojiCache = new Map<string, Token>();
+// Few distinct forms (punctuation runs, emoticons) or many repeats (the brand's own @handle): shared too.
+const punctCache = new Map<string, Token>();
+const emoticonCache = new Map<string, Token>();
+const mentionCache = new Map<string, Token>();
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function pushWord(raw: string, out: Token[]): void {
+  let c = wordCache.get(raw);
+  if (c === undefined) {
+    const made: Token[] = [];
+    wordToken(raw, made);
+    c = remember(wordCache, raw, made.length === 1 ? made[0]! : [made[0]!, made[1]!] as const);
+  }
+  if ('kind' in c) out.push(c);
+  else out.push(c[0], c[1]);
+}
+
+function hashtagToken(raw: string): Token {
+  const body = raw.slice(1);
+  return { kind: 'hashtag', norm: collapseElongation(body.toLowerCase()), raw, elongated: false, allCaps: false, parts: splitHashtag(body), memo: null };
+}
+
+/** Punctuation: keep "!" / "?" / "?!" classes and whether they were repeated ("!!!"). */
+function punctToken(raw: string): Token {
+  const c = raw[0]!;
+  const norm = c === '!' || c === '¡' ? (raw.includes('?') ? '?!' : '!') : c === '?' || c === '¿' ? (raw.includes('!') ? '?!' : '?') : '.';
+  return { kind: 'punct', norm, raw, elongated: raw.length > 1 && norm !== '.', allCaps: false, memo: null };
 }
 
 /** Tokenizes social text. Never throws; returns [] for empty input. */
@@ -67,22 +115,20 @@ export function tokenize(text: string): Token[] {
   let m: RegExpExecArray | null;
   while ((m = TOKEN_RE.exec(t)) !== null) {
     const raw = m[0];
-    if (m[1] !== undefined) out.push({ kind: 'url', norm: '<url>', raw, elongated: false, allCaps: false });
-    else if (m[2] !== undefined) out.push({ kind: 'mention', norm: '<user>', raw, elongated: false, allCaps: false });
-    else if (m[3] !== undefined) {
-      const body = raw.slice(1);
-      const parts = splitHashtag(body);
-      out.push({ kind: 'hashtag', norm: collapseElongation(body.toLowerCase()), raw, elongated: false, allCaps: false, parts });
-    } else if (m[4] !== undefined) out.push({ kind: 'emoticon', norm: raw.toLowerCase() === 'xd' ? 'xD' : raw, raw, elongated: false, allCaps: false });
-    else if (m[5] !== undefined) out.push({ kind: 'emoji', norm: raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''), raw, elongated: false, allCaps: false });
-    else if (m[6] !== undefined) wordToken(raw, out);
-    else if (m[7] !== undefined) out.push({ kind: 'number', norm: '<num>', raw, elongated: false, allCaps: false });
-    else {
-      // Punctuation: keep "!" / "?" / "?!" classes and whether they were repeated ("!!!").
-      const c = raw[0]!;
-      const norm = c === '!' || c === '¡' ? (raw.includes('?') ? '?!' : '!') : c === '?' || c === '¿' ? (raw.includes('!') ? '?!' : '?') : '.';
-      out.push({ kind: 'punct', norm, raw, elongated: raw.length > 1 && norm !== '.', allCaps: false });
+    if (m[6] !== undefined) pushWord(raw, out);
+    else if (m[1] !== undefined) out.push({ kind: 'url', norm: '<url>', raw, elongated: false, allCaps: false, memo: null });
+    else if (m[2] !== undefined) {
+      out.push(mentionCache.get(raw) ?? remember(mentionCache, raw, { kind: 'mention', norm: '<user>', raw, elongated: false, allCaps: false, memo: null }));
     }
+    else if (m[3] !== undefined) out.push(tagCache.get(raw) ?? remember(tagCache, raw, hashtagToken(raw)));
+    else if (m[4] !== undefined) {
+      const e = emoticonCache.get(raw);
+      out.push(e ?? remember(emoticonCache, raw, { kind: 'emoticon', norm: raw.toLowerCase() === 'xd' ? 'xD' : raw, raw, elongated: false, allCaps: false, memo: null }));
+    }
+    else if (m[5] !== undefined) {
+      out.push(emojiCache.get(raw) ?? remember(emojiCache, raw, { kind: 'emoji', norm: raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''), raw, elongated: false, allCaps: false, memo: null }));
+    } else if (m[7] !== undefined) out.push({ kind: 'number', norm: '<num>', raw, elongated: false, allCaps: false, memo: null });
+    else out.push(punctCache.get(raw) ?? remember(punctCache, raw, punctToken(raw)));
   }
   return out;
 }

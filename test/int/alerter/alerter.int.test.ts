@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../services/alerter/alert.ts';
 import { DEFAULT_PARAMS } from '../../../services/alerter/params.ts';
@@ -13,6 +14,7 @@ import type { BaseConfig } from '../../../services/shared/config.ts';
 import type { EnrichedEvent } from '../../../services/shared/events.ts';
 import type { KafkaContext } from '../../../services/shared/kafka.ts';
 import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';
+import { until } from '../../support/wait.ts';
 
 const SECRET = 'int-test-secret';
 const HOUR = 3_600_000;
@@ -72,9 +74,9 @@ describe('alerter against real Kafka and ClickHouse', () => {
     await ch?.cleanup();
   });
 
-  const newAlerter = (groupId: string) =>
+  const newAlerter = (groupId: string, now?: () => number) =>
     new Alerter(
-      { kafka: kafka.kafka, codec, store: new AlertStore(ch.client), logger },
+      { kafka: kafka.kafka, codec, store: new AlertStore(ch.client), logger, now },
       {
         sourceTopic: kafka.topics.name('enrichedEvents'), alertsTopic: kafka.topics.name('alerts'), groupId,
         params: DEFAULT_PARAMS, endpoints: parseEndpoints([`json=${hookUrl}`]),
@@ -83,11 +85,15 @@ describe('alerter against real Kafka and ClickHouse', () => {
       },
     );
 
-  async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
+  /** The next offset to read per partition of the source topic once everything is read. */
+  async function endOffsets(): Promise<Record<string, string>> {
+    const admin = kafka.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(kafka.topics.name('enrichedEvents'));
+      return Object.fromEntries(offsets.filter((o) => o.high !== '0').map((o) => [String(o.partition), o.high]));
+    } finally {
+      await admin.disconnect();
     }
   }
 
@@ -109,17 +115,26 @@ describe('alerter against real Kafka and ClickHouse', () => {
 
     const first = newAlerter('alerter-a');
     await first.start();
-    await waitFor(() => received.length >= 2, 'webhooks for the brand-wide and instagram alerts');
+    await until('webhooks for the brand-wide and instagram alerts', () => received.length >= 2, 60_000);
     await first.drain();
     await first.stop();
+    const snapshotted = first.positions(); // what its last snapshot holds
+    expect(Object.keys(snapshotted).length).toBeGreaterThan(0);
 
     // A restart that resumes from its snapshot, then one with no snapshot at all (another group:
     // replays the whole topic and re-derives the same alerts): neither may emit or send them again.
+    const end = await endOffsets();
     for (const group of ['alerter-a', 'alerter-b']) {
-      const again = newAlerter(group);
+      let clockRead = 0; // when the alerter last read its clock
+      const again = newAlerter(group, () => (clockRead = Date.now()));
       await again.start();
-      await waitFor(() => again.stats.observed + again.stats.skipped >= (group === 'alerter-a' ? 0 : events.length), `${group} to consume`);
-      await new Promise((r) => setTimeout(r, 2_000));
+      // alerter-a resumes where its snapshot left off; alerter-b has none and reads from the start.
+      expect(again.positions()).toEqual(group === 'alerter-a' ? snapshotted : {});
+      const caughtUp = await until(`${group} to read the whole topic`, () => isDeepStrictEqual(again.positions(), end), 60_000);
+      // Then its idle timer (every second, once the input is idle for idleMs = 1 s) advances event time
+      // with the wall clock: the step where a restart could raise an alert a second time. With no
+      // input left, a clock read 1.5 s after catching up is that timer's.
+      await until(`${group}'s idle timer`, () => clockRead >= caughtUp + 1_500, 30_000);
       await again.drain();
       await again.stop();
       // The replay really re-derived both alerts, and recognised them as already emitted.

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { ThreadProjector } from '../../../services/threads/projector.ts';
 import { wrapPayload, type EnrichedEvent, type ModerationAction, type MessagePosted } from '../../../services/shared/events.ts';
-import { logger } from '../../support/stack.ts';
+import { createLogger } from '../../../services/shared/logger.ts';
 
 /**
  * Realistic conversations for the panel query test: for every brand × platform × language, a few
@@ -11,6 +11,9 @@ import { logger } from '../../support/stack.ts';
  * ThreadProjector (the sink's path); messages, moderation actions, the ingest log and dead
  * letters are inserted into their base tables, and the materialized views fill the aggregates.
  */
+// Its own logger, not test/support/stack.ts's (which needs vitest): dev scripts seed with it too.
+const logger = createLogger('seed', 'warn');
+
 export const BRANDS = ['acme', 'globex'];
 export const PLATFORMS = ['x', 'instagram'];
 export const LANGUAGES = ['en', 'it'];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService, type IngestService } from '../../../services/ingest/service.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { isolatedConfig, isolatedKafka, stackEndpoints } from '../../support/stack.ts';
+import { until } from '../../support/wait.ts';
 import { consumeUntil, event, ingestConfigFor, post } from './support.ts';
 
 /**
@@ -17,17 +18,16 @@ const stack = (action: 'up' | 'down') => execFileSync('bash', [STACK, action, 'k
 async function untilKafkaCreatesTopics(ctx: Awaited<ReturnType<typeof isolatedKafka>>): Promise<void> {
   const probe = `${ctx.topics.prefix}outage-probe`;
   const admin = ctx.kafka.admin();
-  for (let i = 0; i < 30; i++) {
-    try {
+  try {
+    await until('the restarted broker to create a topic with a leader', async () => {
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: probe, numPartitions: 1 }], waitForLeaders: true, timeout: 5_000 });
       await admin.deleteTopics({ topics: [probe] });
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
+      return true;
+    }, 60_000, 1_000);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
-  await admin.disconnect().catch(() => undefined);
 }
 
 describe('ingest while Kafka is down', () => {
@@ -82,6 +82,7 @@ describe('ingest while Kafka is down', () => {
     let after = await post(base, [0, 1].map((n) => event('t-during', n)));
     for (let i = 0; i < 30 && after.status !== 202; i++) {
       expect(after.status).toBe(503);
+      // Not a sleep of the test's choosing: a client waits the Retry-After the API asked for.
       await new Promise((r) => setTimeout(r, Number(after.headers.get('retry-after') ?? 1) * 1000));
       after = await post(base, [0, 1].map((n) => event('t-during', n)));
     }

@@ -3,6 +3,7 @@ import { applyMigrations } from '../../../services/migrate/apply.ts';
 import type { BaseConfig } from '../../../services/shared/config.ts';
 import type { KafkaContext } from '../../../services/shared/kafka.ts';
 import { isolatedClickHouse, isolatedConfig, isolatedKafka } from '../../support/stack.ts';
+import { waitFor as waitUntilDone } from '../../support/wait.ts';
 import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import type { EnrichedEvent, Payload } from '../../../services/shared/events.ts';
@@ -34,20 +35,9 @@ export async function produce(kafka: Kafka, topic: string, records: { key: strin
 
 export const encoded = (e: EnrichedEvent) => ({ key: e.event.thread_id, value: codec.encode('enriched-event', e) });
 
-export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await probe();
-      if (done(last)) return last;
-    } catch {
-      // ClickHouse may be restarting; keep polling.
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
-}
+/** test/support/wait.ts's waitFor with the sink tests' deadline (ClickHouse may be restarting meanwhile). */
+export const waitFor = <T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 90_000): Promise<T> =>
+  waitUntilDone(what, probe, done, timeoutMs, 500);
 
 export async function rows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
   return (await client.query({ query, format: 'JSONEachRow' })).json<T>();

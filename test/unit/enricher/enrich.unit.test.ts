@@ -6,6 +6,7 @@ import { AvroCodec } from '../../../services/shared/avro.ts';
 import type { EnrichedEvent } from '../../../services/shared/events.ts';
 import { DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { deleted, edited, enrichment, moderation, posted } from '../sink/fixtures.ts';
+import { confluentFramed } from '../../support/confluent.ts';
 
 /** A stand-in analyzer: negative when the text says "bad", so tests can see re-scoring. */
 const analyzer: Analyzer = {
@@ -63,7 +64,7 @@ describe('enrichEvent', () => {
 
 describe('processRecords', () => {
   it('publishes enriched events keyed by thread and dead-letters undecodable records with their bytes', () => {
-    const good = codec.encode('conversation-event', posted('e1', 0, 'm-1', 'bad', e).event, 'confluent');
+    const good = confluentFramed(codec, 'conversation-event', posted('e1', 0, 'm-1', 'bad', e).event);
     const poison = Buffer.from('{"json":"not avro"}');
     const out = processRecords([
       { topic: 'raw', partition: 2, offset: '7', key: Buffer.from('th-1'), value: good },

@@ -2,7 +2,7 @@ import { buildApp } from '../../../services/ingest/app.ts';
 import { ApiKeys } from '../../../services/ingest/auth.ts';
 import type { CanonicalEvent } from '../../../services/ingest/canonical.ts';
 import { InflightBudget, Intake } from '../../../services/ingest/intake.ts';
-import { MemoryPublisher } from '../../../services/ingest/memory-publisher.ts';
+import { MemoryPublisher } from '../../support/memory-publisher.ts';
 import { IngestMetrics } from '../../../services/ingest/metrics.ts';
 import { hmacPseudonymizer } from '../../../services/ingest/pseudonym.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InflightBudget, Intake } from '../../../services/ingest/intake.ts';
-import { MemoryPublisher } from '../../../services/ingest/memory-publisher.ts';
+import { MemoryPublisher } from '../../support/memory-publisher.ts';
 import { hmacPseudonymizer } from '../../../services/ingest/pseudonym.ts';
 import { importFile } from '../../../services/importer/importer.ts';
 import { formatOf } from '../../../services/importer/read.ts';

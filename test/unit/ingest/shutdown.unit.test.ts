@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../support/wait.ts';
 import { ACME, harness, posted } from './harness.ts';
 
 type H = ReturnType<typeof harness>;
@@ -47,7 +48,7 @@ describe('ingest stop', () => {
       headers: { ...ACME, 'content-type': 'application/json' },
       body: JSON.stringify(posted()),
     });
-    while (h.publisher.pending === 0) await new Promise((r) => setTimeout(r, 5));
+    await until('the request to reach the publisher', () => h.publisher.pending > 0, 5_000, 5);
     const stopping = h.app.close();
     h.publisher.release();
     const res = await answer;

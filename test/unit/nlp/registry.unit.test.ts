@@ -8,8 +8,8 @@ describe('sentiment model registry', () => {
     expect(parseModelSpec('builtin')).toEqual({ scheme: 'builtin', arg: '' });
     expect(parseModelSpec('onnx:/models/xlm-t.onnx')).toEqual({ scheme: 'onnx', arg: '/models/xlm-t.onnx' });
   });
-  it('explains that onnx is not bundled and rejects unknown schemes', async () => {
-    await expect(createAnalyzer({ model: 'onnx:/x.onnx' })).rejects.toThrow(/registerSentimentModel/);
+  it('rejects schemes nobody registered (onnx included: no runtime is bundled) and says how to add one', async () => {
+    await expect(createAnalyzer({ model: 'onnx:/x.onnx' })).rejects.toThrow(/unknown sentiment model "onnx" \(known: builtin.*registerSentimentModel/);
     await expect(createAnalyzer({ model: 'nope' })).rejects.toThrow(/unknown sentiment model/);
   });
   it('plugs in a registered model (async loader) behind the same Analyzer', async () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSummary } from '../../../services/report/format.ts';
+import { formatDuration, formatSummary, rangeLabel } from '../../../services/report/format.ts';
 import { bucketFor, fillSeries, negativeShare, netSentiment, type ReportData } from '../../../services/report/model.ts';
 import { kpiTiles, reportHtml, reportSvg } from '../../../services/report/page.ts';
 import { renderPng } from '../../../services/report/png.ts';
+import { brandTimeZone, zoneClock } from '../../../services/report/zone.ts';
+import { BrandSettings, DEFAULT_BRANDS_FILE } from '../../../services/domain/brand-settings.ts';
+import { join } from 'node:path';
 import { barChart, escapeXml, lineChart, niceTicks, stackedVolumeChart } from '../../../services/report/svg.ts';
 
 const to = Date.UTC(2026, 10, 24, 12, 0);
@@ -11,7 +14,7 @@ const from = to - 24 * 3_600_000;
 function sample(overrides: Partial<ReportData> = {}): ReportData {
   const bucketMs = bucketFor(to - from);
   return {
-    brand: 'acme', from, to, bucketMs,
+    brand: 'acme', timeZone: 'Europe/Rome', from, to, bucketMs,
     totals: { messages: 1000, negative: 250, neutral: 350, positive: 400 },
     series: fillSeries([{ t: from, messages: 10, negative: 5, neutral: 3, positive: 2 }, { t: from + 2 * bucketMs, messages: 30, negative: 3, neutral: 7, positive: 20 }], from, to, bucketMs),
     platforms: [{ key: 'x', messages: 100, negative: 60, neutral: 20, positive: 20 }, { key: 'instagram', messages: 900, negative: 190, neutral: 330, positive: 380 }],
@@ -116,5 +119,46 @@ describe('report page', () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.readUInt32BE(16)).toBe(1200);
     expect(png.length).toBeGreaterThan(20_000);
+  });
+});
+
+describe('report times in the brand time zone', () => {
+  it("takes the zone from the brand's business hours, the file's default for other brands", () => {
+    const settings = BrandSettings.load(DEFAULT_BRANDS_FILE);
+    expect(brandTimeZone('acme', settings)).toBe('Europe/Rome');
+    expect(brandTimeZone('globex', settings)).toBe('Europe/Madrid');
+    expect(brandTimeZone('newco', settings)).toBe(settings.file.defaults.business_hours.time_zone);
+    expect(brandTimeZone('acme', BrandSettings.load(join(import.meta.dirname, '../../support/brands-always-open.yaml')))).toBe('UTC');
+    expect(brandTimeZone('acme', null)).toBe('UTC');
+  });
+
+  it('formats instants in the zone with its daylight saving time, and names the zone with its offset', () => {
+    const rome = zoneClock('Europe/Rome');
+    expect(rome.dateTime(Date.UTC(2026, 10, 24, 23, 30))).toBe('2026-11-25 00:30'); // winter: UTC+1, the next day
+    expect(rome.time(Date.UTC(2026, 6, 1, 8, 5))).toBe('10:05'); // summer: UTC+2
+    expect(rome.dayMonth(Date.UTC(2026, 10, 24, 23, 30))).toBe('25/11');
+    expect(rome.label(Date.UTC(2026, 10, 24))).toBe('Europe/Rome, UTC+1');
+    expect(rome.label(Date.UTC(2026, 6, 1))).toBe('Europe/Rome, UTC+2');
+    expect(zoneClock('America/St_Johns').label(Date.UTC(2026, 0, 1))).toBe('America/St_Johns, UTC-3:30');
+    expect(zoneClock('UTC').label(0)).toBe('UTC');
+    expect(rangeLabel(Date.UTC(2026, 10, 23, 12), Date.UTC(2026, 10, 24, 12), 'Europe/Rome')).toBe('2026-11-23 13:00 → 2026-11-24 13:00 Europe/Rome, UTC+1');
+  });
+
+  it('shows every time of the summary, the page and the charts in the brand zone, named', () => {
+    const r = sample();
+    const text = formatSummary(r);
+    expect(text).toContain('brand health: acme   2026-11-23 13:00 → 2026-11-24 13:00 Europe/Rome, UTC+1');
+    expect(text).toContain('alerts: 1 (started, Europe/Rome, UTC+1)');
+    expect(text).toMatch(/\n {2}2026-11-24 12:00 {2}x {2}ONGOING/); // 11:00 UTC
+    expect(text).not.toContain(' UTC\n');
+    const svg = reportSvg(r);
+    expect(svg).toContain('2026-11-23 13:00 → 2026-11-24 13:00 Europe/Rome, UTC+1 · brandpulse');
+    expect(svg).toContain('ALERT 12:00 x (ongoing)');
+    expect(svg).toContain('>13:00</text>'); // the first x-axis label: the range starts at 12:00 UTC
+    const html = reportHtml(r, svg);
+    expect(html).toContain('<th>started (Europe/Rome, UTC+1)</th>');
+    expect(html).toContain('<td>2026-11-24 12:59</td>'); // the sample posted at 11:59 UTC
+    const utc = reportSvg({ ...r, timeZone: 'UTC' });
+    expect(utc).toContain('>12:00</text>');
   });
 });

@@ -3,6 +3,7 @@ import avro from 'avsc';
 import { AvroCodec, DecodeError, loadSchemaCatalog } from '../../../services/shared/avro.ts';
 import { crc64Avro } from '../../../services/shared/crc64-avro.ts';
 import { sampleEvents } from '../../support/events.ts';
+import { confluentFramed } from '../../support/confluent.ts';
 
 describe('CRC-64-AVRO', () => {
   it('matches the Avro specification test vectors', () => {
@@ -30,7 +31,7 @@ describe('Avro codec', () => {
 
   it('decodes Confluent framing from the same log', () => {
     const [event] = sampleEvents();
-    const bytes = codec.encode('conversation-event', event, 'confluent');
+    const bytes = confluentFramed(codec, 'conversation-event', event);
     expect(bytes[0]).toBe(0);
     expect(bytes.readUInt32BE(1)).toBe(codec.latestVersion('conversation-event').id);
     expect(codec.decode('conversation-event', bytes)).toEqual(event);

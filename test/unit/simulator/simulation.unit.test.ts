@@ -22,6 +22,7 @@ function run(seed: number, hours: number, step: number, extra: Partial<Construct
 const history = run(11, 48, HOUR);
 const posted = history.map((d) => d.event).filter((e): e is Extract<CanonicalEvent, { type: 'message_posted' }> => e.type === 'message_posted');
 
+// Several of these simulate hours of traffic: seconds of CPU, more on a busy 2-core runner than the 5 s default.
 describe('simulation', () => {
   it('is deterministic for a seed, however time is sliced', () => {
     const a = run(5, 6, HOUR);
@@ -38,7 +39,7 @@ describe('simulation', () => {
     expect(unordered).toEqual([]);
     const invalid = history.map((d) => canonicalEventSchema.safeParse(d.event)).filter((r) => !r.success);
     expect(invalid.map((r) => r.error?.issues).slice(0, 3)).toEqual([]);
-  });
+  }, 30_000);
 
   it('keeps the requested daily rate within 25% once replies flow', () => {
     const day2 = history.filter((d) => d.deliverAt >= MONDAY + 24 * HOUR && !d.duplicate);
@@ -113,7 +114,7 @@ describe('simulation', () => {
     expect(dups.length).toBeGreaterThan(0);
     const ids = new Set(history.filter((d) => !d.duplicate).map((d) => d.event.event_id));
     expect(dups.every((d) => ids.has(d.event.event_id))).toBe(true);
-  });
+  }, 30_000);
 
   it('an injected crisis is a negative spike on one brand', () => {
     const crisisStart = MONDAY + 14 * HOUR;
@@ -126,5 +127,22 @@ describe('simulation', () => {
     expect(during.filter((e) => e.metadata?.sim_crisis === 'outage').length).toBeGreaterThan(during.length / 2);
     expect(firsts(crisisStart, crisisStart + HOUR, 'globex').length).toBeLessThan(during.length / 2);
     expect(events.some((d) => d.event.metadata?.sim_crisis && d.event.brand === 'globex')).toBe(false);
-  });
+  }, 30_000);
+
+  it('starts random crises only after a brand\'s scripted one, so the scripted spike is the one seen', () => {
+    const crisis = { brand: 'acme', start: MONDAY + 2 * HOUR, durationMs: HOUR, topic: 'outage' as const, platform: 'x', multiplier: 6 };
+    const events = run(4, 12, HOUR, { crisisEveryHours: 1, crises: [crisis] }).map((d) => d.event);
+    const crisisAt = (brand: string) => events.filter((e) => e.brand === brand && e.metadata?.sim_crisis && e.type === 'message_posted' && e.parent_id === null)
+      .map((e) => e.event_time as number);
+    const acme = crisisAt('acme');
+    const calm = crisis.start + crisis.durationMs + HOUR;
+    expect(acme.filter((t) => t < crisis.start)).toEqual([]); // no random crisis before it …
+    expect(acme.filter((t) => t >= crisis.start + crisis.durationMs && t < calm)).toEqual([]); // … nor in the hour after it
+    expect(acme.some((t) => t >= calm)).toBe(true); // random crises afterwards, as usual
+    expect(crisisAt('globex').some((t) => t < crisis.start)).toBe(true); // other brands keep theirs
+    // A scripted crisis without a topic is about one topic all along.
+    const untitled = run(4, 3, HOUR, { crisisEveryHours: 0, crises: [{ brand: 'acme', start: MONDAY + HOUR, durationMs: HOUR, multiplier: 6 }] });
+    const topics = new Set(untitled.map((d) => d.event.metadata?.sim_crisis).filter(Boolean));
+    expect(topics.size).toBe(1);
+  }, 30_000);
 });

@@ -1,23 +1,29 @@
 import { ClickHouseError } from '@clickhouse/client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import { dedupToken, offsetRanges, routeRecord, type SourceRecord } from '../../../services/sink/batch.ts';
 import { Batcher } from '../../../services/sink/batcher.ts';
 import { deadLetterMessage, deadLetterRowFromRecord, DLQ_HEADERS } from '../../../services/shared/dead-letters.ts';
 import { backoffDelay, isRetriable } from '../../../services/shared/retry.ts';
 import { enrichment, moderation, posted } from './fixtures.ts';
+import { settled } from '../../support/wait.ts';
 
 const codec = new AvroCodec();
 const rec = (partition: number, offset: number, value: Buffer | null = null, topic = 'enriched'): SourceRecord => ({ topic, partition, offset: String(offset), key: Buffer.from('th-1'), value });
 
+// The Batcher's clock is Date.now() and setTimeout: fake timers make "after maxWaitMs" exact
+// instead of a race against real time.
 describe('Batcher', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
   it('writes full batches of maxRows at once and resolves each add when its rows are flushed', async () => {
     const flushed: number[][] = [];
     const b = new Batcher<number>({ maxRows: 3, maxWaitMs: 60_000 }, async (items) => void flushed.push(items));
     const first = b.add([1, 2]);
     const second = b.add([3, 4, 5, 6, 7]);
     await first; // [1, 2] could not take [3, 4] without passing maxRows, so it was flushed alone
-    await new Promise((r) => setTimeout(r, 10));
+    await settled();
     expect(flushed).toEqual([[1, 2], [3, 4, 5]]);
     expect(b.size).toBe(2);
     await b.drain();
@@ -25,11 +31,15 @@ describe('Batcher', () => {
     expect(flushed).toEqual([[1, 2], [3, 4, 5], [6, 7]]);
   });
 
-  it('flushes a partial batch after maxWaitMs', async () => {
+  it('flushes a partial batch after maxWaitMs, not before', async () => {
     const flushed: number[][] = [];
     const b = new Batcher<number>({ maxRows: 1000, maxWaitMs: 20 }, async (items) => void flushed.push(items));
-    await b.add([1]);
+    const added = b.add([1]);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(flushed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
     expect(flushed).toEqual([[1]]);
+    await added;
   });
 
   it('gathers what arrives during a flush into one next flush (batches grow with the load)', async () => {
@@ -40,8 +50,9 @@ describe('Batcher', () => {
       if (flushed.length === 1) await new Promise<void>((r) => (release = r));
     });
     const first = b.add([1]);
-    await new Promise((r) => setTimeout(r, 5));
+    expect(flushed).toEqual([[1]]); // maxWaitMs 0: the flush started within add()
     const during = [b.add([2]), b.add([3, 4]), b.add([5])];
+    await settled();
     expect(flushed).toEqual([[1]]); // nothing new is cut while the first flush is in flight
     release();
     await Promise.all([first, ...during]);
@@ -52,28 +63,52 @@ describe('Batcher', () => {
     const flushed: number[][] = [];
     const b = new Batcher<number>({ maxRows: 4, maxWaitMs: 60_000 }, async (items) => void flushed.push(items));
     const adds = [b.add([1, 2, 3]), b.add([4, 5]), b.add([6, 7, 8, 9, 10])];
-    await new Promise((r) => setTimeout(r, 10));
+    await Promise.all([adds[0], adds[1]]);
+    await settled();
+    expect(flushed).toEqual([[1, 2, 3], [4, 5], [6, 7, 8, 9]]);
     expect(b.size).toBe(1); // [10] waits for more rows or for maxWaitMs
-    await b.drain();
+    await vi.advanceTimersByTimeAsync(60_000);
     await Promise.all(adds);
     expect(flushed).toEqual([[1, 2, 3], [4, 5], [6, 7, 8, 9], [10]]);
   });
 
-  it('waits at most maxWaitMs after a flush for a partial batch that arrived during it', async () => {
+  it('waits at most maxWaitMs from its add for a partial batch that arrived during a flush', async () => {
     const flushed: Array<{ items: number[]; at: number }> = [];
     let release!: () => void;
     const b = new Batcher<number>({ maxRows: 100, maxWaitMs: 40 }, async (items) => {
       flushed.push({ items, at: Date.now() });
       if (flushed.length === 1) await new Promise<void>((r) => (release = r));
     });
+    const t0 = Date.now();
     const first = b.add([1]);
-    await new Promise((r) => setTimeout(r, 60)); // first flush started after ~40 ms and is now in flight
-    const addedAt = Date.now();
-    const second = b.add([2]);
+    await vi.advanceTimersByTimeAsync(60); // the first flush started at 40 ms and is still in flight
+    expect(flushed.map((f) => f.at - t0)).toEqual([40]);
+    const second = b.add([2]); // at 60 ms: due at 100 ms
+    await vi.advanceTimersByTimeAsync(30);
+    release(); // at 90 ms: the wait counts from the add, so 10 ms are left, not another 40
+    await vi.advanceTimersByTimeAsync(9);
+    expect(flushed).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(flushed.map((f) => [f.items, f.at - t0])).toEqual([[[1], 40], [[2], 100]]);
+    await Promise.all([first, second]);
+  });
+
+  it('flushes at once after a flush that outlasted the wait of what arrived during it', async () => {
+    const flushed: Array<{ items: number[]; at: number }> = [];
+    let release!: () => void;
+    const b = new Batcher<number>({ maxRows: 100, maxWaitMs: 40 }, async (items) => {
+      flushed.push({ items, at: Date.now() });
+      if (flushed.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const t0 = Date.now();
+    const first = b.add([1]);
+    await vi.advanceTimersByTimeAsync(50);
+    const second = b.add([2]); // at 50 ms: due at 90 ms, but the first flush lasts until 200 ms
+    await vi.advanceTimersByTimeAsync(150);
+    expect(flushed).toHaveLength(1);
     release();
     await Promise.all([first, second]);
-    expect(flushed.map((f) => f.items)).toEqual([[1], [2]]);
-    expect(flushed[1]!.at - addedAt).toBeGreaterThanOrEqual(35);
+    expect(flushed.map((f) => [f.items, f.at - t0])).toEqual([[[1], 40], [[2], 200]]);
   });
 
   it('rejects the adds of a failed flush and keeps going', async () => {
@@ -83,7 +118,9 @@ describe('Batcher', () => {
     });
     await expect(b.add([1, 2])).rejects.toThrow('boom');
     fail = false;
-    await expect(b.add([3])).resolves.toBeUndefined();
+    const next = b.add([3]);
+    await vi.advanceTimersByTimeAsync(5);
+    await expect(next).resolves.toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConcurrently, type BatchContext, type BatchStep } from '../../../services/sink/steps.ts';
+import { settled as afterQueuedCallbacks } from '../../support/wait.ts';
 
 const ctx: BatchContext = { accepted: [], ranges: [] };
 
@@ -41,8 +42,9 @@ describe('runConcurrently (the steps of one batch)', () => {
     let settled = false;
     all.catch(() => undefined).finally(() => (settled = true));
     a.finish();
-    await new Promise((r) => setTimeout(r, 5));
-    expect(settled).toBe(false); // threads still running
+    await afterQueuedCallbacks();
+    expect(log).toContain('writer end'); // the writer failed...
+    expect(settled).toBe(false); // ...and threads still running keeps the batch from settling
     b.finish();
     await expect(all).rejects.toThrow('writer failed');
     expect(log.at(-1)).toBe('threads end');

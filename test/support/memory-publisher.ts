@@ -1,10 +1,11 @@
-import type { ConversationEvent } from '../shared/events.ts';
-import type { EventPublisher } from './publisher.ts';
-import { PublishError } from './publisher.ts';
+import type { ConversationEvent } from '../../services/shared/events.ts';
+import type { EventPublisher } from '../../services/ingest/publisher.ts';
+import { PublishError } from '../../services/ingest/publisher.ts';
 
 /**
- * An in-memory EventPublisher: the core driven without I/O, for unit tests and dry runs. It can be
- * told to fail (Kafka down) or to hang (Kafka slow) until released.
+ * An in-memory EventPublisher: the ingestion core driven without I/O in unit tests (the int and
+ * e2e tiers use KafkaPublisher on real Kafka). It can be told to fail (Kafka down) or to hang
+ * (Kafka slow) until released.
  */
 export class MemoryPublisher implements EventPublisher {
   readonly published: ConversationEvent[] = [];

@@ -1,0 +1,139 @@
+/**
+ * Dashboards on a realistic history (issue 17): BENCH_QUERIES_MESSAGES customer messages (default
+ * 10M) of 2 brands over 6 months ending now, loaded into the pipeline's tables by the bulk path
+ * (bench/queries/bulk-load.ts: the enricher's and the sink's code on simulated conversations, then
+ * copies inside ClickHouse), then every dashboard panel's SQL as Grafana sends it for 24 h, 7 d and
+ * 30 d (brand = acme, other filters All), the variables, annotations, alert rule and the report's
+ * queries, each BENCH_QUERIES_RUNS times after a warm-up, as the read-only analyst. Prints p50/p95
+ * per query; target p95 ≤ 200 ms.
+ *
+ *   npm run bench:queries   BENCH_QUERIES_MESSAGES=10000000 BENCH_QUERIES_COPIES=50 BENCH_QUERIES_RUNS=10
+ *   BENCH_QUERIES_KEEP=1 keeps the database (its name is printed); BENCH_QUERIES_DATABASE=<name> reuses
+ *   a kept one (new migrations are applied to it, the load is skipped). Otherwise its own database,
+ *   dropped at the end.
+ */
+import { AvroCodec } from '../services/shared/avro.ts';
+import { applyMigrations } from '../services/migrate/apply.ts';
+import { createAnalyzer } from '../services/nlp/index.ts';
+import { createClickHouse, type ClickHouseClient } from '../services/shared/clickhouse.ts';
+import { loadBaseConfig } from '../services/shared/config.ts';
+import { createLogger } from '../services/shared/logger.ts';
+import type { ConversationEvent } from '../services/shared/events.ts';
+import { Simulation } from '../services/simulator/simulation.ts';
+import { DEFAULT_SINK_MAX_ROWS } from '../services/sink/config.ts';
+import { copyTables, Fold } from './queries/bulk-load.ts';
+import { quantile, timeDashboards, timeReport, type Timing } from './queries/measure.ts';
+import { rawEvent } from './lib/simulated.ts';
+
+const MESSAGES = Number(process.env.BENCH_QUERIES_MESSAGES ?? 10_000_000);
+const COPIES = Number(process.env.BENCH_QUERIES_COPIES ?? 50);
+const RUNS = Number(process.env.BENCH_QUERIES_RUNS ?? 10);
+const KEEP = process.env.BENCH_QUERIES_KEEP === '1';
+const REUSE = process.env.BENCH_QUERIES_DATABASE;
+const TARGET_MS = 200;
+const DAYS = 182;
+/** Customer messages per event-per-second of Simulation `rate`, per second (measured: 68.8k a day at rate 2). */
+const CUSTOMER_MESSAGES_PER_RATE_SECOND = 0.398;
+
+const database = REUSE ?? `bench_queries_${Date.now().toString(36)}`;
+const config = loadBaseConfig({ ...process.env, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'error' });
+const logger = createLogger('bench-queries', 'warn');
+
+async function scalar(client: ClickHouseClient, sql: string): Promise<number> {
+  const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+  const [row] = await rs.json<Record<string, unknown>>();
+  return Number(Object.values(row ?? {})[0] ?? 0);
+}
+
+/** Six months of simulated conversations for acme and globex, folded batch by batch like a sink would. */
+async function load(client: ClickHouseClient, end: number): Promise<void> {
+  const base = MESSAGES / COPIES;
+  const start = end - DAYS * 86_400_000;
+  const rate = base / (CUSTOMER_MESSAGES_PER_RATE_SECOND * DAYS * 86_400);
+  const sim = new Simulation({ seed: 17, brands: ['acme', 'globex'], start, rate, crisisEveryHours: 24 * 7 });
+  const fold = new Fold({ clickhouse: client, codec: new AvroCodec(), analyzer: await createAnalyzer(), logger });
+  console.log(`folding ~${Math.round(base)} customer messages (simulation rate ${rate.toFixed(4)} events/s) over ${DAYS} days, then ${COPIES} copies…`);
+  const t0 = Date.now();
+  let batch: ConversationEvent[] = [];
+  for (let t = start; t <= end; t += 60_000) {
+    for (const d of sim.advance(t)) if (!d.duplicate) batch.push(rawEvent(d.event, d.deliverAt));
+    if (batch.length >= DEFAULT_SINK_MAX_ROWS || (t + 60_000 > end && batch.length > 0)) {
+      await fold.write(batch);
+      batch = [];
+      if (fold.stats.batches % 10 === 0) console.log(`  ${new Date(t).toISOString().slice(0, 10)}: ${fold.stats.events} events folded, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
+  }
+  console.log(`fold: ${fold.stats.events} events in ${fold.stats.batches} batches, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const t1 = Date.now();
+  await copyTables(client, COPIES);
+  console.log(`copies: ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+}
+
+/** Background merges settle (what a dashboard meets on a system that has been running), 180 s at most. */
+async function settle(client: ClickHouseClient): Promise<void> {
+  const until = Date.now() + 180_000;
+  while (Date.now() < until && (await scalar(client, `SELECT count() FROM system.merges WHERE database = currentDatabase()`)) > 0) {
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
+async function describe(client: ClickHouseClient): Promise<void> {
+  const customer = await scalar(client, `SELECT count() FROM messages FINAL WHERE author_role = 'customer'`);
+  const threads = await scalar(client, `SELECT count() FROM thread_facts FINAL`);
+  console.log(`\nloaded: ${customer} customer messages in ${threads} threads`);
+  const rs = await client.query({
+    query: `SELECT table, sum(rows) AS n, count() AS parts, formatReadableSize(sum(bytes_on_disk)) AS size FROM system.parts
+            WHERE database = currentDatabase() AND active GROUP BY table ORDER BY sum(rows) DESC`,
+    format: 'JSONEachRow',
+  });
+  for (const r of await rs.json<{ table: string; n: string; parts: string; size: string }>()) console.log(`  ${r.table.padEnd(28)} ${String(r.n).padStart(11)} rows ${String(r.parts).padStart(4)} parts ${r.size}`);
+}
+
+function print(timings: Timing[]): number {
+  console.log(`\n| query | range | p50 ms | p95 ms | rows | ≤ ${TARGET_MS} ms |`);
+  console.log('|---|---|---:|---:|---:|---|');
+  let misses = 0;
+  for (const t of timings) {
+    const sorted = [...t.ms].sort((a, b) => a - b);
+    const p95 = quantile(sorted, 0.95);
+    if (!(p95 <= TARGET_MS)) misses++;
+    console.log(`| ${t.name} | ${t.range} | ${quantile(sorted, 0.5).toFixed(0)} | ${p95.toFixed(0)} | ${t.rows} | ${p95 <= TARGET_MS ? 'yes' : '**no**'} |`);
+  }
+  return misses;
+}
+
+async function main(): Promise<void> {
+  const root = createClickHouse(config, { noDatabase: true });
+  const client = createClickHouse(config);
+  const analyst = createClickHouse(config, { readonly: true });
+  const end = Date.now() - 3_600_000;
+  try {
+    const fresh = !REUSE || (await scalar(root, `SELECT count() FROM system.tables WHERE database = '${database}' AND name = 'messages'`)) === 0;
+    await applyMigrations(root, { database });
+    if (fresh) await load(client, end);
+    else console.log(`reusing ${database} (load skipped, migrations applied)`);
+    await settle(client);
+    await describe(client);
+    const to = new Date(fresh ? end : (await scalar(client, `SELECT toUnixTimestamp64Milli(max(posted_time)) FROM messages`)) + 60_000);
+    const options = {
+      brand: ['acme', 'globex'],
+      platform: (await (await client.query({ query: 'SELECT DISTINCT toString(platform) AS v FROM messages ORDER BY v', format: 'JSONEachRow' })).json<{ v: string }>()).map((r) => r.v),
+      language: (await (await client.query({ query: 'SELECT DISTINCT toString(language) AS v FROM messages ORDER BY v', format: 'JSONEachRow' })).json<{ v: string }>()).map((r) => r.v),
+    };
+    const timings = [...(await timeDashboards(analyst, { brand: 'acme', options }, to, RUNS)), ...(await timeReport(analyst, 'acme', to, RUNS))];
+    const misses = print(timings);
+    console.log(`\n${timings.length} queries, ${RUNS} runs each after a warm-up; p95 ≤ ${TARGET_MS} ms: ${misses === 0 ? 'met by every query' : `missed by ${misses}`}`);
+  } finally {
+    if (KEEP || REUSE) console.log(`database kept: ${database} (BENCH_QUERIES_DATABASE=${database} reuses it; DROP DATABASE ${database} when done)`);
+    else await root.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
+    await Promise.all([root.close(), client.close(), analyst.close()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

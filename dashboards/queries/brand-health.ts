@@ -1,0 +1,97 @@
+import { netSentimentSql } from '../../services/domain/sentiment.ts';
+import { dashboardFilters } from './filters.ts';
+import type { PanelSql } from './types.ts';
+
+/**
+ * The Brand health dashboard's panel queries: built into Grafana JSON by dashboards/brand-health.ts
+ * and run by the live page (services/dashboard) with the same text.
+ */
+const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
+// Thread views: language is the one the customer opened the thread in (migration 0203).
+const threads = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
+
+// Net sentiment = (positive - negative) / (positive + negative); NULL when there are no
+// opinions in the bucket, so the line has a gap instead of a misleading zero.
+const NET = netSentimentSql('sum(positive)', 'sum(negative)');
+
+export const BRAND_HEALTH = {
+  netSentiment: {
+    sql: `SELECT $__timeInterval(minute) AS time, ${NET} AS net_sentiment
+FROM v_sentiment_minute
+WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
+GROUP BY time ORDER BY time`,
+  },
+  negativeShare: {
+    sql: `SELECT $__timeInterval(minute) AS time, sum(negative) / nullIf(sum(messages), 0) AS negative_share
+FROM v_sentiment_minute
+WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
+GROUP BY time ORDER BY time`,
+  },
+  volumeByPlatform: {
+    sql: `SELECT $__timeInterval(minute) AS time, platform, sum(messages) AS messages
+FROM v_sentiment_minute
+WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
+GROUP BY time, platform ORDER BY time`,
+  },
+  sentimentByLanguage: {
+    sql: `SELECT language, ${NET} AS net_sentiment, sum(negative) / nullIf(sum(messages), 0) AS negative_share, sum(messages) AS volume
+FROM v_sentiment_minute
+WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
+GROUP BY language ORDER BY volume DESC`,
+  },
+  topNegativeThreads: {
+    sql: `SELECT thread_id, brand, platform,
+  countIf(sentiment_label = 'negative') AS negative_messages, count() AS messages,
+  round(avg(sentiment_score), 2) AS mean_score, max(posted_time) AS last_message_at,
+  argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
+FROM v_messages
+WHERE $__timeFilter(posted_time) AND author_role = 'customer' AND counts_in_sentiment AND ${f}
+GROUP BY thread_id, brand, platform
+HAVING negative_messages > 0
+ORDER BY negative_messages DESC, mean_score ASC
+LIMIT 20`,
+  },
+  firstResponseVsSla: {
+    sql: `SELECT $__timeInterval(frt_start_at) AS time,
+  quantile(0.5)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p50,
+  quantile(0.9)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p90,
+  max(frt_sla_target_s) AS sla_target
+FROM v_thread_response
+WHERE $__timeFilter(frt_start_at) AND frt_end_at IS NOT NULL AND handled_by_moderation = 0 AND ${threads}
+GROUP BY time ORDER BY time`,
+    minInterval: '1h',
+  },
+  unansweredBacklog: {
+    sql: `SELECT count() AS waiting FROM v_unanswered_backlog WHERE ${threads}`,
+  },
+  oldestUnanswered: {
+    sql: `SELECT max(age_s) AS oldest FROM v_unanswered_backlog WHERE ${threads}`,
+  },
+  longestWaits: {
+    // One row per waiting thread: since when its oldest unanswered message waits.
+    sql: `SELECT thread_id, platform, language, min(posted_at) AS waiting_since, max(age_s) AS waiting_s,
+  count() AS waiting_messages, max(sla_breached) AS past_sla
+FROM v_unanswered_backlog
+WHERE ${threads}
+GROUP BY thread_id, platform, language
+ORDER BY waiting_s DESC
+LIMIT 10`,
+  },
+  spikeAlerts: {
+    // The annotations' alerts (dashboards/queries/alerts.ts) as a list, with the sample messages the
+    // detector kept (blanked ones, after an erasure, are dropped).
+    sql: `SELECT a.time AS started_at, a.ended_at AS ended_at, if(a.platform = '', 'all platforms', a.platform) AS platform,
+  a.text AS summary, round(a.peak_ratio, 1) AS peak_ratio, arrayFilter(m -> m != '', s.samples) AS sample_messages
+FROM alert_annotations AS a
+LEFT JOIN (
+  SELECT alert_id, anyIf(sample_messages, kind = 'start') AS samples
+  FROM alerts FINAL
+  WHERE ${dashboardFilters({ brand: 'brand' })}
+  GROUP BY alert_id
+) AS s ON s.alert_id = a.alert_id
+WHERE a.time <= $__toTime AND ifNull(a.ended_at, $__toTime) >= $__fromTime
+  AND ${dashboardFilters({ brand: 'a.brand' })} AND (a.platform = '' OR ${dashboardFilters({ platform: 'a.platform' })})
+ORDER BY a.time DESC
+LIMIT 20`,
+  },
+} satisfies Record<string, PanelSql>;
