@@ -2,6 +2,7 @@
 export const EXCEPTIONS: ReadonlyArray<readonly [string, string, string]>;
 export function area(rel: string): string;
 export function allowed(from: string, to: string): boolean;
+export function exceptionsFor(from: string, to: string): number[];
 export function tsFiles(dir: string): string[];
 export interface RestrictedZone {
   target: string | string[];

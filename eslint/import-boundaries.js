@@ -4,13 +4,14 @@
 // services/shared/ and services/domain/ only, never each other, so two projections cannot grow two
 // copies of one rule by reaching into each other. services/domain/ (pure rules every projection
 // shares) imports domain/ and shared/; shared/ imports shared/; nothing in services/ imports
-// files outside it.
+// files outside it (tests, benchmarks, scripts) unless an exception names them.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
- * [importing path prefix, imported path prefix, reason]; paths relative to services/. services/cli.ts
- * needs none: it loads each command's main.ts by path at run time and imports only shared/.
+ * [importing path prefix, imported path prefix, reason]; paths relative to services/ ('../' leads
+ * outside it; the empty prefix means every folder of services/). services/cli.ts needs none: it
+ * loads each command's main.ts by path at run time and imports only shared/.
  * @type {ReadonlyArray<readonly [string, string, string]>}
  */
 export const EXCEPTIONS = [
@@ -29,6 +30,8 @@ export const EXCEPTIONS = [
   ['sink/replay.ts', 'nlp/', 'a replay re-enriches the raw topic (analyzer type only)'],
   ['importer/', 'ingest/', "the importer sends files through the ingestion API's own validation and intake (one door for events)"],
   ['simulator/', 'ingest/canonical.ts', "simulated traffic is built and checked as canonical events, the ingestion API's contract"],
+  ['dashboard/', '../dashboards/queries/', "the live dashboard runs the Grafana panels' SQL: dashboards/queries/ is its one definition"],
+  ['dashboard/sql.ts', '../dashboards/lib/interpolate.ts', "and fills the panels' template variables the way Grafana does"],
 ];
 
 /** The top folder of a path under services/ ('' for files directly in services/). */
@@ -36,12 +39,20 @@ export const area = (rel) => (rel.includes('/') ? rel.slice(0, rel.indexOf('/'))
 
 /** Whether services/<from> may import services/<to> without an exception (paths relative to services/). */
 export function allowed(from, to) {
+  if (to.startsWith('../')) return false;
   const a = area(from);
   const b = area(to);
   if (a === b && a !== '') return true; // inside one folder, at any depth
   if (b === 'shared') return true;
   if (b === 'domain') return a !== 'shared'; // shared/ is below domain/
   return false;
+}
+
+/** The exceptions that let services/<from> import services/<to> (indexes into EXCEPTIONS). */
+export function exceptionsFor(from, to) {
+  return EXCEPTIONS.flatMap(([f, t], i) =>
+    from.startsWith(f) && to.startsWith(t) && (t !== '' || !to.startsWith('../')) ? [i] : [],
+  );
 }
 
 /** Every .ts file under dir, relative to dir, with '/' separators. */
@@ -58,25 +69,32 @@ export function tsFiles(dir) {
 const MESSAGE =
   'Feature folders import only services/shared/ and services/domain/; ' +
   'a needed exception goes in eslint/import-boundaries.js with its reason.';
+const OUTSIDE_MESSAGE =
+  'services/ imports nothing outside services/; a needed exception goes in eslint/import-boundaries.js.';
 
 /**
  * The rules above as import-x/no-restricted-paths zones (paths relative to root, the repository):
- * one zone per (folder, forbidden folder) whose targets are the folder's files that no exception
- * lets import that folder, and whose `except` lists the imported files an exception names.
+ * one zone per (folder, barred folder) whose targets are the folder's files that no exception
+ * lets import that folder, and whose `except` lists the imported paths an exception names.
+ * The folders outside services/ are barred like feature folders ('../test', '../bench', ...).
  * The file list is read when ESLint loads its config, so a new file is covered at once.
  */
 export function restrictedZones(root) {
-  const services = join(root, 'services');
-  const files = tsFiles(services);
+  const files = tsFiles(join(root, 'services'));
   const areas = [...new Set(files.map(area))];
-  const zones = [];
+  const outside = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !['services', 'node_modules'].includes(e.name))
+    .map((e) => `../${e.name}`);
+  const barred = [...areas.filter((b) => b !== ''), ...outside];
   const inArea = (x) => (x === '' ? 'x.ts' : `${x}/x.ts`); // a path standing for any file of the area
+  const zones = [];
   for (const a of areas) {
     const own = files.filter((f) => area(f) === a);
-    for (const b of areas) {
-      if (b === '' || allowed(inArea(a), inArea(b))) continue;
-      // Exceptions whose imported prefix covers the whole folder b (or everything) free their importers.
-      const whole = EXCEPTIONS.filter(([, t]) => t === '' || t === `${b}/`);
+    for (const b of barred) {
+      if (allowed(inArea(a), inArea(b))) continue;
+      const isOutside = b.startsWith('../');
+      // Exceptions whose imported prefix covers the whole of b free their importers.
+      const whole = EXCEPTIONS.filter(([, t]) => (t === '' && !isOutside) || t === `${b}/`);
       const partial = EXCEPTIONS.filter(([, t]) => t.startsWith(`${b}/`) && t !== `${b}/`);
       const targets = own.filter((f) => !whole.some(([p]) => f.startsWith(p)));
       // A file freed for part of b only is still barred from the rest of b: its own zone.
@@ -91,17 +109,10 @@ export function restrictedZones(root) {
           target: group.map((f) => `services/${f}`),
           from: `services/${b}`,
           ...(key ? { except: key.split('\n') } : {}),
-          message: MESSAGE,
+          message: isOutside ? OUTSIDE_MESSAGE : MESSAGE,
         });
       }
     }
-  }
-  // Nothing in services/ reaches into tests, benchmarks, dashboards or scripts.
-  const outside = readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !['services', 'node_modules'].includes(e.name))
-    .map((e) => e.name);
-  if (outside.length > 0) {
-    zones.push({ target: 'services', from: outside, message: 'services/ imports nothing outside services/.' });
   }
   return zones;
 }

@@ -67,7 +67,7 @@ export function printCpu(label: string, before: CpuSnapshot, after: CpuSnapshot,
   const parts = Object.keys(after).map((k) => {
     const used = after[k]! - before[k]!;
     perEvent[k] = (used / events) * 1e6;
-    return `${k} ${used.toFixed(1)}s (${Math.round((used / seconds) * 100)}%, ${perEvent[k]!.toFixed(0)} µs/event)`;
+    return `${k} ${used.toFixed(1)}s (${Math.round((used / seconds) * 100)}%, ${perEvent[k].toFixed(0)} µs/event)`;
   });
   const total = Object.values(perEvent).filter(Number.isFinite).reduce((s, v) => s + v, 0);
   console.log(`CPU during ${label} (${seconds.toFixed(1)} s wall, 2 cores = 200%): ${parts.join(', ')}; all ${total.toFixed(0)} µs/event`);

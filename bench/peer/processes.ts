@@ -24,7 +24,7 @@ function startHop(setup: PeerSetup, hop: string, env: NodeJS.ProcessEnv): Promis
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`peer ${hop} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`peer ${hop} exited with ${code} before it was ready`)));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) {
         clearTimeout(timer);
         resolve(child);

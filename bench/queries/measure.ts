@@ -8,7 +8,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { SPIKE_RULE_SQL } from '../../dashboards/alerting.ts';
 import { buildDashboards } from '../../dashboards/index.ts';
 import { ALERTS_SQL } from '../../dashboards/lib/annotations.ts';
-import type { ClickHouseQuery } from '../../dashboards/lib/clickhouse.ts';
 import { queryPanels } from '../../dashboards/lib/inspect.ts';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../dashboards/lib/interpolate.ts';
 import { FILTER_VARIABLES } from '../../dashboards/lib/variables.ts';
@@ -43,11 +42,11 @@ export function dashboardQueries(sel: Selection, from: Date, to: Date): { name: 
   const dashboards = buildDashboards();
   const out: { name: string; sql: string }[] = [];
   for (const { dashboard, panel, targets } of queryPanels(dashboards)) {
-    for (const t of targets as ClickHouseQuery[]) {
+    for (const t of targets) {
       out.push({ name: `${dashboard} / ${panel.title}${targets.length > 1 ? ` / ${t.refId}` : ''}`, sql: interpolate(t.rawSql, context(sel, from, to, panel.interval)) });
     }
   }
-  const variables = dashboards['brand-health.json']!.templating!.list!;
+  const variables = dashboards['brand-health.json']!.templating.list!;
   for (const v of variables) out.push({ name: `variable ${v.name}`, sql: interpolate(v.query as string, context(sel, from, to)) });
   out.push({ name: 'annotations: alerts', sql: interpolate(ALERTS_SQL, context(sel, from, to)) });
   out.push({ name: 'alert rule: negative spike', sql: SPIKE_RULE_SQL });
@@ -94,7 +93,7 @@ export async function timeReport(client: ClickHouseClient, brand: string, to: Da
     let warm = true;
     const recording = new Proxy(client, {
       get(target, prop, receiver) {
-        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
         return async (params: Parameters<ClickHouseClient['query']>[0]) => {
           const t0 = performance.now();
           const i = index++;

@@ -75,7 +75,8 @@ export function formatTick(ms: number, spanMs: number, timeZone: string): string
 /** A ClickHouse instant as the page reads it (ISO with Z: date_time_output_format=iso), or null. */
 export function instant(v: unknown): number | null {
   if (v === null || v === undefined || v === '') return null;
-  const t = Date.parse(String(v));
+  const text = v as string | number; // a JSON scalar
+  const t = Date.parse(String(text));
   return Number.isFinite(t) ? t : null;
 }
 

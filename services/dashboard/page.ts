@@ -93,7 +93,7 @@ export function panelsHtml(d: DashboardData): string {
       const neg = numberOrNull(r.negative_share);
       const vol = numberOrNull(r.volume);
       return [
-        `<span data-language="${e(String(r.language))}">${e(String(r.language || 'unknown'))}</span>`,
+        `<span data-language="${e(String(r.language))}">${e(String((r.language as string | null) || 'unknown'))}</span>`,
         `<span data-value="${attr(net)}">${e(formatSigned(net))}</span>`,
         `<span data-value="${attr(neg)}">${e(formatPercent(neg))}</span>`,
         `<span data-value="${attr(vol)}">${e(formatCount(vol))}</span>`,
@@ -120,7 +120,7 @@ export function panelsHtml(d: DashboardData): string {
       const since = instant(r.waiting_since);
       const s = numberOrNull(r.waiting_s);
       return [
-        e(String(r.thread_id)), e(String(r.platform)), e(String(r.language || 'unknown')),
+        e(String(r.thread_id)), e(String(r.platform)), e(String((r.language as string | null) || 'unknown')),
         since === null ? '–' : `<time datetime="${new Date(since).toISOString()}">${e(formatInstant(since, tz))}</time>`,
         `<span data-value="${attr(s)}">${e(formatDuration(s))}</span>`, e(formatCount(numberOrNull(r.waiting_messages))),
         Number(r.past_sla) === 1 ? '<b class="bad">past SLA</b>' : numberOrNull(r.past_sla) === null ? 'no SLA' : 'within',

@@ -43,7 +43,7 @@ export function parseCommandLine<const O extends Options, const P extends boolea
   let parsed: Parsed<O, P>;
   try {
     const config = { args: [...argv], options: { ...options, ...HELP }, strict: true as const, allowPositionals: (allowPositionals ?? false) as P };
-    parsed = parseArgs(config) as Parsed<O, P>;
+    parsed = parseArgs<{ args: string[]; options: O & typeof HELP; strict: true; allowPositionals: P }>(config);
   } catch (err) {
     // node:util's messages go on with a hint about `--`: the first sentence is the one a user needs.
     if (isParseArgsError(err)) throw new UsageError(lowerFirst(err.message.split(/\.\s/)[0]!.replace(/\.$/, '')));

@@ -153,7 +153,7 @@ export class Watch {
       this.open = await openRs.json<OpenAlert>();
       for (const r of rows) {
         const a: StoredAlert = {
-          alert_id: String(r.alert_id), kind: r.kind === 'end' ? 'end' : 'start', brand: String(r.brand), platform: String(r.platform ?? ''),
+          alert_id: String(r.alert_id), kind: r.kind === 'end' ? 'end' : 'start', brand: String(r.brand), platform: String((r.platform as string | null) ?? ''),
           started_at: num(r.started_at), detected_at: num(r.detected_at), ended_at: r.ended_at === null ? null : num(r.ended_at),
           window_s: num(r.window_s), observed: num(r.observed), baseline: num(r.baseline), ratio: num(r.ratio), peak_ratio: num(r.peak_ratio),
           negative_share: num(r.negative_share), baseline_share: num(r.baseline_share),

@@ -113,7 +113,7 @@ function snapshot(p: Page): Promise<Snapshot> {
     for (const key of ['netSentiment', 'volumeByPlatform', 'firstResponse', 'slaBreaches']) {
       series[key] = {};
       for (const g of panel(key).querySelectorAll('[data-series]')) {
-        series[key]![g.getAttribute('data-series')!] = [...g.querySelectorAll('[data-v]')].map((el) => ({ t: Number(el.getAttribute('data-t')), v: Number(el.getAttribute('data-v')) }));
+        series[key][g.getAttribute('data-series')!] = [...g.querySelectorAll('[data-v]')].map((el) => ({ t: Number(el.getAttribute('data-t')), v: Number(el.getAttribute('data-v')) }));
       }
     }
     const alerts = [...panel('spikeAlerts').querySelectorAll('[data-alert-started]')].map((li) => ({ started: Number(li.getAttribute('data-alert-started')), text: li.textContent ?? '' }));

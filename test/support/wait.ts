@@ -20,7 +20,7 @@ export async function waitFor<T>(
   everyMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last = 'nothing yet';
+  let last: string;
   for (;;) {
     try {
       const value = await probe();

@@ -313,9 +313,18 @@ export function extractIntentFeatures(
   if (sentiment) {
     const neg = sentiment.label === 'negative' ? sentiment.confidence : 0;
     const pos = sentiment.label === 'positive' ? sentiment.confidence : 0;
-    if (neg !== 0) (slot[nd] = 1), (dval[nd++] = neg);
-    if (pos !== 0) (slot[nd] = 2), (dval[nd++] = pos);
-    if (sentiment.score !== 0) (slot[nd] = 3), (dval[nd++] = sentiment.score);
+    if (neg !== 0) {
+      slot[nd] = 1;
+      dval[nd++] = neg;
+    }
+    if (pos !== 0) {
+      slot[nd] = 2;
+      dval[nd++] = pos;
+    }
+    if (sentiment.score !== 0) {
+      slot[nd] = 3;
+      dval[nd++] = sentiment.score;
+    }
   }
   if (found > 0) {
     let norm = 0;
@@ -323,12 +332,18 @@ export function extractIntentFeatures(
     const f = cfg.vectorScale / Math.sqrt(norm);
     for (let d = 0; d < dims; d++) {
       const v = sum[d]! * f;
-      if (v !== 0) (slot[nd] = 100 + d), (dval[nd++] = v);
+      if (v !== 0) {
+        slot[nd] = 100 + d;
+        dval[nd++] = v;
+      }
     }
   }
   if (weighted) buf.nDense = nd;
   else {
-    for (let j = 0; j < nd; j++) (idx[n] = denseIds[slot[j]!]!), (val[n++] = dval[j]!);
+    for (let j = 0; j < nd; j++) {
+      idx[n] = denseIds[slot[j]!]!;
+      val[n++] = dval[j]!;
+    }
     buf.nDense = 0;
   }
   buf.n = n;
