@@ -72,7 +72,6 @@ export function event(thread: string, n: number, overrides: Partial<Record<strin
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test asserts the body's shape it expects
 export async function post(base: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(`${base}/v1/events`, {
     method: 'POST',
