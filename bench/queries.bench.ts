@@ -65,7 +65,7 @@ async function load(client: ClickHouseClient, end: number): Promise<void> {
   }
   console.log(`fold: ${fold.stats.events} events in ${fold.stats.batches} batches, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const t1 = Date.now();
-  await copyTables(client, COPIES);
+  await copyTables(client, COPIES, undefined, (m) => console.log(`  ${m}, ${((Date.now() - t1) / 1000).toFixed(0)} s`));
   console.log(`copies: ${((Date.now() - t1) / 1000).toFixed(0)} s`);
 }
 
@@ -111,7 +111,10 @@ async function main(): Promise<void> {
     const fresh = !REUSE || (await scalar(root, `SELECT count() FROM system.tables WHERE database = '${database}' AND name = 'messages'`)) === 0;
     await applyMigrations(root, { database });
     if (fresh) await load(client, end);
-    else console.log(`reusing ${database} (load skipped, migrations applied)`);
+    else {
+      console.log(`reusing ${database} (fold skipped, migrations applied, copies resumed)`);
+      await copyTables(client, COPIES, undefined, (m) => console.log(`  ${m}`));
+    }
     await settle(client);
     await describe(client);
     const to = new Date(fresh ? end : (await scalar(client, `SELECT toUnixTimestamp64Milli(max(posted_time)) FROM messages`)) + 60_000);

@@ -100,18 +100,31 @@ async function copySelect(clickhouse: ClickHouseClient, table: string, j: string
   return { columns: cols.map((c) => c.name), select: select.join(', ') };
 }
 
+/** Copies per INSERT ... SELECT: each statement stays well under the client's 60 s request timeout. */
+const COPIES_PER_STATEMENT = 5;
+
 /**
- * Copies 1 .. copies-1 of every pipeline table's rows, as one INSERT ... SELECT per table (the
- * folded rows are those whose thread_id carries no copy prefix). Nullable ids stay NULL.
+ * Copies 1 .. copies-1 of every pipeline table's rows (the folded rows are those whose thread_id
+ * carries no copy prefix), a few copies per INSERT ... SELECT. Each statement done is recorded in
+ * bench_copies, so an interrupted load resumes where it stopped (BENCH_QUERIES_DATABASE).
  */
-export async function copyTables(clickhouse: ClickHouseClient, copies: number, tables: readonly string[] = PIPELINE_TABLES): Promise<void> {
+export async function copyTables(clickhouse: ClickHouseClient, copies: number, tables: readonly string[] = PIPELINE_TABLES, progress?: (msg: string) => void): Promise<void> {
   if (copies <= 1) return;
+  await clickhouse.command({ query: 'CREATE TABLE IF NOT EXISTS bench_copies (table String, first UInt32) ENGINE = MergeTree ORDER BY (table, first)' });
+  const rs = await clickhouse.query({ query: 'SELECT table, first FROM bench_copies', format: 'JSONEachRow' });
+  const done = new Set((await rs.json<{ table: string; first: number }>()).map((r) => `${r.table}/${r.first}`));
   for (const table of tables) {
     const { columns, select } = await copySelect(clickhouse, table, 'j');
-    await clickhouse.command({
-      query: `INSERT INTO ${table} (${columns.join(', ')})
-              SELECT ${select} FROM (SELECT * FROM ${table} WHERE NOT match(thread_id, '^c[0-9]+~')) ARRAY JOIN range(1, ${copies}) AS j`,
-      clickhouse_settings: { insert_deduplicate: 0, max_insert_threads: '1' },
-    });
+    for (let first = 1; first < copies; first += COPIES_PER_STATEMENT) {
+      if (done.has(`${table}/${first}`)) continue;
+      const last = Math.min(copies, first + COPIES_PER_STATEMENT);
+      await clickhouse.command({
+        query: `INSERT INTO ${table} (${columns.join(', ')})
+                SELECT ${select} FROM (SELECT * FROM ${table} WHERE NOT match(thread_id, '^c[0-9]+~')) ARRAY JOIN range(${first}, ${last}) AS j`,
+        clickhouse_settings: { insert_deduplicate: 0, max_insert_threads: '1' },
+      });
+      await clickhouse.insert({ table: 'bench_copies', values: [{ table, first }], format: 'JSONEachRow' });
+    }
+    progress?.(`copied ${table}`);
   }
 }

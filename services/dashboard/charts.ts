@@ -38,7 +38,7 @@ const H = 220;
 const PLOT = { left: 52, top: 12, right: 12, bottom: 26 };
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-/** The bucket starts from `from` to `to`, aligned like ClickHouse's toStartOfInterval (multiples of the interval since the epoch). */
+/** The bucket starts from `from` to `to`, aligned like ClickHouse's toStartOfInterval (multiples since the epoch). */
 export function bucketsOf(from: number, to: number, intervalMs: number): number[] {
   const out: number[] = [];
   for (let t = Math.floor(from / intervalMs) * intervalMs; t <= to; t += intervalMs) out.push(t);
@@ -101,18 +101,23 @@ export function timeChart(spec: ChartSpec): string {
   const step = pw / n;
   const x = (i: number) => r1(PLOT.left + i * step + step / 2);
   const span = (spec.buckets[spec.buckets.length - 1] ?? 0) + spec.intervalMs - (spec.buckets[0] ?? 0);
-  const tip = (i: number, name: string, v: number) => `<title>${escapeHtml(`${formatInstant(spec.buckets[i]!, spec.timeZone)} · ${name}: ${spec.format(v)}`)}</title>`;
+  const tip = (i: number, name: string, v: number) =>
+    `<title>${escapeHtml(`${formatInstant(spec.buckets[i]!, spec.timeZone)} · ${name}: ${spec.format(v)}`)}</title>`;
+  const label = (px: number, py: number, anchor: string, text: string) =>
+    `<text x="${px}" y="${py}" text-anchor="${anchor}" ${FONT} font-size="11" fill="${MUTED}">${escapeHtml(text)}</text>`;
+  const rule = (value: number, stroke: string, dash = '') =>
+    `<line x1="${PLOT.left}" x2="${W - PLOT.right}" y1="${y(value)}" y2="${y(value)}" stroke="${stroke}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
   const parts: string[] = [];
   for (const t of niceTicks(lo, hi, 4, spec.durations)) {
-    parts.push(`<line x1="${PLOT.left}" x2="${W - PLOT.right}" y1="${y(t)}" y2="${y(t)}" stroke="${GRID}"/>`);
-    parts.push(`<text x="${PLOT.left - 6}" y="${y(t) + 4}" text-anchor="end" ${FONT} font-size="11" fill="${MUTED}">${escapeHtml(spec.format(t))}</text>`);
+    parts.push(rule(t, GRID));
+    parts.push(label(PLOT.left - 6, y(t) + 4, 'end', spec.format(t)));
   }
   for (const { index, at } of timeTicks(spec.buckets, spec.intervalMs, spec.timeZone)) {
     // A label near the right edge ends there instead of being cut.
     const anchor = x(index) > W - PLOT.right - 16 ? 'end' : 'middle';
-    parts.push(`<text x="${x(index)}" y="${H - 8}" text-anchor="${anchor}" ${FONT} font-size="11" fill="${MUTED}">${formatTick(at, span, spec.timeZone)}</text>`);
+    parts.push(label(x(index), H - 8, anchor, formatTick(at, span, spec.timeZone)));
   }
-  for (const m of spec.marks ?? []) parts.push(`<line x1="${PLOT.left}" x2="${W - PLOT.right}" y1="${y(m.value)}" y2="${y(m.value)}" stroke="${m.color}" stroke-dasharray="5 4"/>`);
+  for (const m of spec.marks ?? []) parts.push(rule(m.value, m.color, '5 4'));
   if (spec.kind === 'stacked') {
     const base = spec.buckets.map(() => 0);
     const bw = r1(Math.max(1, step * 0.8));
@@ -122,7 +127,8 @@ export function timeChart(spec: ChartSpec): string {
         const top = y(base[i]! + v);
         const h = r1(y(base[i]!) - top);
         base[i]! += v;
-        return `<rect x="${r1(x(i) - bw / 2)}" y="${top}" width="${bw}" height="${Math.max(h, 0.5)}" fill="${s.color}" data-t="${spec.buckets[i]}" data-v="${v}">${tip(i, s.name, v)}</rect>`;
+        const box = `x="${r1(x(i) - bw / 2)}" y="${top}" width="${bw}" height="${Math.max(h, 0.5)}"`;
+        return `<rect ${box} fill="${s.color}" data-t="${spec.buckets[i]}" data-v="${v}">${tip(i, s.name, v)}</rect>`;
       });
       parts.push(`<g data-series="${escapeHtml(s.name)}">${bars.join('')}</g>`);
     }
@@ -138,10 +144,13 @@ export function timeChart(spec: ChartSpec): string {
           return;
         }
         current += `${current ? 'L' : 'M'}${x(i)},${y(v)}`;
-        dots.push(`<circle cx="${x(i)}" cy="${y(v)}" r="2.5" fill="${s.color}" data-t="${spec.buckets[i]}" data-v="${v}">${tip(i, s.name, v)}</circle>`);
+        const dot = `cx="${x(i)}" cy="${y(v)}" r="2.5" fill="${s.color}"`;
+        dots.push(`<circle ${dot} data-t="${spec.buckets[i]}" data-v="${v}">${tip(i, s.name, v)}</circle>`);
       });
       if (current) segments.push(current);
-      const paths = segments.map((d) => `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"/>`).join('');
+      const paths = segments
+        .map((d) => `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"/>`)
+        .join('');
       parts.push(`<g data-series="${escapeHtml(s.name)}">${paths}${dots.join('')}</g>`);
     }
   }

@@ -24,15 +24,18 @@ const e = escapeHtml;
 const attr = (v: number | null) => (v === null ? '' : String(v));
 
 function panel(key: PanelKey, body: string, wide = false, note = ''): string {
-  return `<section class="panel${wide ? ' wide' : ''}" data-panel="${key}"><h2>${e(PAGE_PANELS[key].title)}${note ? ` <small>${e(note)}</small>` : ''}</h2>${body}</section>`;
+  const title = `${e(PAGE_PANELS[key].title)}${note ? ` <small>${e(note)}</small>` : ''}`;
+  return `<section class="panel${wide ? ' wide' : ''}" data-panel="${key}"><h2>${title}</h2>${body}</section>`;
 }
 
 function failed(r: PanelResult): string | null {
   return r.error === undefined ? null : `<p class="error" data-error>query failed: ${e(r.error)}</p>`;
 }
 
-function stat(key: PanelKey, value: number | null, text: string, tone: 'good' | 'bad' | 'warn' | '' = ''): string {
-  return `<section class="panel stat ${tone}" data-panel="${key}"><h2>${e(PAGE_PANELS[key].title)}</h2><output data-value="${attr(value)}">${e(text)}</output></section>`;
+function stat(key: PanelKey | 'openAlerts', value: number | null, text: string, tone: 'good' | 'bad' | 'warn' | '' = ''): string {
+  const title = key === 'openAlerts' ? 'Open spike alerts' : PAGE_PANELS[key].title;
+  return `<section class="panel stat ${tone}" data-panel="${key}"><h2>${e(title)}</h2>`
+    + `<output data-value="${attr(value)}">${e(text)}</output></section>`;
 }
 
 function table(headers: string[], rows: string[][], raw: Set<number> = new Set()): string {
@@ -68,7 +71,7 @@ export function panelsHtml(d: DashboardData): string {
   out.push(p.oldest.error ? panel('oldest', failed(p.oldest)!) : stat('oldest', oldest, formatDuration(oldest), worse(oldest, 3600, 4 * 3600)));
   out.push(p.responseRate.error ? panel('responseRate', failed(p.responseRate)!)
     : stat('responseRate', rate, formatPercent(rate), rate === null ? '' : rate >= 0.95 ? 'good' : rate >= 0.8 ? 'warn' : 'bad'));
-  out.push(`<section class="panel stat ${open ? 'bad' : 'good'}" data-panel="openAlerts"><h2>Open spike alerts</h2><output data-value="${attr(open)}">${open === null ? '–' : open}</output></section>`);
+  out.push(stat('openAlerts', open, open === null ? '–' : String(open), open ? 'bad' : 'good'));
   out.push(`</div><div class="grid">`);
 
   out.push(timeseries(d, 'netSentiment', (rows, buckets) => ({
@@ -136,7 +139,8 @@ export function panelsHtml(d: DashboardData): string {
       const ended = instant(a.ended_at);
       const samples = Array.isArray(a.sample_messages) ? (a.sample_messages as unknown[]).map(String) : [];
       const when = `${started === null ? '?' : formatInstant(started, tz)} → ${ended === null ? 'ongoing' : formatInstant(ended, tz)}`;
-      return `<li class="${ended === null ? 'open' : 'ended'}" data-alert-started="${attr(started)}"><p><time>${e(when)}</time> · <b>${e(String(a.platform))}</b>`
+      return `<li class="${ended === null ? 'open' : 'ended'}" data-alert-started="${attr(started)}">`
+        + `<p><time>${e(when)}</time> · <b>${e(String(a.platform))}</b>`
         + ` · peak ${e(String(a.peak_ratio))}× normal</p><p class="summary">${e(String(a.summary))}</p>`
         + (samples.length ? `<ul class="samples">${samples.map((m) => `<li>“${e(m)}”</li>`).join('')}</ul>` : '') + '</li>';
     }).join('')}</ol>`), true));
@@ -147,19 +151,37 @@ export function panelsHtml(d: DashboardData): string {
 
 const STYLE = `body{font-family:DejaVu Sans,Verdana,Arial,sans-serif;background:#f5f7fa;color:#1f2933;margin:0}
 header{display:flex;flex-wrap:wrap;gap:16px;align-items:center;padding:12px 20px;background:#fff;border-bottom:1px solid #e4e7eb}
-header h1{font-size:20px;margin:0 auto 0 0}header label{font-size:13px;color:#616e7c}select{font-size:14px;padding:3px}
-main{padding:16px 20px;max-width:1400px;margin:auto}.stats{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:12px}
+header h1{font-size:20px;margin:0 auto 0 0}
+header label{font-size:13px;color:#616e7c}
+select{font-size:14px;padding:3px}
+main{padding:16px 20px;max-width:1400px;margin:auto}
+.stats{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:12px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:12px}
-.panel{background:#fff;border:1px solid #e4e7eb;border-radius:10px;padding:10px 14px}.panel.wide{grid-column:1/-1}
-.panel h2{font-size:15px;margin:0 0 6px}.panel h2 small{font-weight:normal;color:#616e7c;font-size:12px}
-.stat output{font-size:30px;font-weight:bold}.stat.good output{color:#2f9e6e}.stat.warn output{color:#f08c00}.stat.bad output{color:#d64545}
-svg{width:100%;height:auto}.legend{font-size:12px;color:#616e7c;display:flex;gap:12px;flex-wrap:wrap}
+.panel{background:#fff;border:1px solid #e4e7eb;border-radius:10px;padding:10px 14px}
+.panel.wide{grid-column:1/-1}
+.panel h2{font-size:15px;margin:0 0 6px}
+.panel h2 small{font-weight:normal;color:#616e7c;font-size:12px}
+.stat output{font-size:30px;font-weight:bold}
+.stat.good output{color:#2f9e6e}
+.stat.warn output{color:#f08c00}
+.stat.bad output{color:#d64545}
+svg{width:100%;height:auto}
+.legend{font-size:12px;color:#616e7c;display:flex;gap:12px;flex-wrap:wrap}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
-table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #e4e7eb;padding:4px 6px;text-align:left}
-.alerts{margin:0;padding-left:20px}.alerts>li{margin-bottom:10px}.alerts li.open time{color:#d64545;font-weight:bold}
-.alerts p{margin:2px 0}.summary{font-size:13px}.samples{font-size:13px;color:#3e4c59}.bad{color:#d64545}
-.error{color:#d64545;font-size:13px}.empty{color:#616e7c;font-size:13px}.updated{color:#616e7c;font-size:12px}
-#stale{display:none;color:#d64545;font-size:13px}#stale.on{display:inline}`;
+table{border-collapse:collapse;width:100%;font-size:13px}
+td,th{border-bottom:1px solid #e4e7eb;padding:4px 6px;text-align:left}
+.alerts{margin:0;padding-left:20px}
+.alerts>li{margin-bottom:10px}
+.alerts li.open time{color:#d64545;font-weight:bold}
+.alerts p{margin:2px 0}
+.summary{font-size:13px}
+.samples{font-size:13px;color:#3e4c59}
+.bad{color:#d64545}
+.error{color:#d64545;font-size:13px}
+.empty{color:#616e7c;font-size:13px}
+.updated{color:#616e7c;font-size:12px}
+#stale{display:none;color:#d64545;font-size:13px}
+#stale.on{display:inline}`;
 
 /** Re-fetches the panels with the same query string; waits for one answer before asking again. */
 function refreshScript(refreshMs: number): string {
@@ -195,7 +217,8 @@ export function pageHtml(d: DashboardData, c: PageContext): string {
 <label>Last <select name="range" onchange="this.form.submit()">${options(Object.keys(RANGES), c.range)}</select></label>
 <noscript><button>Show</button></noscript>
 </form>
-<span class="tz">times in ${e(d.timeZone)} (${e(zoneName(d.to, d.timeZone))}) · refresh every ${Math.round(c.refreshMs / 1000)} s <span id="stale">· not refreshing: the server does not answer</span></span>
+<span class="tz">times in ${e(d.timeZone)} (${e(zoneName(d.to, d.timeZone))}) · refresh every ${Math.round(c.refreshMs / 1000)} s
+<span id="stale">· not refreshing: the server does not answer</span></span>
 </header>
 <main id="panels">
 ${panelsHtml(d)}

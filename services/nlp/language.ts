@@ -5,7 +5,7 @@
 
 import { eld } from 'eld/small';
 import type { Token } from './text/tokenize.ts';
-import { STOPWORD_LANGS, STOPWORD_MASK } from './text/stopwords.ts';
+import { STOPWORD_LANGS } from './text/stopwords.ts';
 
 export const SUPPORTED_LANGUAGES = ['it', 'en', 'es', 'fr', 'de', 'pt'] as const;
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
@@ -54,9 +54,8 @@ const HINT_INDEX: ReadonlyMap<string, number> = new Map(STOPWORD_LANGS.map((l, i
 function countVotes(tokens: readonly Token[]): void {
   votes.fill(0);
   for (const t of tokens) {
-    if (t.kind !== 'word') continue;
-    const m = STOPWORD_MASK.get(t.norm);
-    if (m === undefined) continue;
+    const m = t.stopwordLangs; // 0 for every token that is not a function word
+    if (m === 0) continue;
     for (let i = 0; i < votes.length; i++) if (m & (1 << i)) votes[i]!++;
   }
 }

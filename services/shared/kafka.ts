@@ -1,6 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
+import { freshProducer } from './fresh-producer.ts';
 import { sizedFor, Topics } from './topics.ts';
 import { withRetry } from './retry.ts';
 
@@ -44,7 +45,8 @@ export function createKafka(config: BaseConfig, logger: Logger, clientSuffix?: s
  * idempotent, one in-flight request so that retries cannot reorder a thread's events.
  */
 export function durableProducer(kafka: Kafka, extra: Partial<ProducerConfig> = {}): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, ...extra });
+  // A new producer id after any failed send: kafkajs would reuse sequence numbers (fresh-producer.ts).
+  return freshProducer(kafka, { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, ...extra });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseShape, parseEnv } from '../shared/config.ts';
 import { metricsHostShape, metricsPort } from '../shared/health-server.ts';
-import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
+import { DEFAULT_CACHE_BYTES } from '../threads/projector.ts';
 
 /**
  * Rows per ClickHouse insert at most. Under light traffic SINK_MAX_WAIT_MS cuts the batches (at
@@ -29,8 +29,12 @@ export const sinkShape = {
   /** How long a partial batch may wait before it is written anyway (see DEFAULT_SINK_MAX_WAIT_MS). */
   SINK_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SINK_MAX_WAIT_MS),
   SINK_GROUP_ID: z.string().min(1).default('brandpulse-sink'),
-  /** Threads whose stored state the sink keeps in memory (0 = read every thread from ClickHouse each batch). */
-  SINK_CACHE_THREADS: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_CACHE_THREADS),
+  /**
+   * MB of heap for the stored threads the sink remembers, shared by its two steps (message states,
+   * thread events); sized by estimated bytes, least recently used threads go first. 0 = read every
+   * thread from ClickHouse each batch.
+   */
+  SINK_CACHE_MB: z.coerce.number().int().min(0).max(64_000).default((2 * DEFAULT_CACHE_BYTES) / (1024 * 1024)),
   /** /metrics /healthz /readyz (0 = any free port, logged). */
   SINK_METRICS_PORT: metricsPort(9465),
   ...metricsHostShape,

@@ -38,8 +38,8 @@ export async function run(argv: string[]): Promise<void> {
   });
   const { observer } = monitor;
   // Per batch: our inserts and the thread projection side by side, then (in Sink) the offset commit.
-  const cacheThreads = config.SINK_CACHE_THREADS;
-  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheThreads, observer }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheThreads }))];
+  const cacheBytes = (config.SINK_CACHE_MB * 1024 * 1024) / 2;
+  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheBytes, observer }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheBytes }))];
   // Records that crashed this group before: quarantined after three crashes (shared/crash-journal.ts).
   const journal = new CrashJournal({ kafka, logger, topic: topics.name('recordCrashes'), groupId: config.SINK_GROUP_ID });
   // Crypto-shredding (docs/security.md): texts and author ids arrive sealed; the sink opens them with

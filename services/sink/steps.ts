@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { DEFAULT_CACHE_THREADS } from '../threads/projector.ts';
+import { DEFAULT_CACHE_BYTES } from '../threads/projector.ts';
+import { approxRecordBytes, ENTRY_BYTES } from '../shared/approx-bytes.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
@@ -67,9 +68,10 @@ export class ClickHouseWriter implements BatchStep {
 
   private readonly observer: PipelineObserver;
 
-  constructor(private readonly clickhouse: ClickHouseClient, options: { cacheThreads?: number; observer?: PipelineObserver } = {}) {
-    const max = options.cacheThreads ?? DEFAULT_CACHE_THREADS;
-    this.stored = max > 0 ? new LRUCache({ max }) : null;
+  /** `cacheBytes`: heap the remembered conversations may take (estimated, approx-bytes.ts); 0 = remember none. */
+  constructor(private readonly clickhouse: ClickHouseClient, options: { cacheBytes?: number; observer?: PipelineObserver } = {}) {
+    const maxSize = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    this.stored = maxSize > 0 ? new LRUCache({ maxSize, sizeCalculation: conversationBytes }) : null;
     this.observer = options.observer ?? noObserver;
   }
 
@@ -100,7 +102,16 @@ export class ClickHouseWriter implements BatchStep {
     await insert('messages', rows.messages);
     // Only now are the new states stored: remember them (a failed batch leaves the cache as it was).
     if (this.stored) {
-      for (const [key, state] of rows.states) this.conversation(state.brand, state.thread_id)?.set(key, state);
+      const touched = new Set<string>();
+      for (const [key, state] of rows.states) {
+        const k = conversationKey(state.brand, state.thread_id);
+        const states = this.stored.get(k);
+        if (!states) continue;
+        states.set(key, state);
+        touched.add(k);
+      }
+      // Set again so the cache measures the conversations' new size (and evicts if over).
+      for (const k of touched) this.stored.set(k, this.stored.get(k)!);
     }
   }
 
@@ -151,6 +162,13 @@ export class ClickHouseWriter implements BatchStep {
 }
 
 const conversationKey = (brand: string, thread: string) => `${brand}\u0000${thread}`;
+
+/** Estimated heap of one remembered conversation (its message states, by key); at least 1 for the cache. */
+function conversationBytes(states: Map<string, MessageState>, key: string): number {
+  let n = 64 + 2 * key.length;
+  for (const [k, s] of states) n += ENTRY_BYTES + 2 * k.length + approxRecordBytes(s);
+  return Math.max(1, n);
+}
 
 /** What the sink needs of the threads engineer's ThreadProjector (services/threads/projector.ts). */
 export interface Projector {

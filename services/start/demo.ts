@@ -7,7 +7,7 @@ import type { ServiceSpec } from './plan.ts';
  * its cold start needs (30 min, docs/alerter.md). BRANDPULSE_DEMO_CRISIS: a simulator `--crisis`
  * spec (`brand@minutes:duration`, minutes from the simulator's start), or `off`.
  */
-export const DEFAULT_DEMO_CRISIS = 'acme@2:4';
+export const DEFAULT_DEMO_CRISIS = 'acme@1:4';
 
 export function demoCrisis(env: NodeJS.ProcessEnv): string | null {
   const spec = env.BRANDPULSE_DEMO_CRISIS?.trim() || DEFAULT_DEMO_CRISIS;

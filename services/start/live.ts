@@ -46,7 +46,9 @@ export function liveLine(now: Reading, before: Reading | null, open: readonly Op
   const seconds = before ? (now.at - before.at) / 1000 : 0;
   const lag = Object.entries(now.lag).map(([service, n]) => `${service} ${n === null ? '–' : n}`).join(' · ');
   const alerts = open.length === 0 ? 'alerts open 0' : `alerts open ${open.length}: ${open.map(alertKey).join(', ')}`;
-  return `live  in ${rate(now.accepted, before?.accepted ?? null, seconds)} ev/s  stored ${rate(now.stored, before?.stored ?? null, seconds)} ev/s  lag ${lag}  ${alerts}`;
+  const inRate = rate(now.accepted, before?.accepted ?? null, seconds);
+  const storedRate = rate(now.stored, before?.stored ?? null, seconds);
+  return `live  in ${inRate} ev/s  stored ${storedRate} ev/s  lag ${lag}  ${alerts}`;
 }
 
 function alertKey(a: OpenAlert): string {
@@ -93,12 +95,14 @@ export function describeStoredAlert(a: StoredAlert, timeZone: string, history = 
   const zone = `(${timeZone})`;
   if (a.kind === 'end') {
     const ended = a.ended_at ?? a.detected_at;
-    return `ALERT OVER  negative spike for ${where}: ${clock(a.started_at, timeZone)} → ${clock(ended, timeZone)} ${zone}, peak ${a.peak_ratio.toFixed(1)}× normal`;
+    const span = `${clock(a.started_at, timeZone)} → ${clock(ended, timeZone)} ${zone}`;
+    return `ALERT OVER  negative spike for ${where}: ${span}, peak ${a.peak_ratio.toFixed(1)}× normal`;
   }
   const minutes = a.window_s >= 60 ? `${a.window_s / 60} min` : `${a.window_s} s`;
   const lines = [
-    `ALERT  negative spike for ${where}${history ? ' (in the backfilled history)' : ''}: ${a.observed} negative messages in ${minutes}, ` +
-      `${a.ratio.toFixed(1)}× normal (${a.baseline.toFixed(1)} expected), negative share ${pct(a.negative_share)} vs ${pct(a.baseline_share)} usually, ` +
+    `ALERT  negative spike for ${where}${history ? ' (in the backfilled history)' : ''}: ` +
+      `${a.observed} negative messages in ${minutes}, ${a.ratio.toFixed(1)}× normal (${a.baseline.toFixed(1)} expected), ` +
+      `negative share ${pct(a.negative_share)} vs ${pct(a.baseline_share)} usually, ` +
       `since ${clock(a.started_at, timeZone)} ${zone}`,
   ];
   if (a.top_terms.length > 0) lines.push(`  top terms: ${a.top_terms.join(', ')}`);

@@ -141,7 +141,8 @@ export class Watch {
       const rs = await client.query({
         query: `SELECT alert_id, kind, brand, platform, toUnixTimestamp64Milli(started_at) AS started_at,
                        toUnixTimestamp64Milli(detected_at) AS detected_at, toUnixTimestamp64Milli(ended_at) AS ended_at,
-                       window_s, observed, baseline, ratio, peak_ratio, negative_share, baseline_share, sample_messages, top_terms,
+                       window_s, observed, baseline, ratio, peak_ratio, negative_share, baseline_share,
+                       sample_messages, top_terms,
                        toUnixTimestamp64Milli(emitted_at) AS emitted_at
                 FROM alerts FINAL WHERE emitted_at >= fromUnixTimestamp64Milli({since:Int64})
                 ORDER BY emitted_at, kind`,
@@ -149,7 +150,10 @@ export class Watch {
         format: 'JSONEachRow',
       });
       const rows = await rs.json<Record<string, unknown>>();
-      const openRs = await client.query({ query: 'SELECT brand, platform FROM alert_annotations WHERE ended_at IS NULL ORDER BY brand, platform', format: 'JSONEachRow' });
+      const openRs = await client.query({
+        query: 'SELECT brand, platform FROM alert_annotations WHERE ended_at IS NULL ORDER BY brand, platform',
+        format: 'JSONEachRow',
+      });
       this.open = await openRs.json<OpenAlert>();
       for (const r of rows) {
         const a: StoredAlert = {

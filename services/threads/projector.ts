@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { approxRecordBytes, ENTRY_BYTES } from '../shared/approx-bytes.ts';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { BrandpulseError, classify } from '../shared/errors.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
@@ -21,8 +22,13 @@ export class ThreadProjectionError extends BrandpulseError {
   }
 }
 
-/** Threads whose stored state the sink's steps keep in memory, by default (SINK_CACHE_THREADS): ~4 KB each (events + message states), so ~200 MB. */
-export const DEFAULT_CACHE_THREADS = 50_000;
+/**
+ * Heap each of the sink's two steps may use to remember stored threads (SINK_CACHE_MB is the sum
+ * of both), by default: sized by estimated bytes (shared/approx-bytes.ts), not by thread count, as
+ * one long thread weighs as much as a thousand short ones. 96 MB each keeps the sink under 512 MB
+ * resident at the default batch size (bench:e2e prints its peak).
+ */
+export const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
 
 /** Threads per load query; above it a batch is loaded in chunks (their ids go in the URL, 1 MiB at most). */
 const MAX_KEYS_PER_QUERY = 5_000;
@@ -48,12 +54,13 @@ export class ThreadProjector {
   /** Stored events of recently touched threads, deduplicated and in time order. */
   private readonly stored: LRUCache<string, ThreadEvent[]> | null;
 
-  constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings; cacheThreads?: number }) {
+  /** `cacheBytes`: heap the remembered threads may take (estimated); 0 = read every thread each batch. */
+  constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings; cacheBytes?: number }) {
     this.clickhouse = deps.clickhouse;
     this.logger = deps.logger.child({ component: 'thread-projector' });
     this.settings = deps.settings ?? BrandSettings.load();
-    const max = deps.cacheThreads ?? DEFAULT_CACHE_THREADS;
-    this.stored = max > 0 ? new LRUCache({ max }) : null;
+    const maxSize = deps.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    this.stored = maxSize > 0 ? new LRUCache({ maxSize, sizeCalculation: threadBytes }) : null;
   }
 
   reset(): void {
@@ -154,4 +161,11 @@ export class ThreadProjector {
     }
   }
 
+}
+
+/** Estimated heap of one remembered thread (its events in order); at least 1 for the cache. */
+function threadBytes(events: ThreadEvent[], key: string): number {
+  let n = 64 + 2 * key.length;
+  for (const e of events) n += ENTRY_BYTES + approxRecordBytes(e);
+  return Math.max(1, n);
 }

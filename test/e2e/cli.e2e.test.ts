@@ -29,7 +29,8 @@ function documentedCommands(): { commands: Map<string, Documented>; scripts: Map
   const note = (into: Map<string, Documented>, name: string, rest: string, doc: string) => {
     const entry = into.get(name) ?? { flags: new Set<string>(), doc };
     // Flags of this command only: up to the end of a shell pipeline step.
-    for (const m of rest.split(/&&|\|\||[|;#>]/)[0]!.matchAll(/(?:^|\s|\[)--([a-z][a-z-]*)/g)) entry.flags.add(m[1]!);
+    // --help is every command's (shared/usage.ts), so it is not looked for in the usage text.
+    for (const m of rest.split(/&&|\|\||[|;#>]/)[0]!.matchAll(/(?:^|\s|\[)--([a-z][a-z-]*)/g)) if (m[1] !== 'help') entry.flags.add(m[1]!);
     into.set(name, entry);
   };
   for (const doc of DOCS) {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from './wait.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVER = join(ROOT, 'infra/local/chdb/server.py');
@@ -34,19 +35,16 @@ export async function startChdb(port: number, dataDir: string, usersFile: string
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`chDB server exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/ping`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  // A server that exited ends the wait at once (and fails below); a refused connection is "not yet".
+  const up = () => child.exitCode !== null || fetch(`http://127.0.0.1:${port}/ping`).then((res) => res.ok);
+  try {
+    await until('the chDB server to answer /ping', up, 60_000, 200);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}: ${stderr}`, { cause: err });
   }
-  child.kill('SIGKILL');
-  throw new Error(`chDB server did not answer /ping within 60s: ${stderr}`);
+  if (child.exitCode !== null) throw new Error(`chDB server exited with ${child.exitCode}: ${stderr}`);
+  return child;
 }
 
 export async function stopChdb(child: ChildProcess): Promise<number | null> {

@@ -83,8 +83,13 @@ interface WordFeatures {
   readonly hash: number;
   readonly ids: Int32Array;
   readonly row: number;
-  /** With model weights bound (run time): the int16 weights of `ids` summed per class (8 ints). */
-  readonly qsum: Int32Array | null;
+  /** With model weights bound (run time): the int16 weights of `ids` summed per class, held in the
+   *  object itself (one cache line with the rest: memory latency, not arithmetic, is the cost). */
+  readonly weighted: boolean;
+  /** ids.length, kept inline for the same reason. */
+  readonly count: number;
+  readonly q0: number; readonly q1: number; readonly q2: number; readonly q3: number;
+  readonly q4: number; readonly q5: number; readonly q6: number; readonly q7: number;
 }
 
 const WORD_CACHE_MAX = 50_000; // ~5 MB; cleared when full (cheap, and the hot words come back at once)
@@ -124,6 +129,7 @@ export class IntentFeatureBuffer {
   nDense = 0;
   readonly tail = new Uint32Array(64);
   private readonly grams = new Int32Array(512);
+  private readonly qsum = new Int32Array(K);
   private tables: FeatureTables | null = null;
 
   /** The dense weight block of the last weighted-mode call. */
@@ -167,13 +173,15 @@ export class IntentFeatureBuffer {
     }
     const row = vectors !== null ? vectors.row(h) : -1;
     const ids = grams.slice(0, g);
-    let qsum: Int32Array | null = null;
+    const q = this.qsum.fill(0);
     if (tables.Q !== null) {
       const Q = tables.Q;
-      qsum = new Int32Array(K);
-      for (let i = 0; i < g; i++) for (let k = 0; k < K; k++) qsum[k]! += Q[ids[i]! * K + k]!;
+      for (let i = 0; i < g; i++) for (let k = 0; k < K; k++) q[k]! += Q[ids[i]! * K + k]!;
     }
-    const w: WordFeatures = { tables, hash: h, ids, row, qsum };
+    const w: WordFeatures = {
+      tables, hash: h, ids, row, weighted: tables.Q !== null, count: g,
+      q0: q[0]!, q1: q[1]!, q2: q[2]!, q3: q[3]!, q4: q[4]!, q5: q[5]!, q6: q[6]!, q7: q[7]!,
+    };
     if (tables.words.size >= WORD_CACHE_MAX) tables.words.clear();
     tables.words.set(norm, w);
     return w;
@@ -241,12 +249,14 @@ export function extractIntentFeatures(
       let wf = t.memo as WordFeatures | null;
       if (wf === null || wf.tables !== tables) t.memo = wf = buf.word(tables, t.norm, useVectors ? vectors : null);
       h = wf.hash;
-      const ids = wf.ids;
-      const qsum = wf.qsum;
-      if (qsum !== null && n + summed + ids.length <= cap) {
-        for (let k = 0; k < K; k++) acc[k]! += qsum[k]!;
-        summed += ids.length;
-      } else for (let i = 0; i < ids.length && n + summed < cap; i++) idx[n++] = ids[i]!;
+      if (wf.weighted && n + summed + wf.count <= cap) {
+        acc[0]! += wf.q0; acc[1]! += wf.q1; acc[2]! += wf.q2; acc[3]! += wf.q3;
+        acc[4]! += wf.q4; acc[5]! += wf.q5; acc[6]! += wf.q6; acc[7]! += wf.q7;
+        summed += wf.count;
+      } else {
+        const ids = wf.ids;
+        for (let i = 0; i < ids.length && n + summed < cap; i++) idx[n++] = ids[i]!;
+      }
       if (wf.row >= 0) {
         found++;
         const V = vectors!.q, o = wf.row * dims;

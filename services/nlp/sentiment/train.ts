@@ -14,6 +14,11 @@ export interface TrainOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /**
+   * Knowledge distillation: weight of the teacher's probabilities in the target of examples that
+   * have them (target = (1 - distill) * one-hot label + distill * teacher). 0 or absent = labels only.
+   */
+  distill?: number;
 }
 
 export interface RawExample {
@@ -28,13 +33,15 @@ export interface Featurized {
   val: Float32Array;
   y: number;
   w: number;
+  /** Teacher probabilities (negative, neutral, positive) used as soft targets, or null. */
+  q: Float32Array | null;
 }
 
 export function featurize(examples: readonly RawExample[], lex: Lexicon, cfg: FeatureConfig): Featurized[] {
   const buf = new FeatureBuffer();
   return examples.map((e) => {
     extractFeatures(tokenize(e.text), e.language, lex, cfg, buf);
-    return { idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), y: e.label, w: e.weight ?? 1 };
+    return { idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), y: e.label, w: e.weight ?? 1, q: null };
   });
 }
 
@@ -60,6 +67,8 @@ export function trainLinear(data: readonly Featurized[], opt: TrainOptions): Lin
   const probs = new Float64Array(3);
   const buf = new FeatureBuffer();
   const eps = 1e-8;
+  const a = opt.distill ?? 0;
+  const target = new Float64Array(3);
   for (let epoch = 0; epoch < opt.epochs; epoch++) {
     for (const i of shuffled(data.length, rand)) {
       const ex = data[i]!;
@@ -67,15 +76,17 @@ export function trainLinear(data: readonly Featurized[], opt: TrainOptions): Lin
       buf.val = ex.val;
       buf.n = ex.idx.length;
       predictProbs(params, buf, probs);
+      const q = a > 0 ? ex.q : null;
+      for (let k = 0; k < 3; k++) target[k] = q ? (1 - a) * (ex.y === k ? 1 : 0) + a * q[k]! : ex.y === k ? 1 : 0;
       for (let k = 0; k < 3; k++) {
-        const g = ((probs[k]! - (ex.y === k ? 1 : 0)) * ex.w);
+        const g = (probs[k]! - target[k]!) * ex.w;
         gBias[k]! += g * g;
         bias[k]! -= (opt.learningRate * g) / Math.sqrt(gBias[k]! + eps);
       }
       for (let f = 0; f < buf.n; f++) {
         const b = buf.idx[f]! * 3, v = buf.val[f]!;
         for (let k = 0; k < 3; k++) {
-          const g = (probs[k]! - (ex.y === k ? 1 : 0)) * ex.w * v + opt.l2 * W[b + k]!;
+          const g = (probs[k]! - target[k]!) * ex.w * v + opt.l2 * W[b + k]!;
           G[b + k]! += g * g;
           W[b + k]! -= (opt.learningRate * g) / Math.sqrt(G[b + k]! + eps);
         }

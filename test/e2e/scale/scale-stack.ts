@@ -134,6 +134,18 @@ export async function groupProgress(kafka: Kafka, groupId: string, topic: string
   }
 }
 
+/** How many members a consumer group has right now (0 while it rebalances with nobody in). */
+export async function groupMembers(kafka: Kafka, groupId: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return groups[0]?.state === 'Stable' ? groups[0].members.length : -1;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export type Role = 'ingest' | 'enricher' | 'sink';
 
 /** One service instance as a child process; never restarted behind the run's back. */

@@ -52,8 +52,8 @@ describe('ClickHouseWriter remembers stored message states', () => {
     reads.mockRestore();
   });
 
-  it('without memory (cacheThreads 0) it writes the same rows, reading every batch', async () => {
-    const c = new ClickHouseWriter(ch.client, { cacheThreads: 0 });
+  it('without memory (cacheBytes 0) it writes the same rows, reading every batch', async () => {
+    const c = new ClickHouseWriter(ch.client, { cacheBytes: 0 });
     const reads = vi.spyOn(ch.client, 'query');
     const other = (id: string, m: number, e: EnrichedEvent) => ({ ...e, event: { ...e.event, event_id: id, thread_id: 'th-2', event_time: e.event.event_time + m } });
     await c.run(batch([other('s1', 0, posted('x', 0, 'm-9', 'meh', enrichment('neutral', 0)))]));

@@ -14,7 +14,7 @@ import { rows } from '../sink/support.ts';
  * the real sink writer and thread projector against ClickHouse: a relabel to complaint puts a
  * praise message in the backlog in v_messages and v_unanswered_backlog alike; a brand reply never
  * needs a reply; a spam follow-up after a resolve leaves the thread resolved with its full
- * resolution. The writer keeps no memory (cacheThreads 0), so every batch folds onto the state read
+ * resolution. The writer keeps no memory (cacheBytes 0), so every batch folds onto the state read
  * back from ClickHouse (relabel_needs_reply included, migration 0600).
  */
 let offset = 0;
@@ -34,8 +34,8 @@ describe('one message fold, every view', () => {
   afterAll(async () => ch?.cleanup());
 
   it('relabel to complaint: in the backlog everywhere; brand replies never need one; a spam follow-up keeps a resolved thread resolved', async () => {
-    const writer = new ClickHouseWriter(ch.client, { cacheThreads: 0 });
-    const projector = new ThreadProjector({ clickhouse: ch.client, logger, cacheThreads: 0 });
+    const writer = new ClickHouseWriter(ch.client, { cacheBytes: 0 });
+    const projector = new ThreadProjector({ clickhouse: ch.client, logger, cacheBytes: 0 });
     const run = async (token: string, events: EnrichedEvent[]) => {
       await writer.run(batch(events));
       await projector.project(events, token);

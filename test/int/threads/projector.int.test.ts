@@ -39,9 +39,9 @@ const moderate = (thread: string, time: number, action: 'hide' | 'resolve_thread
   ev(thread, time, { type: 'moderation_action', value: { action, actor_id: 'agent-1', actor_role: 'brand', target_message_id: target, target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: null, relabel_intent: null } }, null);
 
 // Both ways the projector gets a thread's stored events: remembered from earlier batches (the
-// default), and read back from ClickHouse every batch (cacheThreads 0): the rows must be the same.
-describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'read every batch', cacheThreads: 0 }])('ThreadProjector → ClickHouse views (thread events $memory)', ({ cacheThreads }) => {
-  const config = isolatedConfig(`threads${cacheThreads ?? ''}`);
+// default), and read back from ClickHouse every batch (cacheBytes 0): the rows must be the same.
+describe.each([{ memory: 'remembered', cacheBytes: undefined }, { memory: 'read every batch', cacheBytes: 0 }])('ThreadProjector → ClickHouse views (thread events $memory)', ({ cacheBytes }) => {
+  const config = isolatedConfig(`threads${cacheBytes ?? ''}`);
   let ch: { client: ClickHouseClient; cleanup: () => Promise<void> };
   let projector: ThreadProjector;
 
@@ -51,7 +51,7 @@ describe.each([{ memory: 'remembered', cacheThreads: undefined }, { memory: 'rea
     // The test counts raw rows, duplicates included: a background merge of the
     // ReplacingMergeTree would fold them whenever it happens to run.
     await ch.client.command({ query: 'SYSTEM STOP MERGES thread_events' });
-    projector = new ThreadProjector({ clickhouse: ch.client, logger, settings, cacheThreads });
+    projector = new ThreadProjector({ clickhouse: ch.client, logger, settings, cacheBytes });
   });
   afterAll(async () => ch?.cleanup());
 
@@ -189,10 +189,10 @@ describe('ThreadProjector errors say whether a retry can help', () => {
     const unreachable = createClickHouse(loadBaseConfig({ ...process.env, CLICKHOUSE_URL: 'http://127.0.0.1:1', CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE }));
     try {
       const batch = [post('X', rome('2025-03-03T10:00:00'), 'x-1', 'customer')];
-      const noTables = await new ThreadProjector({ clickhouse: ch.client, logger, settings, cacheThreads: 0 }).project(batch, 'p9:0-0').catch((e: unknown) => e);
+      const noTables = await new ThreadProjector({ clickhouse: ch.client, logger, settings, cacheBytes: 0 }).project(batch, 'p9:0-0').catch((e: unknown) => e);
       expect(noTables).toBeInstanceOf(ThreadProjectionError);
       expect((noTables as ThreadProjectionError).retriable).toBe(false);
-      const down = await new ThreadProjector({ clickhouse: unreachable, logger, settings, cacheThreads: 0 }).project(batch, 'p9:0-0').catch((e: unknown) => e);
+      const down = await new ThreadProjector({ clickhouse: unreachable, logger, settings, cacheBytes: 0 }).project(batch, 'p9:0-0').catch((e: unknown) => e);
       expect(down).toBeInstanceOf(ThreadProjectionError);
       expect((down as ThreadProjectionError).retriable).toBe(true);
     } finally {

@@ -103,10 +103,40 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('runs the service as the container process: exec-form node with tsx in-process, no wrapper', () => {
-    const dockerfile = readFileSync('Dockerfile', 'utf8');
-    const entrypoints = dockerfile.split('\n').filter((l) => l.startsWith('ENTRYPOINT') || l.startsWith('CMD'));
+  const lines = readFileSync('Dockerfile', 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const stages = lines.reduce<string[][]>((acc, l) => (l.startsWith('FROM ') ? [...acc, [l]] : (acc.at(-1)?.push(l), acc)), []);
+  const runtime = stages.at(-1) ?? [];
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+  it('builds on a current Node LTS that the engines range admits, in several stages', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage[0]).toMatch(/^FROM node:24-slim(?: AS \w+)?$/);
+    const minimum = /^>=(\d+)\.(\d+)$/.exec(pkg.engines.node);
+    expect(minimum, 'engines.node is a ">=major.minor" floor').not.toBeNull();
+    // Node 20.19 (the development machines and CI) stays admitted, and so does the image's 24.
+    expect(Number(minimum![1])).toBeLessThanOrEqual(20);
+  });
+
+  it('compiles with npm run build and runs the compiled JavaScript as the container process, no tsx at run time', () => {
+    const build = stages.find((s) => s.some((l) => /^RUN npm run build\b/.test(l)));
+    expect(build, 'a stage runs npm run build').toBeDefined();
+    const entrypoints = runtime.filter((l) => l.startsWith('ENTRYPOINT') || l.startsWith('CMD'));
     expect(entrypoints).toHaveLength(1);
-    expect(JSON.parse(entrypoints[0]!.replace(/^ENTRYPOINT\s+/, ''))).toEqual(['node', '--import', 'tsx', 'services/cli.ts']);
+    expect(JSON.parse(entrypoints[0]!.replace(/^ENTRYPOINT\s+/, ''))).toEqual(['node', 'services/cli.js']);
+    expect(runtime.join('\n')).not.toMatch(/tsx|typescript|npm run build/);
+    // The runtime's node_modules come from a stage that installed production dependencies only.
+    const deps = runtime.find((l) => /^COPY --from=\w+ \/app\/node_modules/.test(l));
+    const depsStage = stages.find((s) => s[0]!.endsWith(` AS ${/--from=(\w+)/.exec(deps ?? '')?.[1]}`));
+    expect(depsStage?.some((l) => /^RUN npm ci --omit=dev\b/.test(l)), 'node_modules from npm ci --omit=dev').toBe(true);
+    expect(pkg.dependencies.tsx, 'tsx is a dev dependency').toBeUndefined();
+    expect(pkg.devDependencies.tsx).toBeDefined();
+  });
+
+  it('ships the compiled services and the files they read next to themselves', () => {
+    const copies = runtime.filter((l) => l.startsWith('COPY ')).join('\n');
+    for (const path of ['package.json', 'schemas', 'infra/clickhouse', 'infra/brands.yaml']) expect(copies, path).toContain(`COPY ${path} `);
+    expect(copies).toMatch(/COPY --from=build \/app\/services \.\/services/);
+    expect(copies).toMatch(/COPY --from=build \/app\/dashboards \.\/dashboards/);
+    expect(existsSync('tsconfig.build.json')).toBe(true);
   });
 });
