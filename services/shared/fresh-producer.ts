@@ -86,7 +86,7 @@ export function freshProducer(kafka: Kafka, config: ProducerConfig): Producer {
   };
   return new Proxy(wrapped as Producer, {
     get(target, prop, receiver) {
-      if (prop in target) return Reflect.get(target, prop, receiver);
+      if (prop in target) return Reflect.get(target, prop, receiver) as unknown;
       const value = Reflect.get(current.producer, prop) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current.producer) : value;
     },

@@ -111,7 +111,7 @@ export class ClickHouseWriter implements BatchStep {
         touched.add(k);
       }
       // Set again so the cache measures the conversations' new size (and evicts if over).
-      for (const k of touched) this.stored.set(k, this.stored.get(k)!);
+      for (const k of touched) this.stored.set(k, this.stored.get(k));
     }
   }
 

@@ -109,7 +109,7 @@ describe('compiled services against the stack', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r).kill('SIGKILL')) : undefined)));
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r).kill('SIGKILL')) : Promise.resolve())));
     await deleteRunTopics(config);
   });
 
