@@ -25,6 +25,8 @@ export interface Timing {
   range: string;
   ms: number[];
   rows: number;
+  /** The engine refused the query (limits of the analyst: 30 s, 2 GiB): no timings. */
+  error?: string;
 }
 
 export interface Selection {
@@ -69,11 +71,15 @@ export async function timeDashboards(client: ClickHouseClient, sel: Selection, t
   for (const range of RANGES) {
     const from = new Date(to.getTime() - range.ms);
     for (const q of dashboardQueries(sel, from, to)) {
-      const t = await timed(async () => {
-        const rs = await client.query({ query: q.sql, format: 'JSONCompact' });
-        return ((await rs.json()) as { rows: number }).rows;
-      }, runs);
-      out.push({ name: q.name, range: range.name, ...t });
+      try {
+        const t = await timed(async () => {
+          const rs = await client.query({ query: q.sql, format: 'JSONCompact' });
+          return ((await rs.json()) as { rows: number }).rows;
+        }, runs);
+        out.push({ name: q.name, range: range.name, ...t });
+      } catch (err) {
+        out.push({ name: q.name, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
+      }
     }
   }
   return out;
@@ -112,12 +118,16 @@ export async function timeReport(client: ClickHouseClient, brand: string, to: Da
         };
       },
     });
-    for (let pass = 0; pass <= runs; pass++) {
-      index = 0;
-      warm = pass === 0;
-      await fetchReport(recording, brand, from, to.getTime(), bucketFor(range.ms));
+    try {
+      for (let pass = 0; pass <= runs; pass++) {
+        index = 0;
+        warm = pass === 0;
+        await fetchReport(recording, brand, from, to.getTime(), bucketFor(range.ms));
+      }
+    } catch (err) {
+      out.push({ name: `report #${index}`, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
     }
-    out.push(...seen);
+    out.push(...seen.filter(Boolean));
   }
   return out;
 }

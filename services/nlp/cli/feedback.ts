@@ -16,6 +16,7 @@ import { createAnalyzer } from '../index.ts';
 import { fitModel, type GridPoint } from '../sentiment/fit.ts';
 import { readModelFile } from '../sentiment/linearModel.ts';
 import { BUILTIN_MODEL_PATH } from '../sentiment/registry.ts';
+import { BUILTIN_TEACHER_PATH, readTeacher } from '../sentiment/teacher.ts';
 
 const { values: args } = scriptArgs('sentiment:feedback', `usage: npm run sentiment:feedback -- --relabels <file.ndjson> [--retrain] [--out <model.json>] [--data <dir>] [--model <spec>] [--json]`, { relabels: { type: 'string' }, retrain: { type: 'boolean' }, out: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } });
 const relabelPath = args.relabels;
@@ -32,8 +33,11 @@ report.valBefore = evaluateSets(before, valSets, 'folder').all.macroF1;
 if (args.retrain) {
   const current = readModelFile(BUILTIN_MODEL_PATH);
   const fixed = (current.training.options as GridPoint | undefined) ?? { learningRate: 0.05, l2: 1e-4, epochs: 5 };
-  const train = readSplit(dataDir, 'train').flatMap((d) => d.texts.map((text, i) => ({ text, language: d.language ?? 'und', label: d.labels[i]! })));
-  const model = fitModel({ train: [...train, ...relabelsToExamples(relabels)], lexEntries: current.lexicon, fixed, log, meta: { relabels: relabelPath } });
+  const sets = readSplit(dataDir, 'train');
+  const train = sets.flatMap((d) => d.texts.map((text, i) => ({ text, language: d.language ?? 'und', label: d.labels[i]! })));
+  // The pinned teacher targets when they describe this train split (the model distils from them), else labels only.
+  const teacher = current.training.teacher ? readTeacher(BUILTIN_TEACHER_PATH, sets) : undefined;
+  const model = fitModel({ train: [...train, ...relabelsToExamples(relabels)], lexEntries: current.lexicon, fixed, teacher, log, meta: { relabels: relabelPath } });
   const out = args.out ?? fileURLToPath(new URL('../models/sentiment-lr.feedback.json', import.meta.url));
   writeFileSync(out, JSON.stringify(model) + '\n');
   const after = await createAnalyzer({ model: `builtin:${out}` });

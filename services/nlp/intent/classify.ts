@@ -36,6 +36,9 @@ for (const [lang, table] of Object.entries(CUES)) {
   COMPILED[lang] = { scan: new RegExp(`(?<![\\p{L}\\p{N}])(?:${groups})`, 'gu'), qstart: compileOne(table.qstart, true) };
 }
 const STRONG_SPAM = compileOne(COMMON_SPAM_STRONG, false);
+/** The cue sets scanned per language: its own plus English (code-switching); English alone otherwise. */
+const EN_ONLY: readonly Compiled[] = [COMPILED.en!];
+const SETS = new Map<string, readonly Compiled[]>(Object.keys(COMPILED).map((l) => [l, l === 'en' ? EN_ONLY : [COMPILED[l]!, COMPILED.en!]]));
 
 /** Counts of cue hits by type (index = position in SCAN_TYPES). */
 function scanCues(sets: readonly Compiled[], s: string, counts: Int32Array): void {
@@ -87,8 +90,7 @@ export function newRuleSignals(): RuleSignals {
 
 /** Fills `out` with the cue counts and the rule decision (no allocation). */
 export function ruleSignals(x: IntentInput, out: RuleSignals): RuleSignals {
-  const own = COMPILED[x.language];
-  const sets: Compiled[] = own && x.language !== 'en' ? [own, COMPILED.en!] : [COMPILED.en!];
+  const sets = SETS.get(x.language) ?? EN_ONLY;
   const s = x.lower;
   const counts = out.counts;
   scanCues(sets, s, counts);

@@ -61,7 +61,7 @@ describe('known misses of the rules (issue 16): plain Italian requests need a re
 
 describe('intent signals', () => {
   it('the rules use sentiment for complaint vs praise when no cue word is present', () => {
-    expect(rules.analyze({ text: 'I hate waiting all day for this', languageHint: 'en' }).intent).toBe('complaint');
+    expect(rules.analyze({ text: 'I hate waiting all day for this, so sad and angry', languageHint: 'en' }).intent).toBe('complaint');
     expect(rules.analyze({ text: 'Such a happy day, everything was lovely 😊', languageHint: 'en' }).intent).toBe('praise');
     expect(learned.analyze({ text: 'Such a happy day, everything was lovely 😊', languageHint: 'en' }).needsReply).toBe(false);
   });
