@@ -16,11 +16,23 @@ import { join, relative } from 'node:path';
  */
 export const EXCEPTIONS = [
   ['start/', '', 'npm start wires the stack, the migrations, every service and the simulator'],
-  ['enricher/', 'nlp/', 'the enricher runs the language, sentiment and intent models (nlp is the model library, not a projection)'],
+  [
+    'enricher/',
+    'nlp/',
+    'the enricher runs the language, sentiment and intent models (nlp is the model library, not a projection)',
+  ],
   ['domain/enrichment.ts', 'nlp/', "what an event's enrichment is: the analyzer's output (type only)"],
   ['domain/enrich-records.ts', 'nlp/', 'the batch enrichment takes the analyzer (type only)'],
-  ['domain/message-fold.ts', 'nlp/intent/types.ts', "the intent vocabulary and its default needs_reply are the classifier's output contract (pure data)"],
-  ['domain/brand-settings.ts', 'nlp/intent/types.ts', 'needs_reply_intents must name intents the classifier emits (pure data)'],
+  [
+    'domain/message-fold.ts',
+    'nlp/intent/types.ts',
+    "the intent vocabulary and its default needs_reply are the classifier's output contract (pure data)",
+  ],
+  [
+    'domain/brand-settings.ts',
+    'nlp/intent/types.ts',
+    'needs_reply_intents must name intents the classifier emits (pure data)',
+  ],
   ['sink/main.ts', 'threads/', 'the sink hosts the thread projection: one writer per partition for thread_facts'],
   ['sink/config.ts', 'threads/', 'the sink hosts the thread projection (its cache size)'],
   ['sink/steps.ts', 'threads/', 'the sink hosts the thread projection (its cache size)'],
@@ -28,10 +40,26 @@ export const EXCEPTIONS = [
   ['sink/replay-cli.ts', 'nlp/', 'a replay re-enriches the raw topic with the current models'],
   ['sink/replay-cli.ts', 'migrate/', 'a replay migrates the shadow database before filling it'],
   ['sink/replay.ts', 'nlp/', 'a replay re-enriches the raw topic (analyzer type only)'],
-  ['importer/', 'ingest/', "the importer sends files through the ingestion API's own validation and intake (one door for events)"],
-  ['simulator/', 'ingest/canonical.ts', "simulated traffic is built and checked as canonical events, the ingestion API's contract"],
-  ['dashboard/', '../dashboards/queries/', "the live page runs the Grafana panels' own SQL: one query catalogue (SDK-free), never a copy"],
-  ['dashboard/', '../dashboards/lib/interpolate.ts', "Grafana's macro expansion, reused so the page binds the very same SQL"],
+  [
+    'importer/',
+    'ingest/',
+    "the importer sends files through the ingestion API's own validation and intake (one door for events)",
+  ],
+  [
+    'simulator/',
+    'ingest/canonical.ts',
+    "simulated traffic is built and checked as canonical events, the ingestion API's contract",
+  ],
+  [
+    'dashboard/',
+    '../dashboards/queries/',
+    "the live page runs the Grafana panels' own SQL: one query catalogue (SDK-free), never a copy",
+  ],
+  [
+    'dashboard/',
+    '../dashboards/lib/interpolate.ts',
+    "Grafana's macro expansion, reused so the page binds the very same SQL",
+  ],
 ];
 
 /** The top folder of a path under services/ ('' for files directly in services/). */

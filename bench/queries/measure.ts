@@ -35,7 +35,9 @@ export interface Selection {
 }
 
 function context(sel: Selection, from: Date, to: Date, minInterval?: string): InterpolationContext {
-  const variables = Object.fromEntries(FILTER_VARIABLES.map((v) => [v, { options: sel.options[v], values: v === 'brand' ? [sel.brand] : ['$__all'] }]));
+  const variables = Object.fromEntries(
+    FILTER_VARIABLES.map((v) => [v, { options: sel.options[v], values: v === 'brand' ? [sel.brand] : ['$__all'] }]),
+  );
   return { from, to, intervalMs: grafanaIntervalMs(from, to, 1000, minInterval), variables };
 }
 
@@ -45,11 +47,15 @@ export function dashboardQueries(sel: Selection, from: Date, to: Date): { name: 
   const out: { name: string; sql: string }[] = [];
   for (const { dashboard, panel, targets } of queryPanels(dashboards)) {
     for (const t of targets) {
-      out.push({ name: `${dashboard} / ${panel.title}${targets.length > 1 ? ` / ${t.refId}` : ''}`, sql: interpolate(t.rawSql, context(sel, from, to, panel.interval)) });
+      out.push({
+        name: `${dashboard} / ${panel.title}${targets.length > 1 ? ` / ${t.refId}` : ''}`,
+        sql: interpolate(t.rawSql, context(sel, from, to, panel.interval)),
+      });
     }
   }
   const variables = dashboards['brand-health.json']!.templating.list!;
-  for (const v of variables) out.push({ name: `variable ${v.name}`, sql: interpolate(v.query as string, context(sel, from, to)) });
+  for (const v of variables)
+    out.push({ name: `variable ${v.name}`, sql: interpolate(v.query as string, context(sel, from, to)) });
   out.push({ name: 'annotations: alerts', sql: interpolate(ALERTS_SQL, context(sel, from, to)) });
   out.push({ name: 'alert rule: negative spike', sql: SPIKE_RULE_SQL });
   return out;
@@ -66,7 +72,12 @@ async function timed(run: () => Promise<number>, runs: number): Promise<{ ms: nu
   return { ms, rows };
 }
 
-export async function timeDashboards(client: ClickHouseClient, sel: Selection, to: Date, runs: number): Promise<Timing[]> {
+export async function timeDashboards(
+  client: ClickHouseClient,
+  sel: Selection,
+  to: Date,
+  runs: number,
+): Promise<Timing[]> {
   const out: Timing[] = [];
   for (const range of RANGES) {
     const from = new Date(to.getTime() - range.ms);
@@ -78,7 +89,13 @@ export async function timeDashboards(client: ClickHouseClient, sel: Selection, t
         }, runs);
         out.push({ name: q.name, range: range.name, ...t });
       } catch (err) {
-        out.push({ name: q.name, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
+        out.push({
+          name: q.name,
+          range: range.name,
+          ms: [],
+          rows: 0,
+          error: (err as Error).message.split('\n')[0]!.slice(0, 160),
+        });
       }
     }
   }
@@ -125,7 +142,13 @@ export async function timeReport(client: ClickHouseClient, brand: string, to: Da
         await fetchReport(recording, brand, from, to.getTime(), bucketFor(range.ms));
       }
     } catch (err) {
-      out.push({ name: `report #${index}`, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
+      out.push({
+        name: `report #${index}`,
+        range: range.name,
+        ms: [],
+        rows: 0,
+        error: (err as Error).message.split('\n')[0]!.slice(0, 160),
+      });
     }
     out.push(...seen.filter(Boolean));
   }

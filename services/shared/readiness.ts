@@ -42,7 +42,8 @@ export class ConsumerWatch {
   check(): void {
     if (this.states.size === 0) throw new Error('no consumer started yet');
     const bad = [...this.states.values()].filter((s) => s.state !== 'joined');
-    if (bad.length > 0) throw new Error(bad.map((s) => `${s.group}: ${s.state}${s.why ? ` (${s.why})` : ''}`).join('; '));
+    if (bad.length > 0)
+      throw new Error(bad.map((s) => `${s.group}: ${s.state}${s.why ? ` (${s.why})` : ''}`).join('; '));
   }
 }
 

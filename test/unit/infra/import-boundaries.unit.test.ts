@@ -22,9 +22,18 @@ function importsOf(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
   const out: string[] = [];
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       out.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
       out.push(node.arguments[0].text);
     }
     ts.forEachChild(node, visit);
@@ -61,7 +70,9 @@ function lintAs(file: string, code: string): string[] {
 describe('import boundaries between services/ folders', { timeout: 30_000 }, () => {
   it('feature folders import only shared/ and domain/ (plus the listed exceptions)', () => {
     // Also read here because import-x skips an import it cannot resolve.
-    const crossing = serviceImports().filter(([from, target]) => !allowed(from, target) && exceptionsFor(from, target).length === 0);
+    const crossing = serviceImports().filter(
+      ([from, target]) => !allowed(from, target) && exceptionsFor(from, target).length === 0,
+    );
     expect(crossing.map(([from, target]) => `${from} -> ${target}`)).toEqual([]);
   });
 
@@ -83,12 +94,16 @@ describe('import boundaries between services/ folders', { timeout: 30_000 }, () 
 
   it('the lint zones stop an import between feature folders and let an exception through', () => {
     const intoThreads = "import { x } from '../threads/messages.ts';\nexport { x };\n";
-    expect(lintAs('sink/message-state.ts', intoThreads)).toEqual([expect.stringContaining('import-x/no-restricted-paths')]);
+    expect(lintAs('sink/message-state.ts', intoThreads)).toEqual([
+      expect.stringContaining('import-x/no-restricted-paths'),
+    ]);
     expect(lintAs('sink/main.ts', intoThreads)).toEqual([]); // the sink hosts the thread projection
     // simulator/ may import ingest/canonical.ts, and nothing else of ingest/.
     expect(lintAs('simulator/sender.ts', "export * from '../ingest/canonical.ts';\n")).toEqual([]);
     expect(lintAs('simulator/sender.ts', "export * from '../ingest/app.ts';\n")).toHaveLength(1);
-    expect(lintAs('shared/kafka.ts', "import type { X } from '../domain/message-fold.ts';\nexport type { X };\n")).toHaveLength(1);
+    expect(
+      lintAs('shared/kafka.ts', "import type { X } from '../domain/message-fold.ts';\nexport type { X };\n"),
+    ).toHaveLength(1);
     expect(lintAs('domain/sentiment.ts', "export * from '../shared/kafka.ts';\n")).toEqual([]);
     expect(lintAs('alerter/store.ts', "export * from '../../test/support/events.ts';\n")).toHaveLength(1);
     // start/ may import every folder of services/, and still nothing outside it.

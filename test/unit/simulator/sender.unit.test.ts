@@ -27,16 +27,31 @@ async function fakeApi(statuses: number[]): Promise<{ url: string; seen: { auth:
 }
 
 const event = (brand: string, i: number): CanonicalEvent => ({
-  type: 'message_deleted', event_id: `${brand}-${i}`, event_time: 1_800_000_000_000, brand, platform: 'x', account_id: 'a', thread_id: 't', message_id: `m${i}`, author_platform_id: 'u',
+  type: 'message_deleted',
+  event_id: `${brand}-${i}`,
+  event_time: 1_800_000_000_000,
+  brand,
+  platform: 'x',
+  account_id: 'a',
+  thread_id: 't',
+  message_id: `m${i}`,
+  author_platform_id: 'u',
 });
-const keys = new Map([['acme', 'key-acme'], ['globex', 'key-globex']]);
+const keys = new Map([
+  ['acme', 'key-acme'],
+  ['globex', 'key-globex'],
+]);
 
 describe('IngestSender', () => {
   it('batches per brand with that brand’s key', async () => {
     const api = await fakeApi([]);
     const sender = new IngestSender({ url: api.url, keys, logger, batchSize: 3, concurrency: 1 });
     await sender.send([...Array.from({ length: 5 }, (_, i) => event('acme', i)), event('globex', 9)]);
-    expect(api.seen).toEqual([{ auth: 'Bearer key-acme', count: 3 }, { auth: 'Bearer key-acme', count: 2 }, { auth: 'Bearer key-globex', count: 1 }]);
+    expect(api.seen).toEqual([
+      { auth: 'Bearer key-acme', count: 3 },
+      { auth: 'Bearer key-acme', count: 2 },
+      { auth: 'Bearer key-globex', count: 1 },
+    ]);
     expect(sender.stats).toMatchObject({ accepted: 6, rejected: 0, requests: 3, retries: 0 });
   });
 
