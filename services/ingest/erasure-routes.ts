@@ -50,15 +50,13 @@ export function registerErasureRoutes(app: FastifyInstance, opts: ErasureRoutesO
           platformUserId: id,
           requestedBy: `api-key:${request.brand!}`,
         });
-        return reply
-          .code(202)
-          .send({
-            status: 'recorded',
-            request_id: r.request_id,
-            brand: r.brand,
-            platform: r.platform,
-            requested_at: new Date(r.requested_at).toISOString(),
-          });
+        return reply.code(202).send({
+          status: 'recorded',
+          request_id: r.request_id,
+          brand: r.brand,
+          platform: r.platform,
+          requested_at: new Date(r.requested_at).toISOString(),
+        });
       } catch (err) {
         request.log.error({ err: (err as Error).message }, 'erasure not recorded');
         reply.header('retry-after', String(opts.retryAfterSeconds));

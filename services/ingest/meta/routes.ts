@@ -81,12 +81,10 @@ function registerEndpoint(app: FastifyInstance, path: string, opts: MetaRoutesOp
     if (events.length === 0) return reply.code(200).send({ accepted: 0, ignored: mapped.ignored });
     const outcome = await opts.intake.accept(events, 'meta-webhook', raw.length);
     if (outcome.kind !== 'accepted') return sendOutcome(reply, outcome, events.length, opts.retryAfterSeconds);
-    return reply
-      .code(200)
-      .send({
-        accepted: outcome.events.length,
-        event_ids: outcome.events.map((e) => e.event_id),
-        ignored: mapped.ignored,
-      });
+    return reply.code(200).send({
+      accepted: outcome.events.length,
+      event_ids: outcome.events.map((e) => e.event_id),
+      ignored: mapped.ignored,
+    });
   });
 }
