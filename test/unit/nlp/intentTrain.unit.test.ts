@@ -59,7 +59,7 @@ describe('intent decision', () => {
 describe('training corpus', () => {
   it('dev messages are scored in CV; the extra messages and all noisy variants only train', () => {
     const extra = readIntentDir(EXTRA_INTENT_DATA_DIR);
-    expect(extra).toHaveLength(225); // 20 per language + 105 more English (en2, en3)
+    expect(extra).toHaveLength(262); // 20 per language + 105 more English + 37 more German (tweets-*)
     const dev = extra.slice(0, 3).map((e) => ({ ...e, text: e.text + ' (dev)' }));
     const corpus = trainingCorpus(dev, 1, extra);
     const scored = corpus.filter((c) => c.original);
@@ -69,7 +69,7 @@ describe('training corpus', () => {
     expect(
       corpus.filter((c) => !c.original && extra.some((e) => e.text === c.text)).every((c) => !devGroups.has(c.group)),
     ).toBe(true);
-    expect(corpus.filter((c) => !c.original && c.weight === 1)).toHaveLength(225);
+    expect(corpus.filter((c) => !c.original && c.weight === 1)).toHaveLength(262);
   });
 });
 
