@@ -40,7 +40,12 @@ const PROFILE = process.env.BENCH_PROFILE === '1';
 const DRAIN_TIMEOUT_MS = 240_000;
 
 const run = `${Date.now().toString(36)}`;
-const config = loadBaseConfig({ ...process.env, KAFKA_TOPIC_PREFIX: `bench.e2e.${run}.`, CLICKHOUSE_DATABASE: `bench_e2e_${run}`, LOG_LEVEL: 'error' });
+const config = loadBaseConfig({
+  ...process.env,
+  KAFKA_TOPIC_PREFIX: `bench.e2e.${run}.`,
+  CLICKHOUSE_DATABASE: `bench_e2e_${run}`,
+  LOG_LEVEL: 'error',
+});
 const logger = createLogger('bench-e2e', 'warn');
 const profileDir = join(ROOT, '.stack', 'profiles', run);
 
@@ -60,7 +65,8 @@ async function waitVisible(source: string, n: number, table = 'events'): Promise
   for (;;) {
     const seen = await visible(source, table);
     if (seen >= n) return Date.now();
-    if (Date.now() > until) throw new Error(`only ${seen}/${n} ${source} events reached ClickHouse within ${DRAIN_TIMEOUT_MS / 1000}s`);
+    if (Date.now() > until)
+      throw new Error(`only ${seen}/${n} ${source} events reached ClickHouse within ${DRAIN_TIMEOUT_MS / 1000}s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -85,14 +91,23 @@ async function peerFreshness(source: string): Promise<{ p50: number; p99: number
   return { p50: row?.q[0] ?? NaN, p99: row?.q[1] ?? NaN };
 }
 
-interface Row { scenario: string; events: number; seconds: number; rate: number; p50?: number; p99?: number }
+interface Row {
+  scenario: string;
+  events: number;
+  seconds: number;
+  rate: number;
+  p50?: number;
+  p99?: number;
+}
 
 function table(rows: Row[], baseline: Row): void {
   console.log('\n| scenario | events | seconds | events/s end to end | freshness p50 / p99 ms | vs baseline |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const fresh = r.p50 === undefined ? '–' : `${Math.round(r.p50)} / ${Math.round(r.p99!)}`;
-    console.log(`| ${r.scenario} | ${r.events} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${fresh} | ${(r.rate / baseline.rate).toFixed(2)}x |`);
+    console.log(
+      `| ${r.scenario} | ${r.events} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${fresh} | ${(r.rate / baseline.rate).toFixed(2)}x |`,
+    );
   }
 }
 
@@ -102,24 +117,43 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, topics);
-  await applyMigrations(createClickHouse(config, { noDatabase: true }), { dir: MIGRATIONS_DIR, database: config.CLICKHOUSE_DATABASE });
+  await applyMigrations(createClickHouse(config, { noDatabase: true }), {
+    dir: MIGRATIONS_DIR,
+    database: config.CLICKHOUSE_DATABASE,
+  });
 
   const port = await freePort();
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX, CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
-    INGEST_PORT: String(port), LOG_LEVEL: 'warn',
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
+    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+    INGEST_PORT: String(port),
+    LOG_LEVEL: 'warn',
   };
-  const supervisor = new Supervisor({ root: ROOT, runDir: join(ROOT, '.stack', 'bench-run', run), logDir: join(ROOT, '.stack', 'bench-logs', run), env, logger, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+  const supervisor = new Supervisor({
+    root: ROOT,
+    runDir: join(ROOT, '.stack', 'bench-run', run),
+    logDir: join(ROOT, '.stack', 'bench-logs', run),
+    env,
+    logger,
+    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
   const rows: Row[] = [];
   const cpuPerEvent: Record<string, Record<string, number>> = {};
   const peerTopics: string[] = [];
   let peer: PeerProcesses | null = null;
   try {
     for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name] });
-    for (const until = Date.now() + 60_000; ; ) {
-      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
+    for (const until = Date.now() + 60_000; ;) {
+      if (
+        await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > until) throw new Error('ingest did not become ready');
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -131,8 +165,13 @@ async function main(): Promise<void> {
       clickhouse: pidFrom(join(stackDir, 'chdb', 'server.pid')),
       'bench client': process.pid,
     };
-    const keys = new Map([['acme', 'dev-key-acme'], ['globex', 'dev-key-globex']]);
-    console.log(`generating ${N + SINGLE_EVENTS} events… (sink batches of at most ${env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS} rows)`);
+    const keys = new Map([
+      ['acme', 'dev-key-acme'],
+      ['globex', 'dev-key-globex'],
+    ]);
+    console.log(
+      `generating ${N + SINGLE_EVENTS} events… (sink batches of at most ${env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS} rows)`,
+    );
     const maxEvents = events(N, 1, 'bench-max');
     const singleEvents = events(SINGLE_EVENTS, 2, 'bench-single');
 
@@ -149,8 +188,17 @@ async function main(): Promise<void> {
       const accepted = Date.now();
       const done = await waitVisible('bench-single', singleEvents.length);
       const f = await freshness('bench-single');
-      rows.push({ scenario: 'baseline: 1 event/request, 16 in flight', events: singleEvents.length, seconds: (done - t0) / 1000, rate: singleEvents.length / ((done - t0) / 1000), p50: f.p50, p99: f.p99 });
-      console.log(`baseline: API accepted in ${((accepted - t0) / 1000).toFixed(1)} s, queryable after ${((done - t0) / 1000).toFixed(1)} s`);
+      rows.push({
+        scenario: 'baseline: 1 event/request, 16 in flight',
+        events: singleEvents.length,
+        seconds: (done - t0) / 1000,
+        rate: singleEvents.length / ((done - t0) / 1000),
+        p50: f.p50,
+        p99: f.p99,
+      });
+      console.log(
+        `baseline: API accepted in ${((accepted - t0) / 1000).toFixed(1)} s, queryable after ${((done - t0) / 1000).toFixed(1)} s`,
+      );
     }
 
     // P. The peer: the same hops doing no work, same events, same client (bench/peer/hops.ts).
@@ -159,10 +207,21 @@ async function main(): Promise<void> {
       const raw = `${config.KAFKA_TOPIC_PREFIX}peer.raw`;
       const relayed = `${config.KAFKA_TOPIC_PREFIX}peer.relayed`;
       peerTopics.push(raw, relayed);
-      await admin.createTopics({ waitForLeaders: true, topics: [raw, relayed].map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [raw, relayed].map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+      });
       await ch.command({ query: peerTableSql('peer_events') });
       const peerPort = await freePort();
-      peer = await startPeer({ root: ROOT, env, port: peerPort, topics: { raw, relayed }, table: 'peer_events', groupPrefix: `bench-peer-${run}`, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+      peer = await startPeer({
+        root: ROOT,
+        env,
+        port: peerPort,
+        topics: { raw, relayed },
+        table: 'peer_events',
+        groupPrefix: `bench-peer-${run}`,
+        nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      });
       const peerUrl = `http://127.0.0.1:${peerPort}`;
       await new IngestSender({ url: peerUrl, keys, logger }).send(events(2_000, 9, 'peer-warm'));
       await waitVisible('peer-warm', 2_000, 'peer_events');
@@ -177,7 +236,14 @@ async function main(): Promise<void> {
       printPeakMemory(peer.pids, 'of the peer');
       peerRate = peerEvents.length / ((done - t0) / 1000);
       const f = await peerFreshness('peer-max');
-      rows.push({ scenario: 'peer: same hops, no work (batches of 500, 4 in flight)', events: peerEvents.length, seconds: (done - t0) / 1000, rate: peerRate, p50: f.p50, p99: f.p99 });
+      rows.push({
+        scenario: 'peer: same hops, no work (batches of 500, 4 in flight)',
+        events: peerEvents.length,
+        seconds: (done - t0) / 1000,
+        rate: peerRate,
+        p50: f.p50,
+        p99: f.p99,
+      });
       await peer.stop();
       peer = null;
     }
@@ -195,8 +261,17 @@ async function main(): Promise<void> {
       printPeakMemory(pids);
       maxRate = maxEvents.length / ((done - t0) / 1000);
       const f = await freshness('bench-max');
-      rows.push({ scenario: 'A. batches of 500, 4 in flight (max load)', events: maxEvents.length, seconds: (done - t0) / 1000, rate: maxRate, p50: f.p50, p99: f.p99 });
-      console.log(`A: API accepted ${Math.round(maxEvents.length / ((accepted - t0) / 1000))} events/s; end to end ${Math.round(maxRate)} events/s`);
+      rows.push({
+        scenario: 'A. batches of 500, 4 in flight (max load)',
+        events: maxEvents.length,
+        seconds: (done - t0) / 1000,
+        rate: maxRate,
+        p50: f.p50,
+        p99: f.p99,
+      });
+      console.log(
+        `A: API accepted ${Math.round(maxEvents.length / ((accepted - t0) / 1000))} events/s; end to end ${Math.round(maxRate)} events/s`,
+      );
     }
 
     // B. Freshness at half the max rate, paced in 100 ms slices.
@@ -216,16 +291,29 @@ async function main(): Promise<void> {
       }
       const done = await waitVisible('bench-paced', paced.length);
       const f = await freshness('bench-paced');
-      rows.push({ scenario: `B. paced at half of A (${Math.round(target)}/s)`, events: paced.length, seconds: (done - t0) / 1000, rate: paced.length / ((done - t0) / 1000), p50: f.p50, p99: f.p99 });
+      rows.push({
+        scenario: `B. paced at half of A (${Math.round(target)}/s)`,
+        events: paced.length,
+        seconds: (done - t0) / 1000,
+        rate: paced.length / ((done - t0) / 1000),
+        p50: f.p50,
+        p99: f.p99,
+      });
     }
     table(rows, rows[0]!);
-    console.log(`\npipeline / peer (same run): ${Math.round(maxRate)} / ${Math.round(peerRate)} events/s = ${((maxRate / peerRate) * 100).toFixed(1)}% (target ≥ 25%)`);
-    console.log(`targets: ≥20000 events/s end to end (goal 50000): ${maxRate >= 20_000 ? 'met' : 'NOT met'}; p99 freshness ≤2000 ms at half load: ${rows.at(-1)!.p99! <= 2000 ? 'met' : 'NOT met'}`);
+    console.log(
+      `\npipeline / peer (same run): ${Math.round(maxRate)} / ${Math.round(peerRate)} events/s = ${((maxRate / peerRate) * 100).toFixed(1)}% (target ≥ 25%)`,
+    );
+    console.log(
+      `targets: ≥20000 events/s end to end (goal 50000): ${maxRate >= 20_000 ? 'met' : 'NOT met'}; p99 freshness ≤2000 ms at half load: ${rows.at(-1)!.p99! <= 2000 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await peer?.stop();
     await supervisor.stopAll(PROFILE ? 60_000 : 15_000);
     if (PROFILE) summarizeProfiles(profileDir, ROOT);
-    await admin.deleteTopics({ topics: [...topics.all.map((t) => topics.name(t.key)), ...peerTopics] }).catch(() => undefined);
+    await admin
+      .deleteTopics({ topics: [...topics.all.map((t) => topics.name(t.key)), ...peerTopics] })
+      .catch(() => undefined);
     await admin.disconnect();
     await ch.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` }).catch(() => undefined);
     await ch.close();

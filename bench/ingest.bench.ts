@@ -55,7 +55,14 @@ function canonical(): CanonicalEvent {
   };
 }
 
-interface Row { scenario: string; events: number; seconds: number; requests: number; p50?: number; p99?: number }
+interface Row {
+  scenario: string;
+  events: number;
+  seconds: number;
+  requests: number;
+  p50?: number;
+  p99?: number;
+}
 const rows: Row[] = [];
 
 async function baselines(): Promise<void> {
@@ -70,7 +77,9 @@ async function baselines(): Promise<void> {
     return { key: avro.thread_id, value: codec.encode('conversation-event', avro) };
   };
   // Batches of 500, same number of events and concurrency as scenario A.
-  const batches = Array.from({ length: BATCH_REQUESTS }, () => Array.from({ length: BATCH }, () => encode(canonical())));
+  const batches = Array.from({ length: BATCH_REQUESTS }, () =>
+    Array.from({ length: BATCH }, () => encode(canonical())),
+  );
   let t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -78,7 +87,12 @@ async function baselines(): Promise<void> {
       while (next < batches.length) await producer.send({ topic, acks: -1, messages: batches[next++]! });
     }),
   );
-  rows.push({ scenario: 'baseline: kafkajs send, 500 events/send', events: BATCH * BATCH_REQUESTS, requests: BATCH_REQUESTS, seconds: (performance.now() - t0) / 1000 });
+  rows.push({
+    scenario: 'baseline: kafkajs send, 500 events/send',
+    events: BATCH * BATCH_REQUESTS,
+    requests: BATCH_REQUESTS,
+    seconds: (performance.now() - t0) / 1000,
+  });
   // One event per send, same concurrency as scenario B.
   const singles = Array.from({ length: SINGLE_REQUESTS }, () => encode(canonical()));
   t0 = performance.now();
@@ -88,11 +102,19 @@ async function baselines(): Promise<void> {
       while (next < singles.length) await producer.send({ topic, acks: -1, messages: [singles[next++]!] });
     }),
   );
-  rows.push({ scenario: `baseline: kafkajs send, 1 event/send (${SINGLE_CONNECTIONS} concurrent)`, events: SINGLE_REQUESTS, requests: SINGLE_REQUESTS, seconds: (performance.now() - t0) / 1000 });
+  rows.push({
+    scenario: `baseline: kafkajs send, 1 event/send (${SINGLE_CONNECTIONS} concurrent)`,
+    events: SINGLE_REQUESTS,
+    requests: SINGLE_REQUESTS,
+    seconds: (performance.now() - t0) / 1000,
+  });
   await producer.disconnect();
 }
 
-async function http(scenario: string, opts: { amount: number; connections: number; body: () => string; eventsPerRequest: number }): Promise<void> {
+async function http(
+  scenario: string,
+  opts: { amount: number; connections: number; body: () => string; eventsPerRequest: number },
+): Promise<void> {
   let non202 = 0;
   const instance = autocannon({
     url: `http://127.0.0.1:${PORT}/v1/events`,
@@ -103,7 +125,8 @@ async function http(scenario: string, opts: { amount: number; connections: numbe
     requests: [{ setupRequest: (req) => ({ ...req, body: opts.body() }) }],
     // Without a callback autocannon returns a promise that is also the running instance.
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
-  instance.on('response', (_client: unknown, statusCode: number) => {
+  // on() returns the instance, which is the promise awaited below.
+  void instance.on('response', (_client: unknown, statusCode: number) => {
     if (statusCode !== 202) non202++;
   });
   const guard = setTimeout(() => instance.stop(), MAX_SECONDS * 1000);
@@ -111,7 +134,14 @@ async function http(scenario: string, opts: { amount: number; connections: numbe
   clearTimeout(guard);
   if (non202 > 0) console.warn(`  ${scenario}: ${non202} responses were not 202`);
   const ok = result.requests.total - non202;
-  rows.push({ scenario, events: ok * opts.eventsPerRequest, requests: ok, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 });
+  rows.push({
+    scenario,
+    events: ok * opts.eventsPerRequest,
+    requests: ok,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  });
 }
 
 async function main(): Promise<void> {
@@ -121,26 +151,46 @@ async function main(): Promise<void> {
   await ensureTopics(admin, topics);
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const server = spawn(process.execPath, [tsx, join(ROOT, 'services/cli.ts'), 'ingest'], {
-    env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, INGEST_PORT: String(PORT), INGEST_API_KEYS: `acme:${API_KEY}`, LOG_LEVEL: 'error', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      KAFKA_TOPIC_PREFIX: prefix,
+      INGEST_PORT: String(PORT),
+      INGEST_API_KEYS: `acme:${API_KEY}`,
+      LOG_LEVEL: 'error',
+      NODE_ENV: 'development',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
     for (let i = 0; ; i++) {
-      const ok = await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${PORT}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 100) throw new Error('ingest server did not become ready');
       await new Promise((r) => setTimeout(r, 200));
     }
     await baselines();
     // Warm-up (JIT, connections), not measured.
-    await http('warm-up', { amount: 200, connections: 8, body: () => JSON.stringify(canonical()), eventsPerRequest: 1 });
+    await http('warm-up', {
+      amount: 200,
+      connections: 8,
+      body: () => JSON.stringify(canonical()),
+      eventsPerRequest: 1,
+    });
     rows.pop();
     await http(`API: POST batches of ${BATCH} (${BATCH_CONNECTIONS} connections)`, {
-      amount: BATCH_REQUESTS, connections: BATCH_CONNECTIONS, eventsPerRequest: BATCH,
+      amount: BATCH_REQUESTS,
+      connections: BATCH_CONNECTIONS,
+      eventsPerRequest: BATCH,
       body: () => JSON.stringify(Array.from({ length: BATCH }, canonical)),
     });
     await http(`API: POST single events (${SINGLE_CONNECTIONS} connections)`, {
-      amount: SINGLE_REQUESTS, connections: SINGLE_CONNECTIONS, eventsPerRequest: 1, body: () => JSON.stringify(canonical()),
+      amount: SINGLE_REQUESTS,
+      connections: SINGLE_CONNECTIONS,
+      eventsPerRequest: 1,
+      body: () => JSON.stringify(canonical()),
     });
   } finally {
     server.kill('SIGTERM');

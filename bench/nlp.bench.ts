@@ -46,24 +46,39 @@ function measure(fn: (m: { text: string; lang: string }) => void): number {
 }
 
 const stages: Array<[string, (m: { text: string; lang: string }) => void]> = [
-  ['baseline: lexicon-only', (m) => {
-    let s = 0;
-    for (const t of tokenize(m.text)) s += polarityOf(lexicon, t.norm, t.elongated);
-    sink += s;
-  }],
+  [
+    'baseline: lexicon-only',
+    (m) => {
+      let s = 0;
+      for (const t of tokenize(m.text)) s += polarityOf(lexicon, t.norm, t.elongated);
+      sink += s;
+    },
+  ],
   ['tokenize', (m) => void (sink += tokenize(m.text).length)],
-  ['language detection', (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text), m.lang), m.lang).length)],
+  [
+    'language detection',
+    (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text), m.lang), m.lang).length),
+  ],
   ['sentiment', (m) => void (sink += model.score({ text: m.text, tokens: tokenize(m.text), language: m.lang }).score)],
-  ['intent: cue rules (previous)', (m) => {
-    const tokens = tokenize(m.text);
-    sink += classifyIntent({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }).length;
-  }],
-  ['intent: learned model', (m) => {
-    const tokens = tokenize(m.text);
-    const rules = ruleSignals({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }, signals);
-    sink += intentModel.classify({ tokens, language: m.lang, rules, sentiment: null }, reply).length;
-  }],
-  ['all: analyze(), rules intent (previous)', (m) => void (sink += rulesAnalyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0)],
+  [
+    'intent: cue rules (previous)',
+    (m) => {
+      const tokens = tokenize(m.text);
+      sink += classifyIntent({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }).length;
+    },
+  ],
+  [
+    'intent: learned model',
+    (m) => {
+      const tokens = tokenize(m.text);
+      const rules = ruleSignals({ lower: m.text.toLowerCase(), tokens, language: m.lang, sentiment: null }, signals);
+      sink += intentModel.classify({ tokens, language: m.lang, rules, sentiment: null }, reply).length;
+    },
+  ],
+  [
+    'all: analyze(), rules intent (previous)',
+    (m) => void (sink += rulesAnalyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0),
+  ],
   ['all: analyze()', (m) => void (sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0)],
 ];
 // Rounds interleave the stages and each stage keeps its best round: on a shared machine the best
@@ -75,10 +90,14 @@ const rows: Array<[string, number]> = stages.map(([name], i) => [name, best[i]!]
 
 const base = rows[0]![1];
 const w = Math.max(...rows.map((r) => r[0].length));
-console.log(`NLP throughput, 1 core, ${msgs.length} distinct messages (${sets.map((s) => s.folder).join(', ')}), best of ${rounds} rounds of ${seconds}s CPU per stage (rates per CPU-second)`);
+console.log(
+  `NLP throughput, 1 core, ${msgs.length} distinct messages (${sets.map((s) => s.folder).join(', ')}), best of ${rounds} rounds of ${seconds}s CPU per stage (rates per CPU-second)`,
+);
 console.log(`${'stage'.padEnd(w)}  ${'msgs/s'.padStart(10)}  ${'vs baseline'.padStart(11)}  ${'µs/msg'.padStart(7)}`);
 for (const [name, rate] of rows) {
-  console.log(`${name.padEnd(w)}  ${Math.round(rate).toLocaleString('en-US').padStart(10)}  ${(rate / base).toFixed(2).padStart(10)}x  ${(1e6 / rate).toFixed(1).padStart(7)}`);
+  console.log(
+    `${name.padEnd(w)}  ${Math.round(rate).toLocaleString('en-US').padStart(10)}  ${(rate / base).toFixed(2).padStart(10)}x  ${(1e6 / rate).toFixed(1).padStart(7)}`,
+  );
 }
 const all = rows[rows.length - 1]![1];
 console.log(`target ≥ 20,000 msgs/s for analyze(): ${all >= 20000 ? 'met' : 'NOT met'}${sink === 0.123 ? '' : ''}`);

@@ -34,7 +34,11 @@ import { peerTableSql, startRelay, startStore } from './peer/hops.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STACK_DIR = process.env.BRANDPULSE_STACK_DIR ?? join(ROOT, '.stack');
-const PIDS = { bench: process.pid, clickhouse: pidFrom(join(STACK_DIR, 'chdb', 'server.pid')), kafka: pidFrom(join(STACK_DIR, 'kafka', 'kafka.pid')) };
+const PIDS = {
+  bench: process.pid,
+  clickhouse: pidFrom(join(STACK_DIR, 'chdb', 'server.pid')),
+  kafka: pidFrom(join(STACK_DIR, 'kafka', 'kafka.pid')),
+};
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const WARM_EVENTS = 500;
 const PROFILE_DIR = join(ROOT, '.stack', 'profiles', `pipeline-${Date.now().toString(36)}`);
@@ -43,7 +47,17 @@ const logger = createLogger('bench', 'error');
 const codec = new AvroCodec();
 
 type Variant = 'peer' | 'batched' | 'naive';
-interface Result { label: Variant; events: number; seconds: number; perSecond: number; p50: number; p99: number; flushes: number; cpu: Record<string, number>; rssMb: number }
+interface Result {
+  label: Variant;
+  events: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  flushes: number;
+  cpu: Record<string, number>;
+  rssMb: number;
+}
 
 async function waitFor(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((r) => setTimeout(r, 100));
@@ -51,7 +65,12 @@ async function waitFor(done: () => boolean): Promise<void> {
 
 async function measure(label: Variant, n: number, maxRows: number, maxWaitMs: number): Promise<Result> {
   const run = `bench_${label}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const config = loadBaseConfig({ ...process.env, KAFKA_TOPIC_PREFIX: `b.${run}.`, CLICKHOUSE_DATABASE: run, LOG_LEVEL: 'error' });
+  const config = loadBaseConfig({
+    ...process.env,
+    KAFKA_TOPIC_PREFIX: `b.${run}.`,
+    CLICKHOUSE_DATABASE: run,
+    LOG_LEVEL: 'error',
+  });
   const { kafka, topics } = createKafka(config, logger, 'bench');
   const admin = kafka.admin();
   await admin.connect();
@@ -75,14 +94,27 @@ async function measure(label: Variant, n: number, maxRows: number, maxWaitMs: nu
       await store.stop();
     };
   } else {
-    const enricher = new Enricher({ kafka, codec, analyzer: await createAnalyzer(), logger }, {
-      sourceTopic: raw, targetTopic: enriched, deadLetterTopic: topics.name('deadLetters'), groupId: 'bench-enricher',
-    });
+    const enricher = new Enricher(
+      { kafka, codec, analyzer: await createAnalyzer(), logger },
+      {
+        sourceTopic: raw,
+        targetTopic: enriched,
+        deadLetterTopic: topics.name('deadLetters'),
+        groupId: 'bench-enricher',
+      },
+    );
     // The sink's two steps, as services/sink/main.ts wires them (no author key log in the bench).
     const steps = [new ClickHouseWriter(clickhouse), new ProjectorStep(new ThreadProjector({ clickhouse, logger }))];
-    const sink = new Sink({ kafka, codec, logger, steps }, {
-      sourceTopic: enriched, deadLetterTopic: topics.name('deadLetters'), groupId: 'bench-sink', maxRows, maxWaitMs,
-    });
+    const sink = new Sink(
+      { kafka, codec, logger, steps },
+      {
+        sourceTopic: enriched,
+        deadLetterTopic: topics.name('deadLetters'),
+        groupId: 'bench-sink',
+        maxRows,
+        maxWaitMs,
+      },
+    );
     await enricher.start();
     await sink.start();
     stored = () => sink.stats.records;
@@ -94,11 +126,18 @@ async function measure(label: Variant, n: number, maxRows: number, maxWaitMs: nu
   }
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const encode = label === 'peer' ? (e: object) => Buffer.from(JSON.stringify(e)) : (e: object) => codec.encode('conversation-event', e);
+  const encode =
+    label === 'peer'
+      ? (e: object) => Buffer.from(JSON.stringify(e))
+      : (e: object) => codec.encode('conversation-event', e);
   const send = async (list: ReturnType<typeof simulatedEvents>) => {
     for (let i = 0; i < list.length; i += 500) {
       const slice = rawEvents(list.slice(i, i + 500), Date.now());
-      await producer.send({ topic: raw, acks: -1, messages: slice.map((e) => ({ key: e.thread_id, value: encode(e) })) });
+      await producer.send({
+        topic: raw,
+        acks: -1,
+        messages: slice.map((e) => ({ key: e.thread_id, value: encode(e) })),
+      });
     }
   };
   // Warm-up: the consumer groups joined, code and models warm, before the clock starts.
@@ -127,10 +166,12 @@ async function measure(label: Variant, n: number, maxRows: number, maxWaitMs: nu
     session.disconnect();
   }
   const table = label === 'peer' ? 'peer_events' : 'events FINAL';
-  const [row] = await (await clickhouse.query({
-    query: `SELECT count() AS n, quantiles(0.5, 0.99)(dateDiff('millisecond', ingest_time, inserted_at)) AS q FROM ${table} WHERE source = 'bench'`,
-    format: 'JSONEachRow',
-  })).json<{ n: string | number; q: number[] }>();
+  const [row] = await (
+    await clickhouse.query({
+      query: `SELECT count() AS n, quantiles(0.5, 0.99)(dateDiff('millisecond', ingest_time, inserted_at)) AS q FROM ${table} WHERE source = 'bench'`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string | number; q: number[] }>();
   const rssMb = process.resourceUsage().maxRSS / 1024;
   await producer.disconnect();
   await stop();
@@ -138,24 +179,53 @@ async function measure(label: Variant, n: number, maxRows: number, maxWaitMs: nu
   await admin.disconnect();
   await root.command({ query: `DROP DATABASE IF EXISTS ${run}` });
   await Promise.all([root.close(), clickhouse.close()]);
-  return { label, events: Number(row!.n), seconds, perSecond: Number(row!.n) / seconds, p50: row!.q[0]!, p99: row!.q[1]!, flushes: flushes() - flushesBefore, cpu, rssMb };
+  return {
+    label,
+    events: Number(row!.n),
+    seconds,
+    perSecond: Number(row!.n) / seconds,
+    p50: row!.q[0]!,
+    p99: row!.q[1]!,
+    flushes: flushes() - flushesBefore,
+    cpu,
+    rssMb,
+  };
 }
 
 const N = Number(process.env.BENCH_EVENTS ?? 4000);
 const peer = await measure('peer', N, 0, 0);
-const batched = await measure('batched', N, Number(process.env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS), Number(process.env.SINK_MAX_WAIT_MS ?? DEFAULT_SINK_MAX_WAIT_MS));
+const batched = await measure(
+  'batched',
+  N,
+  Number(process.env.SINK_MAX_ROWS ?? DEFAULT_SINK_MAX_ROWS),
+  Number(process.env.SINK_MAX_WAIT_MS ?? DEFAULT_SINK_MAX_WAIT_MS),
+);
 const naive = await measure('naive', Number(process.env.BENCH_NAIVE_EVENTS ?? 300), 1, 0);
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(10);
-const names: Record<Variant, string> = { peer: 'peer (no work)', batched: 'batched sink', naive: 'naive (1 event per insert)' };
+const names: Record<Variant, string> = {
+  peer: 'peer (no work)',
+  batched: 'batched sink',
+  naive: 'naive (1 event per insert)',
+};
 console.log('\npipeline: raw topic -> enricher -> enriched topic -> sink -> ClickHouse (events queryable)');
-console.log(`${'variant'.padEnd(26)}${'events'.padStart(10)}${'seconds'.padStart(10)}${'events/s'.padStart(10)}${'inserts'.padStart(10)}${'fresh p50'.padStart(12)}${'fresh p99'.padStart(12)}${'µs/ev bench'.padStart(13)}${'µs/ev CH'.padStart(10)}${'peak RSS'.padStart(10)}`);
+console.log(
+  `${'variant'.padEnd(26)}${'events'.padStart(10)}${'seconds'.padStart(10)}${'events/s'.padStart(10)}${'inserts'.padStart(10)}${'fresh p50'.padStart(12)}${'fresh p99'.padStart(12)}${'µs/ev bench'.padStart(13)}${'µs/ev CH'.padStart(10)}${'peak RSS'.padStart(10)}`,
+);
 for (const r of [peer, batched, naive]) {
   const cpu = `${fmt(r.cpu.bench!).padStart(13)}${fmt(r.cpu.clickhouse!)}`;
-  console.log(`${names[r.label].padEnd(26)}${fmt(r.events)}${fmt(r.seconds, 1)}${fmt(r.perSecond, 1)}${fmt(r.flushes)}${`${fmt(r.p50)} ms`.padStart(12)}${`${fmt(r.p99)} ms`.padStart(12)}${cpu}${`${Math.round(r.rssMb)} MB`.padStart(10)}`);
+  console.log(
+    `${names[r.label].padEnd(26)}${fmt(r.events)}${fmt(r.seconds, 1)}${fmt(r.perSecond, 1)}${fmt(r.flushes)}${`${fmt(r.p50)} ms`.padStart(12)}${`${fmt(r.p99)} ms`.padStart(12)}${cpu}${`${Math.round(r.rssMb)} MB`.padStart(10)}`,
+  );
 }
-console.log(`\nbatched / peer (same run): ${((batched.perSecond / peer.perSecond) * 100).toFixed(1)}% of the no-work leg's rate`);
-console.log(`throughput ratio batched/naive: ${(batched.perSecond / naive.perSecond).toFixed(1)}x; freshness p99 ratio naive/batched: ${(naive.p99 / Math.max(1, batched.p99)).toFixed(1)}x`);
-console.log('(freshness = ingest_time -> inserted_at; "inserts" = sink flushes, each up to 3 INSERTs + thread_events/thread_facts + reads;');
+console.log(
+  `\nbatched / peer (same run): ${((batched.perSecond / peer.perSecond) * 100).toFixed(1)}% of the no-work leg's rate`,
+);
+console.log(
+  `throughput ratio batched/naive: ${(batched.perSecond / naive.perSecond).toFixed(1)}x; freshness p99 ratio naive/batched: ${(naive.p99 / Math.max(1, batched.p99)).toFixed(1)}x`,
+);
+console.log(
+  '(freshness = ingest_time -> inserted_at; "inserts" = sink flushes, each up to 3 INSERTs + thread_events/thread_facts + reads;',
+);
 console.log(' peak RSS = this process so far: the peer runs first, so its figure is its own)');
 if (PROFILE) summarizeProfiles(PROFILE_DIR, ROOT, 25);
 process.exit(0);

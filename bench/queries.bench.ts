@@ -53,7 +53,9 @@ async function load(client: ClickHouseClient, end: number): Promise<void> {
   const rate = base / (CUSTOMER_MESSAGES_PER_RATE_SECOND * DAYS * 86_400);
   const sim = new Simulation({ seed: 17, brands: ['acme', 'globex'], start, rate, crisisEveryHours: 24 * 7 });
   const fold = new Fold({ clickhouse: client, codec: new AvroCodec(), analyzer: await createAnalyzer(), logger });
-  console.log(`folding ~${Math.round(base)} customer messages (simulation rate ${rate.toFixed(4)} events/s) over ${DAYS} days, then ${COPIES} copies…`);
+  console.log(
+    `folding ~${Math.round(base)} customer messages (simulation rate ${rate.toFixed(4)} events/s) over ${DAYS} days, then ${COPIES} copies…`,
+  );
   const t0 = Date.now();
   let batch: ConversationEvent[] = [];
   for (let t = start; t <= end; t += 60_000) {
@@ -61,10 +63,15 @@ async function load(client: ClickHouseClient, end: number): Promise<void> {
     if (batch.length >= DEFAULT_SINK_MAX_ROWS || (t + 60_000 > end && batch.length > 0)) {
       await fold.write(batch);
       batch = [];
-      if (fold.stats.batches % 10 === 0) console.log(`  ${new Date(t).toISOString().slice(0, 10)}: ${fold.stats.events} events folded, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (fold.stats.batches % 10 === 0)
+        console.log(
+          `  ${new Date(t).toISOString().slice(0, 10)}: ${fold.stats.events} events folded, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+        );
     }
   }
-  console.log(`fold: ${fold.stats.events} events in ${fold.stats.batches} batches, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `fold: ${fold.stats.events} events in ${fold.stats.batches} batches, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   const t1 = Date.now();
   await copyTables(client, COPIES, undefined, (m) => console.log(`  ${m}, ${((Date.now() - t1) / 1000).toFixed(0)} s`));
   console.log(`copies: ${((Date.now() - t1) / 1000).toFixed(0)} s`);
@@ -73,7 +80,10 @@ async function load(client: ClickHouseClient, end: number): Promise<void> {
 /** Background merges settle (what a dashboard meets on a system that has been running), 180 s at most. */
 async function settle(client: ClickHouseClient): Promise<void> {
   const until = Date.now() + 180_000;
-  while (Date.now() < until && (await scalar(client, `SELECT count() FROM system.merges WHERE database = currentDatabase()`)) > 0) {
+  while (
+    Date.now() < until &&
+    (await scalar(client, `SELECT count() FROM system.merges WHERE database = currentDatabase()`)) > 0
+  ) {
     await new Promise((r) => setTimeout(r, 2_000));
   }
 }
@@ -87,7 +97,10 @@ async function describe(client: ClickHouseClient): Promise<void> {
             WHERE database = currentDatabase() AND active GROUP BY table ORDER BY sum(rows) DESC`,
     format: 'JSONEachRow',
   });
-  for (const r of await rs.json<{ table: string; n: string; parts: string; size: string }>()) console.log(`  ${r.table.padEnd(28)} ${String(r.n).padStart(11)} rows ${String(r.parts).padStart(4)} parts ${r.size}`);
+  for (const r of await rs.json<{ table: string; n: string; parts: string; size: string }>())
+    console.log(
+      `  ${r.table.padEnd(28)} ${String(r.n).padStart(11)} rows ${String(r.parts).padStart(4)} parts ${r.size}`,
+    );
 }
 
 function print(timings: Timing[]): number {
@@ -102,7 +115,9 @@ function print(timings: Timing[]): number {
       console.log(`| ${t.name} | ${t.range} | – | – | – | **error**: ${t.error} |`);
       continue;
     }
-    console.log(`| ${t.name} | ${t.range} | ${quantile(sorted, 0.5).toFixed(0)} | ${p95.toFixed(0)} | ${t.rows} | ${p95 <= TARGET_MS ? 'yes' : '**no**'} |`);
+    console.log(
+      `| ${t.name} | ${t.range} | ${quantile(sorted, 0.5).toFixed(0)} | ${p95.toFixed(0)} | ${t.rows} | ${p95 <= TARGET_MS ? 'yes' : '**no**'} |`,
+    );
   }
   return misses;
 }
@@ -129,13 +144,20 @@ async function main(): Promise<void> {
   const root = createClickHouse(config, { noDatabase: true });
   // The writer: the copies of a loaded engine can take minutes a statement (the services' client gives up at 60 s).
   const client = createClient({
-    url: config.CLICKHOUSE_URL, username: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database,
-    request_timeout: 1_800_000, clickhouse_settings: { date_time_input_format: 'best_effort' },
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+    database,
+    request_timeout: 1_800_000,
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
   const analyst = createClickHouse(config, { readonly: true });
   const end = Date.now() - 3_600_000;
   try {
-    const fresh = !REUSE || (await scalar(root, `SELECT count() FROM system.tables WHERE database = '${database}' AND name = 'messages'`)) === 0;
+    const fresh =
+      !REUSE ||
+      (await scalar(root, `SELECT count() FROM system.tables WHERE database = '${database}' AND name = 'messages'`)) ===
+        0;
     await applyMigrations(root, { database });
     if (fresh) await load(client, end);
     else {
@@ -144,18 +166,42 @@ async function main(): Promise<void> {
     }
     await settle(client);
     await describe(client);
-    const to = new Date(fresh ? end : (await scalar(client, `SELECT toUnixTimestamp64Milli(max(posted_time)) FROM messages`)) + 60_000);
+    const to = new Date(
+      fresh ? end : (await scalar(client, `SELECT toUnixTimestamp64Milli(max(posted_time)) FROM messages`)) + 60_000,
+    );
     const options = {
       brand: ['acme', 'globex'],
-      platform: (await (await client.query({ query: 'SELECT DISTINCT toString(platform) AS v FROM messages ORDER BY v', format: 'JSONEachRow' })).json<{ v: string }>()).map((r) => r.v),
-      language: (await (await client.query({ query: 'SELECT DISTINCT toString(language) AS v FROM messages ORDER BY v', format: 'JSONEachRow' })).json<{ v: string }>()).map((r) => r.v),
+      platform: (
+        await (
+          await client.query({
+            query: 'SELECT DISTINCT toString(platform) AS v FROM messages ORDER BY v',
+            format: 'JSONEachRow',
+          })
+        ).json<{ v: string }>()
+      ).map((r) => r.v),
+      language: (
+        await (
+          await client.query({
+            query: 'SELECT DISTINCT toString(language) AS v FROM messages ORDER BY v',
+            format: 'JSONEachRow',
+          })
+        ).json<{ v: string }>()
+      ).map((r) => r.v),
     };
-    const timings = [...(await timeDashboards(analyst, { brand: 'acme', options }, to, RUNS)), ...(await timeReport(analyst, 'acme', to, RUNS))];
+    const timings = [
+      ...(await timeDashboards(analyst, { brand: 'acme', options }, to, RUNS)),
+      ...(await timeReport(analyst, 'acme', to, RUNS)),
+    ];
     const misses = print(timings);
     printPivot(timings);
-    console.log(`\n${timings.length} queries, ${RUNS} runs each after a warm-up; p95 ≤ ${TARGET_MS} ms: ${misses === 0 ? 'met by every query' : `missed by ${misses}`}`);
+    console.log(
+      `\n${timings.length} queries, ${RUNS} runs each after a warm-up; p95 ≤ ${TARGET_MS} ms: ${misses === 0 ? 'met by every query' : `missed by ${misses}`}`,
+    );
   } finally {
-    if (KEEP || REUSE) console.log(`database kept: ${database} (BENCH_QUERIES_DATABASE=${database} reuses it; DROP DATABASE ${database} when done)`);
+    if (KEEP || REUSE)
+      console.log(
+        `database kept: ${database} (BENCH_QUERIES_DATABASE=${database} reuses it; DROP DATABASE ${database} when done)`,
+      );
     else await root.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
     await Promise.all([root.close(), client.close(), analyst.close()]);
   }

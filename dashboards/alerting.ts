@@ -94,7 +94,12 @@ export function spikeRuleProvisioning() {
             title: 'Negative sentiment spike',
             condition: 'C',
             data: [
-              { refId: 'A', relativeTimeRange: { from: 600, to: 0 }, datasourceUid: CLICKHOUSE_DATASOURCE.uid, model: query },
+              {
+                refId: 'A',
+                relativeTimeRange: { from: 600, to: 0 },
+                datasourceUid: CLICKHOUSE_DATASOURCE.uid,
+                model: query,
+              },
               {
                 refId: 'C',
                 relativeTimeRange: { from: 0, to: 0 },
@@ -114,7 +119,8 @@ export function spikeRuleProvisioning() {
             for: '0s',
             annotations: {
               // Dot syntax, no "$": Grafana expands $VARS from its environment in provisioning files.
-              summary: 'Negative sentiment spike for {{ .Labels.brand }}{{ if .Labels.platform }} on {{ .Labels.platform }}{{ end }}',
+              summary:
+                'Negative sentiment spike for {{ .Labels.brand }}{{ if .Labels.platform }} on {{ .Labels.platform }}{{ end }}',
               description:
                 'Negative customer messages in the last 5 minutes are {{ humanize (index .Values "A").Value }}× what is normal for this hour of the week, and their share rose too.',
               __dashboardUid__: 'brandpulse-brand-health',

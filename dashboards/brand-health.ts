@@ -5,16 +5,29 @@ import { BRAND_HEALTH as Q } from './queries/brand-health.ts';
 
 /** Marketing leads: how is the brand doing, and how fast does the team answer? (SQL: queries/brand-health.ts) */
 export function brandHealth() {
-  return brandpulseDashboard({ title: 'Brand health', slug: 'brand-health', description: 'How customers feel about the brand and how fast the team answers them.', from: 'now-24h', refresh: '1m' })
+  return brandpulseDashboard({
+    title: 'Brand health',
+    slug: 'brand-health',
+    description: 'How customers feel about the brand and how fast the team answers them.',
+    from: 'now-24h',
+    refresh: '1m',
+  })
     .annotation(
-      new AnnotationQueryBuilder().name('Annotations & Alerts').builtIn(1).enable(true).hide(true).iconColor('rgba(0, 211, 255, 1)')
-        .datasource({ type: 'grafana', uid: '-- Grafana --' }).type('dashboard'),
+      new AnnotationQueryBuilder()
+        .name('Annotations & Alerts')
+        .builtIn(1)
+        .enable(true)
+        .hide(true)
+        .iconColor('rgba(0, 211, 255, 1)')
+        .datasource({ type: 'grafana', uid: '-- Grafana --' })
+        .type('dashboard'),
     )
     .withRow(new RowBuilder('Sentiment'))
     .withPanel(
       timeseriesPanel({
         title: 'Net sentiment',
-        description: 'Customer messages only: (positive − negative) / (positive + negative), from −1 (all negative) to +1 (all positive). Neutral messages do not count. Red below −0.2, amber below 0.',
+        description:
+          'Customer messages only: (positive − negative) / (positive + negative), from −1 (all negative) to +1 (all positive). Neutral messages do not count. Red below −0.2, amber below 0.',
         sql: Q.netSentiment.sql,
         unit: 'none',
         thresholds: betterAbove(-0.2, 0),
@@ -26,7 +39,8 @@ export function brandHealth() {
     .withPanel(
       timeseriesPanel({
         title: 'Negative share',
-        description: 'Share of customer messages labelled negative (negative / all, neutral included). Amber from 25 %, red from 40 %.',
+        description:
+          'Share of customer messages labelled negative (negative / all, neutral included). Amber from 25 %, red from 40 %.',
         sql: Q.negativeShare.sql,
         unit: 'percentunit',
         thresholds: worseAbove(0.25, 0.4),
@@ -64,7 +78,8 @@ export function brandHealth() {
     .withPanel(
       tablePanel({
         title: 'Top negative threads',
-        description: 'Threads with the most negative customer messages in the range. Click the opening message to open the thread on its platform.',
+        description:
+          'Threads with the most negative customer messages in the range. Click the opening message to open the thread on its platform.',
         sql: Q.topNegativeThreads.sql,
         unit: 'short',
         thresholds: neutral(),
@@ -82,7 +97,8 @@ export function brandHealth() {
     .withPanel(
       timeseriesPanel({
         title: 'First response time p50 / p90 vs SLA',
-        description: 'First customer message → first human brand reply, by the hour the thread started, on the SLA clock of each thread (business hours unless the brand says otherwise). The SLA target line is the largest target among the threads in the bucket. Threads handled by moderation only are excluded.',
+        description:
+          'First customer message → first human brand reply, by the hour the thread started, on the SLA clock of each thread (business hours unless the brand says otherwise). The SLA target line is the largest target among the threads in the bucket. Threads handled by moderation only are excluded.',
         sql: Q.firstResponseVsSla.sql,
         unit: 's',
         thresholds: worseAbove(3600, 4 * 3600),
@@ -92,7 +108,8 @@ export function brandHealth() {
     .withPanel(
       statPanel({
         title: 'Unanswered backlog',
-        description: 'Customer messages that need a reply, are waiting now and were not handled by moderation. Amber from 20, red from 50.',
+        description:
+          'Customer messages that need a reply, are waiting now and were not handled by moderation. Amber from 20, red from 50.',
         sql: Q.unansweredBacklog.sql,
         unit: 'short',
         thresholds: worseAbove(20, 50),
@@ -114,7 +131,8 @@ export function brandHealth() {
     .withPanel(
       tablePanel({
         title: 'Longest waits',
-        description: 'The threads waiting longest for a reply: since when their oldest unanswered customer message waits, how many wait, and whether the wait is past its SLA.',
+        description:
+          'The threads waiting longest for a reply: since when their oldest unanswered customer message waits, how many wait, and whether the wait is past its SLA.',
         sql: Q.longestWaits.sql,
         unit: 'short',
         thresholds: neutral(),
@@ -131,7 +149,8 @@ export function brandHealth() {
     .withPanel(
       tablePanel({
         title: 'Spike alerts',
-        description: 'Negative-sentiment spike alerts of the detector (services/alerter) overlapping the range, newest first: when it started and ended (empty: still open), where, the summary, the peak against normal and the sample messages it kept.',
+        description:
+          'Negative-sentiment spike alerts of the detector (services/alerter) overlapping the range, newest first: when it started and ended (empty: still open), where, the summary, the peak against normal and the sample messages it kept.',
         sql: Q.spikeAlerts.sql,
         unit: 'short',
         thresholds: neutral(),
@@ -145,4 +164,3 @@ export function brandHealth() {
       }),
     );
 }
-

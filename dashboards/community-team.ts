@@ -5,12 +5,20 @@ import { COMMUNITY_TEAM as Q } from './queries/community-team.ts';
 
 /** Community managers: how fast and how well the team answers. (SQL: queries/community-team.ts) */
 export function communityTeam() {
-  return brandpulseDashboard({ title: 'Community team', slug: 'community-team', description: 'Response times on business and calendar clocks, SLA breaches, response rate, agents and sentiment recovery.', from: 'now-7d', refresh: '5m' })
+  return brandpulseDashboard({
+    title: 'Community team',
+    slug: 'community-team',
+    description:
+      'Response times on business and calendar clocks, SLA breaches, response rate, agents and sentiment recovery.',
+    from: 'now-7d',
+    refresh: '5m',
+  })
     .withRow(new RowBuilder('Response times'))
     .withPanel(
       timeseriesPanel({
         title: 'First response time',
-        description: 'First customer message → first human brand reply (bots never count), p50 and p90, in business hours (only seconds inside each brand\'s business hours) and calendar time. Threads handled by moderation only are excluded. Bucketed by when the thread started.',
+        description:
+          "First customer message → first human brand reply (bots never count), p50 and p90, in business hours (only seconds inside each brand's business hours) and calendar time. Threads handled by moderation only are excluded. Bucketed by when the thread started.",
         sql: Q.firstResponse.sql,
         unit: 's',
         thresholds: worseAbove(3600, 4 * 3600),
@@ -21,7 +29,8 @@ export function communityTeam() {
     .withPanel(
       timeseriesPanel({
         title: 'Reply time (next response)',
-        description: 'Length of every waiting period after the first one in a thread (customer follow-up → next human brand reply), p50 and p90, business and calendar clocks. Bucketed by when the wait started.',
+        description:
+          'Length of every waiting period after the first one in a thread (customer follow-up → next human brand reply), p50 and p90, business and calendar clocks. Bucketed by when the wait started.',
         sql: Q.replyTime.sql,
         unit: 's',
         thresholds: worseAbove(3600, 4 * 3600),
@@ -32,7 +41,8 @@ export function communityTeam() {
     .withPanel(
       timeseriesPanel({
         title: 'Resolution time',
-        description: 'First customer message → first resolve action (a reopen starts a new cycle; this is the first resolution), p50 and p90, business and calendar clocks. Bucketed by when the thread was resolved.',
+        description:
+          'First customer message → first resolve action (a reopen starts a new cycle; this is the first resolution), p50 and p90, business and calendar clocks. Bucketed by when the thread was resolved.',
         sql: Q.resolutionTime.sql,
         unit: 's',
         thresholds: worseAbove(86400, 3 * 86400),
@@ -44,7 +54,8 @@ export function communityTeam() {
     .withPanel(
       timeseriesPanel({
         title: 'SLA breaches',
-        description: 'Threads that breached an SLA target, by metric (first response, next response, resolution) and by when the breach happened. A thread still waiting breaches as soon as its wait exceeds the target.',
+        description:
+          'Threads that breached an SLA target, by metric (first response, next response, resolution) and by when the breach happened. A thread still waiting breaches as soon as its wait exceeds the target.',
         sql: Q.slaBreaches.sql,
         unit: 'short',
         thresholds: worseAbove(1, 10),
@@ -57,7 +68,8 @@ export function communityTeam() {
     .withPanel(
       statPanel({
         title: 'Response rate',
-        description: 'Share of threads needing a reply (started in the range) that got a human brand reply or were handled by moderation. Red below 80 %, green from 95 %.',
+        description:
+          'Share of threads needing a reply (started in the range) that got a human brand reply or were handled by moderation. Red below 80 %, green from 95 %.',
         sql: Q.responseRate.sql,
         unit: 'percentunit',
         thresholds: betterAbove(0.8, 0.95),
@@ -69,7 +81,8 @@ export function communityTeam() {
     .withPanel(
       statPanel({
         title: 'Response rate within SLA',
-        description: 'Share of threads needing a reply that got their first response within the SLA target. Red below 70 %, green from 90 %.',
+        description:
+          'Share of threads needing a reply that got their first response within the SLA target. Red below 70 %, green from 90 %.',
         sql: Q.responseRateWithinSla.sql,
         unit: 'percentunit',
         thresholds: betterAbove(0.7, 0.9),
@@ -82,7 +95,8 @@ export function communityTeam() {
     .withPanel(
       tablePanel({
         title: 'Per-agent performance',
-        description: 'Per agent whose reply ended a waiting period (the brand reply posted at the end of the wait): replies, median and p90 of the waits they ended (business hours), and the share of those waits that met their SLA.',
+        description:
+          'Per agent whose reply ended a waiting period (the brand reply posted at the end of the wait): replies, median and p90 of the waits they ended (business hours), and the share of those waits that met their SLA.',
         sql: Q.agents.sql,
         unit: 'short',
         thresholds: neutral(),
@@ -97,12 +111,16 @@ export function communityTeam() {
     .withPanel(
       timeseriesPanel({
         title: 'Sentiment recovery of angry threads',
-        description: 'Threads whose first customer message was negative: share whose last customer message after the first brand reply is neutral or positive (recovered), and the mean change in sentiment score. Bucketed by the first brand reply.',
+        description:
+          'Threads whose first customer message was negative: share whose last customer message after the first brand reply is neutral or positive (recovered), and the mean change in sentiment score. Bucketed by the first brand reply.',
         sql: Q.sentimentRecovery.sql,
         unit: 'percentunit',
         thresholds: betterAbove(0.3, 0.5),
         minInterval: Q.sentimentRecovery.minInterval,
         w: 12,
-      }).overrideByName('mean_score_change', [{ id: 'unit', value: 'none' }, { id: 'custom.axisPlacement', value: 'right' }]),
+      }).overrideByName('mean_score_change', [
+        { id: 'unit', value: 'none' },
+        { id: 'custom.axisPlacement', value: 'right' },
+      ]),
     );
 }

@@ -16,6 +16,8 @@ for (const [file, json] of Object.entries(files)) writeFileSync(join(out, file),
 const alerting = join(root, ALERTING_DIR);
 mkdirSync(alerting, { recursive: true });
 for (const [file, yaml] of Object.entries(renderAlerting())) writeFileSync(join(alerting, file), yaml);
-console.log(`wrote ${Object.keys(files).length} dashboards to ${OUTPUT_DIR}: ${Object.keys(files).join(', ')}; alert rules to ${ALERTING_DIR}`);
+console.log(
+  `wrote ${Object.keys(files).length} dashboards to ${OUTPUT_DIR}: ${Object.keys(files).join(', ')}; alert rules to ${ALERTING_DIR}`,
+);
 // Each brand's Grafana folder holds copies of these dashboards on the brand's datasource (docs/security.md).
 syncAccessFiles({ log: (line) => console.log(line) });

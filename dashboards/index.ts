@@ -33,5 +33,7 @@ function numberPanels(d: Dashboard): Dashboard {
 
 /** The exact bytes checked in: stable key order from the builders, 2-space JSON, final newline. */
 export function renderDashboards(): Record<string, string> {
-  return Object.fromEntries(Object.entries(buildDashboards()).map(([file, d]) => [file, `${JSON.stringify(d, null, 2)}\n`]));
+  return Object.fromEntries(
+    Object.entries(buildDashboards()).map(([file, d]) => [file, `${JSON.stringify(d, null, 2)}\n`]),
+  );
 }

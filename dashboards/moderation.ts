@@ -1,4 +1,3 @@
-
 import { column, neutral, statPanel, tablePanel, timeseriesPanel, worseAbove } from './lib/panels.ts';
 import { dashboardFilters } from './lib/variables.ts';
 import { brandpulseDashboard } from './lib/dashboard.ts';
@@ -10,11 +9,18 @@ const messages = dashboardFilters({ brand: 'brand', platform: 'platform', langua
 const actions = dashboardFilters({ brand: 'brand', platform: 'platform' });
 
 export function moderation() {
-  return brandpulseDashboard({ title: 'Moderation', slug: 'moderation', description: 'Moderation actions, time to moderate, spam share and repeat offenders.', from: 'now-7d', refresh: '5m' })
+  return brandpulseDashboard({
+    title: 'Moderation',
+    slug: 'moderation',
+    description: 'Moderation actions, time to moderate, spam share and repeat offenders.',
+    from: 'now-7d',
+    refresh: '5m',
+  })
     .withPanel(
       timeseriesPanel({
         title: 'Actions by type',
-        description: 'Moderation actions per interval (hide, delete, ban author, mark spam, approve, escalate, assign, resolve, relabel …), stacked by type.',
+        description:
+          'Moderation actions per interval (hide, delete, ban author, mark spam, approve, escalate, assign, resolve, relabel …), stacked by type.',
         sql: `SELECT $__timeInterval(action_time) AS time, action, count() AS actions
 FROM v_moderation_actions
 WHERE $__timeFilter(action_time) AND ${actions}
@@ -29,7 +35,8 @@ GROUP BY time, action ORDER BY time`,
     .withPanel(
       timeseriesPanel({
         title: 'Time to moderate',
-        description: 'Message posted → first moderation action on it, p50 and p90, by when the message was posted. Amber from 30 min, red from 2 h.',
+        description:
+          'Message posted → first moderation action on it, p50 and p90, by when the message was posted. Amber from 30 min, red from 2 h.',
         sql: `SELECT $__timeInterval(posted_time) AS time,
   quantile(0.5)(dateDiff('second', posted_time, first_moderation_time)) AS p50,
   quantile(0.9)(dateDiff('second', posted_time, first_moderation_time)) AS p90
@@ -45,7 +52,8 @@ GROUP BY time ORDER BY time`,
     .withPanel(
       timeseriesPanel({
         title: 'Spam share',
-        description: 'Share of customer messages that are spam: marked as spam by a moderator, or classified (or relabelled) with intent spam. Amber from 5 %, red from 15 %.',
+        description:
+          'Share of customer messages that are spam: marked as spam by a moderator, or classified (or relabelled) with intent spam. Amber from 5 %, red from 15 %.',
         sql: `SELECT $__timeInterval(posted_time) AS time, countIf(spam OR intent = 'spam') / count() AS spam_share
 FROM v_messages
 WHERE $__timeFilter(posted_time) AND author_role = 'customer' AND ${messages}
@@ -69,7 +77,8 @@ GROUP BY time ORDER BY time`,
     .withPanel(
       tablePanel({
         title: 'Repeat offenders',
-        description: 'Authors with two or more of their messages hidden, deleted or marked as spam in the range, with the last action and whether they were banned.',
+        description:
+          'Authors with two or more of their messages hidden, deleted or marked as spam in the range, with the last action and whether they were banned.',
         sql: `SELECT target_author_id AS author, platform,
   countIf(action IN ('hide', 'delete', 'mark_spam')) AS removed_messages,
   countIf(action = 'ban_author') > 0 AS banned, max(action_time) AS last_action_at

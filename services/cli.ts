@@ -25,11 +25,20 @@ const commands: Record<string, Command> = {
   enricher: { module: './enricher/main.ts', summary: 'run the enricher: language, sentiment, intent' },
   sink: { module: './sink/main.ts', summary: 'run the ClickHouse sink for enriched events' },
   replay: { module: './sink/replay-cli.ts', summary: 'rebuild the ClickHouse projections from the raw topic' },
-  erase: { module: './ingest/erase-cli.ts', summary: 'erase one author of a brand everywhere, for good (crypto-shredding)' },
+  erase: {
+    module: './ingest/erase-cli.ts',
+    summary: 'erase one author of a brand everywhere, for good (crypto-shredding)',
+  },
   alerter: { module: './alerter/main.ts', summary: 'run the negative-sentiment spike detector' },
-  simulator: { module: './simulator/main.ts', summary: 'send realistic multilingual conversation traffic to the ingestion API' },
+  simulator: {
+    module: './simulator/main.ts',
+    summary: 'send realistic multilingual conversation traffic to the ingestion API',
+  },
   report: { module: './report/main.ts', summary: 'print a brand-health report and write HTML/PNG' },
-  dashboard: { module: './dashboard/main.ts', summary: 'serve the live brand-health page on loopback (same SQL as the Grafana panels)' },
+  dashboard: {
+    module: './dashboard/main.ts',
+    summary: 'serve the live brand-health page on loopback (same SQL as the Grafana panels)',
+  },
 };
 
 function usage(): string {

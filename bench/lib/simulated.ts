@@ -20,7 +20,14 @@ export function busyWindowStart(now = Date.now()): number {
 export function simulatedEvents(n: number, seed: number, source: string): CanonicalEvent[] {
   const start = busyWindowStart();
   const end = start + 12 * 3_600_000;
-  const sim = new Simulation({ seed, brands: ['acme', 'globex'], start, rate: n / (2.5 * 3600), flat: true, crisisEveryHours: 0 });
+  const sim = new Simulation({
+    seed,
+    brands: ['acme', 'globex'],
+    start,
+    rate: n / (2.5 * 3600),
+    flat: true,
+    crisisEveryHours: 0,
+  });
   const out: CanonicalEvent[] = [];
   for (let t = start; out.length < n; t += 60_000) {
     if (t > end) throw new Error(`the simulation produced ${out.length} events, fewer than the ${n} asked`);

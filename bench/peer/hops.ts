@@ -15,7 +15,13 @@ import { createServer, type Server } from 'node:http';
 import type { Kafka, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../../services/shared/clickhouse.ts';
 import { dateTime64 } from '../../services/shared/clickhouse.ts';
-import { BULK_FETCH_BYTES_PER_PARTITION, ChunkedSend, consumeBatches, durableProducer, groupConsumer } from '../../services/shared/kafka.ts';
+import {
+  BULK_FETCH_BYTES_PER_PARTITION,
+  ChunkedSend,
+  consumeBatches,
+  durableProducer,
+  groupConsumer,
+} from '../../services/shared/kafka.ts';
 
 /** The one table the peer's last hop writes: a full copy of each event plus what the bench counts by. */
 export function peerTableSql(table: string): string {
@@ -58,7 +64,10 @@ export async function startApi(kafka: Kafka, topic: string, port: number): Promi
         return;
       }
       const ingest = dateTime64(Date.now());
-      const messages = events.map((e) => ({ key: e.thread_id ?? null, value: JSON.stringify({ ...e, ingest_time: ingest }) }));
+      const messages = events.map((e) => ({
+        key: e.thread_id ?? null,
+        value: JSON.stringify({ ...e, ingest_time: ingest }),
+      }));
       new ChunkedSend(producer, [{ topic, messages }]).run().then(
         () => {
           count += messages.length;
@@ -86,7 +95,9 @@ export async function startRelay(kafka: Kafka, from: string, to: string, groupId
   await consumer.connect();
   let count = 0;
   await consumeBatches(consumer, { topic: from, fromBeginning: true }, async (records) => {
-    await new ChunkedSend(producer, [{ topic: to, messages: records.map((r) => ({ key: r.key, value: r.value })) }]).run();
+    await new ChunkedSend(producer, [
+      { topic: to, messages: records.map((r) => ({ key: r.key, value: r.value })) },
+    ]).run();
     count += records.length;
   });
   return {
@@ -99,7 +110,13 @@ export async function startRelay(kafka: Kafka, from: string, to: string, groupId
 }
 
 /** store: every record of `from` into `table`, one insert per fetched batch. */
-export async function startStore(kafka: Kafka, clickhouse: ClickHouseClient, from: string, table: string, groupId: string): Promise<Hop> {
+export async function startStore(
+  kafka: Kafka,
+  clickhouse: ClickHouseClient,
+  from: string,
+  table: string,
+  groupId: string,
+): Promise<Hop> {
   const consumer = groupConsumer(kafka, groupId, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
   await consumer.connect();
   let count = 0;
@@ -107,7 +124,14 @@ export async function startStore(kafka: Kafka, clickhouse: ClickHouseClient, fro
     const values = records.map((r) => {
       const raw = r.value?.toString('utf8') ?? '{}';
       const e = JSON.parse(raw) as PeerEvent;
-      return { event_id: e.event_id ?? '', brand: e.brand ?? '', thread_id: e.thread_id ?? '', source: e.source ?? '', ingest_time: typeof e.ingest_time === 'number' ? dateTime64(e.ingest_time) : e.ingest_time ?? '0', raw };
+      return {
+        event_id: e.event_id ?? '',
+        brand: e.brand ?? '',
+        thread_id: e.thread_id ?? '',
+        source: e.source ?? '',
+        ingest_time: typeof e.ingest_time === 'number' ? dateTime64(e.ingest_time) : (e.ingest_time ?? '0'),
+        raw,
+      };
     });
     await clickhouse.insert({ table, values, format: 'JSONEachRow' });
     count += values.length;

@@ -26,7 +26,8 @@ const clickhouse = hop === 'store' ? createClickHouse(config) : null;
 let running: Hop;
 if (hop === 'api') running = await startApi(kafka, env('PEER_TO'), Number(env('PEER_PORT')));
 else if (hop === 'relay') running = await startRelay(kafka, env('PEER_FROM'), env('PEER_TO'), env('PEER_GROUP'));
-else if (hop === 'store') running = await startStore(kafka, clickhouse!, env('PEER_FROM'), env('PEER_TABLE'), env('PEER_GROUP'));
+else if (hop === 'store')
+  running = await startStore(kafka, clickhouse!, env('PEER_FROM'), env('PEER_TABLE'), env('PEER_GROUP'));
 else throw new Error(`unknown hop ${hop}: api, relay or store`);
 console.log('ready');
 

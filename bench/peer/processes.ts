@@ -18,13 +18,19 @@ export interface PeerSetup {
 }
 
 function startHop(setup: PeerSetup, hop: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(setup.nodeArgs ?? []), '--import', 'tsx', join(setup.root, 'bench/peer/main.ts'), hop], {
-    cwd: setup.root, env: { ...setup.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(setup.nodeArgs ?? []), '--import', 'tsx', join(setup.root, 'bench/peer/main.ts'), hop],
+    {
+      cwd: setup.root,
+      env: { ...setup.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`peer ${hop} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`peer ${hop} exited with ${code} before it was ready`)));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) {
         clearTimeout(timer);
         resolve(child);
@@ -34,22 +40,35 @@ function startHop(setup: PeerSetup, hop: string, env: NodeJS.ProcessEnv): Promis
 }
 
 export async function startPeer(setup: PeerSetup): Promise<PeerProcesses> {
-  const store = await startHop(setup, 'store', { PEER_FROM: setup.topics.relayed, PEER_TABLE: setup.table, PEER_GROUP: `${setup.groupPrefix}-store` });
-  const relay = await startHop(setup, 'relay', { PEER_FROM: setup.topics.raw, PEER_TO: setup.topics.relayed, PEER_GROUP: `${setup.groupPrefix}-relay` });
+  const store = await startHop(setup, 'store', {
+    PEER_FROM: setup.topics.relayed,
+    PEER_TABLE: setup.table,
+    PEER_GROUP: `${setup.groupPrefix}-store`,
+  });
+  const relay = await startHop(setup, 'relay', {
+    PEER_FROM: setup.topics.raw,
+    PEER_TO: setup.topics.relayed,
+    PEER_GROUP: `${setup.groupPrefix}-relay`,
+  });
   const api = await startHop(setup, 'api', { PEER_TO: setup.topics.raw, PEER_PORT: String(setup.port) });
   const children = { 'peer api': api, 'peer relay': relay, 'peer store': store };
   return {
     pids: Object.fromEntries(Object.entries(children).map(([k, c]) => [k, c.pid])),
     async stop() {
-      await Promise.all(Object.values(children).map((c) => new Promise<void>((resolve) => {
-        if (c.exitCode !== null) return resolve();
-        const force = setTimeout(() => c.kill('SIGKILL'), 20_000);
-        c.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        c.kill('SIGTERM');
-      })));
+      await Promise.all(
+        Object.values(children).map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null) return resolve();
+              const force = setTimeout(() => c.kill('SIGKILL'), 20_000);
+              c.once('exit', () => {
+                clearTimeout(force);
+                resolve();
+              });
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
     },
   };
 }

@@ -28,7 +28,8 @@ import type { BrandSettings } from '../../services/domain/brand-settings.ts';
 export const PIPELINE_TABLES = ['events', 'moderation_actions', 'messages', 'thread_events', 'thread_facts'] as const;
 
 /** A column holds a conversation id (prefixed in a copy) when it is named like one of these. */
-const ID_COLUMN = /^(thread_id|event_id|message_id|parent_id|author_id|target_message_id|target_author_id|waiting_message_ids|mod_message_id)$|_event_id$/;
+const ID_COLUMN =
+  /^(thread_id|event_id|message_id|parent_id|author_id|target_message_id|target_author_id|waiting_message_ids|mod_message_id)$|_event_id$/;
 
 export const copyPrefix = (j: number) => `c${j}~`;
 
@@ -38,7 +39,8 @@ export function copyEvent(e: ConversationEvent, j: number): ConversationEvent {
   const id = (v: string | null) => (v === null || v === '' ? v : p + v);
   const { type, value: v } = payloadOf(e);
   const value = { ...v } as Record<string, string | null>;
-  for (const k of ['message_id', 'parent_id', 'author_id', 'target_message_id', 'target_author_id']) if (k in value) value[k] = id(value[k] ?? null);
+  for (const k of ['message_id', 'parent_id', 'author_id', 'target_message_id', 'target_author_id'])
+    if (k in value) value[k] = id(value[k] ?? null);
   const payload = wrapPayload({ type, value } as unknown as Payload);
   return { ...e, event_id: p + e.event_id, thread_id: p + e.thread_id, post_id: id(e.post_id), payload };
 }
@@ -57,17 +59,35 @@ export class Fold {
   private offset = 0;
   readonly stats = { events: 0, batches: 0, rejected: 0 };
 
-  constructor(private readonly deps: FoldDeps, private readonly topic = 'bulk') {
+  constructor(
+    private readonly deps: FoldDeps,
+    private readonly topic = 'bulk',
+  ) {
     const { clickhouse, logger, settings } = deps;
-    this.steps = [new ClickHouseWriter(clickhouse), new ProjectorStep(new ThreadProjector({ clickhouse, logger, ...(settings ? { settings } : {}) }))];
+    this.steps = [
+      new ClickHouseWriter(clickhouse),
+      new ProjectorStep(new ThreadProjector({ clickhouse, logger, ...(settings ? { settings } : {}) })),
+    ];
   }
 
   /** One sink batch: enrich (processRecords), route (routeRecord), write (both steps side by side). */
   async write(events: readonly ConversationEvent[]): Promise<void> {
     const { codec, analyzer } = this.deps;
-    const raw: SourceRecord[] = events.map((e) => ({ topic: `${this.topic}.raw`, partition: 0, offset: String(this.offset++), key: Buffer.from(e.thread_id), value: codec.encode('conversation-event', e) }));
+    const raw: SourceRecord[] = events.map((e) => ({
+      topic: `${this.topic}.raw`,
+      partition: 0,
+      offset: String(this.offset++),
+      key: Buffer.from(e.thread_id),
+      value: codec.encode('conversation-event', e),
+    }));
     const out = processRecords(raw, codec, analyzer);
-    const enriched: SourceRecord[] = out.enriched.map((m, i) => ({ topic: this.topic, partition: 0, offset: raw[i]!.offset, key: null, value: m.value as Buffer }));
+    const enriched: SourceRecord[] = out.enriched.map((m, i) => ({
+      topic: this.topic,
+      partition: 0,
+      offset: raw[i]!.offset,
+      key: null,
+      value: m.value as Buffer,
+    }));
     const accepted: Accepted[] = [];
     for (const r of enriched) {
       const routed = routeRecord(codec, r);
@@ -75,20 +95,31 @@ export class Fold {
       else this.stats.rejected++;
     }
     this.stats.rejected += out.deadLetters.length;
-    if (out.deadLetters.length > 0) throw new Error(`the enricher refused ${out.deadLetters.length} simulated events: ${out.reasons.join(', ')}`);
+    if (out.deadLetters.length > 0)
+      throw new Error(`the enricher refused ${out.deadLetters.length} simulated events: ${out.reasons.join(', ')}`);
     await runConcurrently(this.steps, { accepted, ranges: offsetRanges(enriched) });
     this.stats.events += accepted.length;
     this.stats.batches++;
   }
 }
 
-interface Column { name: string; type: string; default_kind: string }
+interface Column {
+  name: string;
+  type: string;
+  default_kind: string;
+}
 
 /** The SELECT list of copy `j` of a table's rows: id columns prefixed, '' and NULL kept (no aliases: an alias named like its column would shadow it). */
-async function copySelect(clickhouse: ClickHouseClient, table: string, j: string): Promise<{ columns: string[]; select: string }> {
+async function copySelect(
+  clickhouse: ClickHouseClient,
+  table: string,
+  j: string,
+): Promise<{ columns: string[]; select: string }> {
   const rs = await clickhouse.query({
-    query: 'SELECT name, type, default_kind FROM system.columns WHERE database = currentDatabase() AND table = {table:String} ORDER BY position',
-    query_params: { table }, format: 'JSONEachRow',
+    query:
+      'SELECT name, type, default_kind FROM system.columns WHERE database = currentDatabase() AND table = {table:String} ORDER BY position',
+    query_params: { table },
+    format: 'JSONEachRow',
   });
   const cols = (await rs.json<Column>()).filter((c) => c.default_kind !== 'MATERIALIZED' && c.default_kind !== 'ALIAS');
   const prefix = `concat('c', toString(${j}), '~')`;
@@ -108,9 +139,17 @@ const COPIES_PER_STATEMENT = 5;
  * carries no copy prefix), a few copies per INSERT ... SELECT. Each statement done is recorded in
  * bench_copies, so an interrupted load resumes where it stopped (BENCH_QUERIES_DATABASE).
  */
-export async function copyTables(clickhouse: ClickHouseClient, copies: number, tables: readonly string[] = PIPELINE_TABLES, progress?: (msg: string) => void): Promise<void> {
+export async function copyTables(
+  clickhouse: ClickHouseClient,
+  copies: number,
+  tables: readonly string[] = PIPELINE_TABLES,
+  progress?: (msg: string) => void,
+): Promise<void> {
   if (copies <= 1) return;
-  await clickhouse.command({ query: 'CREATE TABLE IF NOT EXISTS bench_copies (table String, first UInt32) ENGINE = MergeTree ORDER BY (table, first)' });
+  await clickhouse.command({
+    query:
+      'CREATE TABLE IF NOT EXISTS bench_copies (table String, first UInt32) ENGINE = MergeTree ORDER BY (table, first)',
+  });
   const rs = await clickhouse.query({ query: 'SELECT table, first FROM bench_copies', format: 'JSONEachRow' });
   const done = new Set((await rs.json<{ table: string; first: number }>()).map((r) => `${r.table}/${r.first}`));
   for (const table of tables) {

@@ -8,7 +8,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { SPIKE_RULE_SQL } from '../../dashboards/alerting.ts';
 import { buildDashboards } from '../../dashboards/index.ts';
 import { ALERTS_SQL } from '../../dashboards/lib/annotations.ts';
-import type { ClickHouseQuery } from '../../dashboards/lib/clickhouse.ts';
 import { queryPanels } from '../../dashboards/lib/inspect.ts';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../dashboards/lib/interpolate.ts';
 import { FILTER_VARIABLES } from '../../dashboards/lib/variables.ts';
@@ -36,7 +35,9 @@ export interface Selection {
 }
 
 function context(sel: Selection, from: Date, to: Date, minInterval?: string): InterpolationContext {
-  const variables = Object.fromEntries(FILTER_VARIABLES.map((v) => [v, { options: sel.options[v], values: v === 'brand' ? [sel.brand] : ['$__all'] }]));
+  const variables = Object.fromEntries(
+    FILTER_VARIABLES.map((v) => [v, { options: sel.options[v], values: v === 'brand' ? [sel.brand] : ['$__all'] }]),
+  );
   return { from, to, intervalMs: grafanaIntervalMs(from, to, 1000, minInterval), variables };
 }
 
@@ -45,12 +46,16 @@ export function dashboardQueries(sel: Selection, from: Date, to: Date): { name: 
   const dashboards = buildDashboards();
   const out: { name: string; sql: string }[] = [];
   for (const { dashboard, panel, targets } of queryPanels(dashboards)) {
-    for (const t of targets as ClickHouseQuery[]) {
-      out.push({ name: `${dashboard} / ${panel.title}${targets.length > 1 ? ` / ${t.refId}` : ''}`, sql: interpolate(t.rawSql, context(sel, from, to, panel.interval)) });
+    for (const t of targets) {
+      out.push({
+        name: `${dashboard} / ${panel.title}${targets.length > 1 ? ` / ${t.refId}` : ''}`,
+        sql: interpolate(t.rawSql, context(sel, from, to, panel.interval)),
+      });
     }
   }
-  const variables = dashboards['brand-health.json']!.templating!.list!;
-  for (const v of variables) out.push({ name: `variable ${v.name}`, sql: interpolate(v.query as string, context(sel, from, to)) });
+  const variables = dashboards['brand-health.json']!.templating.list!;
+  for (const v of variables)
+    out.push({ name: `variable ${v.name}`, sql: interpolate(v.query as string, context(sel, from, to)) });
   out.push({ name: 'annotations: alerts', sql: interpolate(ALERTS_SQL, context(sel, from, to)) });
   out.push({ name: 'alert rule: negative spike', sql: SPIKE_RULE_SQL });
   return out;
@@ -67,7 +72,12 @@ async function timed(run: () => Promise<number>, runs: number): Promise<{ ms: nu
   return { ms, rows };
 }
 
-export async function timeDashboards(client: ClickHouseClient, sel: Selection, to: Date, runs: number): Promise<Timing[]> {
+export async function timeDashboards(
+  client: ClickHouseClient,
+  sel: Selection,
+  to: Date,
+  runs: number,
+): Promise<Timing[]> {
   const out: Timing[] = [];
   for (const range of RANGES) {
     const from = new Date(to.getTime() - range.ms);
@@ -79,7 +89,13 @@ export async function timeDashboards(client: ClickHouseClient, sel: Selection, t
         }, runs);
         out.push({ name: q.name, range: range.name, ...t });
       } catch (err) {
-        out.push({ name: q.name, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
+        out.push({
+          name: q.name,
+          range: range.name,
+          ms: [],
+          rows: 0,
+          error: (err as Error).message.split('\n')[0]!.slice(0, 160),
+        });
       }
       const last = out.at(-1)!;
       console.log(`  ${range.name} ${q.name}: ${last.error ? `error ${last.error}` : `${Math.max(...last.ms).toFixed(0)} ms max`}`);
@@ -102,7 +118,7 @@ export async function timeReport(client: ClickHouseClient, brand: string, to: Da
     let warm = true;
     const recording = new Proxy(client, {
       get(target, prop, receiver) {
-        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
         return async (params: Parameters<ClickHouseClient['query']>[0]) => {
           const t0 = performance.now();
           const i = index++;
@@ -128,7 +144,13 @@ export async function timeReport(client: ClickHouseClient, brand: string, to: Da
         await fetchReport(recording, brand, from, to.getTime(), bucketFor(range.ms));
       }
     } catch (err) {
-      out.push({ name: `report #${index}`, range: range.name, ms: [], rows: 0, error: (err as Error).message.split('\n')[0]!.slice(0, 160) });
+      out.push({
+        name: `report #${index}`,
+        range: range.name,
+        ms: [],
+        rows: 0,
+        error: (err as Error).message.split('\n')[0]!.slice(0, 160),
+      });
     }
     out.push(...seen.filter(Boolean));
   }

@@ -90,5 +90,6 @@ export class ClickHouseQueryBuilder implements cog.Builder<cog.Dataquery> {
 }
 
 /** Shorthands: `timeseriesQuery(sql)`, `tableQuery(sql)`. */
-export const timeseriesQuery = (sql: string, refId = 'A') => new ClickHouseQueryBuilder(sql).queryType('timeseries').refId(refId);
+export const timeseriesQuery = (sql: string, refId = 'A') =>
+  new ClickHouseQueryBuilder(sql).queryType('timeseries').refId(refId);
 export const tableQuery = (sql: string, refId = 'A') => new ClickHouseQueryBuilder(sql).queryType('table').refId(refId);

@@ -1,4 +1,4 @@
-import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { VariableType, type Dashboard, type Panel, type RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { CLICKHOUSE_DATASOURCE, type ClickHouseQuery } from './clickhouse.ts';
 import { PROMETHEUS_DATASOURCE } from './prometheus.ts';
 
@@ -13,9 +13,9 @@ export interface QueryPanel {
 /** Every non-row panel, including those nested in collapsed rows. */
 export function panelsOf(d: Dashboard): Panel[] {
   const out: Panel[] = [];
-  for (const p of (d.panels ?? []) as (Panel | RowPanel)[]) {
-    if (p.type === 'row') out.push(...(((p as RowPanel).panels ?? []) as Panel[]));
-    else out.push(p as Panel);
+  for (const p of d.panels ?? []) {
+    if (p.type === 'row') out.push(...((p as RowPanel).panels ?? []));
+    else out.push(p);
   }
   return out;
 }
@@ -29,7 +29,13 @@ const isPrometheus = (t: AnyTarget) => t.datasource?.type === PROMETHEUS_DATASOU
 export function queryPanels(dashboards: Record<string, Dashboard>): QueryPanel[] {
   return Object.values(dashboards).flatMap((d) =>
     panelsOf(d)
-      .map((panel) => ({ dashboard: d.uid ?? '?', panel, targets: ((panel.targets ?? []) as AnyTarget[]).filter((t) => t.datasource?.type === CLICKHOUSE_DATASOURCE.type) as ClickHouseQuery[] }))
+      .map((panel) => ({
+        dashboard: d.uid ?? '?',
+        panel,
+        targets: ((panel.targets ?? []) as AnyTarget[]).filter(
+          (t) => t.datasource?.type === CLICKHOUSE_DATASOURCE.type,
+        ) as ClickHouseQuery[],
+      }))
       .filter((p) => p.targets.length > 0),
   );
 }
@@ -44,7 +50,11 @@ export interface PromPanel {
 export function promPanels(dashboards: Record<string, Dashboard>): PromPanel[] {
   return Object.values(dashboards).flatMap((d) =>
     panelsOf(d)
-      .map((panel) => ({ dashboard: d.uid ?? '?', panel, exprs: ((panel.targets ?? []) as AnyTarget[]).filter(isPrometheus).map((t) => t.expr ?? '') }))
+      .map((panel) => ({
+        dashboard: d.uid ?? '?',
+        panel,
+        exprs: ((panel.targets ?? []) as AnyTarget[]).filter(isPrometheus).map((t) => t.expr ?? ''),
+      }))
       .filter((p) => p.exprs.length > 0),
   );
 }
@@ -54,19 +64,23 @@ export function structureProblems(dashboards: Record<string, Dashboard>, datasou
   const problems: string[] = [];
   const uids = new Map<string, string>();
   const resolves = (ref: { uid?: string } | undefined, where: string) => {
-    if (!ref?.uid || !datasourceUids.has(ref.uid)) problems.push(`${where}: datasource ${JSON.stringify(ref)} is not provisioned`);
+    if (!ref?.uid || !datasourceUids.has(ref.uid))
+      problems.push(`${where}: datasource ${JSON.stringify(ref)} is not provisioned`);
   };
   for (const [file, d] of Object.entries(dashboards)) {
     if (!d.uid) problems.push(`${file}: no uid`);
     else if (uids.has(d.uid)) problems.push(`${file}: uid ${d.uid} also used by ${uids.get(d.uid)}`);
     else uids.set(d.uid, file);
     const ids = new Set<number>();
-    for (const p of (d.panels ?? []) as (Panel | RowPanel)[]) {
-      if (p.id === undefined || ids.has(p.id)) problems.push(`${file}: panel "${p.title}" has a missing or duplicate id ${p.id}`);
+    for (const p of d.panels ?? []) {
+      if (p.id === undefined || ids.has(p.id))
+        problems.push(`${file}: panel "${p.title}" has a missing or duplicate id ${p.id}`);
       else ids.add(p.id);
     }
-    for (const v of d.templating?.list ?? []) if (v.type === 'query') resolves(v.datasource as { uid?: string }, `${file} variable ${v.name}`);
-    for (const a of d.annotations?.list ?? []) if (a.datasource?.type !== 'grafana') resolves(a.datasource, `${file} annotation ${a.name}`);
+    for (const v of d.templating?.list ?? [])
+      if (v.type === VariableType.Query) resolves(v.datasource, `${file} variable ${v.name}`);
+    for (const a of d.annotations?.list ?? [])
+      if (a.datasource?.type !== 'grafana') resolves(a.datasource, `${file} annotation ${a.name}`);
     for (const p of panelsOf(d)) {
       const where = `${file} panel "${p.title}"`;
       resolves(p.datasource, where);
@@ -76,7 +90,8 @@ export function structureProblems(dashboards: Record<string, Dashboard>, datasou
       const targets = (p.targets ?? []) as unknown as AnyTarget[];
       if (targets.length === 0) problems.push(`${where}: no targets`);
       for (const t of targets) {
-        if (t.datasource?.type !== p.datasource?.type) problems.push(`${where}: target ${t.refId} queries another datasource type than its panel`);
+        if (t.datasource?.type !== p.datasource?.type)
+          problems.push(`${where}: target ${t.refId} queries another datasource type than its panel`);
         if (isPrometheus(t)) {
           if (!t.expr?.trim()) problems.push(`${where}: target ${t.refId} has no PromQL`);
         } else {

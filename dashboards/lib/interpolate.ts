@@ -109,16 +109,29 @@ function builtins(ctx: InterpolationContext): Record<string, string> {
 
 export function replaceTemplateVariables(sql: string, ctx: InterpolationContext): string {
   const globals = builtins(ctx);
-  return sql.replace(VARIABLE_RE, (match, bare, bracketName, bracketFormat, braced, _field, bracedFormat) => {
-    const name: string = bare ?? bracketName ?? braced;
-    const format: string | undefined = bracketFormat ?? bracedFormat;
-    if (name in globals) return globals[name]!;
-    const v = ctx.variables[name];
-    if (!v) return match; // Grafana leaves unknown names (and plugin macros) alone
-    const isAll = v.values.length === 1 && v.values[0] === ALL;
-    const value: string | string[] = isAll ? (v.allValue ?? v.options) : v.values;
-    return formatValue(value, format);
-  });
+  // The groups of VARIABLE_RE: $bare, [[bracketName:bracketFormat]], ${braced.field:bracedFormat}.
+  type Group = string | undefined;
+  return sql.replace(
+    VARIABLE_RE,
+    (
+      match: string,
+      bare: Group,
+      bracketName: Group,
+      bracketFormat: Group,
+      braced: Group,
+      _field: Group,
+      bracedFormat: Group,
+    ) => {
+      const name = (bare ?? bracketName ?? braced)!; // one of the three alternatives matched
+      const format = bracketFormat ?? bracedFormat;
+      if (name in globals) return globals[name]!;
+      const v = ctx.variables[name];
+      if (!v) return match; // Grafana leaves unknown names (and plugin macros) alone
+      const isAll = v.values.length === 1 && v.values[0] === ALL;
+      const value: string | string[] = isAll ? (v.allValue ?? v.options) : v.values;
+      return formatValue(value, format);
+    },
+  );
 }
 
 // ---------- 3. backend macros (pkg/macros/macros.go via sqlds) ----------
@@ -131,7 +144,8 @@ const toDate = (d: Date) => `toDate('${d.toISOString().slice(0, 10)}')`;
 type Macro = (args: string[], ctx: InterpolationContext) => string;
 
 export function oneArg(name: string, args: string[]): string {
-  if (args.length !== 1) throw new Error(`$__${name}: unexpected number of arguments: expected 1 argument, received ${args.length}`);
+  if (args.length !== 1)
+    throw new Error(`$__${name}: unexpected number of arguments: expected 1 argument, received ${args.length}`);
   return args[0]!;
 }
 
@@ -209,7 +223,10 @@ export function expandMacros(sql: string, macros: Record<string, (args: string[]
 }
 
 export function applyMacros(sql: string, ctx: InterpolationContext): string {
-  return expandMacros(sql, Object.fromEntries(Object.entries(MACROS).map(([name, macro]) => [name, (args: string[]) => macro(args, ctx)])));
+  return expandMacros(
+    sql,
+    Object.fromEntries(Object.entries(MACROS).map(([name, macro]) => [name, (args: string[]) => macro(args, ctx)])),
+  );
 }
 
 /** The full path: conditional alls, template variables, then backend macros. */
@@ -221,11 +238,33 @@ export function interpolate(rawSql: string, ctx: InterpolationContext): string {
 
 // rangeutil.roundInterval from @grafana/data.
 const ROUNDING: [number, number][] = [
-  [15, 10], [35, 20], [75, 50], [150, 100], [350, 200], [750, 500], [1500, 1000], [3500, 2000],
-  [7500, 5000], [12500, 10000], [17500, 15000], [25000, 20000], [45000, 30000], [90000, 60000],
-  [210000, 120000], [450000, 300000], [750000, 600000], [1050000, 900000], [1500000, 1200000],
-  [2700000, 1800000], [5400000, 3600000], [9000000, 7200000], [16200000, 10800000],
-  [32400000, 21600000], [86400000, 43200000], [604800000, 86400000], [1814400000, 604800000],
+  [15, 10],
+  [35, 20],
+  [75, 50],
+  [150, 100],
+  [350, 200],
+  [750, 500],
+  [1500, 1000],
+  [3500, 2000],
+  [7500, 5000],
+  [12500, 10000],
+  [17500, 15000],
+  [25000, 20000],
+  [45000, 30000],
+  [90000, 60000],
+  [210000, 120000],
+  [450000, 300000],
+  [750000, 600000],
+  [1050000, 900000],
+  [1500000, 1200000],
+  [2700000, 1800000],
+  [5400000, 3600000],
+  [9000000, 7200000],
+  [16200000, 10800000],
+  [32400000, 21600000],
+  [86400000, 43200000],
+  [604800000, 86400000],
+  [1814400000, 604800000],
   [3628800000, 2592000000],
 ];
 

@@ -1,5 +1,9 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { ThresholdsConfigBuilder, ThresholdsMode, type DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  type DynamicConfigValue,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
@@ -27,21 +31,40 @@ export type PanelSpec = PanelQuery & {
 };
 
 /** The datasource and queries of a panel: ClickHouse SQL in the shape the panel type needs, or PromQL. */
-function queriesOf(spec: PanelQuery, kind: 'timeseries' | 'table'): { datasource: DataSourceRef; targets: cog.Builder<cog.Dataquery>[] } {
+function queriesOf(
+  spec: PanelQuery,
+  kind: 'timeseries' | 'table',
+): { datasource: DataSourceRef; targets: cog.Builder<cog.Dataquery>[] } {
   if (spec.promql !== undefined) {
-    return { datasource: PROMETHEUS_DATASOURCE, targets: spec.promql.map((t, i) => promQuery(t, String.fromCharCode(65 + i), kind === 'table')) };
+    return {
+      datasource: PROMETHEUS_DATASOURCE,
+      targets: spec.promql.map((t, i) => promQuery(t, String.fromCharCode(65 + i), kind === 'table')),
+    };
   }
-  return { datasource: CLICKHOUSE_DATASOURCE, targets: [kind === 'timeseries' ? timeseriesQuery(spec.sql) : tableQuery(spec.sql)] };
+  return {
+    datasource: CLICKHOUSE_DATASOURCE,
+    targets: [kind === 'timeseries' ? timeseriesQuery(spec.sql) : tableQuery(spec.sql)],
+  };
 }
 
 export function thresholds(steps: [string, number | null][]) {
-  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps.map(([color, value]) => ({ color, value })));
+  return new ThresholdsConfigBuilder()
+    .mode(ThresholdsMode.Absolute)
+    .steps(steps.map(([color, value]) => ({ color, value })));
 }
 
 /** Base green, amber at `warn`, red at `crit` (for "higher is worse" values). */
-export const worseAbove = (warn: number, crit: number): [string, number | null][] => [['green', null], ['orange', warn], ['red', crit]];
+export const worseAbove = (warn: number, crit: number): [string, number | null][] => [
+  ['green', null],
+  ['orange', warn],
+  ['red', crit],
+];
 /** Base red, amber from `warn`, green from `ok` (for "higher is better" values). */
-export const betterAbove = (warn: number, ok: number): [string, number | null][] => [['red', null], ['orange', warn], ['green', ok]];
+export const betterAbove = (warn: number, ok: number): [string, number | null][] => [
+  ['red', null],
+  ['orange', warn],
+  ['green', ok],
+];
 /** Neutral colour only, for counts that are neither good nor bad (volume). */
 export const neutral = (): [string, number | null][] => [['blue', null]];
 
@@ -68,12 +91,20 @@ export function timeseriesPanel(spec: TimeseriesSpec) {
     .interval(spec.minInterval ?? '1m')
     .span(spec.w ?? 12)
     .height(spec.h ?? 8)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    );
   if (spec.bars) p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(80);
   else p.drawStyle(common.GraphDrawStyle.Line).lineWidth(2).fillOpacity(10);
   if (spec.stacked) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-  if (spec.showThresholds) p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+  if (spec.showThresholds)
+    p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
   if (spec.min !== undefined) p.min(spec.min);
   if (spec.max !== undefined) p.max(spec.max);
   return p;
@@ -124,8 +155,14 @@ export function tablePanel(spec: TableSpec) {
 /** Column override helpers for tables. */
 export const column = {
   unit: (unit: string): DynamicConfigValue => ({ id: 'unit', value: unit }),
-  colored: (): DynamicConfigValue => ({ id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } }),
-  thresholds: (steps: [string, number | null][]): DynamicConfigValue => ({ id: 'thresholds', value: thresholds(steps).build() }),
+  colored: (): DynamicConfigValue => ({
+    id: 'custom.cellOptions',
+    value: { type: common.TableCellDisplayMode.ColorBackground },
+  }),
+  thresholds: (steps: [string, number | null][]): DynamicConfigValue => ({
+    id: 'thresholds',
+    value: thresholds(steps).build(),
+  }),
   /** Makes the cell a link to the row's `field` (e.g. the original post's url). */
   linkTo: (title: string, field: string): DynamicConfigValue => ({
     id: 'links',

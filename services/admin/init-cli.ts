@@ -16,5 +16,7 @@ export async function run(argv: string[]): Promise<void> {
   await topics.run([]);
   const migrateModule = '../migrate/cli.ts';
   const migrate = (await import(migrateModule)) as { run: (argv: string[]) => Promise<void> };
-  await migrate.run(Object.entries(values).flatMap(([k, v]) => (k !== 'help' && typeof v === 'string' ? [`--${k}`, v] : [])));
+  await migrate.run(
+    Object.entries(values).flatMap(([k, v]) => (k !== 'help' && typeof v === 'string' ? [`--${k}`, v] : [])),
+  );
 }

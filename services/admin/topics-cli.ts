@@ -19,7 +19,9 @@ export async function run(argv: string[]): Promise<void> {
     const created = await ensureTopics(admin, topics);
     for (const t of topics.all) {
       const state = created.includes(topics.name(t.key)) ? 'created' : 'exists ';
-      console.log(`${state}  ${topics.name(t.key)}  partitions=${t.partitions}  retention.ms=${t.config['retention.ms']}`);
+      console.log(
+        `${state}  ${topics.name(t.key)}  partitions=${t.partitions}  retention.ms=${t.config['retention.ms']}`,
+      );
     }
   } finally {
     await admin.disconnect();

@@ -6,11 +6,15 @@ export const HOUR_MS = 3_600_000;
 /** 0 = Monday 00:00–01:00 UTC … 167 = Sunday 23:00 UTC (epoch day 0 was a Thursday). */
 export function hourOfWeek(hourIndex: number): number {
   const day = Math.floor(hourIndex / 24);
-  return (((day + 3) % 7) + 7) % 7 * 24 + (((hourIndex % 24) + 24) % 24);
+  return ((((day + 3) % 7) + 7) % 7) * 24 + (((hourIndex % 24) + 24) % 24);
 }
 
 /** One closed hour of one key: customer messages and negative ones. */
-interface WeekSample { week: number; total: number; neg: number }
+interface WeekSample {
+  week: number;
+  total: number;
+  neg: number;
+}
 
 export interface BaselineState {
   seasonal: WeekSample[][];
@@ -44,7 +48,10 @@ export class Baseline {
   /** Medians per hour index, recomputed only when an hour closes (expect() runs at every step). */
   private readonly memo = new Map<number, number>();
 
-  constructor(private readonly p: DetectorParams, state?: BaselineState) {
+  constructor(
+    private readonly p: DetectorParams,
+    state?: BaselineState,
+  ) {
     this.s = state ?? {
       seasonal: Array.from({ length: 168 }, () => []),
       recentNeg: 0,
@@ -78,7 +85,8 @@ export class Baseline {
     }
     const recentTotal = total - (neg - recentNeg);
     this.s.recentNeg = this.s.closedHours === 0 ? recentNeg : this.s.recentNeg + a * (recentNeg - this.s.recentNeg);
-    this.s.recentTotal = this.s.closedHours === 0 ? recentTotal : this.s.recentTotal + a * (recentTotal - this.s.recentTotal);
+    this.s.recentTotal =
+      this.s.closedHours === 0 ? recentTotal : this.s.recentTotal + a * (recentTotal - this.s.recentTotal);
     const slot = this.s.seasonal[hourOfWeek(hourIndex)]!;
     slot.push({ week: Math.floor(hourIndex / 168), total, neg });
     if (slot.length > this.p.seasonalWeeks) slot.splice(0, slot.length - this.p.seasonalWeeks);

@@ -64,7 +64,14 @@ export function priorShare(platform: string, mix: Readonly<Record<string, number
 }
 
 /** Adds one slot that left the longest window (unless the key was alerting then). */
-export function foldSlot(c: ColdState, slot: number, stepMs: number, total: number, neg: number, alerting: boolean): void {
+export function foldSlot(
+  c: ColdState,
+  slot: number,
+  stepMs: number,
+  total: number,
+  neg: number,
+  alerting: boolean,
+): void {
   if (c.fromSlot === null || slot < c.fromSlot || alerting) return;
   c.spanMs += stepMs;
   c.total += total;

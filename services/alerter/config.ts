@@ -27,5 +27,10 @@ export const alerterShape = {
 export type AlerterConfig = z.infer<z.ZodObject<typeof alerterShape>>;
 
 export function detectorParams(c: AlerterConfig): DetectorParams {
-  return { ...DEFAULT_PARAMS, minNegatives: c.ALERT_MIN_NEGATIVES, cooldownMs: c.ALERT_COOLDOWN_MS, warmupHours: c.ALERT_WARMUP_HOURS };
+  return {
+    ...DEFAULT_PARAMS,
+    minNegatives: c.ALERT_MIN_NEGATIVES,
+    cooldownMs: c.ALERT_COOLDOWN_MS,
+    warmupHours: c.ALERT_WARMUP_HOURS,
+  };
 }

@@ -72,7 +72,11 @@ export class SpikeDetector {
    * as they came (sealed), so its snapshots hold no text in clear, and opens them only to pick
    * samples and count terms ('' once the author is erased). Identity for plain texts.
    */
-  constructor(readonly p: DetectorParams, snapshot?: DetectorSnapshot, private readonly reveal: (text: string, brand: string) => string = (t) => t) {
+  constructor(
+    readonly p: DetectorParams,
+    snapshot?: DetectorSnapshot,
+    private readonly reveal: (text: string, brand: string) => string = (t) => t,
+  ) {
     this.maxWindowMs = Math.max(...p.windowsMs, p.endWindowMs);
     this.ringSize = Math.ceil((this.maxWindowMs + p.allowedLatenessMs) / p.stepMs) + 8;
     if (snapshot) {
@@ -122,7 +126,14 @@ export class SpikeDetector {
       if (slot >= oldestUseful) {
         k.ring.add(slot, o.negative);
         if (o.negative) {
-          k.st.negatives.push({ time: o.time, messageId: o.messageId, text: o.text, language: o.language, url: o.url, score: o.score });
+          k.st.negatives.push({
+            time: o.time,
+            messageId: o.messageId,
+            text: o.text,
+            language: o.language,
+            url: o.url,
+            score: o.score,
+          });
         }
       }
       if (hour >= this.openHour) {
@@ -142,7 +153,8 @@ export class SpikeDetector {
   advanceTo(watermark: number): AlertEvent[] {
     const out: AlertEvent[] = [];
     if (Number.isNaN(this.nextTick)) return out;
-    if (watermark - this.p.allowedLatenessMs > this.maxEventTime) this.maxEventTime = watermark + this.p.allowedLatenessMs;
+    if (watermark - this.p.allowedLatenessMs > this.maxEventTime)
+      this.maxEventTime = watermark + this.p.allowedLatenessMs;
     while (this.nextTick <= watermark) {
       const t = this.nextTick;
       if (t % HOUR_MS === 0) this.closeHoursBefore(t / HOUR_MS);
@@ -282,10 +294,19 @@ export class SpikeDetector {
     const seen = new Set<string>(['']);
     const samples = inWindow
       .map((n, i) => ({ n, text: texts[i]! }))
-      .sort(({ n: a }, { n: b }) => (a.score ?? 0) - (b.score ?? 0) || b.time - a.time || (a.messageId < b.messageId ? -1 : 1))
+      .sort(
+        ({ n: a }, { n: b }) =>
+          (a.score ?? 0) - (b.score ?? 0) || b.time - a.time || (a.messageId < b.messageId ? -1 : 1),
+      )
       .filter(({ text }) => !seen.has(text) && Boolean(seen.add(text)))
       .slice(0, this.p.samples)
-      .map(({ n }): SampleMessage => ({ message_id: n.messageId, text: n.text, language: n.language, url: n.url, sentiment_score: n.score }));
+      .map(({ n }): SampleMessage => ({
+        message_id: n.messageId,
+        text: n.text,
+        language: n.language,
+        url: n.url,
+        sentiment_score: n.score,
+      }));
     const terms = topTerms(texts, this.p.topTerms, [st.brand]);
     return this.event(st, 'start', active, t, best, samples, terms);
   }
@@ -315,8 +336,13 @@ export class SpikeDetector {
   }
 
   private event(
-    st: KeyState, kind: 'start' | 'end', a: ActiveAlert, t: number, w: WindowStats,
-    samples: SampleMessage[], terms: { term: string; count: number }[],
+    st: KeyState,
+    kind: 'start' | 'end',
+    a: ActiveAlert,
+    t: number,
+    w: WindowStats,
+    samples: SampleMessage[],
+    terms: { term: string; count: number }[],
   ): AlertEvent {
     return {
       alert_id: a.id,
@@ -347,8 +373,15 @@ export class SpikeDetector {
     let k = this.keys.get(id);
     if (!k) {
       k = this.wrap({
-        brand, platform, ring: new SlotRing(this.ringSize).s, negatives: [], hours: {},
-        baseline: new Baseline(this.p).state, active: null, cooldownUntil: 0, cold: newColdState(),
+        brand,
+        platform,
+        ring: new SlotRing(this.ringSize).s,
+        negatives: [],
+        hours: {},
+        baseline: new Baseline(this.p).state,
+        active: null,
+        cooldownUntil: 0,
+        cold: newColdState(),
       });
       this.keys.set(id, k);
     }

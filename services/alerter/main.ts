@@ -24,7 +24,9 @@ export async function run(argv: string[]): Promise<void> {
   const config = parseEnv(alerterShape, process.env);
   const endpoints = parseEndpoints(config.ALERT_WEBHOOK_URLS);
   if (endpoints.length > 0 && !config.ALERT_WEBHOOK_SECRET) {
-    throw new ConfigError(['ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URLS is set (webhooks are always signed) (unset)']);
+    throw new ConfigError([
+      'ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URLS is set (webhooks are always signed) (unset)',
+    ]);
   }
   const logger = createLogger('alerter', config.LOG_LEVEL);
   const { kafka, topics } = createKafka(config, logger, 'alerter');
@@ -32,12 +34,24 @@ export async function run(argv: string[]): Promise<void> {
   const source = topics.name('enrichedEvents');
   // Lag from the alerter's own positions: it commits no offsets (its snapshots hold them).
   const monitor = new ServiceMonitor({
-    kafka, logger, clickhouse, host: config.METRICS_HOST, port: config.ALERTER_METRICS_PORT, stages: ['alerter'],
-    lag: [{ group: config.ALERTER_GROUP_ID, topic: source, positions: (): Record<string, string> => alerter.positions() }], topics: [source, topics.name('alerts')],
+    kafka,
+    logger,
+    clickhouse,
+    host: config.METRICS_HOST,
+    port: config.ALERTER_METRICS_PORT,
+    stages: ['alerter'],
+    lag: [
+      { group: config.ALERTER_GROUP_ID, topic: source, positions: (): Record<string, string> => alerter.positions() },
+    ],
+    topics: [source, topics.name('alerts')],
   });
   const alerter = new Alerter(
     {
-      kafka: monitor.kafka, codec: new AvroCodec(), store: new AlertStore(clickhouse), logger, observer: monitor.observer,
+      kafka: monitor.kafka,
+      codec: new AvroCodec(),
+      store: new AlertStore(clickhouse),
+      logger,
+      observer: monitor.observer,
       keys: new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master: loadMasterKeys(), logger }),
     },
     {
@@ -46,7 +60,10 @@ export async function run(argv: string[]): Promise<void> {
       groupId: config.ALERTER_GROUP_ID,
       params: detectorParams(config),
       endpoints,
-      delivery: { secret: config.ALERT_WEBHOOK_SECRET, policy: { ...DEFAULT_RETRY, maxAttempts: config.ALERT_WEBHOOK_MAX_ATTEMPTS } },
+      delivery: {
+        secret: config.ALERT_WEBHOOK_SECRET,
+        policy: { ...DEFAULT_RETRY, maxAttempts: config.ALERT_WEBHOOK_MAX_ATTEMPTS },
+      },
       maxAlertAgeMs: config.ALERT_MAX_AGE_MS,
       snapshotIntervalMs: config.ALERTER_SNAPSHOT_INTERVAL_MS,
       idleMs: config.ALERTER_IDLE_MS,

@@ -36,7 +36,12 @@ export interface AlerterOptions {
 }
 
 export interface AlerterDeps {
-  kafka: Kafka; codec: AvroCodec; store: AlertStore; logger: Logger; now?: () => number; observer?: PipelineObserver;
+  kafka: Kafka;
+  codec: AvroCodec;
+  store: AlertStore;
+  logger: Logger;
+  now?: () => number;
+  observer?: PipelineObserver;
   /** The author keys: samples open with them for ClickHouse and webhooks, and stay sealed on the alerts topic. */
   keys?: AuthorKeyLog;
 }
@@ -55,9 +60,20 @@ export class Alerter {
   private lastInputAt = 0;
   private lastSnapshotAt = 0;
   private timer: NodeJS.Timeout | null = null;
-  readonly stats = { events: 0, observed: 0, skipped: 0, alerts: 0, alreadyEmitted: 0, deliveries: 0, failedDeliveries: 0 };
+  readonly stats = {
+    events: 0,
+    observed: 0,
+    skipped: 0,
+    alerts: 0,
+    alreadyEmitted: 0,
+    deliveries: 0,
+    failedDeliveries: 0,
+  };
 
-  constructor(private readonly deps: AlerterDeps, private readonly o: AlerterOptions) {}
+  constructor(
+    private readonly deps: AlerterDeps,
+    private readonly o: AlerterOptions,
+  ) {}
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -80,7 +96,9 @@ export class Alerter {
     const snap = await store.loadSnapshot(this.o.groupId);
     const keys = this.deps.keys;
     await keys?.start();
-    this.detector = new SpikeDetector(this.o.params, snap?.state, (text, brand) => (keys ? (keys.store.open(text, brand) ?? '') : text));
+    this.detector = new SpikeDetector(this.o.params, snap?.state, (text, brand) =>
+      keys ? (keys.store.open(text, brand) ?? '') : text,
+    );
     Object.assign(this.offsets, snap?.offsets ?? {});
     const ledger = await store.loadLedger(this.now() - 30 * 24 * 3_600_000);
     for (const a of ledger.alerts) this.emitted.set(`${a.alert_id}:${a.kind}`, a);
@@ -138,7 +156,10 @@ export class Alerter {
         if (!(err instanceof DecodeError)) throw err;
         // The enricher dead-letters what it cannot process; a bad record here is logged and skipped.
         this.stats.skipped++;
-        this.deps.logger.warn({ partition, offset: message.offset, reason: err.reason }, 'undecodable enriched event skipped');
+        this.deps.logger.warn(
+          { partition, offset: message.offset, reason: err.reason },
+          'undecodable enriched event skipped',
+        );
         this.offsets[partition] = String(BigInt(message.offset) + 1n);
         continue;
       }
@@ -165,14 +186,20 @@ export class Alerter {
     const now = this.now();
     const progress = this.detector.progress;
     if (now - this.lastInputAt < this.o.idleMs || !Number.isFinite(progress) || now - progress > 10 * 60_000) return;
-    for (const a of this.detector.advanceTo(now - this.o.idleMs - this.o.params.allowedLatenessMs)) await this.handle(a);
+    for (const a of this.detector.advanceTo(now - this.o.idleMs - this.o.params.allowedLatenessMs))
+      await this.handle(a);
     if (now - this.lastSnapshotAt >= this.o.snapshotIntervalMs) await this.snapshot();
   }
 
   private async snapshot(): Promise<void> {
     if (!this.detector || !Number.isFinite(this.detector.progress)) return;
     this.lastSnapshotAt = this.now();
-    await this.deps.store.saveSnapshot(this.o.groupId, { ...this.offsets }, this.detector.snapshot(), this.lastSnapshotAt);
+    await this.deps.store.saveSnapshot(
+      this.o.groupId,
+      { ...this.offsets },
+      this.detector.snapshot(),
+      this.lastSnapshotAt,
+    );
     this.observer.rowsWritten('alerter_snapshots', 1);
     this.observer.wrote(STAGE);
   }
@@ -182,7 +209,11 @@ export class Alerter {
       // Same spike decided one step apart by a previous run (partition interleaving differs on
       // replay): adopt that alert's id instead of raising a second one.
       const twin = [...this.emitted.values()].find(
-        (e) => e.kind === 'start' && e.brand === a.brand && e.platform === a.platform && e.alert_id !== a.alert_id &&
+        (e) =>
+          e.kind === 'start' &&
+          e.brand === a.brand &&
+          e.platform === a.platform &&
+          e.alert_id !== a.alert_id &&
           Math.abs(e.detected_at - a.detected_at) <= this.o.params.cooldownMs,
       );
       if (twin) {
@@ -198,7 +229,13 @@ export class Alerter {
       await this.producer!.send({
         topic: this.o.alertsTopic,
         acks: -1,
-        messages: [{ key: a.brand, value: this.deps.codec.encode('alert-event', stored), headers: { alert_id: a.alert_id, kind: a.kind } }],
+        messages: [
+          {
+            key: a.brand,
+            value: this.deps.codec.encode('alert-event', stored),
+            headers: { alert_id: a.alert_id, kind: a.kind },
+          },
+        ],
       });
       this.observer.rowsWritten(this.o.alertsTopic, 1);
       await this.deps.store.insertAlert(this.opened(stored));
@@ -206,7 +243,10 @@ export class Alerter {
       this.observer.wrote(STAGE);
       this.emitted.set(key, stored);
       this.stats.alerts++;
-      this.deps.logger.info({ alert_id: a.alert_id, kind: a.kind, brand: a.brand, platform: a.platform, ratio: a.ratio }, 'alert emitted');
+      this.deps.logger.info(
+        { alert_id: a.alert_id, kind: a.kind, brand: a.brand, platform: a.platform, ratio: a.ratio },
+        'alert emitted',
+      );
     }
     this.deliverAll(stored);
   }
@@ -216,7 +256,10 @@ export class Alerter {
     const keys = this.deps.keys;
     if (!keys) return a;
     const open = (v: string) => keys.store.open(v, a.brand) ?? '';
-    return { ...a, samples: a.samples.map((s) => ({ ...s, text: open(s.text), url: s.url === null ? null : open(s.url) || null })) };
+    return {
+      ...a,
+      samples: a.samples.map((s) => ({ ...s, text: open(s.text), url: s.url === null ? null : open(s.url) || null })),
+    };
   }
 
   private deliverAll(a: AlertEvent): void {
@@ -235,12 +278,16 @@ export class Alerter {
 
   private async recordDelivery(a: AlertEvent, endpoint: WebhookEndpoint, id: string, r: DeliveryResult): Promise<void> {
     // The result keeps only the last attempt's status: each retry is counted under it.
-    for (let i = 1; i < r.attempts; i++) this.observer.retry(STAGE, `webhook:${r.httpStatus > 0 ? r.httpStatus : 'network'}`);
+    for (let i = 1; i < r.attempts; i++)
+      this.observer.retry(STAGE, `webhook:${r.httpStatus > 0 ? r.httpStatus : 'network'}`);
     if (r.status === 'delivered') this.stats.deliveries++;
     else {
       this.stats.failedDeliveries++;
       this.delivered.delete(id); // a later restart tries again while the alert is recent
-      this.deps.logger.error({ alert_id: a.alert_id, kind: a.kind, endpoint: endpoint.name, ...r }, 'webhook delivery failed');
+      this.deps.logger.error(
+        { alert_id: a.alert_id, kind: a.kind, endpoint: endpoint.name, ...r },
+        'webhook delivery failed',
+      );
     }
     await this.serial(() => this.deps.store.recordDelivery(a, endpoint.name, r, this.now()));
     this.observer.rowsWritten('alert_deliveries', 1);

@@ -7,11 +7,38 @@ import stopword from 'stopword';
  * own name, and numbers. Terms are ranked by how many messages use them (one noisy message repeating
  * a word does not make it a top term), ties broken alphabetically so the output is deterministic.
  */
-const SOCIAL_FILLER = ['http', 'https', 'www', 'com', 'amp', 'lol', 'rt', 'via', 'pls', 'plz', 'ok', 'okay', 'just', 'really', 'get', 'got', 'still', 'even', 'one', 'now'];
+const SOCIAL_FILLER = [
+  'http',
+  'https',
+  'www',
+  'com',
+  'amp',
+  'lol',
+  'rt',
+  'via',
+  'pls',
+  'plz',
+  'ok',
+  'okay',
+  'just',
+  'really',
+  'get',
+  'got',
+  'still',
+  'even',
+  'one',
+  'now',
+];
 
 const STOPWORDS = new Set<string>(
   [
-    ...stopword.eng, ...stopword.ita, ...stopword.spa, ...stopword.fra, ...stopword.deu, ...stopword.por, ...stopword.porBr,
+    ...stopword.eng,
+    ...stopword.ita,
+    ...stopword.spa,
+    ...stopword.fra,
+    ...stopword.deu,
+    ...stopword.por,
+    ...stopword.porBr,
     ...SOCIAL_FILLER,
   ].map((w) => w.toLowerCase()),
 );
@@ -31,7 +58,10 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
-export interface TermCount { term: string; count: number }
+export interface TermCount {
+  term: string;
+  count: number;
+}
 
 export function topTerms(texts: readonly string[], limit: number, exclude: readonly string[] = []): TermCount[] {
   const excluded = new Set(exclude.flatMap((e) => tokenize(e)).concat(exclude.map((e) => e.toLowerCase())));

@@ -39,14 +39,26 @@ export function idempotencyKey(a: Pick<AlertEvent, 'alert_id' | 'kind'>): string
 }
 
 export function jsonPayload(a: AlertEvent): unknown {
-  return { type: `brandpulse.alert.${a.kind}`, idempotency_key: idempotencyKey(a), summary: describeAlert(a), alert: a };
+  return {
+    type: `brandpulse.alert.${a.kind}`,
+    idempotency_key: idempotencyKey(a),
+    summary: describeAlert(a),
+    alert: a,
+  };
 }
 
 export function slackPayload(a: AlertEvent): unknown {
   const summary = describeAlert(a);
-  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: `${a.kind === 'start' ? ':rotating_light:' : ':white_check_mark:'} ${summary}` } }];
+  const blocks: unknown[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${a.kind === 'start' ? ':rotating_light:' : ':white_check_mark:'} ${summary}` },
+    },
+  ];
   if (a.samples.length > 0) {
-    const quotes = a.samples.map((s) => `> ${s.text.replace(/\s+/g, ' ').slice(0, 280)}${s.url ? ` (<${s.url}|open>)` : ''}`).join('\n');
+    const quotes = a.samples
+      .map((s) => `> ${s.text.replace(/\s+/g, ' ').slice(0, 280)}${s.url ? ` (<${s.url}|open>)` : ''}`)
+      .join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Sample messages*\n${quotes}` } });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `alert ${a.alert_id} · ${a.detector_version}` }] });
@@ -58,7 +70,13 @@ export function signature(secret: string, timestampS: number, body: string): str
 }
 
 /** What a receiver does: recompute the signature, compare in constant time, reject stale timestamps. */
-export function verifySignature(secret: string, headers: Record<string, string | undefined>, body: string, nowS: number, toleranceS = 300): boolean {
+export function verifySignature(
+  secret: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  nowS: number,
+  toleranceS = 300,
+): boolean {
   const ts = Number(headers[TIMESTAMP_HEADER]);
   const given = headers[SIGNATURE_HEADER] ?? '';
   if (!Number.isFinite(ts) || Math.abs(nowS - ts) > toleranceS) return false;
@@ -67,14 +85,23 @@ export function verifySignature(secret: string, headers: Record<string, string |
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-export interface RetryPolicy { maxAttempts: number; baseMs: number; maxMs: number }
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+}
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 500, maxMs: 60_000 };
 
 export function isRetriableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-export interface DeliveryResult { status: 'delivered' | 'failed'; attempts: number; httpStatus: number; error?: string }
+export interface DeliveryResult {
+  status: 'delivered' | 'failed';
+  attempts: number;
+  httpStatus: number;
+  error?: string;
+}
 
 export interface DeliveryDeps {
   secret: string;
@@ -92,7 +119,11 @@ export interface DeliveryDeps {
  * Retry-After; any other status fails at once. The same bytes on every attempt: only the timestamp
  * and its signature change.
  */
-export async function deliver(endpoint: WebhookEndpoint, alert: AlertEvent, deps: DeliveryDeps): Promise<DeliveryResult> {
+export async function deliver(
+  endpoint: WebhookEndpoint,
+  alert: AlertEvent,
+  deps: DeliveryDeps,
+): Promise<DeliveryResult> {
   const doFetch = deps.fetch ?? fetch;
   const now = deps.nowMs ?? Date.now;
   const policy = deps.policy ?? DEFAULT_RETRY;
@@ -100,31 +131,45 @@ export async function deliver(endpoint: WebhookEndpoint, alert: AlertEvent, deps
   let attempts = 0;
   let httpStatus = 0;
   try {
-    return await withRetry(async (attempt) => {
-      attempts = attempt;
-      const ts = Math.floor(now() / 1000);
-      httpStatus = 0;
-      const res = await doFetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [TIMESTAMP_HEADER]: String(ts),
-          [SIGNATURE_HEADER]: signature(deps.secret, ts, body),
-          [IDEMPOTENCY_HEADER]: idempotencyKey(alert),
-          'user-agent': 'brandpulse-alerter',
-        },
-        body,
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-      });
-      httpStatus = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return { status: 'delivered', attempts: attempt, httpStatus } satisfies DeliveryResult;
-      if (!isRetriableStatus(res.status)) return { status: 'failed', attempts: attempt, httpStatus, error: `HTTP ${res.status}` } satisfies DeliveryResult;
-      throw new DependencyError(`HTTP ${res.status}`, { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
-    }, {
-      maxAttempts: policy.maxAttempts, initialMs: policy.baseMs / 2, maxMs: policy.maxMs,
-      ...(deps.random ? { random: deps.random } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    });
+    return await withRetry(
+      async (attempt) => {
+        attempts = attempt;
+        const ts = Math.floor(now() / 1000);
+        httpStatus = 0;
+        const res = await doFetch(endpoint.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: String(ts),
+            [SIGNATURE_HEADER]: signature(deps.secret, ts, body),
+            [IDEMPOTENCY_HEADER]: idempotencyKey(alert),
+            'user-agent': 'brandpulse-alerter',
+          },
+          body,
+          signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+        });
+        httpStatus = res.status;
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.ok) return { status: 'delivered', attempts: attempt, httpStatus } satisfies DeliveryResult;
+        if (!isRetriableStatus(res.status))
+          return {
+            status: 'failed',
+            attempts: attempt,
+            httpStatus,
+            error: `HTTP ${res.status}`,
+          } satisfies DeliveryResult;
+        throw new DependencyError(`HTTP ${res.status}`, {
+          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        });
+      },
+      {
+        maxAttempts: policy.maxAttempts,
+        initialMs: policy.baseMs / 2,
+        maxMs: policy.maxMs,
+        ...(deps.random ? { random: deps.random } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      },
+    );
   } catch (err) {
     return { status: 'failed', attempts, httpStatus, error: (err as Error).message };
   }

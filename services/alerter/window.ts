@@ -14,8 +14,15 @@ export interface SlotRingState {
 export class SlotRing {
   readonly s: SlotRingState;
 
-  constructor(readonly size: number, state?: SlotRingState) {
-    this.s = state ?? { tags: new Array(size).fill(-1), total: new Array(size).fill(0), neg: new Array(size).fill(0) };
+  constructor(
+    readonly size: number,
+    state?: SlotRingState,
+  ) {
+    this.s = state ?? {
+      tags: new Array<number>(size).fill(-1),
+      total: new Array<number>(size).fill(0),
+      neg: new Array<number>(size).fill(0),
+    };
   }
 
   add(slot: number, negative: boolean): void {

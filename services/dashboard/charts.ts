@@ -52,7 +52,11 @@ const TICK_STEPS = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080]
  * Where the time axis gets a label: at round wall-clock times of the brand's zone (every hour, every
  * midnight …, at most ~7), on the bucket that contains one; the label is that round time.
  */
-export function timeTicks(buckets: readonly number[], intervalMs: number, timeZone: string): { index: number; at: number }[] {
+export function timeTicks(
+  buckets: readonly number[],
+  intervalMs: number,
+  timeZone: string,
+): { index: number; at: number }[] {
   if (buckets.length === 0) return [];
   const span = buckets[buckets.length - 1]! + intervalMs - buckets[0]!;
   const step = TICK_STEPS.find((s) => span / s <= 7) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
@@ -67,24 +71,30 @@ export function timeTicks(buckets: readonly number[], intervalMs: number, timeZo
   return ticks;
 }
 
-const DURATION_STEPS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+const DURATION_STEPS = [
+  1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
+];
 
 /** Round tick values covering [min, max]; for durations (seconds), round minutes, hours and days. */
 export function niceTicks(min: number, max: number, count = 4, durations = false): number[] {
   if (max <= min) max = min + 1;
   const raw = (max - min) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = (durations ? DURATION_STEPS.find((s) => s >= raw) : undefined) ?? [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const step =
+    (durations ? DURATION_STEPS.find((s) => s >= raw) : undefined) ??
+    [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
+  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Math.round(v / step) * step);
   if (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! + step);
   return ticks;
 }
 
 function range(spec: ChartSpec): [number, number] {
-  const totals = spec.kind === 'stacked'
-    ? spec.buckets.map((_, i) => spec.series.reduce((s, x) => s + (x.values[i] ?? 0), 0))
-    : spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const totals =
+    spec.kind === 'stacked'
+      ? spec.buckets.map((_, i) => spec.series.reduce((s, x) => s + (x.values[i] ?? 0), 0))
+      : spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const marks = (spec.marks ?? []).map((m) => m.value);
   const lo = spec.min ?? Math.min(0, ...totals, ...marks);
   const hi = spec.max ?? Math.max(lo + 1e-9, ...totals, ...marks);
@@ -154,14 +164,19 @@ export function timeChart(spec: ChartSpec): string {
       parts.push(`<g data-series="${escapeHtml(s.name)}">${paths}${dots.join('')}</g>`);
     }
   }
-  const legend = spec.series.length > 1 || spec.kind === 'stacked'
-    ? `<div class="legend">${spec.series.map((s) => `<span><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('')}</div>`
-    : '';
+  const legend =
+    spec.series.length > 1 || spec.kind === 'stacked'
+      ? `<div class="legend">${spec.series.map((s) => `<span><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('')}</div>`
+      : '';
   return `<svg viewBox="0 0 ${W} ${H}" role="img" preserveAspectRatio="xMidYMid meet">${parts.join('')}</svg>${legend}`;
 }
 
 /** One series per value column of time-bucketed rows (`time` plus numbers). */
-export function columnsAsSeries(rows: Record<string, unknown>[], buckets: number[], columns: { column: string; name: string; color: string }[]): Series[] {
+export function columnsAsSeries(
+  rows: Record<string, unknown>[],
+  buckets: number[],
+  columns: { column: string; name: string; color: string }[],
+): Series[] {
   const index = new Map(buckets.map((t, i) => [t, i]));
   return columns.map(({ column, name, color }) => {
     const values: (number | null)[] = buckets.map(() => null);
@@ -175,7 +190,12 @@ export function columnsAsSeries(rows: Record<string, unknown>[], buckets: number
 }
 
 /** One series per value of `group` (e.g. platform) from rows of `time`, group, value. */
-export function groupsAsSeries(rows: Record<string, unknown>[], buckets: number[], group: string, value: string): Series[] {
+export function groupsAsSeries(
+  rows: Record<string, unknown>[],
+  buckets: number[],
+  group: string,
+  value: string,
+): Series[] {
   const index = new Map(buckets.map((t, i) => [t, i]));
   const byGroup = new Map<string, (number | null)[]>();
   for (const r of rows) {
@@ -186,5 +206,7 @@ export function groupsAsSeries(rows: Record<string, unknown>[], buckets: number[
     if (!values) byGroup.set(key, (values = buckets.map(() => null)));
     values[i] = (values[i] ?? 0) + Number(r[value] ?? 0);
   }
-  return [...byGroup.keys()].sort().map((name, k) => ({ name, color: PALETTE[k % PALETTE.length]!, values: byGroup.get(name)! }));
+  return [...byGroup.keys()]
+    .sort()
+    .map((name, k) => ({ name, color: PALETTE[k % PALETTE.length]!, values: byGroup.get(name)! }));
 }

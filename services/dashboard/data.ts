@@ -25,7 +25,8 @@ export const PAGE_PANELS = {
 export type PanelKey = keyof typeof PAGE_PANELS;
 export type Row = Record<string, unknown>;
 
-export type PanelResult = { rows: Row[]; intervalMs: number; error?: never } | { error: string; rows?: never; intervalMs: number };
+export type PanelResult =
+  { rows: Row[]; intervalMs: number; error?: never } | { error: string; rows?: never; intervalMs: number };
 
 export interface DashboardData extends PageRange {
   timeZone: string;
@@ -33,7 +34,10 @@ export interface DashboardData extends PageRange {
 }
 
 // Built once: the text ClickHouse sees is the same on every refresh, only the parameters change.
-const PAGE_SQL = Object.fromEntries(Object.entries(PAGE_PANELS).map(([k, p]) => [k, pageSql(p.query.sql)])) as Record<PanelKey, string>;
+const PAGE_SQL = Object.fromEntries(Object.entries(PAGE_PANELS).map(([k, p]) => [k, pageSql(p.query.sql)])) as Record<
+  PanelKey,
+  string
+>;
 
 export async function runPanel(client: ClickHouseClient, key: PanelKey, range: PageRange): Promise<PanelResult> {
   const { params, intervalMs } = pageParams(PAGE_PANELS[key].query, range);
@@ -52,7 +56,11 @@ export async function runPanel(client: ClickHouseClient, key: PanelKey, range: P
 }
 
 /** Every panel of the page, one query after another (the local engine answers one at a time anyway). */
-export async function fetchDashboard(client: ClickHouseClient, range: PageRange, timeZone: string): Promise<DashboardData> {
+export async function fetchDashboard(
+  client: ClickHouseClient,
+  range: PageRange,
+  timeZone: string,
+): Promise<DashboardData> {
   const panels = {} as Record<PanelKey, PanelResult>;
   for (const key of Object.keys(PAGE_PANELS) as PanelKey[]) panels[key] = await runPanel(client, key, range);
   return { ...range, timeZone, panels };

@@ -5,8 +5,10 @@ export function escapeHtml(text: string): string {
 }
 
 export const formatCount = (n: number | null): string => (n === null ? '–' : Math.round(n).toLocaleString('en-US'));
-export const formatPercent = (v: number | null, decimals = 1): string => (v === null ? '–' : `${(v * 100).toFixed(decimals)}%`);
-export const formatSigned = (v: number | null): string => (v === null ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`);
+export const formatPercent = (v: number | null, decimals = 1): string =>
+  v === null ? '–' : `${(v * 100).toFixed(decimals)}%`;
+export const formatSigned = (v: number | null): string =>
+  v === null ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
 
 /** 42s, 12m, 3h 05m, 2d 4h. */
 export function formatDuration(seconds: number | null): string {
@@ -14,7 +16,10 @@ export function formatDuration(seconds: number | null): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.round(s / 60)}m`;
-  if (s < 86_400) return s % 3600 < 60 ? `${Math.floor(s / 3600)}h` : `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s < 86_400)
+    return s % 3600 < 60
+      ? `${Math.floor(s / 3600)}h`
+      : `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
@@ -39,7 +44,15 @@ function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.
 }
 
 function parts(ms: number, timeZone: string): Record<string, string> {
-  const f = formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  const f = formatter(timeZone, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+  });
   return Object.fromEntries(f.formatToParts(ms).map((p) => [p.type, p.value]));
 }
 
@@ -63,7 +76,10 @@ export function zoneName(ms: number, timeZone: string): string {
 /** The zone's wall clock at `ms`, as epoch ms of the same wall-clock time in UTC (ms + the zone's offset). */
 export function wallClock(ms: number, timeZone: string): number {
   const p = parts(ms, timeZone);
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) + (ms % 1000);
+  return (
+    Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) +
+    (ms % 1000)
+  );
 }
 
 /** An axis tick: the time of day for spans up to two days, else day/month. */
@@ -75,7 +91,8 @@ export function formatTick(ms: number, spanMs: number, timeZone: string): string
 /** A ClickHouse instant as the page reads it (ISO with Z: date_time_output_format=iso), or null. */
 export function instant(v: unknown): number | null {
   if (v === null || v === undefined || v === '') return null;
-  const t = Date.parse(String(v));
+  const text = v as string | number; // a JSON scalar
+  const t = Date.parse(String(text));
   return Number.isFinite(t) ? t : null;
 }
 

@@ -20,10 +20,15 @@ export const USAGE = `usage: brandpulse dashboard [--port 8090] [--host 127.0.0.
 export const DEFAULT_PORT = 8090;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseCommandLine(argv, USAGE, { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, refresh: { type: 'string', default: '5s' } });
+  const { values } = parseCommandLine(argv, USAGE, {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    refresh: { type: 'string', default: '5s' },
+  });
   const rawPort = values.port ?? process.env.DASHBOARD_PORT ?? String(DEFAULT_PORT);
   const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65535) throw new UsageError(`--port must be a port number 0-65535 (got "${rawPort}")`);
+  if (!/^\d+$/.test(rawPort) || port > 65535)
+    throw new UsageError(`--port must be a port number 0-65535 (got "${rawPort}")`);
   const refreshS = durationFlag('refresh', values.refresh);
   if (!(refreshS >= 1)) throw new UsageError(`--refresh must be at least 1s (got "${values.refresh}")`);
 
@@ -35,14 +40,20 @@ export async function run(argv: string[]): Promise<void> {
   await app.listen({ host: values.host, port });
   const address = app.server.address();
   const url = `http://${values.host}:${typeof address === 'object' && address ? address.port : port}/`;
-  logger.info({ url, database: config.CLICKHOUSE_DATABASE, user: config.CLICKHOUSE_READONLY_USER }, 'dashboard listening');
+  logger.info(
+    { url, database: config.CLICKHOUSE_DATABASE, user: config.CLICKHOUSE_READONLY_USER },
+    'dashboard listening',
+  );
   console.log(`brandpulse dashboard: ${url}`);
 
   // Ctrl-C, SIGTERM, the supervisor gone: stop listening (open requests finish), then close the client.
-  stopOnSignals(async (signal) => {
-    logger.info({ signal }, 'stopping: the page server finishes the requests it has');
-    await app.close();
-    await client.close();
-    logger.info('dashboard stopped');
-  }, { logger });
+  stopOnSignals(
+    async (signal) => {
+      logger.info({ signal }, 'stopping: the page server finishes the requests it has');
+      await app.close();
+      await client.close();
+      logger.info('dashboard stopped');
+    },
+    { logger },
+  );
 }

@@ -42,19 +42,24 @@ export function buildDashboardApp(o: DashboardAppOptions): FastifyInstance {
   function brands(): Promise<string[]> {
     if (!brandList || now() - brandList.at > BRANDS_TTL_MS) {
       const to = now();
-      const seen = brandsSeen(o.client, optionsSql('brand'), { brand: '', from: to - RANGES['7d'], to }).catch(() => [] as string[]);
+      const seen = brandsSeen(o.client, optionsSql('brand'), { brand: '', from: to - RANGES['7d'], to }).catch(
+        () => [] as string[],
+      );
       brandList = { at: to, brands: seen.then((s) => [...new Set([...configured, ...s])].sort()) };
     }
     return brandList.brands;
   }
 
   async function selection(query: Record<string, unknown>): Promise<{ brand: string; range: RangeKey; all: string[] }> {
-    for (const k of Object.keys(query)) if (k !== 'brand' && k !== 'range') throw new BadRequest(`${k}: unknown parameter (use brand and range)`);
+    for (const k of Object.keys(query))
+      if (k !== 'brand' && k !== 'range') throw new BadRequest(`${k}: unknown parameter (use brand and range)`);
     const all = await brands();
     const rawRange = query.range ?? DEFAULT_RANGE;
-    if (typeof rawRange !== 'string' || !(rawRange in RANGES)) throw new BadRequest(`range: must be one of ${Object.keys(RANGES).join(', ')}`);
+    if (typeof rawRange !== 'string' || !(rawRange in RANGES))
+      throw new BadRequest(`range: must be one of ${Object.keys(RANGES).join(', ')}`);
     const brand = query.brand ?? all[0];
-    if (typeof brand !== 'string' || !all.includes(brand)) throw new BadRequest(`brand: unknown brand ${JSON.stringify(brand)} (known: ${all.join(', ') || 'none yet'})`);
+    if (typeof brand !== 'string' || !all.includes(brand))
+      throw new BadRequest(`brand: unknown brand ${JSON.stringify(brand)} (known: ${all.join(', ') || 'none yet'})`);
     return { brand, range: rawRange as RangeKey, all };
   }
 
@@ -69,18 +74,30 @@ export function buildDashboardApp(o: DashboardAppOptions): FastifyInstance {
     return answer;
   }
 
-  async function respond(reply: FastifyReply, query: unknown, render: (d: DashboardData, s: { brand: string; range: RangeKey; all: string[] }) => string) {
+  async function respond(
+    reply: FastifyReply,
+    query: unknown,
+    render: (d: DashboardData, s: { brand: string; range: RangeKey; all: string[] }) => string,
+  ) {
     let s;
     try {
       s = await selection((query ?? {}) as Record<string, unknown>);
     } catch (err) {
       if (!(err instanceof BadRequest)) throw err;
-      return reply.code(400).type('text/html; charset=utf-8').send(`<!doctype html><p>Bad request: ${escapeHtml(err.message)}</p><p><a href="/">Back</a></p>`);
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(`<!doctype html><p>Bad request: ${escapeHtml(err.message)}</p><p><a href="/">Back</a></p>`);
     }
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(render(await data(s.brand, s.range), s));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(render(await data(s.brand, s.range), s));
   }
 
-  app.get('/', (req, reply) => respond(reply, req.query, (d, s) => pageHtml(d, { brands: s.all, range: s.range, refreshMs: o.refreshMs })));
+  app.get('/', (req, reply) =>
+    respond(reply, req.query, (d, s) => pageHtml(d, { brands: s.all, range: s.range, refreshMs: o.refreshMs })),
+  );
   app.get('/panels', (req, reply) => respond(reply, req.query, (d) => panelsHtml(d)));
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;

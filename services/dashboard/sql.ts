@@ -28,7 +28,8 @@ const PAGE_MACROS: Record<string, (args: string[]) => string> = {
     const col = oneArg('dateFilter', a);
     return `${col} >= {from_date:Date} AND ${col} <= {to_date:Date}`;
   },
-  timeInterval: (a) => `toStartOfInterval(toDateTime(${oneArg('timeInterval', a)}), toIntervalSecond({interval:UInt32}))`,
+  timeInterval: (a) =>
+    `toStartOfInterval(toDateTime(${oneArg('timeInterval', a)}), toIntervalSecond({interval:UInt32}))`,
   interval_s: () => '{interval:UInt32}',
 };
 
@@ -56,7 +57,10 @@ export interface PageRange {
 }
 
 /** The query parameters of `panel` for `range`: the interval follows Grafana's rounding and the panel's minimum. */
-export function pageParams(panel: PanelSql, range: PageRange): { params: Record<string, string | number>; intervalMs: number } {
+export function pageParams(
+  panel: PanelSql,
+  range: PageRange,
+): { params: Record<string, string | number>; intervalMs: number } {
   const intervalMs = grafanaIntervalMs(new Date(range.from), new Date(range.to), RESOLUTION, panel.minInterval ?? '1m');
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return {

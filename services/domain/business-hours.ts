@@ -28,8 +28,14 @@ export interface CalendarSpec {
   holidays: string[];
 }
 
-interface Period { startMin: number; endMin: number }
-interface DayInfo { start: number; intervals: Array<[number, number]> }
+interface Period {
+  startMin: number;
+  endMin: number;
+}
+interface DayInfo {
+  start: number;
+  intervals: Array<[number, number]>;
+}
 
 const MS_PER_DAY = 86_400_000;
 /** Searches for the instant a business-time target is reached give up after this many days. */
@@ -125,7 +131,8 @@ export class BusinessCalendar {
     );
     const intervals: Array<[number, number]> = [];
     if (!this.isHoliday(date)) {
-      for (const p of this.week[date.weekday - 1]!) intervals.push([this.instant(date, p.startMin), this.instant(date, p.endMin)]);
+      for (const p of this.week[date.weekday - 1]!)
+        intervals.push([this.instant(date, p.startMin), this.instant(date, p.endMin)]);
     }
     const info = { start: date.toMillis(), intervals };
     if (this.dayCache.size > 50_000) this.dayCache.clear();
@@ -136,7 +143,9 @@ export class BusinessCalendar {
   /** Wall-clock minute-of-day on a local date as an instant; luxon moves times in a DST gap forward. */
   private instant(date: DateTime, minuteOfDay: number): number {
     if (minuteOfDay === 24 * 60) return date.plus({ days: 1 }).startOf('day').toMillis();
-    return date.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0, millisecond: 0 }).toMillis();
+    return date
+      .set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0, millisecond: 0 })
+      .toMillis();
   }
 
   /** The local day number containing instant `ms`. */

@@ -30,7 +30,14 @@ export interface Output {
  * as a RecordCrash naming the record, and the service exits (see Enricher.crash). `keys` opens the
  * texts the models read (services/shared/author-keys.ts).
  */
-export function processRecords(records: SourceRecord[], codec: AvroCodec, analyzer: Analyzer, now = Date.now(), journal?: CrashJournal, keys?: AuthorKeyStore): Output {
+export function processRecords(
+  records: SourceRecord[],
+  codec: AvroCodec,
+  analyzer: Analyzer,
+  now = Date.now(),
+  journal?: CrashJournal,
+  keys?: AuthorKeyStore,
+): Output {
   const enriched: Message[] = [];
   const deadLetters: Message[] = [];
   const reasons: string[] = [];
@@ -41,7 +48,11 @@ export function processRecords(records: SourceRecord[], codec: AvroCodec, analyz
   };
   for (const record of records) {
     if (journal?.shouldQuarantine(record)) {
-      reject(record, 'quarantined', `crashed the enricher ${journal.crashes(record)} times: ${journal.lastError(record)}`);
+      reject(
+        record,
+        'quarantined',
+        `crashed the enricher ${journal.crashes(record)} times: ${journal.lastError(record)}`,
+      );
       continue;
     }
     let event: ConversationEvent;

@@ -24,7 +24,12 @@ const fromBrandsFile: NeedsReplyIntents = (brand) => {
  * (human_override = true), with needs_reply decided by the brand's needs_reply_intents, which every
  * projection applies to the message (latest relabel wins). Other events carry no enrichment.
  */
-export function enrichEvent(event: ConversationEvent, analyzer: Analyzer, now: number, needsReplyIntents: NeedsReplyIntents = fromBrandsFile): EnrichedEvent {
+export function enrichEvent(
+  event: ConversationEvent,
+  analyzer: Analyzer,
+  now: number,
+  needsReplyIntents: NeedsReplyIntents = fromBrandsFile,
+): EnrichedEvent {
   const p = payloadOf(event);
   let enrichment: Enrichment | null = null;
   if (p.type === 'message_posted' || p.type === 'message_edited') {

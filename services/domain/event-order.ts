@@ -16,11 +16,25 @@ export interface OrderedEvent {
 }
 
 /** Compares (time, rank, id). */
-export function compareSteps(aTime: number, aRank: number, aId: string, bTime: number, bRank: number, bId: string): number {
+export function compareSteps(
+  aTime: number,
+  aRank: number,
+  aId: string,
+  bTime: number,
+  bRank: number,
+  bId: string,
+): number {
   return aTime - bTime || aRank - bRank || (aId < bId ? -1 : aId > bId ? 1 : 0);
 }
 
 /** Last-writer-wins in that order: true when (time, rank, id) comes after the current register's. */
-export function isLater(time: number, rank: number, id: string, curTime: number, curRank: number, curId: string): boolean {
+export function isLater(
+  time: number,
+  rank: number,
+  id: string,
+  curTime: number,
+  curRank: number,
+  curId: string,
+): boolean {
   return compareSteps(time, rank, id, curTime, curRank, curId) > 0;
 }

@@ -98,20 +98,55 @@ const TEXT_RANK = { posted: 0, edited: 1 } as const;
 
 export function emptyMessageFacts(): MessageFacts {
   return {
-    posted: 0, posted_time: 0, posted_event_id: '', author_role: '',
-    text: '', text_time: 0, text_event_id: '', language: '', language_supported: 0,
-    model_sentiment_score: null, model_sentiment_label: '', model_sentiment_confidence: null, model_intent: '', model_needs_reply: 0, model_version: '',
-    relabel_sentiment: '', relabel_sentiment_time: 0, relabel_sentiment_event_id: '',
-    relabel_intent: '', relabel_intent_time: 0, relabel_intent_event_id: '', relabel_needs_reply: 0,
-    author_deleted: 0, removal_action: '', removal_time: 0, removal_event_id: '',
-    visibility_action: '', visibility_time: 0, visibility_event_id: '', spam_action: '', spam_time: 0, spam_event_id: '',
+    posted: 0,
+    posted_time: 0,
+    posted_event_id: '',
+    author_role: '',
+    text: '',
+    text_time: 0,
+    text_event_id: '',
+    language: '',
+    language_supported: 0,
+    model_sentiment_score: null,
+    model_sentiment_label: '',
+    model_sentiment_confidence: null,
+    model_intent: '',
+    model_needs_reply: 0,
+    model_version: '',
+    relabel_sentiment: '',
+    relabel_sentiment_time: 0,
+    relabel_sentiment_event_id: '',
+    relabel_intent: '',
+    relabel_intent_time: 0,
+    relabel_intent_event_id: '',
+    relabel_needs_reply: 0,
+    author_deleted: 0,
+    removal_action: '',
+    removal_time: 0,
+    removal_event_id: '',
+    visibility_action: '',
+    visibility_time: 0,
+    visibility_event_id: '',
+    spam_action: '',
+    spam_time: 0,
+    spam_event_id: '',
     first_moderation_time: null,
-    sentiment_label: '', sentiment_score: null, sentiment_confidence: null, intent: '', needs_reply: 0, human_override: 0, counted: 0,
+    sentiment_label: '',
+    sentiment_score: null,
+    sentiment_confidence: null,
+    intent: '',
+    needs_reply: 0,
+    human_override: 0,
+    counted: 0,
   };
 }
 
 /** True when a post (time, id) would replace the current post register: the earliest post of a message id counts. */
-export function isEarlierPost(s: Pick<MessageFacts, 'posted' | 'posted_time' | 'posted_event_id'>, time: number, id: string): boolean {
+export function isEarlierPost(
+  s: Pick<MessageFacts, 'posted' | 'posted_time' | 'posted_event_id'>,
+  time: number,
+  id: string,
+): boolean {
   return !s.posted || isLater(s.posted_time, 0, s.posted_event_id, time, 0, id);
 }
 
@@ -142,8 +177,10 @@ export function foldMessage(events: Iterable<MessageEvent>, into: MessageFacts =
 
 /** The latest text version wins: (event_time, post before edit, event_id). */
 function setText(s: MessageFacts, e: MessageEvent, rank: number): void {
-  const currentRank = s.text_event_id !== '' && s.text_event_id === s.posted_event_id ? TEXT_RANK.posted : TEXT_RANK.edited;
-  if (s.text_event_id !== '' && !isLater(e.event_time, rank, e.event_id, s.text_time, currentRank, s.text_event_id)) return;
+  const currentRank =
+    s.text_event_id !== '' && s.text_event_id === s.posted_event_id ? TEXT_RANK.posted : TEXT_RANK.edited;
+  if (s.text_event_id !== '' && !isLater(e.event_time, rank, e.event_id, s.text_time, currentRank, s.text_event_id))
+    return;
   const a = e.analysis;
   s.text = e.text;
   s.text_time = e.event_time;
@@ -187,7 +224,8 @@ function applyToRegisters(s: MessageFacts, e: MessageEvent): void {
       break;
     case 'moderation': {
       const action = e.action;
-      if (action !== 'relabel' && (s.first_moderation_time === null || t < s.first_moderation_time)) s.first_moderation_time = t;
+      if (action !== 'relabel' && (s.first_moderation_time === null || t < s.first_moderation_time))
+        s.first_moderation_time = t;
       if (action === 'delete' || action === 'restore') {
         if (isLater(t, 0, id, s.removal_time, 0, s.removal_event_id)) {
           s.removal_action = action;
@@ -207,7 +245,11 @@ function applyToRegisters(s: MessageFacts, e: MessageEvent): void {
           s.spam_event_id = id;
         }
       } else if (action === 'relabel') {
-        if (e.relabel_sentiment && relabelScore(e.relabel_sentiment) !== null && isLater(t, 0, id, s.relabel_sentiment_time, 0, s.relabel_sentiment_event_id)) {
+        if (
+          e.relabel_sentiment &&
+          relabelScore(e.relabel_sentiment) !== null &&
+          isLater(t, 0, id, s.relabel_sentiment_time, 0, s.relabel_sentiment_event_id)
+        ) {
           s.relabel_sentiment = e.relabel_sentiment;
           s.relabel_sentiment_time = t;
           s.relabel_sentiment_event_id = id;
@@ -218,7 +260,11 @@ function applyToRegisters(s: MessageFacts, e: MessageEvent): void {
           s.relabel_intent_event_id = id;
           // The enricher's stamp (brand's needs_reply_intents) when it is for this intent; else the defaults.
           const a = e.analysis;
-          s.relabel_needs_reply = (a && a.intent === e.relabel_intent ? a.needs_reply : defaultNeedsReply(e.relabel_intent)) ? 1 : 0;
+          s.relabel_needs_reply = (
+            a && a.intent === e.relabel_intent ? a.needs_reply : defaultNeedsReply(e.relabel_intent)
+          )
+            ? 1
+            : 0;
         }
       }
       break;

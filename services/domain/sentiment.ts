@@ -17,7 +17,10 @@ export function isSentimentLabel(label: string): label is SentimentLabel {
   return (SENTIMENT_LABELS as readonly string[]).includes(label);
 }
 
-export interface PolarityCounts { positive: number; negative: number }
+export interface PolarityCounts {
+  positive: number;
+  negative: number;
+}
 
 /**
  * Net sentiment = (positive - negative) / (positive + negative), in [-1, 1]. Null when there is no

@@ -18,7 +18,6 @@ export interface EnricherOptions {
   fromBeginning?: boolean;
 }
 
-
 /**
  * The enricher service: raw conversation events -> enriched events. At-least-once: offsets are
  * committed after the enriched events (and dead letters) were acknowledged by every in-sync
@@ -32,7 +31,11 @@ export class Enricher {
 
   constructor(
     private readonly deps: {
-      kafka: Kafka; codec: AvroCodec; analyzer: Analyzer; logger: Logger; observer?: PipelineObserver;
+      kafka: Kafka;
+      codec: AvroCodec;
+      analyzer: Analyzer;
+      logger: Logger;
+      observer?: PipelineObserver;
       /** Records that crashed this group before; absent = no quarantine. */
       journal?: CrashJournal;
       /** How the process ends after a programmer error (default process.exit). */
@@ -55,38 +58,45 @@ export class Enricher {
     await this.deps.keys?.start();
     this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
-    await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
-      const started = performance.now();
-      let out: Output;
-      const keys = this.deps.keys;
-      if (keys) await withRetry(() => keys.sync(), { stopped: () => this.stopping });
-      try {
-        out = processRecords(records, codec, analyzer, Date.now(), journal, keys?.store);
-      } catch (err) {
-        await this.crash(err);
-        throw err;
-      }
-      const publish = new ChunkedSend(this.producer!, [
-        { topic: this.options.targetTopic, messages: out.enriched },
-        { topic: this.options.deadLetterTopic, messages: out.deadLetters },
-      ]);
-      await withRetry(() => publish.run(), {
-        stopped: () => this.stopping,
-        onRetry: (err, attempt, waitMs, reason) => {
-          observer.retry('enricher', reason);
-          logger.warn({ err: (err as Error).message, reason, attempt, waitMs }, 'publishing failed, retrying');
-        },
-      });
-      for (const d of out.deadLetters) logger.warn({ headers: d.headers }, 'dead-lettered');
-      for (const reason of out.reasons) observer.deadLetter('enricher', reason);
-      observer.rowsWritten(this.options.targetTopic, out.enriched.length);
-      observer.batch('enricher', (performance.now() - started) / 1000, records.length);
-      observer.wrote('enricher');
-      await heartbeat();
-      this.stats.records += records.length;
-      this.stats.deadLetters += out.deadLetters.length;
-    });
-    logger.info({ from: this.options.sourceTopic, to: this.options.targetTopic, model: analyzer.modelVersion }, 'enricher started');
+    await consumeBatches(
+      this.consumer,
+      { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true },
+      async (records, heartbeat) => {
+        const started = performance.now();
+        let out: Output;
+        const keys = this.deps.keys;
+        if (keys) await withRetry(() => keys.sync(), { stopped: () => this.stopping });
+        try {
+          out = processRecords(records, codec, analyzer, Date.now(), journal, keys?.store);
+        } catch (err) {
+          await this.crash(err);
+          throw err;
+        }
+        const publish = new ChunkedSend(this.producer!, [
+          { topic: this.options.targetTopic, messages: out.enriched },
+          { topic: this.options.deadLetterTopic, messages: out.deadLetters },
+        ]);
+        await withRetry(() => publish.run(), {
+          stopped: () => this.stopping,
+          onRetry: (err, attempt, waitMs, reason) => {
+            observer.retry('enricher', reason);
+            logger.warn({ err: (err as Error).message, reason, attempt, waitMs }, 'publishing failed, retrying');
+          },
+        });
+        for (const d of out.deadLetters) logger.warn({ headers: d.headers }, 'dead-lettered');
+        for (const reason of out.reasons) observer.deadLetter('enricher', reason);
+        observer.rowsWritten(this.options.targetTopic, out.enriched.length);
+        observer.batch('enricher', (performance.now() - started) / 1000, records.length);
+        observer.wrote('enricher');
+        await heartbeat();
+        this.stats.records += records.length;
+        this.stats.deadLetters += out.deadLetters.length;
+      },
+    );
+    logger.info(
+      { from: this.options.sourceTopic, to: this.options.targetTopic, model: analyzer.modelVersion },
+      'enricher started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -99,9 +109,15 @@ export class Enricher {
   /** A programmer error on a record: count the crash in the journal, then end the process without committing. */
   private async crash(err: unknown): Promise<void> {
     const records = err instanceof RecordCrash ? err.records : [];
-    this.deps.logger.fatal({ err, coordinates: records.map((c) => `${c.topic}/${c.partition}@${c.offset}`) }, 'programmer error on a record: exiting without commit');
+    this.deps.logger.fatal(
+      { err, coordinates: records.map((c) => `${c.topic}/${c.partition}@${c.offset}`) },
+      'programmer error on a record: exiting without commit',
+    );
     if (this.deps.journal && records.length > 0 && this.producer) {
-      await Promise.race([this.deps.journal.recordCrash(this.producer, records, err instanceof RecordCrash ? err.error : err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+      await Promise.race([
+        this.deps.journal.recordCrash(this.producer, records, err instanceof RecordCrash ? err.error : err),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
     }
     (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }

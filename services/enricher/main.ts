@@ -35,19 +35,38 @@ export async function run(argv: string[]): Promise<void> {
   const source = topics.name('conversationEvents');
   // /metrics /healthz /readyz; the enricher is built with monitor.kafka so that /readyz follows its consumer.
   const monitor = new ServiceMonitor({
-    kafka, logger, host: config.METRICS_HOST, port: config.ENRICHER_METRICS_PORT, stages: ['enricher'],
-    lag: [{ group: config.ENRICHER_GROUP_ID, topic: source }], topics: [source, topics.name('enrichedEvents'), topics.name('deadLetters')],
+    kafka,
+    logger,
+    host: config.METRICS_HOST,
+    port: config.ENRICHER_METRICS_PORT,
+    stages: ['enricher'],
+    lag: [{ group: config.ENRICHER_GROUP_ID, topic: source }],
+    topics: [source, topics.name('enrichedEvents'), topics.name('deadLetters')],
   });
   // Up before the model loads (seconds): /healthz answers and /readyz says why not yet.
   await monitor.start();
   const enricher = new Enricher(
     {
-      kafka: monitor.kafka, codec: new AvroCodec(), analyzer: await createAnalyzer(), logger, observer: monitor.observer,
+      kafka: monitor.kafka,
+      codec: new AvroCodec(),
+      analyzer: await createAnalyzer(),
+      logger,
+      observer: monitor.observer,
       // Records that crashed this group before: quarantined after three crashes (shared/crash-journal.ts).
-      journal: new CrashJournal({ kafka, logger, topic: topics.name('recordCrashes'), groupId: config.ENRICHER_GROUP_ID }),
+      journal: new CrashJournal({
+        kafka,
+        logger,
+        topic: topics.name('recordCrashes'),
+        groupId: config.ENRICHER_GROUP_ID,
+      }),
       keys: new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master: loadMasterKeys(), logger }),
     },
-    { sourceTopic: source, targetTopic: topics.name('enrichedEvents'), deadLetterTopic: topics.name('deadLetters'), groupId: config.ENRICHER_GROUP_ID },
+    {
+      sourceTopic: source,
+      targetTopic: topics.name('enrichedEvents'),
+      deadLetterTopic: topics.name('deadLetters'),
+      groupId: config.ENRICHER_GROUP_ID,
+    },
   );
   const shutdown = async (signal: string) => {
     logger.info({ signal, ...enricher.stats }, 'stopping');

@@ -31,7 +31,9 @@ export function loadCheckpoint(path: string, file: string, fingerprint: string):
   if (!existsSync(path)) return null;
   const cp = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
   if (cp.fingerprint !== fingerprint) {
-    throw new Error(`checkpoint ${path} belongs to a different file (its first bytes differ); delete it or pass --restart`);
+    throw new Error(
+      `checkpoint ${path} belongs to a different file (its first bytes differ); delete it or pass --restart`,
+    );
   }
   return { ...cp, file };
 }

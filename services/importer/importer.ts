@@ -45,7 +45,15 @@ export interface ImportSummary {
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const fingerprint = fileFingerprint(opts.file);
   const previous = opts.restart ? null : loadCheckpoint(opts.checkpointPath, opts.file, fingerprint);
-  if (previous?.done) return { accepted: previous.accepted, rejected: previous.rejected, resumedAfterLine: previous.line, lastLine: previous.line, done: true, alreadyDone: true };
+  if (previous?.done)
+    return {
+      accepted: previous.accepted,
+      rejected: previous.rejected,
+      resumedAfterLine: previous.line,
+      lastLine: previous.line,
+      done: true,
+      alreadyDone: true,
+    };
   const cp: Checkpoint = previous ?? { file: opts.file, fingerprint, line: 0, accepted: 0, rejected: 0, done: false };
   truncateRejects(opts.rejectsPath, cp.line);
   const resumedAfterLine = cp.line;
@@ -71,14 +79,22 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   for await (const record of readRecords(opts.file, opts.format)) {
-    opts.onProgress?.({ bytes: record.bytes, line: record.line, accepted: cp.accepted, rejected: cp.rejected + pendingRejected });
+    opts.onProgress?.({
+      bytes: record.bytes,
+      line: record.line,
+      accepted: cp.accepted,
+      rejected: cp.rejected + pendingRejected,
+    });
     if (record.line <= cp.line) continue;
     lastLine = record.line;
     if (!record.ok) {
       reject(record.line, record.reason);
       continue;
     }
-    const value = record.value && typeof record.value === 'object' && !Array.isArray(record.value) ? { source: 'import', ...record.value } : record.value;
+    const value =
+      record.value && typeof record.value === 'object' && !Array.isArray(record.value)
+        ? { source: 'import', ...record.value }
+        : record.value;
     const v = validateEvent(value, 0, opts.timeWindow);
     if (!v.ok) {
       reject(record.line, v.issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; '));
@@ -88,7 +104,15 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     if (batch.length >= opts.batchSize) {
       await flush(record.line);
       opts.onProgress?.({ bytes: record.bytes, line: record.line, accepted: cp.accepted, rejected: cp.rejected });
-      if (opts.shouldStop?.()) return { accepted: cp.accepted, rejected: cp.rejected, resumedAfterLine, lastLine: cp.line, done: false, alreadyDone: false };
+      if (opts.shouldStop?.())
+        return {
+          accepted: cp.accepted,
+          rejected: cp.rejected,
+          resumedAfterLine,
+          lastLine: cp.line,
+          done: false,
+          alreadyDone: false,
+        };
     }
   }
   await flush(lastLine);

@@ -45,9 +45,11 @@ export async function run(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new UsageError('--batch-size must be an integer in 1..1000');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
+    throw new UsageError('--batch-size must be an integer in 1..1000');
   const logger = createLogger('import', (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info');
-  const onWait = (reason: string, ms: number) => logger.warn({ reason, retryInMs: ms }, 'destination unavailable, waiting');
+  const onWait = (reason: string, ms: number) =>
+    logger.warn({ reason, retryInMs: ms }, 'destination unavailable, waiting');
 
   let sink: ImportSink;
   // Lines are checked here with the same rules as the API. Through the API the local check uses the
@@ -61,7 +63,10 @@ export async function run(argv: string[]): Promise<void> {
     sink = new DirectSink(kafkaIntake.intake, kafkaIntake.close, undefined, onWait);
   } else {
     const apiKey = values['api-key'] ?? process.env.BRANDPULSE_API_KEY;
-    if (!apiKey) throw new UsageError('an API key is needed with --url: pass --api-key or set BRANDPULSE_API_KEY (or use --direct)');
+    if (!apiKey)
+      throw new UsageError(
+        'an API key is needed with --url: pass --api-key or set BRANDPULSE_API_KEY (or use --direct)',
+      );
     sink = new HttpSink(values.url ?? 'http://127.0.0.1:8080', apiKey, undefined, onWait);
   }
 
@@ -71,7 +76,9 @@ export async function run(argv: string[]): Promise<void> {
   const onSignal = () => {
     if (stopRequested) process.exit(130);
     stopRequested = true;
-    logger.warn('stopping after the current batch (checkpoint kept; run the same command to resume; Ctrl-C again to abort now)');
+    logger.warn(
+      'stopping after the current batch (checkpoint kept; run the same command to resume; Ctrl-C again to abort now)',
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -90,12 +97,16 @@ export async function run(argv: string[]): Promise<void> {
     });
     progress.stop();
     if (summary.alreadyDone) {
-      console.log(`already imported (checkpoint ${values.checkpoint ?? `${file}.checkpoint.json`}): ${summary.accepted} events accepted, ${summary.rejected} lines rejected; --restart to import again`);
+      console.log(
+        `already imported (checkpoint ${values.checkpoint ?? `${file}.checkpoint.json`}): ${summary.accepted} events accepted, ${summary.rejected} lines rejected; --restart to import again`,
+      );
       return;
     }
     const where = summary.resumedAfterLine > 0 ? ` (resumed after line ${summary.resumedAfterLine})` : '';
     const state = summary.done ? 'done' : `stopped at line ${summary.lastLine}; run again to resume`;
-    console.log(`import ${state}${where}: ${summary.accepted} events accepted, ${summary.rejected} lines rejected${summary.rejected > 0 ? ` (see ${values.rejects ?? `${file}.rejects.ndjson`})` : ''}`);
+    console.log(
+      `import ${state}${where}: ${summary.accepted} events accepted, ${summary.rejected} lines rejected${summary.rejected > 0 ? ` (see ${values.rejects ?? `${file}.rejects.ndjson`})` : ''}`,
+    );
     if (!summary.done) process.exitCode = 130;
   } catch (err) {
     progress.stop();
@@ -115,7 +126,13 @@ export async function run(argv: string[]): Promise<void> {
 /** A progress bar on a terminal; a log line every 5 s otherwise (CI logs, pipes). */
 function progressReporter(totalBytes: number, logger: ReturnType<typeof createLogger>) {
   if (process.stdout.isTTY) {
-    const bar = new SingleBar({ format: 'import [{bar}] {percentage}% | line {line} | {accepted} accepted | {rejected} rejected | ETA {eta_formatted}' }, Presets.shades_classic);
+    const bar = new SingleBar(
+      {
+        format:
+          'import [{bar}] {percentage}% | line {line} | {accepted} accepted | {rejected} rejected | ETA {eta_formatted}',
+      },
+      Presets.shades_classic,
+    );
     bar.start(totalBytes, 0, { line: 0, accepted: 0, rejected: 0 });
     return {
       update: (p: { bytes: number; line: number; accepted: number; rejected: number }) => bar.update(p.bytes, p),

@@ -3,7 +3,9 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 
 /** One line (NDJSON) or record (CSV) of an export: its value, or why it cannot be read. */
-export type SourceRecord = { line: number; bytes: number } & ({ ok: true; value: unknown } | { ok: false; reason: string });
+export type SourceRecord = { line: number; bytes: number } & (
+  { ok: true; value: unknown } | { ok: false; reason: string }
+);
 
 export type Format = 'ndjson' | 'csv';
 
@@ -49,7 +51,10 @@ async function* readCsv(file: string): AsyncGenerator<SourceRecord> {
   parser.on('skip', (err: Error & { lines?: number }) => {
     skipped.push({ line: err.lines ?? 0, bytes: 0, ok: false, reason: `unreadable CSV row: ${err.message}` });
   });
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number; bytes: number };
+  }>) {
     while (skipped.length > 0) yield skipped.shift()!;
     const converted = csvRowToEvent(record);
     if (converted.ok) yield { line: info.lines, bytes: info.bytes, ok: true, value: converted.value };
@@ -58,7 +63,9 @@ async function* readCsv(file: string): AsyncGenerator<SourceRecord> {
   while (skipped.length > 0) yield skipped.shift()!;
 }
 
-export function csvRowToEvent(row: Record<string, string>): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+export function csvRowToEvent(
+  row: Record<string, string>,
+): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
   const value: Record<string, unknown> = {};
   for (const [column, cell] of Object.entries(row)) {
     if (cell === '') continue;

@@ -31,7 +31,9 @@ export interface RetryPolicy {
 /** The import's use of the shared retry helper: waits up to 30 s each, gives up after maxWaitMs in all. */
 function retryOptions(policy: RetryPolicy, onWait: (reason: string, ms: number) => void): RetryOptions {
   return {
-    initialMs: 500, maxMs: 30_000, maxElapsedMs: policy.maxWaitMs,
+    initialMs: 500,
+    maxMs: 30_000,
+    maxElapsedMs: policy.maxWaitMs,
     ...(policy.sleep ? { sleep: policy.sleep } : {}),
     onRetry: (err, _attempt, waitMs) => onWait((err as Error).message, waitMs),
   };
@@ -64,8 +66,14 @@ export class HttpSink implements ImportSink {
       } catch (err) {
         throw new DependencyError(`cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
       }
-      const body = (await res.json().catch(() => ({}))) as { message?: string; issues?: Array<{ index: number; path: string; message: string }> };
-      if (res.status === 503) throw new DependencyError(body.message ?? 'service unavailable', { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
+      const body = (await res.json().catch(() => ({}))) as {
+        message?: string;
+        issues?: Array<{ index: number; path: string; message: string }>;
+      };
+      if (res.status === 503)
+        throw new DependencyError(body.message ?? 'service unavailable', {
+          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        });
       return { status: res.status, body };
     }, this.retryOptions()).catch(giveUp);
     const { status, body } = answer;
@@ -73,9 +81,13 @@ export class HttpSink implements ImportSink {
     if (status === 400 || status === 403) {
       // The whole batch was refused because of some events: reject those, resend the rest.
       const byIndex = new Map<number, string[]>();
-      for (const i of body.issues ?? []) byIndex.set(i.index, [...(byIndex.get(i.index) ?? []), `${i.path || '(event)'}: ${i.message}`]);
+      for (const i of body.issues ?? [])
+        byIndex.set(i.index, [...(byIndex.get(i.index) ?? []), `${i.path || '(event)'}: ${i.message}`]);
       if (byIndex.size === 0) throw new ImportAborted(`ingestion API answered ${status}: ${body.message ?? ''}`);
-      const rejected = [...byIndex].map(([index, reasons]) => ({ line: batch[index]!.line, reason: reasons.join('; ') }));
+      const rejected = [...byIndex].map(([index, reasons]) => ({
+        line: batch[index]!.line,
+        reason: reasons.join('; '),
+      }));
       const rest = batch.filter((_, index) => !byIndex.has(index));
       const again = rest.length > 0 ? await this.send(rest) : { rejected: [] };
       return { rejected: [...rejected, ...again.rejected] };
@@ -107,10 +119,18 @@ export class DirectSink implements ImportSink {
 
   async send(batch: Numbered[]): Promise<SinkResult> {
     const bytes = batch.reduce((n, b) => n + JSON.stringify(b.event).length, 0);
-    await withRetry(async () => {
-      const outcome = await this.intake.accept(batch.map((b) => b.event), 'import', bytes);
-      if (outcome.kind !== 'accepted') throw new DependencyError(outcome.kind === 'overloaded' ? 'too much in flight' : outcome.reason);
-    }, retryOptions(this.retry, this.onWait)).catch(giveUp);
+    await withRetry(
+      async () => {
+        const outcome = await this.intake.accept(
+          batch.map((b) => b.event),
+          'import',
+          bytes,
+        );
+        if (outcome.kind !== 'accepted')
+          throw new DependencyError(outcome.kind === 'overloaded' ? 'too much in flight' : outcome.reason);
+      },
+      retryOptions(this.retry, this.onWait),
+    ).catch(giveUp);
     return { rejected: [] };
   }
 

@@ -41,16 +41,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Bodies stay raw bytes: the webhook signature is computed over the exact bytes received, and
   // the canonical endpoint reports JSON syntax errors in its own format. Other types get 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/x-ndjson', 'application/ndjson'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/json', 'application/x-ndjson', 'application/ndjson'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
   );
 
   app.setErrorHandler((err: FastifyError, _request, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'body_too_large', `the body is over ${deps.maxBodyBytes} bytes: split the batch`);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, 413, 'body_too_large', `the body is over ${deps.maxBodyBytes} bytes: split the batch`);
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendError(reply, 415, 'unsupported_media_type', 'send application/json (one event or an array) or application/x-ndjson');
+      return sendError(
+        reply,
+        415,
+        'unsupported_media_type',
+        'send application/json (one event or an array) or application/x-ndjson',
+      );
     }
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, err.statusCode, 'bad_request', err.message);
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      return sendError(reply, err.statusCode, 'bad_request', err.message);
     deps.logger?.error({ err }, 'unhandled error');
     return sendError(reply, 500, 'internal', 'internal error');
   });
@@ -61,7 +70,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done();
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url}`),
+  );
 
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
@@ -76,7 +87,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     maxBatchEvents: deps.maxBatchEvents,
     retryAfterSeconds: deps.retryAfterSeconds,
   });
-  registerErasureRoutes(app, { apiKeys: deps.apiKeys, retryAfterSeconds: deps.retryAfterSeconds, ...(deps.erase ? { erase: deps.erase } : {}) });
+  registerErasureRoutes(app, {
+    apiKeys: deps.apiKeys,
+    retryAfterSeconds: deps.retryAfterSeconds,
+    ...(deps.erase ? { erase: deps.erase } : {}),
+  });
   registerMetaRoutes(app, { intake: deps.intake, timeWindow, retryAfterSeconds: deps.retryAfterSeconds, ...deps.meta });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

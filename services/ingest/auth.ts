@@ -14,7 +14,12 @@ export class ApiKeys {
   }
 
   authenticate(authorization: string | undefined): AuthResult {
-    if (!authorization) return { ok: false, status: 401, message: 'missing Authorization header: send "Authorization: Bearer <api key>"' };
+    if (!authorization)
+      return {
+        ok: false,
+        status: 401,
+        message: 'missing Authorization header: send "Authorization: Bearer <api key>"',
+      };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) return { ok: false, status: 401, message: 'Authorization header must be "Bearer <api key>"' };
     const presented = sha256(match[1]!);

@@ -14,7 +14,10 @@ export function splitBody(raw: Buffer, mediaType: 'json' | 'ndjson'): SplitBody 
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return { ok: false, issues: [{ index: 0, path: '', message: `body is not valid JSON: ${(err as Error).message}` }] };
+      return {
+        ok: false,
+        issues: [{ index: 0, path: '', message: `body is not valid JSON: ${(err as Error).message}` }],
+      };
     }
     if (Array.isArray(value)) return { ok: true, items: value, batch: true };
     return { ok: true, items: [value], batch: false };
@@ -27,7 +30,11 @@ export function splitBody(raw: Buffer, mediaType: 'json' | 'ndjson'): SplitBody 
     try {
       items.push(JSON.parse(line));
     } catch (err) {
-      issues.push({ index: items.length, path: '', message: `line ${i + 1} is not valid JSON: ${(err as Error).message}` });
+      issues.push({
+        index: items.length,
+        path: '',
+        message: `line ${i + 1} is not valid JSON: ${(err as Error).message}`,
+      });
       items.push(undefined);
     }
   });

@@ -56,7 +56,11 @@ function buildCanonicalSchema() {
     account_id: id,
     post_id: optionalId,
     thread_id: id,
-    source: label(MAX_SOURCE_LENGTH, /^[a-z0-9._-]{1,40}$/, 'lower-case letters, digits, ".", "_" or "-" (1-40)').nullish(),
+    source: label(
+      MAX_SOURCE_LENGTH,
+      /^[a-z0-9._-]{1,40}$/,
+      'lower-case letters, digits, ".", "_" or "-" (1-40)',
+    ).nullish(),
     metadata: metadataField().nullish(),
   };
 
@@ -72,7 +76,10 @@ function buildCanonicalSchema() {
     text,
     language_hint: languageHint,
     // Links are shown in reports and dashboards: web links only (no javascript: or data: URLs).
-    url: z.url({ protocol: /^https?$/ }).max(MAX_URL_BYTES).nullish(),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(MAX_URL_BYTES)
+      .nullish(),
     priority: label(MAX_PRIORITY_LENGTH, /^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, ".", "_" or "-" (1-40)').nullish(),
   });
 
@@ -103,7 +110,11 @@ function buildCanonicalSchema() {
     reason: textField(MAX_REASON_BYTES).nullish(),
     assignee_id: optionalId,
     relabel_sentiment: z.enum(['negative', 'neutral', 'positive']).nullish(),
-    relabel_intent: label(MAX_LABEL_LENGTH, /^[a-z0-9_-]{1,64}$/, 'lower-case letters, digits, "_" or "-" (1-64)').nullish(),
+    relabel_intent: label(
+      MAX_LABEL_LENGTH,
+      /^[a-z0-9_-]{1,64}$/,
+      'lower-case letters, digits, "_" or "-" (1-64)',
+    ).nullish(),
   });
 
   return z.discriminatedUnion('type', [messagePosted, messageEdited, messageDeleted, moderationAction]);
@@ -131,7 +142,15 @@ export function deriveEventId(event: CanonicalEvent): string {
     event.type === 'moderation_action'
       ? [event.action, event.actor_id, event.target_message_id ?? '', event.target_author_platform_id ?? '']
       : [event.message_id];
-  const parts = [event.brand, event.platform, event.account_id, event.thread_id, event.type, ...subject, eventTimeMs(event.event_time)];
+  const parts = [
+    event.brand,
+    event.platform,
+    event.account_id,
+    event.thread_id,
+    event.type,
+    ...subject,
+    eventTimeMs(event.event_time),
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
@@ -167,11 +186,19 @@ export function toConversationEvent(event: CanonicalEvent, opts: ConvertOptions)
     case 'message_edited':
       payload = {
         type: 'message_edited',
-        value: { message_id: event.message_id, author_id: pseudo(event.author_platform_id), text: event.text, language_hint: event.language_hint ?? null },
+        value: {
+          message_id: event.message_id,
+          author_id: pseudo(event.author_platform_id),
+          text: event.text,
+          language_hint: event.language_hint ?? null,
+        },
       };
       break;
     case 'message_deleted':
-      payload = { type: 'message_deleted', value: { message_id: event.message_id, author_id: pseudo(event.author_platform_id) } };
+      payload = {
+        type: 'message_deleted',
+        value: { message_id: event.message_id, author_id: pseudo(event.author_platform_id) },
+      };
       break;
     case 'moderation_action':
       payload = {
@@ -245,7 +272,10 @@ function onePerField(issues: FieldIssue[]): FieldIssue[] {
   const out = [...byPath.values()];
   if (out.length <= MAX_ISSUES_PER_EVENT) return out;
   const index = out[0]!.index;
-  return [...out.slice(0, MAX_ISSUES_PER_EVENT), { index, path: '', message: `${out.length - MAX_ISSUES_PER_EVENT} more field(s) with issues not listed` }];
+  return [
+    ...out.slice(0, MAX_ISSUES_PER_EVENT),
+    { index, path: '', message: `${out.length - MAX_ISSUES_PER_EVENT} more field(s) with issues not listed` },
+  ];
 }
 
 function flattenIssues(issues: readonly z.core.$ZodIssue[], index: number): FieldIssue[] {

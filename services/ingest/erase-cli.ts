@@ -21,7 +21,8 @@ export const ERASE_USAGE = `usage: brandpulse erase --brand <brand> --author <pl
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommandLine(argv, ERASE_USAGE, { brand: { type: 'string' }, author: { type: 'string' } });
   const problems: string[] = [];
-  if (!values.brand || !/^[A-Za-z0-9._-]+$/.test(values.brand)) problems.push('--brand: required, the brand id (e.g. acme)');
+  if (!values.brand || !/^[A-Za-z0-9._-]+$/.test(values.brand))
+    problems.push('--brand: required, the brand id (e.g. acme)');
   const author = values.author ? parseAuthor(values.author) : '--author: required, <platform>:<platform user id>';
   if (typeof author === 'string') problems.push(author.startsWith('--author') ? author : `--author: ${author}`);
   if (problems.length > 0 || typeof author === 'string') throw new UsageError(problems.join('; '));
@@ -34,10 +35,31 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await Promise.all([keys.start(), producer.connect()]);
     const r = await recordErasure(
-      { keys, producer, keysTopic: topics.name('authorKeys'), erasuresTopic: topics.name('authorErasures'), master, pseudonymize: hmacPseudonymizer(config.PSEUDONYM_KEY), pseudonymKey: config.PSEUDONYM_KEY },
-      { brand: values.brand!, platform: author.platform, platformUserId: author.id, requestedBy: `cli:${userInfo().username}` },
+      {
+        keys,
+        producer,
+        keysTopic: topics.name('authorKeys'),
+        erasuresTopic: topics.name('authorErasures'),
+        master,
+        pseudonymize: hmacPseudonymizer(config.PSEUDONYM_KEY),
+        pseudonymKey: config.PSEUDONYM_KEY,
+      },
+      {
+        brand: values.brand!,
+        platform: author.platform,
+        platformUserId: author.id,
+        requestedBy: `cli:${userInfo().username}`,
+      },
     );
-    console.log(JSON.stringify({ status: 'recorded', request_id: r.request_id, brand: r.brand, platform: r.platform, requested_at: new Date(r.requested_at).toISOString() }));
+    console.log(
+      JSON.stringify({
+        status: 'recorded',
+        request_id: r.request_id,
+        brand: r.brand,
+        platform: r.platform,
+        requested_at: new Date(r.requested_at).toISOString(),
+      }),
+    );
   } finally {
     await keys.stop();
     await producer.disconnect().catch(() => undefined);

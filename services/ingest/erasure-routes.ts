@@ -31,18 +31,41 @@ export function registerErasureRoutes(app: FastifyInstance, opts: ErasureRoutesO
     handler: async (request, reply) => {
       const { platform, id } = request.params;
       const issues = [
-        ...(PLATFORM.test(platform) ? [] : [{ path: 'platform', message: 'must be lower-case letters, digits or "_" (e.g. instagram), at most 64' }]),
-        ...(id.trim() !== '' && id.length <= 256 ? [] : [{ path: 'id', message: 'must be the platform user id, 1 to 256 characters' }]),
+        ...(PLATFORM.test(platform)
+          ? []
+          : [{ path: 'platform', message: 'must be lower-case letters, digits or "_" (e.g. instagram), at most 64' }]),
+        ...(id.trim() !== '' && id.length <= 256
+          ? []
+          : [{ path: 'id', message: 'must be the platform user id, 1 to 256 characters' }]),
       ];
-      if (issues.length > 0) return sendError(reply, 400, 'invalid_author', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+      if (issues.length > 0)
+        return sendError(reply, 400, 'invalid_author', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+          issues,
+        });
       if (!opts.erase) return sendError(reply, 503, 'erasure_unavailable', 'erasure is not configured on this ingest');
       try {
-        const r = await opts.erase({ brand: request.brand!, platform, platformUserId: id, requestedBy: `api-key:${request.brand!}` });
-        return reply.code(202).send({ status: 'recorded', request_id: r.request_id, brand: r.brand, platform: r.platform, requested_at: new Date(r.requested_at).toISOString() });
+        const r = await opts.erase({
+          brand: request.brand!,
+          platform,
+          platformUserId: id,
+          requestedBy: `api-key:${request.brand!}`,
+        });
+        return reply.code(202).send({
+          status: 'recorded',
+          request_id: r.request_id,
+          brand: r.brand,
+          platform: r.platform,
+          requested_at: new Date(r.requested_at).toISOString(),
+        });
       } catch (err) {
         request.log.error({ err: (err as Error).message }, 'erasure not recorded');
         reply.header('retry-after', String(opts.retryAfterSeconds));
-        return sendError(reply, 503, 'kafka_unavailable', `the erasure could not be recorded (${(err as Error).message}); retry: erasing twice is harmless`);
+        return sendError(
+          reply,
+          503,
+          'kafka_unavailable',
+          `the erasure could not be recorded (${(err as Error).message}); retry: erasing twice is harmless`,
+        );
       }
     },
   });

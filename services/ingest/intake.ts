@@ -14,7 +14,10 @@ export class InflightBudget {
   private events = 0;
   private bytes = 0;
 
-  constructor(readonly maxEvents: number, readonly maxBytes: number) {}
+  constructor(
+    readonly maxEvents: number,
+    readonly maxBytes: number,
+  ) {}
 
   tryAcquire(events: number, bytes: number): (() => void) | null {
     if (this.events + events > this.maxEvents || this.bytes + bytes > this.maxBytes) return null;
@@ -79,10 +82,14 @@ export class Intake {
     }
     metrics?.setInflight(budget.usage);
     const ingestTime = this.now();
-    const events = canonical.map((e) => toConversationEvent(e, { pseudonymize: this.opts.pseudonymize, ingestTime, defaultSource: source }));
+    const events = canonical.map((e) =>
+      toConversationEvent(e, { pseudonymize: this.opts.pseudonymize, ingestTime, defaultSource: source }),
+    );
     const stopTimer = metrics?.publishSeconds.startTimer();
     const sealer = this.opts.sealer;
-    const sending = (sealer ? sealer.seal(events).then((sealed) => publisher.publish(sealed)) : publisher.publish(events)).finally(() => {
+    const sending = (
+      sealer ? sealer.seal(events).then((sealed) => publisher.publish(sealed)) : publisher.publish(events)
+    ).finally(() => {
       release();
       metrics?.setInflight(budget.usage);
     });
@@ -97,7 +104,11 @@ export class Intake {
         // why the client is told to retry with the same event ids rather than that nothing happened.
         sending.catch(() => undefined);
         metrics?.events.inc({ source, outcome: 'timeout' }, events.length);
-        return { kind: 'unavailable', reason: `kafka did not acknowledge within ${this.opts.sendTimeoutMs} ms`, events };
+        return {
+          kind: 'unavailable',
+          reason: `kafka did not acknowledge within ${this.opts.sendTimeoutMs} ms`,
+          events,
+        };
       }
       stopTimer?.();
       metrics?.events.inc({ source, outcome: 'accepted' }, events.length);

@@ -29,8 +29,11 @@ export async function run(argv: string[]): Promise<void> {
   const address = await service.app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });
   logger.info({ address }, 'ingest listening');
   // Answers the requests in flight, then exits 0 (services/shared/lifecycle.ts: signals, parent gone, timeout).
-  stopOnSignals(async (signal) => {
-    logger.info({ signal }, 'stopping: draining requests in flight');
-    await service.close();
-  }, { logger });
+  stopOnSignals(
+    async (signal) => {
+      logger.info({ signal }, 'stopping: draining requests in flight');
+      await service.close();
+    },
+    { logger },
+  );
 }

@@ -31,8 +31,16 @@ export class IngestMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.inflightEvents = new Gauge({ name: 'brandpulse_ingest_inflight_events', help: 'Events accepted and waiting for the Kafka acknowledgement.', registers });
-    this.inflightBytes = new Gauge({ name: 'brandpulse_ingest_inflight_bytes', help: 'Request bytes of the events waiting for the Kafka acknowledgement.', registers });
+    this.inflightEvents = new Gauge({
+      name: 'brandpulse_ingest_inflight_events',
+      help: 'Events accepted and waiting for the Kafka acknowledgement.',
+      registers,
+    });
+    this.inflightBytes = new Gauge({
+      name: 'brandpulse_ingest_inflight_bytes',
+      help: 'Request bytes of the events waiting for the Kafka acknowledgement.',
+      registers,
+    });
   }
 
   setInflight(usage: { events: number; bytes: number }): void {

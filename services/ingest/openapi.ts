@@ -22,19 +22,34 @@ export function openApiDocument(): Record<string, unknown> {
     },
   };
   const json = (schema: unknown) => ({ 'application/json': { schema } });
-  const errorResponse = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
+  const errorResponse = (description: string) => ({
+    description,
+    content: json({ $ref: '#/components/schemas/Error' }),
+  });
   const metaWebhook = {
     get: {
       summary: 'Meta webhook subscription verification',
-      parameters: ['hub.mode', 'hub.verify_token', 'hub.challenge'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
-      responses: { '200': { description: 'The challenge, echoed.', content: { 'text/plain': { schema: { type: 'string' } } } }, '403': errorResponse('Token mismatch.') },
+      parameters: ['hub.mode', 'hub.verify_token', 'hub.challenge'].map((name) => ({
+        name,
+        in: 'query',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      responses: {
+        '200': { description: 'The challenge, echoed.', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '403': errorResponse('Token mismatch.'),
+      },
     },
     post: {
-      summary: 'Meta notifications (Facebook Page feed comments and Messenger, Instagram comments and Direct, WhatsApp Business), signed with X-Hub-Signature-256',
+      summary:
+        'Meta notifications (Facebook Page feed comments and Messenger, Instagram comments and Direct, WhatsApp Business), signed with X-Hub-Signature-256',
       parameters: [{ name: 'X-Hub-Signature-256', in: 'header', required: true, schema: { type: 'string' } }],
       requestBody: { required: true, content: json({ type: 'object' }) },
       responses: {
-        '200': { description: 'Mapped events acknowledged by Kafka; unmapped parts (and events outside the bounds) listed as ignored with the reason.' },
+        '200': {
+          description:
+            'Mapped events acknowledged by Kafka; unmapped parts (and events outside the bounds) listed as ignored with the reason.',
+        },
         '401': errorResponse('Signature missing or wrong.'),
         '503': errorResponse('Kafka unavailable; Meta redelivers.'),
       },
@@ -49,7 +64,9 @@ export function openApiDocument(): Record<string, unknown> {
         'Canonical conversation events and Meta webhooks in; Avro events in Kafka out. A 202 means Kafka acknowledged every event (acks=all).',
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Per-brand API key; a key writes only its own brand.' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Per-brand API key; a key writes only its own brand.' },
+      },
       schemas: {
         CanonicalEvent: event,
         FieldIssue: {
@@ -69,7 +86,10 @@ export function openApiDocument(): Record<string, unknown> {
         Accepted: {
           type: 'object',
           required: ['accepted', 'results'],
-          properties: { accepted: { type: 'integer' }, results: { type: 'array', items: { $ref: '#/components/schemas/EventResult' } } },
+          properties: {
+            accepted: { type: 'integer' },
+            results: { type: 'array', items: { $ref: '#/components/schemas/EventResult' } },
+          },
         },
         Error: error,
       },
@@ -83,13 +103,23 @@ export function openApiDocument(): Record<string, unknown> {
             required: true,
             content: {
               'application/json': {
-                schema: { oneOf: [{ $ref: '#/components/schemas/CanonicalEvent' }, { type: 'array', items: { $ref: '#/components/schemas/CanonicalEvent' } }] },
+                schema: {
+                  oneOf: [
+                    { $ref: '#/components/schemas/CanonicalEvent' },
+                    { type: 'array', items: { $ref: '#/components/schemas/CanonicalEvent' } },
+                  ],
+                },
               },
-              'application/x-ndjson': { schema: { type: 'string', description: 'One CanonicalEvent JSON object per line.' } },
+              'application/x-ndjson': {
+                schema: { type: 'string', description: 'One CanonicalEvent JSON object per line.' },
+              },
             },
           },
           responses: {
-            '202': { description: 'Kafka acknowledged every event.', content: json({ $ref: '#/components/schemas/Accepted' }) },
+            '202': {
+              description: 'Kafka acknowledged every event.',
+              content: json({ $ref: '#/components/schemas/Accepted' }),
+            },
             '400': errorResponse('Invalid events: every failing field is listed; nothing was published.'),
             '401': errorResponse('Missing or unknown API key.'),
             '403': errorResponse('An event names a brand other than the key’s; nothing was published.'),
@@ -104,17 +134,41 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Erase one author of the key’s brand everywhere, for good (GDPR art. 17; docs/security.md)',
           security: [{ apiKey: [] }],
           parameters: [
-            { name: 'platform', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' } },
-            { name: 'id', in: 'path', required: true, description: 'The platform user id (raw, as in author_platform_id).', schema: { type: 'string', minLength: 1, maxLength: 256 } },
+            {
+              name: 'platform',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+            },
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              description: 'The platform user id (raw, as in author_platform_id).',
+              schema: { type: 'string', minLength: 1, maxLength: 256 },
+            },
           ],
           responses: {
             '202': {
-              description: 'The erasure is durably recorded (the author’s keys deleted, the request on the erasure log); ClickHouse is blanked right after.',
-              content: json({ type: 'object', required: ['status', 'request_id'], properties: { status: { const: 'recorded' }, request_id: { type: 'string' }, brand: { type: 'string' }, platform: { type: 'string' }, requested_at: { type: 'string', format: 'date-time' } } }),
+              description:
+                'The erasure is durably recorded (the author’s keys deleted, the request on the erasure log); ClickHouse is blanked right after.',
+              content: json({
+                type: 'object',
+                required: ['status', 'request_id'],
+                properties: {
+                  status: { const: 'recorded' },
+                  request_id: { type: 'string' },
+                  brand: { type: 'string' },
+                  platform: { type: 'string' },
+                  requested_at: { type: 'string', format: 'date-time' },
+                },
+              }),
             },
             '400': errorResponse('platform or id is malformed; the issues name the field.'),
             '401': errorResponse('Missing or unknown API key.'),
-            '503': errorResponse('Kafka unavailable: nothing or part of it recorded; retry (erasing twice is harmless).'),
+            '503': errorResponse(
+              'Kafka unavailable: nothing or part of it recorded; retry (erasing twice is harmless).',
+            ),
           },
         },
       },
@@ -122,8 +176,15 @@ export function openApiDocument(): Record<string, unknown> {
       // The same endpoint, for apps that give WhatsApp its own callback URL.
       '/webhooks/whatsapp': metaWebhook,
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process runs.' } } } },
-      '/readyz': { get: { summary: 'Readiness: Kafka answers', responses: { '200': { description: 'Ready.' }, '503': { description: 'Kafka unreachable.' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format.' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: Kafka answers',
+          responses: { '200': { description: 'Ready.' }, '503': { description: 'Kafka unreachable.' } },
+        },
+      },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format.' } } },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1.' } } } },
     },
   };

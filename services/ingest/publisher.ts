@@ -19,7 +19,10 @@ export interface EventPublisher {
 /** Kafka did not acknowledge: the client may retry the same events (their ids make that safe). */
 export class PublishError extends Error {
   readonly retriable = true;
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'PublishError';
   }
@@ -90,10 +93,15 @@ export class KafkaPublisher implements EventPublisher {
         const batch = this.queue.splice(0, take);
         try {
           await this.connect();
-          await new ChunkedSend(this.opts.producer, [{ topic: this.opts.topic, messages: batch.flatMap((p) => p.messages) }]).run();
+          await new ChunkedSend(this.opts.producer, [
+            { topic: this.opts.topic, messages: batch.flatMap((p) => p.messages) },
+          ]).run();
           for (const p of batch) p.resolve();
         } catch (err) {
-          this.opts.logger.warn({ err, events: batch.reduce((n, p) => n + p.messages.length, 0) }, 'kafka did not acknowledge a send');
+          this.opts.logger.warn(
+            { err, events: batch.reduce((n, p) => n + p.messages.length, 0) },
+            'kafka did not acknowledge a send',
+          );
           const failure = new PublishError(`kafka did not acknowledge: ${(err as Error).message}`, err);
           for (const p of batch) p.reject(failure);
         }

@@ -15,17 +15,35 @@ export interface EventResult {
   event_id?: string;
 }
 
-export function sendError(reply: FastifyReply, status: number, error: string, message: string, extra: Record<string, unknown> = {}) {
-  return reply.code(status).type('application/json').send({ error, message, ...extra });
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
+  return reply
+    .code(status)
+    .type('application/json')
+    .send({ error, message, ...extra });
 }
 
 export function sendInvalid(reply: FastifyReply, total: number, issues: FieldIssue[]) {
   const bad = new Set(issues.map((i) => i.index));
-  const results: EventResult[] = Array.from({ length: total }, (_, index) => ({ index, status: bad.has(index) ? 'invalid' : 'not_published' }));
-  return sendError(reply, 400, 'invalid_events', `${bad.size} of ${total} event(s) are invalid; nothing was published (fix them and resend the whole request)`, {
-    issues,
-    results,
-  });
+  const results: EventResult[] = Array.from({ length: total }, (_, index) => ({
+    index,
+    status: bad.has(index) ? 'invalid' : 'not_published',
+  }));
+  return sendError(
+    reply,
+    400,
+    'invalid_events',
+    `${bad.size} of ${total} event(s) are invalid; nothing was published (fix them and resend the whole request)`,
+    {
+      issues,
+      results,
+    },
+  );
 }
 
 export function sendOutcome(reply: FastifyReply, outcome: IntakeOutcome, total: number, retryAfterSeconds: number) {
@@ -34,10 +52,16 @@ export function sendOutcome(reply: FastifyReply, outcome: IntakeOutcome, total: 
   }
   reply.header('retry-after', String(retryAfterSeconds));
   if (outcome.kind === 'overloaded') {
-    return sendError(reply, 503, 'overloaded', 'too many events are waiting for Kafka; nothing was published, retry later', {
-      retry_after_seconds: retryAfterSeconds,
-      results: Array.from({ length: total }, (_, index) => ({ index, status: 'not_published' })),
-    });
+    return sendError(
+      reply,
+      503,
+      'overloaded',
+      'too many events are waiting for Kafka; nothing was published, retry later',
+      {
+        retry_after_seconds: retryAfterSeconds,
+        results: Array.from({ length: total }, (_, index) => ({ index, status: 'not_published' })),
+      },
+    );
   }
   return sendError(
     reply,

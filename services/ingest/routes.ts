@@ -40,7 +40,12 @@ export function registerEventRoutes(app: FastifyInstance, opts: EventRoutesOptio
       const mediaType = mediaTypeOf(request.headers['content-type']);
       const raw = request.body as Buffer;
       if (!mediaType || !Buffer.isBuffer(raw)) {
-        return sendError(reply, 415, 'unsupported_media_type', 'send application/json (one event or an array) or application/x-ndjson');
+        return sendError(
+          reply,
+          415,
+          'unsupported_media_type',
+          'send application/json (one event or an array) or application/x-ndjson',
+        );
       }
       const split = splitBody(raw, mediaType);
       if (!split.ok) {
@@ -50,7 +55,12 @@ export function registerEventRoutes(app: FastifyInstance, opts: EventRoutesOptio
       const { items } = split;
       if (items.length === 0) return sendError(reply, 400, 'empty_batch', 'the batch has no events');
       if (items.length > opts.maxBatchEvents) {
-        return sendError(reply, 413, 'batch_too_large', `a batch holds at most ${opts.maxBatchEvents} events, got ${items.length}: split it`);
+        return sendError(
+          reply,
+          413,
+          'batch_too_large',
+          `a batch holds at most ${opts.maxBatchEvents} events, got ${items.length}: split it`,
+        );
       }
       const events: CanonicalEvent[] = [];
       const issues: FieldIssue[] = [];
@@ -66,10 +76,23 @@ export function registerEventRoutes(app: FastifyInstance, opts: EventRoutesOptio
       const foreign = events.flatMap((e, index) => (e.brand === request.brand ? [] : [index]));
       if (foreign.length > 0) {
         metrics.events.inc({ source: 'api', outcome: 'forbidden' }, items.length);
-        return sendError(reply, 403, 'forbidden_brand', `this API key writes only brand "${request.brand}"; nothing was published`, {
-          issues: foreign.map((index) => ({ index, path: 'brand', message: `brand "${events[index]!.brand}" is not "${request.brand}"` })),
-          results: events.map((_, index) => ({ index, status: foreign.includes(index) ? 'forbidden' : 'not_published' })),
-        });
+        return sendError(
+          reply,
+          403,
+          'forbidden_brand',
+          `this API key writes only brand "${request.brand}"; nothing was published`,
+          {
+            issues: foreign.map((index) => ({
+              index,
+              path: 'brand',
+              message: `brand "${events[index]!.brand}" is not "${request.brand}"`,
+            })),
+            results: events.map((_, index) => ({
+              index,
+              status: foreign.includes(index) ? 'forbidden' : 'not_published',
+            })),
+          },
+        );
       }
       const outcome = await intake.accept(events, 'api', raw.length);
       return sendOutcome(reply, outcome, events.length, opts.retryAfterSeconds);

@@ -31,7 +31,11 @@ export interface KafkaIntake {
 }
 
 /** The ingestion core on real Kafka: shared by the HTTP service and `brandpulse import --direct`. */
-export function createKafkaIntake(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): KafkaIntake {
+export function createKafkaIntake(
+  config: IngestConfig,
+  logger: Logger,
+  opts: { defaultMetrics?: boolean } = {},
+): KafkaIntake {
   const { kafka, topics } = createKafka(config, logger, 'ingest');
   const topic = topics.name('conversationEvents');
   const producer = durableProducer(kafka);
@@ -56,11 +60,28 @@ export function createKafkaIntake(config: IngestConfig, logger: Logger, opts: { 
   const keysTopic = topics.name('authorKeys');
   const keyLog = new AuthorKeyLog({ kafka, topic: keysTopic, master, logger });
   const keyProducer = durableProducer(kafka);
-  const sealer = new AuthorSealer({ log: keyLog, producer: keyProducer, topic: keysTopic, master, pseudonymKey: config.PSEUDONYM_KEY });
+  const sealer = new AuthorSealer({
+    log: keyLog,
+    producer: keyProducer,
+    topic: keysTopic,
+    master,
+    pseudonymKey: config.PSEUDONYM_KEY,
+  });
   const pseudonymize = hmacPseudonymizer(config.PSEUDONYM_KEY);
   const erase = async (input: ErasureInput) => {
     await sealer.ready();
-    return recordErasure({ keys: keyLog, producer: keyProducer, keysTopic, erasuresTopic: topics.name('authorErasures'), master, pseudonymize, pseudonymKey: config.PSEUDONYM_KEY }, input);
+    return recordErasure(
+      {
+        keys: keyLog,
+        producer: keyProducer,
+        keysTopic,
+        erasuresTopic: topics.name('authorErasures'),
+        master,
+        pseudonymize,
+        pseudonymKey: config.PSEUDONYM_KEY,
+      },
+      input,
+    );
   };
   const intake = new Intake({
     sealer,
@@ -71,7 +92,11 @@ export function createKafkaIntake(config: IngestConfig, logger: Logger, opts: { 
     metrics,
   });
   // Load the keys now rather than on the first request (which waits for them otherwise).
-  sealer.ready().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'author keys not loaded yet (retried on the first request)'));
+  sealer
+    .ready()
+    .catch((err: unknown) =>
+      logger.warn({ err: (err as Error).message }, 'author keys not loaded yet (retried on the first request)'),
+    );
   return {
     intake,
     erase,
@@ -87,7 +112,11 @@ export function createKafkaIntake(config: IngestConfig, logger: Logger, opts: { 
 }
 
 /** Wires the service to real Kafka. main.ts, the integration tests and the benchmark share this. */
-export function createIngestService(config: IngestConfig, logger: Logger, opts: { defaultMetrics?: boolean } = {}): IngestService {
+export function createIngestService(
+  config: IngestConfig,
+  logger: Logger,
+  opts: { defaultMetrics?: boolean } = {},
+): IngestService {
   const { intake, publisher, metrics, close, erase } = createKafkaIntake(config, logger, opts);
   const app = buildApp({
     intake,

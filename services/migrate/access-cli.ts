@@ -11,7 +11,11 @@ const USAGE = `usage: npm run clickhouse:access [-- --check] [-- --brands <file>
   --check          write nothing; exit 1 when a checked-in file differs
   --brands <file>  brand settings (default infra/brands.yaml)`;
 const { values } = scriptArgs('clickhouse:access', USAGE, { check: { type: 'boolean' }, brands: { type: 'string' } });
-const { differing, stale } = syncAccessFiles({ check: values.check, brandsFile: values.brands, log: (l) => console.log(l) });
+const { differing, stale } = syncAccessFiles({
+  check: values.check,
+  brandsFile: values.brands,
+  log: (l) => console.log(l),
+});
 if (values.check) {
   for (const path of differing) console.error(`stale: ${path}`);
   for (const path of stale) console.error(`not generated any more: ${path}`);

@@ -15,7 +15,9 @@ export interface AccessSync {
  * `check` only reports what differs. `npm run clickhouse:access` and `npm run dashboards` (the brand
  * folders copy the dashboards) both call it.
  */
-export function syncAccessFiles(options: { check?: boolean; brandsFile?: string; log?: (line: string) => void } = {}): AccessSync {
+export function syncAccessFiles(
+  options: { check?: boolean; brandsFile?: string; log?: (line: string) => void } = {},
+): AccessSync {
   const brands = BrandSettings.load(options.brandsFile ?? join(ROOT, 'infra/brands.yaml')).file;
   const files = renderAccess(brands);
   const brandDir = join(ROOT, OUTPUTS.brandDashboards);

@@ -24,18 +24,58 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DATABASE = 'brandpulse';
 
 /** Tables that carry a `brand` column: a brand identity reads them through a row policy. */
-export const BRAND_TABLES = ['alerts', 'events', 'ingest_minute', 'ingest_minute_by_brand', 'messages', 'moderation_actions', 'sentiment_minute', 'thread_events', 'thread_facts'] as const;
+export const BRAND_TABLES = [
+  'alerts',
+  'events',
+  'ingest_minute',
+  'ingest_minute_by_brand',
+  'messages',
+  'moderation_actions',
+  'sentiment_minute',
+  'thread_events',
+  'thread_facts',
+] as const;
 /** Views over BRAND_TABLES only (with a brand column): granted, filtered by the tables' policies. */
 export const BRAND_VIEWS = [
-  'alert_annotations', 'v_messages', 'v_moderation_actions', 'v_pipeline_health', 'v_response_rate', 'v_sentiment_minute',
-  'v_sentiment_recovery', 'v_sla_breaches', 'v_team_tone', 'v_thread_response', 'v_time_to_moderate', 'v_unanswered_backlog', 'v_waiting_periods',
+  'alert_annotations',
+  'v_messages',
+  'v_moderation_actions',
+  'v_pipeline_health',
+  'v_response_rate',
+  'v_sentiment_minute',
+  'v_sentiment_recovery',
+  'v_sla_breaches',
+  'v_team_tone',
+  'v_thread_response',
+  'v_time_to_moderate',
+  'v_unanswered_backlog',
+  'v_waiting_periods',
 ] as const;
 /** Everything else in the database: never granted to a brand identity (no brand column, or pipeline-wide). */
 export const NOT_FOR_BRANDS = [
-  'alert_deliveries', 'alerter_snapshots', 'dead_letters', 'ingest_minute_by_brand_mv', 'retention_rules', 'schema_migrations', 'sentiment_minute_mv', 'v_dead_letters_minute',
+  'alert_deliveries',
+  'alerter_snapshots',
+  'dead_letters',
+  'ingest_minute_by_brand_mv',
+  'retention_rules',
+  'schema_migrations',
+  'sentiment_minute_mv',
+  'v_dead_letters_minute',
 ] as const;
 /** System tables a brand identity may read: catalogue and constants, never rows or query texts. */
-export const BRAND_SYSTEM_TABLES = ['one', 'numbers', 'databases', 'tables', 'columns', 'functions', 'formats', 'data_type_families', 'time_zones', 'settings', 'table_engines'] as const;
+export const BRAND_SYSTEM_TABLES = [
+  'one',
+  'numbers',
+  'databases',
+  'tables',
+  'columns',
+  'functions',
+  'formats',
+  'data_type_families',
+  'time_zones',
+  'settings',
+  'table_engines',
+] as const;
 
 export interface ReadonlySettings {
   limits: Record<string, { default: number; min: number; max: number }>;
@@ -77,7 +117,9 @@ export function renderUsersXml(ids: BrandIdentity[], settings: ReadonlySettings)
     ...Object.entries(settings.defaults).map(([n, v]) => `      <${n}>${xml(v)}</${n}>`),
     '      <constraints>',
     ...limits.map(([n, l]) => `        <${n}><min>${l.min}</min><max>${l.max}</max><changeable_in_readonly/></${n}>`),
-    ...settings.changeable.filter((n) => !(n in settings.limits)).map((n) => `        <${n}><changeable_in_readonly/></${n}>`),
+    ...settings.changeable
+      .filter((n) => !(n in settings.limits))
+      .map((n) => `        <${n}><changeable_in_readonly/></${n}>`),
     '      </constraints>',
   ];
   const brandUsers = ids.flatMap((id) => [
@@ -205,7 +247,8 @@ export function onlyClickHouse(json: string): boolean {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (o.datasource && typeof o.datasource === 'object') types.add(String((o.datasource as { type?: unknown }).type));
+      if (o.datasource && typeof o.datasource === 'object')
+        types.add(String((o.datasource as { type?: unknown }).type));
       Object.values(o).forEach(walk);
     }
   };
@@ -252,7 +295,16 @@ export function renderAccess(file: Pick<BrandsFile, 'brands'>, root = ROOT): Rec
     [OUTPUTS.datasources]: renderGrafanaDatasources(ids),
     [OUTPUTS.providers]: renderGrafanaProviders(ids),
     [OUTPUTS.localIdentities]:
-      JSON.stringify(ids.map((id) => ({ brand: id.brand, user: id.user, password_env: id.passwordEnv, dev_password: id.devPassword })), null, 2) + '\n',
+      JSON.stringify(
+        ids.map((id) => ({
+          brand: id.brand,
+          user: id.user,
+          password_env: id.passwordEnv,
+          dev_password: id.devPassword,
+        })),
+        null,
+        2,
+      ) + '\n',
   };
   const dashboards = readdirSync(join(root, OUTPUTS.dashboards))
     .filter((f) => f.endsWith('.json'))

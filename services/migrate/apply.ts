@@ -2,7 +2,14 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import { BrandSettings, type BrandsFile } from '../domain/brand-settings.ts';
 import { alterStatements, clusterFromEnv, clusterMigrations, rewriteStatement, ClusterCatalogue } from './cluster.ts';
-import { loadMigrations, MIGRATIONS_DIR, planMigrations, splitStatements, type AppliedMigration, type Migration } from './migrations.ts';
+import {
+  loadMigrations,
+  MIGRATIONS_DIR,
+  planMigrations,
+  splitStatements,
+  type AppliedMigration,
+  type Migration,
+} from './migrations.ts';
 import { applyRetention } from './retention.ts';
 
 export interface ApplyOptions {
@@ -37,8 +44,11 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
   const settings = { database } as const;
   const cluster = options.cluster === undefined ? clusterFromEnv() : (options.cluster ?? undefined);
   const files = loadMigrations(options.dir ?? MIGRATIONS_DIR);
-  const statementsOf = cluster === undefined ? (m: Migration) => splitStatements(m.sql) : clusterStatements(files, cluster);
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}${cluster === undefined ? '' : ` ON CLUSTER ${cluster}`}` });
+  const statementsOf =
+    cluster === undefined ? (m: Migration) => splitStatements(m.sql) : clusterStatements(files, cluster);
+  await client.command({
+    query: `CREATE DATABASE IF NOT EXISTS ${database}${cluster === undefined ? '' : ` ON CLUSTER ${cluster}`}`,
+  });
   const logTable = `CREATE TABLE IF NOT EXISTS ${LOG_TABLE} (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = MergeTree ORDER BY version`;
@@ -46,21 +56,37 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
     await client.command({ query, ...withDatabase(settings) });
   }
   const applied = await (
-    await client.query({ query: `SELECT version, name, checksum FROM ${LOG_TABLE} ORDER BY version`, format: 'JSONEachRow', ...withDatabase(settings) })
+    await client.query({
+      query: `SELECT version, name, checksum FROM ${LOG_TABLE} ORDER BY version`,
+      format: 'JSONEachRow',
+      ...withDatabase(settings),
+    })
   ).json<AppliedMigration>();
-  const pending = planMigrations(files, applied.map((a) => ({ ...a, version: Number(a.version) })));
+  const pending = planMigrations(
+    files,
+    applied.map((a) => ({ ...a, version: Number(a.version) })),
+  );
   for (const m of pending) {
     options.onApply?.(m);
     for (const statement of statementsOf(m)) {
       try {
         await client.command({ query: statement, ...withDatabase(settings) });
       } catch (err) {
-        throw new Error(`migration ${m.file} failed: ${(err as Error).message}\n--- statement ---\n${statement}`, { cause: err });
+        throw new Error(`migration ${m.file} failed: ${(err as Error).message}\n--- statement ---\n${statement}`, {
+          cause: err,
+        });
       }
     }
-    await client.insert({ table: LOG_TABLE, values: [{ version: m.version, name: m.name, checksum: m.checksum }], format: 'JSONEachRow', ...withDatabase(settings) });
+    await client.insert({
+      table: LOG_TABLE,
+      values: [{ version: m.version, name: m.name, checksum: m.checksum }],
+      format: 'JSONEachRow',
+      ...withDatabase(settings),
+    });
   }
-  const retention = options.retention ?? (options.dir === undefined || options.dir === MIGRATIONS_DIR ? BrandSettings.load().file : false);
+  const retention =
+    options.retention ??
+    (options.dir === undefined || options.dir === MIGRATIONS_DIR ? BrandSettings.load().file : false);
   if (retention) {
     const alter = cluster === undefined ? undefined : clusterAlter(files, cluster);
     await applyRetention(client, database, retention, alter);
@@ -70,7 +96,9 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
 
 /** Each migration's cluster statements, rewritten from all files in order (cluster.ts). */
 function clusterStatements(files: Migration[], cluster: string): (m: Migration) => string[] {
-  const byVersion = new Map(clusterMigrations(files, cluster).migrations.map((c) => [c.migration.version, c.statements]));
+  const byVersion = new Map(
+    clusterMigrations(files, cluster).migrations.map((c) => [c.migration.version, c.statements]),
+  );
   return (m) => byVersion.get(m.version)!;
 }
 
@@ -86,5 +114,5 @@ function clusterAlter(files: Migration[], cluster: string): (table: string, chan
  * be created without a database (createClickHouse(config, {noDatabase: true})) or with this one.
  */
 function withDatabase(s: { database: string }): { clickhouse_settings: ClickHouseSettings } {
-  return { clickhouse_settings: { database: s.database } as ClickHouseSettings };
+  return { clickhouse_settings: { database: s.database } };
 }

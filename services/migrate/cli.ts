@@ -17,13 +17,19 @@ export const MIGRATE_USAGE = `usage: brandpulse migrate [--dir <folder>] [--data
   --list             print the migration files (version, name, checksum) and exit; connects to nothing
   --status           print each migration file as applied or pending in the database; changes nothing`;
 
-export const MIGRATE_OPTIONS = { dir: { type: 'string' }, database: { type: 'string' }, list: { type: 'boolean' }, status: { type: 'boolean' } } as const;
+export const MIGRATE_OPTIONS = {
+  dir: { type: 'string' },
+  database: { type: 'string' },
+  list: { type: 'boolean' },
+  status: { type: 'boolean' },
+} as const;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommandLine(argv, MIGRATE_USAGE, MIGRATE_OPTIONS);
   if (values.list && values.status) throw new UsageError('--list and --status exclude each other');
   const dir = values.dir ?? MIGRATIONS_DIR;
-  const line = (m: { version: number; name: string; checksum: string }) => `${String(m.version).padStart(4, '0')} ${m.name} ${m.checksum.slice(0, 12)}`;
+  const line = (m: { version: number; name: string; checksum: string }) =>
+    `${String(m.version).padStart(4, '0')} ${m.name} ${m.checksum.slice(0, 12)}`;
   if (values.list) {
     for (const m of loadMigrations(dir)) console.log(line(m));
     return;
@@ -38,7 +44,11 @@ export async function run(argv: string[]): Promise<void> {
       for (const m of loadMigrations(dir)) console.log(`${line(m)} ${applied.has(m.version) ? 'applied' : 'pending'}`);
       return;
     }
-    const applied = await applyMigrations(client, { dir, database, onApply: (m) => logger.info({ migration: m.file }, 'applying') });
+    const applied = await applyMigrations(client, {
+      dir,
+      database,
+      onApply: (m) => logger.info({ migration: m.file }, 'applying'),
+    });
     logger.info({ database, applied: applied.length }, applied.length ? 'migrations applied' : 'schema is up to date');
   } finally {
     await client.close();

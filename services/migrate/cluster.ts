@@ -41,7 +41,10 @@ export class ClusterRewriteError extends Error {
 export function clusterFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = env.CLICKHOUSE_CLUSTER?.trim();
   if (!value) return undefined;
-  const parsed = z.string().regex(CLUSTER_NAME, 'must be a plain identifier (a <remote_servers> entry)').safeParse(value);
+  const parsed = z
+    .string()
+    .regex(CLUSTER_NAME, 'must be a plain identifier (a <remote_servers> entry)')
+    .safeParse(value);
   if (!parsed.success) throw new ClusterRewriteError(`CLICKHOUSE_CLUSTER: ${parsed.error.issues[0]!.message}`);
   return value;
 }
@@ -74,7 +77,8 @@ export function placementOf(columns: string): Placement {
 export class ClusterCatalogue {
   readonly tables = new Map<string, Placement>();
   constructor(readonly cluster: string) {
-    if (!CLUSTER_NAME.test(cluster)) throw new ClusterRewriteError(`cluster name ${cluster} must be a plain identifier`);
+    if (!CLUSTER_NAME.test(cluster))
+      throw new ClusterRewriteError(`cluster name ${cluster} must be a plain identifier`);
   }
 
   isSharded(table: string): boolean {
@@ -92,8 +96,14 @@ export class ClusterCatalogue {
 }
 
 const NAME = '`?([A-Za-z_][A-Za-z0-9_]*)`?';
-const CREATE_TABLE = new RegExp(`^CREATE TABLE IF NOT EXISTS ${NAME}\\s*\\(([\\s\\S]*)\\)\\s*ENGINE\\s*=\\s*(\\w*MergeTree)\\s*(\\(([^()]*)\\))?([\\s\\S]*)$`, 'i');
-const CREATE_MV = new RegExp(`^CREATE MATERIALIZED VIEW IF NOT EXISTS ${NAME}\\s+TO\\s+${NAME}\\s+AS\\s+([\\s\\S]*)$`, 'i');
+const CREATE_TABLE = new RegExp(
+  `^CREATE TABLE IF NOT EXISTS ${NAME}\\s*\\(([\\s\\S]*)\\)\\s*ENGINE\\s*=\\s*(\\w*MergeTree)\\s*(\\(([^()]*)\\))?([\\s\\S]*)$`,
+  'i',
+);
+const CREATE_MV = new RegExp(
+  `^CREATE MATERIALIZED VIEW IF NOT EXISTS ${NAME}\\s+TO\\s+${NAME}\\s+AS\\s+([\\s\\S]*)$`,
+  'i',
+);
 const CREATE_VIEW = new RegExp(`^CREATE (OR REPLACE )?VIEW (IF NOT EXISTS )?${NAME}\\s+AS\\s+([\\s\\S]*)$`, 'i');
 const DROP = new RegExp(`^DROP (VIEW|TABLE) IF EXISTS ${NAME}\\s*$`, 'i');
 const ALTER = new RegExp(`^ALTER TABLE ${NAME}\\s+([\\s\\S]*)$`, 'i');
@@ -106,7 +116,10 @@ const COLUMN_ALTER = /^(ADD|DROP|MODIFY|RENAME|COMMENT) COLUMN /i;
 export function withoutLeadingComments(statement: string): string {
   let s = statement.trim();
   for (;;) {
-    const next = s.replace(/^--[^\n]*(\n|$)/, '').replace(/^\/\*[\s\S]*?\*\//, '').trim();
+    const next = s
+      .replace(/^--[^\n]*(\n|$)/, '')
+      .replace(/^\/\*[\s\S]*?\*\//, '')
+      .trim();
     if (next === s) return s;
     s = next;
   }
@@ -118,7 +131,15 @@ export function rewriteStatement(statement: string, catalogue: ClusterCatalogue)
   const on = catalogue.onCluster;
   let m: RegExpExecArray | null;
   if ((m = CREATE_TABLE.exec(sql))) {
-    const [, name, columns, engine, , args, rest] = m as unknown as [string, string, string, string, string, string | undefined, string];
+    const [, name, columns, engine, , args, rest] = m as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string | undefined,
+      string,
+    ];
     const placement = placementOf(columns);
     catalogue.tables.set(name, placement);
     const local = placement.kind === 'sharded' ? `${name}${LOCAL_SUFFIX}` : name;
@@ -133,12 +154,22 @@ export function rewriteStatement(statement: string, catalogue: ClusterCatalogue)
   }
   if ((m = CREATE_MV.exec(sql))) {
     const [, name, target, select] = m as unknown as [string, string, string, string];
-    const localSelect = select.replace(/\b(FROM|JOIN)\s+`?([A-Za-z_][A-Za-z0-9_]*)`?/gi, (all, kw: string, t: string) =>
-      catalogue.isSharded(t) ? `${kw} ${catalogue.storageTable(t)}` : all);
-    return [`CREATE MATERIALIZED VIEW IF NOT EXISTS ${name} ${on} TO ${catalogue.storageTable(target)} AS\n${localSelect}`];
+    const localSelect = select.replace(
+      /\b(FROM|JOIN)\s+`?([A-Za-z_][A-Za-z0-9_]*)`?/gi,
+      (all, kw: string, t: string) => (catalogue.isSharded(t) ? `${kw} ${catalogue.storageTable(t)}` : all),
+    );
+    return [
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${name} ${on} TO ${catalogue.storageTable(target)} AS\n${localSelect}`,
+    ];
   }
   if ((m = CREATE_VIEW.exec(sql))) {
-    const [, orReplace, ifNotExists, name, select] = m as unknown as [string, string | undefined, string | undefined, string, string];
+    const [, orReplace, ifNotExists, name, select] = m as unknown as [
+      string,
+      string | undefined,
+      string | undefined,
+      string,
+      string,
+    ];
     return [`CREATE ${orReplace ?? ''}VIEW ${ifNotExists ?? ''}${name} ${on} AS\n${select}`];
   }
   if ((m = DROP.exec(sql))) {
@@ -158,7 +189,9 @@ export function rewriteStatement(statement: string, catalogue: ClusterCatalogue)
   }
   // INSERT ... SELECT runs once, from the runner: the Distributed table routes the rows by its key.
   if (INSERT.test(sql)) return [sql];
-  throw new ClusterRewriteError(`no cluster form for this statement (add one to services/migrate/cluster.ts):\n${sql.slice(0, 200)}`);
+  throw new ClusterRewriteError(
+    `no cluster form for this statement (add one to services/migrate/cluster.ts):\n${sql.slice(0, 200)}`,
+  );
 }
 
 /**
@@ -188,7 +221,10 @@ export interface ClusterMigration {
 }
 
 /** Every migration (all of them, in version order) rewritten for `cluster`. */
-export function clusterMigrations(migrations: Migration[], cluster: string): { catalogue: ClusterCatalogue; migrations: ClusterMigration[] } {
+export function clusterMigrations(
+  migrations: Migration[],
+  cluster: string,
+): { catalogue: ClusterCatalogue; migrations: ClusterMigration[] } {
   const catalogue = new ClusterCatalogue(cluster);
   const out = migrations.map((migration) => {
     try {

@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
  * Number ranges are owned by areas (0001-0099 pipeline, 0200-0299 threads, 0300-0399 alerter), so
  * engineers add files without colliding; they all apply in numeric order.
  */
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'infra', 'clickhouse', 'migrations');
+export const MIGRATIONS_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'infra',
+  'clickhouse',
+  'migrations',
+);
 
 const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
@@ -50,11 +57,15 @@ export function parseMigration(file: string, content: string): Migration {
 
 /** Reads every migration file of `dir`, sorted by version; two files with one number is an error. */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations = files.map((f) => parseMigration(f, readFileSync(join(dir, f), 'utf8')));
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version === migrations[i - 1]!.version) {
-      throw new MigrationError(`two migrations share number ${migrations[i]!.version}: ${migrations[i - 1]!.file}, ${migrations[i]!.file}`);
+      throw new MigrationError(
+        `two migrations share number ${migrations[i]!.version}: ${migrations[i - 1]!.file}, ${migrations[i]!.file}`,
+      );
     }
   }
   return migrations;
@@ -115,7 +126,9 @@ export function planMigrations(files: Migration[], applied: AppliedMigration[]):
     const file = byVersion.get(a.version);
     if (!file) problems.push(`applied migration ${a.version} (${a.name}) has no file any more`);
     else if (file.checksum !== a.checksum) {
-      problems.push(`migration ${file.file} changed after it was applied (checksum ${a.checksum.slice(0, 12)}… now ${file.checksum.slice(0, 12)}…): add a new migration instead`);
+      problems.push(
+        `migration ${file.file} changed after it was applied (checksum ${a.checksum.slice(0, 12)}… now ${file.checksum.slice(0, 12)}…): add a new migration instead`,
+      );
     }
   }
   if (problems.length > 0) throw new MigrationError(`refusing to migrate:\n  - ${problems.join('\n  - ')}`);

@@ -44,7 +44,11 @@ export function ttlClause(t: TextTable, file: Pick<BrandsFile, 'defaults' | 'bra
   const fallback = file.defaults.retention_days;
   if (fallback != null) {
     const listed = [...own.values()].flat().sort();
-    rules.push(listed.length ? `${at} + toIntervalDay(${fallback}) WHERE brand NOT IN (${listed.map(quote).join(', ')})` : `${at} + toIntervalDay(${fallback})`);
+    rules.push(
+      listed.length
+        ? `${at} + toIntervalDay(${fallback}) WHERE brand NOT IN (${listed.map(quote).join(', ')})`
+        : `${at} + toIntervalDay(${fallback})`,
+    );
   }
   return rules.length ? rules.join(', ') : null;
 }
@@ -62,14 +66,28 @@ export async function applyRetention(
 ): Promise<string[]> {
   const s = { clickhouse_settings: { database } as ClickHouseSettings };
   const applied = new Map(
-    (await (await client.query({ query: 'SELECT table_name, argMax(ttl, applied_at) AS ttl FROM retention_rules GROUP BY table_name', format: 'JSONEachRow', ...s })).json<{ table_name: string; ttl: string }>()).map((r) => [r.table_name, r.ttl]),
+    (
+      await (
+        await client.query({
+          query: 'SELECT table_name, argMax(ttl, applied_at) AS ttl FROM retention_rules GROUP BY table_name',
+          format: 'JSONEachRow',
+          ...s,
+        })
+      ).json<{ table_name: string; ttl: string }>()
+    ).map((r) => [r.table_name, r.ttl]),
   );
   const changed: string[] = [];
   for (const t of TEXT_TABLES) {
     const want = ttlClause(t, file) ?? '';
     if ((applied.get(t.table) ?? '') === want) continue;
-    for (const query of alter(t.table, want ? `MODIFY TTL ${want}` : 'REMOVE TTL')) await client.command({ query, ...s });
-    await client.insert({ table: 'retention_rules', values: [{ table_name: t.table, ttl: want }], format: 'JSONEachRow', ...s });
+    for (const query of alter(t.table, want ? `MODIFY TTL ${want}` : 'REMOVE TTL'))
+      await client.command({ query, ...s });
+    await client.insert({
+      table: 'retention_rules',
+      values: [{ table_name: t.table, ttl: want }],
+      format: 'JSONEachRow',
+      ...s,
+    });
     changed.push(t.table);
   }
   return changed;

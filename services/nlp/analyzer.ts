@@ -43,10 +43,18 @@ export class MessageAnalyzer implements Analyzer {
   private readonly rules = newRuleSignals();
 
   /** `intentModel` null = the cue rules alone (the pre-model classifier). */
-  constructor(private readonly model: SentimentModel, brandRules?: BrandRules, private readonly intentModel: LinearIntentModel | null = loadIntentModel()) {
+  constructor(
+    private readonly model: SentimentModel,
+    brandRules?: BrandRules,
+    private readonly intentModel: LinearIntentModel | null = loadIntentModel(),
+  ) {
     const { brands, hash } = compileBrandRules(brandRules);
     this.brands = brands;
-    for (const [name, b] of brands) this.replyByBrand.set(name, INTENTS.map((i) => b.replyNeeded(i)));
+    for (const [name, b] of brands)
+      this.replyByBrand.set(
+        name,
+        INTENTS.map((i) => b.replyNeeded(i)),
+      );
     this.modelVersion = `${model.version}+${intentModel ? intentModel.version : INTENT_RULES_VERSION}+rules-${hash}`;
   }
 
@@ -66,7 +74,13 @@ export class MessageAnalyzer implements Analyzer {
     return { language, languageSupported, sentiment, intent, needsReply, modelVersion: this.modelVersion };
   }
 
-  private classify(text: string, tokens: Token[], language: string, sentiment: SentimentResult | null, brand: string | undefined): Intent {
+  private classify(
+    text: string,
+    tokens: Token[],
+    language: string,
+    sentiment: SentimentResult | null,
+    brand: string | undefined,
+  ): Intent {
     const rules = ruleSignals({ lower: decodeArtifacts(text).toLowerCase(), tokens, language, sentiment }, this.rules);
     if (!this.intentModel) return rules.intent;
     const reply = (brand !== undefined ? this.replyByBrand.get(brand) : undefined) ?? DEFAULT_REPLY;

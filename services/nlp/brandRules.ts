@@ -46,7 +46,9 @@ export class CompiledBrand {
     const neutral = cfg.phrases.filter((p) => p.action === 'neutralize').map((p) => escape(p.phrase));
     // Longest first so "killer deal pro" wins over "killer deal"; word-ish boundaries, any case.
     neutral.sort((a, b) => b.length - a.length);
-    this.neutralize = neutral.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${neutral.join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null;
+    this.neutralize = neutral.length
+      ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${neutral.join('|')})(?![\\p{L}\\p{N}])`, 'giu')
+      : null;
     this.overrides = cfg.phrases
       .filter((p) => p.action === 'override')
       .map((rule) => ({ re: new RegExp(`(?<![\\p{L}\\p{N}])${escape(rule.phrase)}(?![\\p{L}\\p{N}])`, 'iu'), rule }));
@@ -79,6 +81,10 @@ export function compileBrandRules(rules: BrandRules | undefined): { brands: Map<
   const parsed = parseBrandRules(rules ?? {});
   const brands = new Map<string, CompiledBrand>();
   for (const [name, cfg] of Object.entries(parsed)) brands.set(name, new CompiledBrand(cfg));
-  const canonical = JSON.stringify(Object.keys(parsed).sort().map((k) => [k, parsed[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(parsed)
+      .sort()
+      .map((k) => [k, parsed[k]]),
+  );
   return { brands, hash: shortHash(canonical).slice(0, 8) };
 }

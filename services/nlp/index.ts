@@ -27,10 +27,18 @@ export interface AnalyzerOptions {
 
 /** Loads the configured sentiment model (async: heavier models load asynchronously). */
 export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
-  return new MessageAnalyzer(await loadSentimentModel(options.model), options.brandRules, loadIntentModel(options.intentModel));
+  return new MessageAnalyzer(
+    await loadSentimentModel(options.model),
+    options.brandRules,
+    loadIntentModel(options.intentModel),
+  );
 }
 
 /** Same, synchronously; only for models with a synchronous loader (the builtin one). */
 export function createAnalyzerSync(options: AnalyzerOptions = {}): Analyzer {
-  return new MessageAnalyzer(loadSentimentModelSync(options.model), options.brandRules, loadIntentModel(options.intentModel));
+  return new MessageAnalyzer(
+    loadSentimentModelSync(options.model),
+    options.brandRules,
+    loadIntentModel(options.intentModel),
+  );
 }

@@ -34,7 +34,8 @@ const LETTER = /\p{L}/u;
 /** The text the detector sees: words and hashtag words, space separated. */
 export function detectionText(tokens: readonly Token[]): { text: string; latinScript: boolean } {
   let text = '';
-  let latin = 0, other = 0;
+  let latin = 0,
+    other = 0;
   for (const t of tokens) {
     if (t.kind === 'word' && t.norm !== '<laugh>') text += t.raw + ' ';
     else if (t.kind === 'hashtag' && t.parts) text += t.parts.join(' ') + ' ';
@@ -62,7 +63,9 @@ function countVotes(tokens: readonly Token[]): void {
 
 /** The decisive language of the current votes, or -1. */
 function decisiveVote(): number {
-  let best = -1, first = 0, second = 0;
+  let best = -1,
+    first = 0,
+    second = 0;
   for (let i = 0; i < votes.length; i++) {
     const v = votes[i]!;
     if (v > first) {

@@ -43,16 +43,37 @@ export function formatSummary(r: ReportData): string {
   lines.push('customer sentiment');
   row('net sentiment', formatSigned(netSentiment(r.totals)));
   row('negative share', formatPercent(negativeShare(r.totals)));
-  row('volume', `${formatCount(r.totals.messages)} messages (${formatCount(r.totals.positive)} positive, ${formatCount(r.totals.neutral)} neutral, ${formatCount(r.totals.negative)} negative)`);
+  row(
+    'volume',
+    `${formatCount(r.totals.messages)} messages (${formatCount(r.totals.positive)} positive, ${formatCount(r.totals.neutral)} neutral, ${formatCount(r.totals.negative)} negative)`,
+  );
   const top = [...r.platforms].sort((a, b) => b.messages - a.messages).slice(0, 4);
-  if (top.length > 0) row('by platform', top.map((p) => `${p.key} ${formatCount(p.messages)} (${formatPercent(negativeShare(p))} neg)`).join(', '));
+  if (top.length > 0)
+    row(
+      'by platform',
+      top.map((p) => `${p.key} ${formatCount(p.messages)} (${formatPercent(negativeShare(p))} neg)`).join(', '),
+    );
   lines.push('');
   lines.push('responsiveness');
-  row('first response p50/p90', `${formatDuration(r.response.frtCalendarP50)} / ${formatDuration(r.response.frtCalendarP90)} calendar, ${formatDuration(r.response.frtBusinessP50)} / ${formatDuration(r.response.frtBusinessP90)} business hours`);
-  row('threads needing a reply', `${formatCount(r.response.threadsNeedingReply)} (${formatCount(r.response.answered)} answered, ${formatCount(r.response.handledByModeration)} handled by moderation, response rate ${formatPercent(r.response.responseRate)})`);
-  row('unanswered backlog', `${formatCount(r.backlog.waiting)} waiting, oldest ${formatDuration(r.backlog.oldestAgeS)}, ${formatCount(r.backlog.breached)} past SLA`);
+  row(
+    'first response p50/p90',
+    `${formatDuration(r.response.frtCalendarP50)} / ${formatDuration(r.response.frtCalendarP90)} calendar, ${formatDuration(r.response.frtBusinessP50)} / ${formatDuration(r.response.frtBusinessP90)} business hours`,
+  );
+  row(
+    'threads needing a reply',
+    `${formatCount(r.response.threadsNeedingReply)} (${formatCount(r.response.answered)} answered, ${formatCount(r.response.handledByModeration)} handled by moderation, response rate ${formatPercent(r.response.responseRate)})`,
+  );
+  row(
+    'unanswered backlog',
+    `${formatCount(r.backlog.waiting)} waiting, oldest ${formatDuration(r.backlog.oldestAgeS)}, ${formatCount(r.backlog.breached)} past SLA`,
+  );
   const breaches = r.breaches.reduce((s, b) => s + b.open + b.closed, 0);
-  row('SLA breaches', breaches === 0 ? 'none' : `${formatCount(breaches)} (${r.breaches.map((b) => `${b.metric.replace('_', ' ')} ${formatCount(b.open + b.closed)}${b.open > 0 ? `, ${formatCount(b.open)} still open` : ''}`).join('; ')})`);
+  row(
+    'SLA breaches',
+    breaches === 0
+      ? 'none'
+      : `${formatCount(breaches)} (${r.breaches.map((b) => `${b.metric.replace('_', ' ')} ${formatCount(b.open + b.closed)}${b.open > 0 ? `, ${formatCount(b.open)} still open` : ''}`).join('; ')})`,
+  );
   lines.push('');
   if (r.alerts === null) {
     lines.push('alerts: not available (no alert_annotations view: is the alerter migrated?)');
@@ -62,7 +83,9 @@ export function formatSummary(r: ReportData): string {
     lines.push(`alerts: ${r.alerts.length} (started, ${zone.label(r.to)})`);
     for (const a of r.alerts.slice(0, 8)) {
       const when = zone.dateTime(a.startedAt);
-      lines.push(`  ${when}  ${a.platform || 'all platforms'}  ${a.endedAt === null ? 'ONGOING ' : ''}${a.summary.slice(0, 100)}`);
+      lines.push(
+        `  ${when}  ${a.platform || 'all platforms'}  ${a.endedAt === null ? 'ONGOING ' : ''}${a.summary.slice(0, 100)}`,
+      );
     }
   }
   return lines.join('\n');

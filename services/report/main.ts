@@ -24,7 +24,10 @@ export const USAGE = `usage: brandpulse report --brand <brand> [--since 24h] [--
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommandLine(argv, USAGE, {
-    brand: { type: 'string' }, since: { type: 'string', default: '24h' }, out: { type: 'string', default: 'reports' }, 'no-png': { type: 'boolean' },
+    brand: { type: 'string' },
+    since: { type: 'string', default: '24h' },
+    out: { type: 'string', default: 'reports' },
+    'no-png': { type: 'boolean' },
   });
   if (!values.brand) throw new UsageError('--brand is required');
   const sinceS = durationFlag('since', values.since);

@@ -11,7 +11,10 @@ export const PAGE_WIDTH = 1200;
 
 /** Emoji have no glyph in the fonts the PNG renderer has: drop them from drawn text. */
 function plain(text: string): string {
-  return text.replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function clip(text: string, max: number): string {
@@ -23,12 +26,36 @@ export function kpiTiles(r: ReportData): Tile[] {
   const neg = negativeShare(r.totals);
   const breaches = r.breaches.reduce((s, b) => s + b.open + b.closed, 0);
   return [
-    { label: 'Net sentiment', value: formatSigned(net), detail: `${formatCount(r.totals.positive)} pos / ${formatCount(r.totals.negative)} neg`, tone: net === null ? 'neutral' : net >= 0 ? 'good' : 'bad' },
-    { label: 'Negative share', value: formatPercent(neg), detail: `of ${formatCount(r.totals.messages)} messages`, tone: neg !== null && neg > 0.3 ? 'bad' : 'neutral' },
+    {
+      label: 'Net sentiment',
+      value: formatSigned(net),
+      detail: `${formatCount(r.totals.positive)} pos / ${formatCount(r.totals.negative)} neg`,
+      tone: net === null ? 'neutral' : net >= 0 ? 'good' : 'bad',
+    },
+    {
+      label: 'Negative share',
+      value: formatPercent(neg),
+      detail: `of ${formatCount(r.totals.messages)} messages`,
+      tone: neg !== null && neg > 0.3 ? 'bad' : 'neutral',
+    },
     { label: 'Volume', value: formatCount(r.totals.messages), detail: 'customer messages' },
-    { label: 'First response p50 / p90', value: `${formatDuration(r.response.frtCalendarP50)} / ${formatDuration(r.response.frtCalendarP90)}`, detail: `business: ${formatDuration(r.response.frtBusinessP50)} / ${formatDuration(r.response.frtBusinessP90)}` },
-    { label: 'Unanswered backlog', value: formatCount(r.backlog.waiting), detail: `oldest ${formatDuration(r.backlog.oldestAgeS)}, ${formatCount(r.backlog.breached)} past SLA`, tone: r.backlog.breached > 0 ? 'bad' : 'neutral' },
-    { label: 'SLA breaches', value: formatCount(breaches), detail: r.alerts === null ? 'alerts: n/a' : `${r.alerts.length} spike alert${r.alerts.length === 1 ? '' : 's'}`, tone: breaches > 0 ? 'bad' : 'good' },
+    {
+      label: 'First response p50 / p90',
+      value: `${formatDuration(r.response.frtCalendarP50)} / ${formatDuration(r.response.frtCalendarP90)}`,
+      detail: `business: ${formatDuration(r.response.frtBusinessP50)} / ${formatDuration(r.response.frtBusinessP90)}`,
+    },
+    {
+      label: 'Unanswered backlog',
+      value: formatCount(r.backlog.waiting),
+      detail: `oldest ${formatDuration(r.backlog.oldestAgeS)}, ${formatCount(r.backlog.breached)} past SLA`,
+      tone: r.backlog.breached > 0 ? 'bad' : 'neutral',
+    },
+    {
+      label: 'SLA breaches',
+      value: formatCount(breaches),
+      detail: r.alerts === null ? 'alerts: n/a' : `${r.alerts.length} spike alert${r.alerts.length === 1 ? '' : 's'}`,
+      tone: breaches > 0 ? 'bad' : 'good',
+    },
   ];
 }
 
@@ -47,23 +74,71 @@ export function reportSvg(r: ReportData): string {
   y += 44;
   parts.push(tiles({ x: M, y, width: inner, height: 84 }, kpiTiles(r)));
   y += 84 + 16;
-  parts.push(stackedVolumeChart({ x: M, y, width: inner, height: 230 }, 'Customer messages by sentiment', r.series, span, r.timeZone));
+  parts.push(
+    stackedVolumeChart(
+      { x: M, y, width: inner, height: 230 },
+      'Customer messages by sentiment',
+      r.series,
+      span,
+      r.timeZone,
+    ),
+  );
   y += 230 + 16;
   const times = r.series.map((p) => p.t);
-  parts.push(lineChart({ x: M, y, width: half, height: 210 }, 'Net sentiment', times, r.series.map(netSentiment), { min: -1, max: 1, format: (v) => v.toFixed(1), zeroLine: true }, span, r.timeZone));
-  parts.push(lineChart({ x: M + half + 16, y, width: half, height: 210 }, 'Negative share', times, r.series.map(negativeShare), { min: 0, max: Math.max(0.2, ...r.series.map((p) => negativeShare(p) ?? 0)), format: (v) => `${Math.round(v * 100)}%`, color: COLORS.negative }, span, r.timeZone));
+  parts.push(
+    lineChart(
+      { x: M, y, width: half, height: 210 },
+      'Net sentiment',
+      times,
+      r.series.map(netSentiment),
+      { min: -1, max: 1, format: (v) => v.toFixed(1), zeroLine: true },
+      span,
+      r.timeZone,
+    ),
+  );
+  parts.push(
+    lineChart(
+      { x: M + half + 16, y, width: half, height: 210 },
+      'Negative share',
+      times,
+      r.series.map(negativeShare),
+      {
+        min: 0,
+        max: Math.max(0.2, ...r.series.map((p) => negativeShare(p) ?? 0)),
+        format: (v) => `${Math.round(v * 100)}%`,
+        color: COLORS.negative,
+      },
+      span,
+      r.timeZone,
+    ),
+  );
   y += 210 + 16;
   const bars = (items: ReportData['platforms']) =>
-    [...items].sort((a, b) => b.messages - a.messages).slice(0, 8).map((b) => ({ label: b.key, value: b.messages, accent: negativeShare(b) ?? 0, note: `${formatCount(b.messages)} · ${formatPercent(negativeShare(b))} neg` }));
+    [...items]
+      .sort((a, b) => b.messages - a.messages)
+      .slice(0, 8)
+      .map((b) => ({
+        label: b.key,
+        value: b.messages,
+        accent: negativeShare(b) ?? 0,
+        note: `${formatCount(b.messages)} · ${formatPercent(negativeShare(b))} neg`,
+      }));
   parts.push(barChart({ x: M, y, width: half, height: 250 }, 'Platforms (red: negative share)', bars(r.platforms)));
-  parts.push(barChart({ x: M + half + 16, y, width: half, height: 250 }, 'Languages (red: negative share)', bars(r.languages)));
+  parts.push(
+    barChart({ x: M + half + 16, y, width: half, height: 250 }, 'Languages (red: negative share)', bars(r.languages)),
+  );
   y += 250 + 16;
   // Alerts and the latest negative messages, as text.
   const lines: string[] = [];
   if (r.alerts === null) lines.push('Spike alerts: not available (no alert_annotations view)');
   else if (r.alerts.length === 0) lines.push('Spike alerts: none in this period');
-  else for (const a of r.alerts.slice(0, 4)) lines.push(`ALERT ${zone.time(a.startedAt)} ${a.platform || 'all'}${a.endedAt === null ? ' (ongoing)' : ''}: ${clip(plain(a.summary), 120)}`);
-  for (const m of r.negativeSamples.slice(0, 5)) lines.push(`${zone.time(m.postedAt)} ${m.platform}/${m.language}: “${clip(plain(m.text), 110)}”`);
+  else
+    for (const a of r.alerts.slice(0, 4))
+      lines.push(
+        `ALERT ${zone.time(a.startedAt)} ${a.platform || 'all'}${a.endedAt === null ? ' (ongoing)' : ''}: ${clip(plain(a.summary), 120)}`,
+      );
+  for (const m of r.negativeSamples.slice(0, 5))
+    lines.push(`${zone.time(m.postedAt)} ${m.platform}/${m.language}: “${clip(plain(m.text), 110)}”`);
   const boxH = 44 + lines.length * 20 + 8;
   parts.push(`<g transform="translate(${M},${y})"><rect width="${inner}" height="${boxH}" rx="10" fill="#ffffff" stroke="${COLORS.grid}"/>
 <text x="16" y="26" font-family="${FONT}" font-size="15" font-weight="bold" fill="${COLORS.text}">Alerts and latest negative messages</text>
@@ -82,12 +157,33 @@ export function reportHtml(r: ReportData, svg: string): string {
       : r.alerts.length === 0
         ? '<p>No spike alerts in this period.</p>'
         : `<table><tr><th>started (${tz})</th><th>ended</th><th>platform</th><th>summary</th></tr>${r.alerts
-            .map((a) => row([zone.dateTime(a.startedAt), a.endedAt ? zone.dateTime(a.endedAt) : 'ongoing', a.platform || 'all', a.summary]))
+            .map((a) =>
+              row([
+                zone.dateTime(a.startedAt),
+                a.endedAt ? zone.dateTime(a.endedAt) : 'ongoing',
+                a.platform || 'all',
+                a.summary,
+              ]),
+            )
             .join('')}</table>`;
-  const samples = r.negativeSamples.length === 0 ? '<p>None.</p>' : `<table><tr><th>posted (${tz})</th><th>platform</th><th>language</th><th>score</th><th>text</th></tr>${r.negativeSamples
-    .map((m) => row([zone.dateTime(m.postedAt), m.platform, m.language, m.score === null ? '' : m.score.toFixed(2), m.text]))
-    .join('')}</table>`;
-  const breaches = r.breaches.length === 0 ? '<p>No SLA breaches.</p>' : `<table><tr><th>metric</th><th>still open</th><th>closed</th></tr>${r.breaches.map((b) => row([b.metric, String(b.open), String(b.closed)])).join('')}</table>`;
+  const samples =
+    r.negativeSamples.length === 0
+      ? '<p>None.</p>'
+      : `<table><tr><th>posted (${tz})</th><th>platform</th><th>language</th><th>score</th><th>text</th></tr>${r.negativeSamples
+          .map((m) =>
+            row([
+              zone.dateTime(m.postedAt),
+              m.platform,
+              m.language,
+              m.score === null ? '' : m.score.toFixed(2),
+              m.text,
+            ]),
+          )
+          .join('')}</table>`;
+  const breaches =
+    r.breaches.length === 0
+      ? '<p>No SLA breaches.</p>'
+      : `<table><tr><th>metric</th><th>still open</th><th>closed</th></tr>${r.breaches.map((b) => row([b.metric, String(b.open), String(b.closed)])).join('')}</table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Brand health: ${escapeXml(r.brand)}</title>
 <style>body{font-family:${FONT};background:#f5f7fa;color:#1f2933;margin:0;padding:16px}main{max-width:${PAGE_WIDTH}px;margin:auto}

@@ -7,10 +7,16 @@ import { fillSeries, type AlertRow, type Breakdown, type ReportData, type Series
  * each aggregated in ClickHouse: the local engine answers one query at a time.
  */
 const ms = (col: string) => `toUnixTimestamp64Milli(toDateTime64(${col}, 3))`;
-const RANGE = (col: string) => `${col} >= fromUnixTimestamp64Milli({from:Int64}) AND ${col} < fromUnixTimestamp64Milli({to:Int64})`;
+const RANGE = (col: string) =>
+  `${col} >= fromUnixTimestamp64Milli({from:Int64}) AND ${col} < fromUnixTimestamp64Milli({to:Int64})`;
 
 async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const rs = await client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+  const rs = await client.query({
+    query,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
   return rs.json<T>();
 }
 
@@ -21,7 +27,11 @@ const numOrNull = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-function add(map: Map<string, Breakdown>, key: string, r: { messages: number; negative: number; neutral: number; positive: number }) {
+function add(
+  map: Map<string, Breakdown>,
+  key: string,
+  r: { messages: number; negative: number; neutral: number; positive: number },
+) {
   const b = map.get(key) ?? { key, messages: 0, negative: 0, neutral: 0, positive: 0 };
   b.messages += r.messages;
   b.negative += r.negative;
@@ -30,7 +40,13 @@ function add(map: Map<string, Breakdown>, key: string, r: { messages: number; ne
   map.set(key, b);
 }
 
-export async function fetchReport(client: ClickHouseClient, brand: string, from: number, to: number, bucketMs: number): Promise<ReportData> {
+export async function fetchReport(
+  client: ClickHouseClient,
+  brand: string,
+  from: number,
+  to: number,
+  bucketMs: number,
+): Promise<ReportData> {
   const p = { brand, from, to, bucket: Math.round(bucketMs / 1000) };
 
   // Customer sentiment by bucket, platform and language, in one pass.
@@ -48,7 +64,12 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
   const languages = new Map<string, Breakdown>();
   const totals = { messages: 0, negative: 0, neutral: 0, positive: 0 };
   for (const r of sentiment) {
-    const c = { messages: num(r.messages), negative: num(r.negative), neutral: num(r.neutral), positive: num(r.positive) };
+    const c = {
+      messages: num(r.messages),
+      negative: num(r.negative),
+      neutral: num(r.neutral),
+      positive: num(r.positive),
+    };
     const t = num(r.t);
     const b = buckets.get(t) ?? { t, messages: 0, negative: 0, neutral: 0, positive: 0 };
     b.messages += c.messages;
@@ -57,7 +78,7 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
     b.positive += c.positive;
     buckets.set(t, b);
     add(platforms, String(r.platform), c);
-    add(languages, String(r.language || 'unknown'), c);
+    add(languages, String((r.language as string | null) || 'unknown'), c);
     totals.messages += c.messages;
     totals.negative += c.negative;
     totals.neutral += c.neutral;
@@ -95,7 +116,12 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
        ORDER BY time DESC LIMIT 20`,
       p,
     );
-    alerts = a.map((r) => ({ startedAt: num(r.started), endedAt: numOrNull(r.ended), platform: String(r.platform ?? ''), summary: String(r.summary ?? '') }));
+    alerts = a.map((r) => ({
+      startedAt: num(r.started),
+      endedAt: numOrNull(r.ended),
+      platform: String((r.platform as string | null) ?? ''),
+      summary: String((r.summary as string | null) ?? ''),
+    }));
   } catch (err) {
     // The alerter's table may not exist yet: the report still renders, and says so.
     if (!/UNKNOWN_TABLE|Unknown table|doesn't exist|does not exist/i.test((err as Error).message)) throw err;
@@ -133,9 +159,19 @@ export async function fetchReport(client: ClickHouseClient, brand: string, from:
       frtBusinessP90: q(response?.bus, 1),
       responseRate: needing > 0 ? num(response?.responded) / needing : null,
     },
-    backlog: { waiting: num(backlog?.waiting), oldestAgeS: num(backlog?.waiting) > 0 ? numOrNull(backlog?.oldest) : null, breached: num(backlog?.breached) },
+    backlog: {
+      waiting: num(backlog?.waiting),
+      oldestAgeS: num(backlog?.waiting) > 0 ? numOrNull(backlog?.oldest) : null,
+      breached: num(backlog?.breached),
+    },
     breaches: breaches.map((b) => ({ metric: String(b.metric), open: num(b.open), closed: num(b.closed) })),
     alerts,
-    negativeSamples: samples.map((s) => ({ postedAt: num(s.posted), platform: String(s.platform), language: String(s.language), text: String(s.text), score: numOrNull(s.score) })),
+    negativeSamples: samples.map((s) => ({
+      postedAt: num(s.posted),
+      platform: String(s.platform),
+      language: String(s.language),
+      text: String(s.text),
+      score: numOrNull(s.score),
+    })),
   };
 }

@@ -4,8 +4,16 @@
  */
 import { zoneClock } from './zone.ts';
 
-export const FONT = "DejaVu Sans, Verdana, Arial, sans-serif";
-export const COLORS = { negative: '#d64545', neutral: '#9aa5b1', positive: '#2f9e6e', line: '#3b5bdb', grid: '#e4e7eb', text: '#1f2933', muted: '#616e7c' };
+export const FONT = 'DejaVu Sans, Verdana, Arial, sans-serif';
+export const COLORS = {
+  negative: '#d64545',
+  neutral: '#9aa5b1',
+  positive: '#2f9e6e',
+  line: '#3b5bdb',
+  grid: '#e4e7eb',
+  text: '#1f2933',
+  muted: '#616e7c',
+};
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -27,7 +35,8 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
+  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Math.round(v / step) * step);
   if (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! + step);
   return ticks;
 }
@@ -70,7 +79,11 @@ function xAxis(p: Plot, times: readonly number[], spanMs: number, timeZone: stri
   const every = Math.max(1, Math.ceil(times.length / 8));
   const step = p.width / times.length;
   return times
-    .map((t, i) => (i % every === 0 ? `<text x="${r1(p.left + i * step + step / 2)}" y="${p.top + p.height + 18}" text-anchor="middle" font-family="${FONT}" font-size="11" fill="${COLORS.muted}">${timeLabel(t, spanMs, timeZone)}</text>` : ''))
+    .map((t, i) =>
+      i % every === 0
+        ? `<text x="${r1(p.left + i * step + step / 2)}" y="${p.top + p.height + 18}" text-anchor="middle" font-family="${FONT}" font-size="11" fill="${COLORS.muted}">${timeLabel(t, spanMs, timeZone)}</text>`
+        : '',
+    )
     .join('');
 }
 
@@ -94,7 +107,13 @@ export interface StackedPoint {
 }
 
 /** Messages per bucket, stacked by sentiment. */
-export function stackedVolumeChart(box: Box, title: string, points: readonly StackedPoint[], spanMs: number, timeZone = 'UTC'): string {
+export function stackedVolumeChart(
+  box: Box,
+  title: string,
+  points: readonly StackedPoint[],
+  spanMs: number,
+  timeZone = 'UTC',
+): string {
   const p = plotArea(box);
   const max = Math.max(1, ...points.map((q) => q.negative + q.neutral + q.positive));
   const ticks = niceTicks(0, max);
@@ -114,14 +133,33 @@ export function stackedVolumeChart(box: Box, title: string, points: readonly Sta
         .join('');
     })
     .join('');
-  const body = yAxis(p, ticks, 0, hi, (v) => String(v)) + bars + xAxis(p, points.map((q) => q.t), spanMs, timeZone) +
-    legend(p, [['negative', COLORS.negative], ['neutral', COLORS.neutral], ['positive', COLORS.positive]]);
+  const body =
+    yAxis(p, ticks, 0, hi, (v) => String(v)) +
+    bars +
+    xAxis(
+      p,
+      points.map((q) => q.t),
+      spanMs,
+      timeZone,
+    ) +
+    legend(p, [
+      ['negative', COLORS.negative],
+      ['neutral', COLORS.neutral],
+      ['positive', COLORS.positive],
+    ]);
   return frame(box, title, body);
 }
 
 /** One line over time; null values break the line (no data in that bucket). */
-export function lineChart(box: Box, title: string, times: readonly number[], values: readonly (number | null)[], opts: { min: number; max: number; format: (v: number) => string; color?: string; zeroLine?: boolean }, spanMs: number,
-  timeZone = 'UTC'): string {
+export function lineChart(
+  box: Box,
+  title: string,
+  times: readonly number[],
+  values: readonly (number | null)[],
+  opts: { min: number; max: number; format: (v: number) => string; color?: string; zeroLine?: boolean },
+  spanMs: number,
+  timeZone = 'UTC',
+): string {
   const p = plotArea(box);
   const ticks = niceTicks(opts.min, opts.max);
   const lo = ticks[0]!;
@@ -141,8 +179,13 @@ export function lineChart(box: Box, title: string, times: readonly number[], val
   });
   if (current.length) segments.push(current.join(' '));
   const color = opts.color ?? COLORS.line;
-  const zero = opts.zeroLine && lo < 0 && hi > 0 ? `<line x1="${p.left}" x2="${p.left + p.width}" y1="${r1(p.top + p.height - ((0 - lo) / (hi - lo)) * p.height)}" y2="${r1(p.top + p.height - ((0 - lo) / (hi - lo)) * p.height)}" stroke="${COLORS.muted}" stroke-dasharray="4 3"/>` : '';
-  const paths = segments.map((d) => `<path d="${d}" fill="none" stroke="${color}" stroke-width="2.2" stroke-linejoin="round"/>`).join('');
+  const zero =
+    opts.zeroLine && lo < 0 && hi > 0
+      ? `<line x1="${p.left}" x2="${p.left + p.width}" y1="${r1(p.top + p.height - ((0 - lo) / (hi - lo)) * p.height)}" y2="${r1(p.top + p.height - ((0 - lo) / (hi - lo)) * p.height)}" stroke="${COLORS.muted}" stroke-dasharray="4 3"/>`
+      : '';
+  const paths = segments
+    .map((d) => `<path d="${d}" fill="none" stroke="${color}" stroke-width="2.2" stroke-linejoin="round"/>`)
+    .join('');
   return frame(box, title, yAxis(p, ticks, lo, hi, opts.format) + zero + paths + xAxis(p, times, spanMs, timeZone));
 }
 
@@ -193,7 +236,7 @@ export function tiles(box: Box, items: readonly Tile[]): string {
       const color = t.tone === 'bad' ? COLORS.negative : t.tone === 'good' ? COLORS.positive : COLORS.text;
       return `<g transform="translate(${x},0)"><rect width="${r1(w)}" height="${box.height}" rx="10" fill="#ffffff" stroke="${COLORS.grid}"/>
 <text x="14" y="24" font-family="${FONT}" font-size="12" fill="${COLORS.muted}">${escapeXml(t.label)}</text>
-<text x="14" y="58" font-family="${FONT}" font-size="${t.value.length > 9 ? Math.max(16, Math.floor(26 * 9 / t.value.length)) : 26}" font-weight="bold" fill="${color}">${escapeXml(t.value)}</text>
+<text x="14" y="58" font-family="${FONT}" font-size="${t.value.length > 9 ? Math.max(16, Math.floor((26 * 9) / t.value.length)) : 26}" font-weight="bold" fill="${color}">${escapeXml(t.value)}</text>
 ${t.detail ? `<text x="14" y="${box.height - 12}" font-family="${FONT}" font-size="11" fill="${COLORS.muted}">${escapeXml(t.detail)}</text>` : ''}</g>`;
     })
     .join('')}</g>`;

@@ -37,10 +37,17 @@ export function zoneClock(timeZone: string): ZoneClock {
   const cached = clocks.get(timeZone);
   if (cached) return cached;
   const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   });
   const offset = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortOffset' });
-  const get = (t: number) => Object.fromEntries(parts.formatToParts(t).map((p) => [p.type, p.value])) as Record<string, string>;
+  const get = (t: number) =>
+    Object.fromEntries(parts.formatToParts(t).map((p) => [p.type, p.value])) as Record<string, string>;
   const clock: ZoneClock = {
     timeZone,
     dateTime: (t) => {

@@ -1,7 +1,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { AuthorKeyStore, authorRefFunction, keyRecord, newDataKey, type AuthorRef, type DataKey, type MasterKeys } from './author-keys.ts';
+import {
+  AuthorKeyStore,
+  authorRefFunction,
+  keyRecord,
+  newDataKey,
+  type AuthorRef,
+  type DataKey,
+  type MasterKeys,
+} from './author-keys.ts';
 import type { ConversationEvent } from './events.ts';
 import type { Logger } from './logger.ts';
 import { withRetry } from './retry.ts';
@@ -43,7 +51,8 @@ export class AuthorKeyLog {
     // A group of its own that never commits: every process reads the whole (compacted) topic.
     this.consumer = kafka.consumer({
       groupId: `brandpulse-author-keys-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
-      allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -72,10 +81,12 @@ export class AuthorKeyLog {
     const admin = this.admin;
     if (!admin) throw new DependencyError('author key log not started');
     const ends = await withRetry(() => admin.fetchTopicOffsets(this.deps.topic), { maxElapsedMs: timeoutMs });
-    const behind = () => ends.some((p) => BigInt(p.high) > BigInt(p.low) && (this.position.get(p.partition) ?? 0n) < BigInt(p.high));
+    const behind = () =>
+      ends.some((p) => BigInt(p.high) > BigInt(p.low) && (this.position.get(p.partition) ?? 0n) < BigInt(p.high));
     const deadline = Date.now() + timeoutMs;
     while (behind()) {
-      if (Date.now() > deadline) throw new DependencyError(`author keys ${this.deps.topic} not caught up within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new DependencyError(`author keys ${this.deps.topic} not caught up within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 200);
         this.waiters.push(() => {
@@ -106,16 +117,27 @@ export class AuthorSealer {
   private started: Promise<void> | null = null;
   private readonly creating = new Map<string, Promise<DataKey>>();
 
-  constructor(private readonly deps: { log: AuthorKeyLog; producer: Producer; topic: string; master: MasterKeys; pseudonymKey: string; now?: () => number }) {
+  constructor(
+    private readonly deps: {
+      log: AuthorKeyLog;
+      producer: Producer;
+      topic: string;
+      master: MasterKeys;
+      pseudonymKey: string;
+      now?: () => number;
+    },
+  ) {
     this.ref = authorRefFunction(deps.pseudonymKey);
   }
 
   /** Loads the key topic and connects the producer once (the first request waits for it). */
   ready(): Promise<void> {
-    this.started ??= Promise.all([this.deps.log.start(), this.deps.producer.connect()]).then(() => undefined).catch((err: unknown) => {
-      this.started = null;
-      throw err;
-    });
+    this.started ??= Promise.all([this.deps.log.start(), this.deps.producer.connect()])
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        this.started = null;
+        throw err;
+      });
     return this.started;
   }
 
@@ -127,12 +149,20 @@ export class AuthorSealer {
       return author === null ? null : this.ref(e.brand, author);
     });
     // Authors seen for the first time get their keys in one send for the whole batch (acks=all).
-    const fresh = [...new Set(refs.filter((r): r is string => r !== null && !store.isErased(r) && store.currentKey(r) === null && !this.creating.has(r)))];
+    const fresh = [
+      ...new Set(
+        refs.filter(
+          (r): r is string => r !== null && !store.isErased(r) && store.currentKey(r) === null && !this.creating.has(r),
+        ),
+      ),
+    ];
     if (fresh.length > 0) this.createAll(fresh);
-    const keys = await Promise.all(refs.map(async (ref): Promise<DataKey | null> => {
-      if (ref === null || store.isErased(ref)) return null;
-      return store.currentKey(ref) ?? this.creating.get(ref)!;
-    }));
+    const keys = await Promise.all(
+      refs.map(async (ref): Promise<DataKey | null> => {
+        if (ref === null || store.isErased(ref)) return null;
+        return store.currentKey(ref) ?? this.creating.get(ref)!;
+      }),
+    );
     return events.map((e, i) => (refs[i] === null ? e : sealEvent(e, keys[i]!)));
   }
 
@@ -140,7 +170,11 @@ export class AuthorSealer {
     const now = (this.deps.now ?? Date.now)();
     const keys = refs.map(() => newDataKey());
     const sent = this.deps.producer
-      .send({ topic: this.deps.topic, acks: -1, messages: refs.map((ref, i) => keyRecord(ref, keys[i]!, this.deps.master, now)) })
+      .send({
+        topic: this.deps.topic,
+        acks: -1,
+        messages: refs.map((ref, i) => keyRecord(ref, keys[i]!, this.deps.master, now)),
+      })
       .then(() => refs.forEach((ref, i) => this.deps.log.store.remember(ref, keys[i]!)));
     refs.forEach((ref, i) => {
       const pending = sent.then(() => keys[i]!);

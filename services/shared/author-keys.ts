@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomFillSync,
+} from 'node:crypto';
 
 /**
  * Crypto-shredding of authors (docs/security.md, "Erasure"): every text and identifier of one
@@ -49,7 +57,9 @@ export function seal(plain: string, key: DataKey, brand: string): string {
   const cipher = createCipheriv('aes-256-gcm', key.key, iv);
   cipher.setAAD(aad(brand));
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return SEALED_PREFIX + Buffer.concat([Buffer.from(key.id, 'hex'), iv, cipher.getAuthTag(), body]).toString('base64url');
+  return (
+    SEALED_PREFIX + Buffer.concat([Buffer.from(key.id, 'hex'), iv, cipher.getAuthTag(), body]).toString('base64url')
+  );
 }
 
 /** The key id a sealed value names, or null when the value is not sealed (or malformed). */
@@ -69,7 +79,10 @@ export function unseal(value: string, key: Buffer, brand: string): string | null
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aad(brand));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(raw.subarray(KEY_ID_BYTES + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(raw.subarray(KEY_ID_BYTES + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     return null;
   }
@@ -141,7 +154,8 @@ export type AuthorRef = (brand: string, pseudonym: string) => string;
 
 export function authorRefFunction(pseudonymKey: string): AuthorRef {
   const key = Buffer.from(hkdfSync('sha256', pseudonymKey, Buffer.alloc(0), 'brandpulse author-ref v1', 32));
-  return (brand, pseudonym) => createHmac('sha256', key).update(`${brand}\u0000${pseudonym}`).digest('hex').slice(0, 32);
+  return (brand, pseudonym) =>
+    createHmac('sha256', key).update(`${brand}\u0000${pseudonym}`).digest('hex').slice(0, 32);
 }
 
 /** Record keys of the key topic: `key/<ref>/<key id>` (one per data key) and `erased/<ref>` (the erasure marker). */
@@ -194,7 +208,10 @@ export class AuthorKeyStore {
       const [, ref, id] = parts as [string, string, string];
       if (value === null) return this.forget(ref, id);
       const v = parseJson<KeyRecordValue>(value);
-      const key = v && typeof v.kek === 'string' && typeof v.wrapped === 'string' ? this.master.unwrap(v.kek, v.wrapped, recordKey) : null;
+      const key =
+        v && typeof v.kek === 'string' && typeof v.wrapped === 'string'
+          ? this.master.unwrap(v.kek, v.wrapped, recordKey)
+          : null;
       if (!key || key.length !== 32) {
         this.unreadable++;
         return;
@@ -206,7 +223,8 @@ export class AuthorKeyStore {
       if (value === null) this.erased.delete(ref);
       else {
         const v = parseJson<ErasedRecordValue>(value);
-        if (v && typeof v.erased_at === 'number') this.erased.set(ref, { v: 1, erased_at: v.erased_at, request_id: String(v.request_id ?? '') });
+        if (v && typeof v.erased_at === 'number')
+          this.erased.set(ref, { v: 1, erased_at: v.erased_at, request_id: String(v.request_id ?? '') });
         else this.unreadable++;
       }
     }
@@ -269,7 +287,7 @@ export class AuthorKeyStore {
 function parseJson<T>(value: Buffer | string): Partial<T> | null {
   try {
     const v = JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) as unknown;
-    return v && typeof v === 'object' ? (v as Partial<T>) : null;
+    return v && typeof v === 'object' ? v : null;
   } catch {
     return null;
   }

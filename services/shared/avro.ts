@@ -18,14 +18,24 @@ export type Subject = 'conversation-event' | 'enriched-event' | 'alert-event';
 
 export class DecodeError extends Error {
   readonly retriable = false;
-  constructor(readonly reason: string, message: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'DecodeError';
   }
 }
 
-interface CatalogEntry { version: number; id: number; file: string; references?: string[] }
-interface Catalog { subjects: Record<string, CatalogEntry[]> }
+interface CatalogEntry {
+  version: number;
+  id: number;
+  file: string;
+  references?: string[];
+}
+interface Catalog {
+  subjects: Record<string, CatalogEntry[]>;
+}
 
 export interface SchemaVersion {
   subject: Subject;
@@ -35,7 +45,13 @@ export interface SchemaVersion {
   fingerprint: Buffer;
 }
 
-function parseVersion(dir: string, subject: string, entry: CatalogEntry, registry: Record<string, avro.Type>, catalog: Catalog): avro.Type {
+function parseVersion(
+  dir: string,
+  subject: string,
+  entry: CatalogEntry,
+  registry: Record<string, avro.Type>,
+  catalog: Catalog,
+): avro.Type {
   // Referenced subjects are parsed first, at the latest version, into the registry so that the
   // schema can name their types.
   for (const ref of entry.references ?? []) {
@@ -44,7 +60,7 @@ function parseVersion(dir: string, subject: string, entry: CatalogEntry, registr
     if (!latest) throw new Error(`schema ${subject} v${entry.version} references unknown subject ${ref}`);
     parseVersion(dir, ref, latest, registry, catalog);
   }
-  const schema = JSON.parse(readFileSync(join(dir, entry.file), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(dir, entry.file), 'utf8')) as avro.Schema;
   return avro.Type.forSchema(schema, { registry });
 }
 

@@ -56,7 +56,12 @@ export function dateTime(ms: number): string {
  * order) as JSONCompactEachRow: the column names go once in the query instead of in every row,
  * which halves the bytes of our wide rows (messages, thread_facts) that ClickHouse has to parse.
  */
-export async function insertRows(client: ClickHouseClient, table: string, rows: Array<Record<string, unknown>>, settings: ClickHouseSettings = {}): Promise<void> {
+export async function insertRows(
+  client: ClickHouseClient,
+  table: string,
+  rows: Array<Record<string, unknown>>,
+  settings: ClickHouseSettings = {},
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!) as [string, ...string[]];
   const values = rows.map((r) => columns.map((c) => r[c]));

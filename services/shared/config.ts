@@ -21,7 +21,8 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     const value = env[name];
-    const shown = value === undefined ? 'unset' : `got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
+    const shown =
+      value === undefined ? 'unset' : `got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError(problems);
@@ -29,21 +30,34 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
 
 const port = z.coerce.number().int().min(1).max(65535);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-const csv = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean),
+);
 
 export const env = { port, logLevel, csv };
 
 /** Shared by every service: logging, Kafka, ClickHouse. */
 export const baseShape = {
   LOG_LEVEL: logLevel.default('info'),
-  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)).default(['127.0.0.1:9092']),
+  KAFKA_BROKERS: csv
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1))
+    .default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('brandpulse'),
   // A prefix for every topic name: lets tests and side-by-side environments share one cluster.
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" only').default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" only')
+    .default(''),
   CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
   CLICKHOUSE_USER: z.string().min(1).default('default'),
   CLICKHOUSE_PASSWORD: z.string().default('brandpulse'),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('brandpulse'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+    .default('brandpulse'),
   CLICKHOUSE_READONLY_USER: z.string().min(1).default('analyst'),
   CLICKHOUSE_READONLY_PASSWORD: z.string().default('analyst'),
 } as const;

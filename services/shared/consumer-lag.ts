@@ -94,7 +94,11 @@ export class ConsumerLagMetrics {
     registry: Registry,
     private readonly deps: { admin: LazyAdmin; sources: readonly LagSource[]; logger: Logger; timeoutMs?: number },
   ) {
-    const errors = new Counter({ name: METRIC.consumerLagErrors, help: 'Scrapes where Kafka did not give the consumer lag in time.', registers: [registry] });
+    const errors = new Counter({
+      name: METRIC.consumerLagErrors,
+      help: 'Scrapes where Kafka did not give the consumer lag in time.',
+      registers: [registry],
+    });
     const read = () => this.read();
     const log = deps.logger;
     new Gauge({
@@ -106,7 +110,8 @@ export class ConsumerLagMetrics {
         this.reset();
         try {
           for (const { source, lags } of await read()) {
-            for (const { partition, lag } of lags) this.set({ group: source.group, topic: source.topic, partition: String(partition) }, lag);
+            for (const { partition, lag } of lags)
+              this.set({ group: source.group, topic: source.topic, partition: String(partition) }, lag);
           }
         } catch (err) {
           errors.inc();
@@ -128,7 +133,10 @@ export class ConsumerLagMetrics {
     const admin = await this.deps.admin.get();
     return Promise.all(
       this.deps.sources.map(async (source) => {
-        const [ends, positions] = await Promise.all([admin.fetchTopicOffsets(source.topic), this.positions(admin, source)]);
+        const [ends, positions] = await Promise.all([
+          admin.fetchTopicOffsets(source.topic),
+          this.positions(admin, source),
+        ]);
         return { source, lags: partitionLag(ends, positions) };
       }),
     );

@@ -14,8 +14,14 @@ export interface RecordCoordinates {
 export class RecordCrash extends Error {
   readonly records: readonly RecordCoordinates[];
 
-  constructor(records: readonly RecordCoordinates[], readonly error: unknown) {
-    super(`${(error as Error)?.name ?? 'Error'} while processing ${records.length} record(s): ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  constructor(
+    records: readonly RecordCoordinates[],
+    readonly error: unknown,
+  ) {
+    super(
+      `${(error as Error)?.name ?? 'Error'} while processing ${records.length} record(s): ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
     // Coordinates only: the records' bytes stay out of the logs.
     this.records = records.map(({ topic, partition, offset }) => ({ topic, partition, offset }));
     this.name = 'RecordCrash';
@@ -57,13 +63,27 @@ export class CrashJournal {
     let ends: Map<number, bigint>;
     try {
       // Right after the topic was created its leader may not be known yet: a dependency error, retried.
-      ends = new Map((await withRetry(() => admin.fetchTopicOffsets(topic), { onRetry: (err) => this.deps.logger.warn({ err: (err as Error).message }, 'crash journal: Kafka not ready, retrying') })).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      ends = new Map(
+        (
+          await withRetry(() => admin.fetchTopicOffsets(topic), {
+            onRetry: (err) =>
+              this.deps.logger.warn({ err: (err as Error).message }, 'crash journal: Kafka not ready, retrying'),
+          })
+        )
+          .filter((p) => BigInt(p.high) > BigInt(p.low))
+          .map((p) => [p.partition, BigInt(p.high)]),
+      );
     } finally {
       await admin.disconnect();
     }
     if (ends.size === 0) return;
     // A group that never commits: every start reads the journal from its beginning.
-    const consumer = kafka.consumer({ sessionTimeout: GROUP_SESSION_TIMEOUT_MS, groupId: `${groupId}.crash-journal`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    const consumer = kafka.consumer({
+      sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+      groupId: `${groupId}.crash-journal`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 200,
+    });
     const prefix = `${groupId}|`;
     const remaining = new Set(ends.keys());
     try {
@@ -82,7 +102,8 @@ export class CrashJournal {
                   else {
                     try {
                       const v = JSON.parse(m.value.toString()) as Partial<Entry>;
-                      if (typeof v.crashes === 'number') this.entries.set(key, { crashes: v.crashes, error: String(v.error ?? '') });
+                      if (typeof v.crashes === 'number')
+                        this.entries.set(key, { crashes: v.crashes, error: String(v.error ?? '') });
                     } catch {
                       // Not ours to judge: a hand-written or foreign entry is skipped.
                     }
@@ -103,7 +124,8 @@ export class CrashJournal {
     } finally {
       await consumer.disconnect().catch(() => undefined);
     }
-    if (this.entries.size > 0) this.deps.logger.warn({ records: this.entries.size }, 'crash journal: records that crashed this stage before');
+    if (this.entries.size > 0)
+      this.deps.logger.warn({ records: this.entries.size }, 'crash journal: records that crashed this stage before');
   }
 
   crashes(c: RecordCoordinates): number {

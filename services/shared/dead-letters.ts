@@ -53,7 +53,11 @@ export function deadLetterRowFromRecord(r: SourceRecord): Record<string, unknown
     const one = Array.isArray(v) ? v[0] : v;
     return one === undefined ? undefined : one.toString();
   };
-  const [topic, partition, offset] = [h(DLQ_HEADERS.topic), h(DLQ_HEADERS.partition) ?? '', h(DLQ_HEADERS.offset) ?? ''];
+  const [topic, partition, offset] = [
+    h(DLQ_HEADERS.topic),
+    h(DLQ_HEADERS.partition) ?? '',
+    h(DLQ_HEADERS.offset) ?? '',
+  ];
   // Partition and offset only when they fit their columns (UInt32, UInt64): else the record's own place.
   const origin = topic !== undefined && /^\d{1,9}$/.test(partition) && /^\d{1,18}$/.test(offset);
   const at = Number(h(DLQ_HEADERS.time));
@@ -66,6 +70,8 @@ export function deadLetterRowFromRecord(r: SourceRecord): Record<string, unknown
     source_offset: origin ? offset : r.offset,
     size_bytes: r.value?.length ?? 0,
     // A header time only when it is one every column holds (anyone with write access can put records here).
-    dead_lettered_at: dateTime64(Number.isFinite(at) && at >= MIN_EVENT_TIME_MS && at < Date.UTC(2106, 0, 1) ? at : Date.now()),
+    dead_lettered_at: dateTime64(
+      Number.isFinite(at) && at >= MIN_EVENT_TIME_MS && at < Date.UTC(2106, 0, 1) ? at : Date.now(),
+    ),
   };
 }

@@ -47,7 +47,16 @@ export function parseAuthor(value: string): { platform: string; id: string } | s
  * the sink will blank the ClickHouse rows. Running it twice is harmless.
  */
 export async function recordErasure(
-  deps: { keys: AuthorKeyLog; producer: Producer; keysTopic: string; erasuresTopic: string; master: MasterKeys; pseudonymize: Pseudonymizer; pseudonymKey: string; now?: () => number },
+  deps: {
+    keys: AuthorKeyLog;
+    producer: Producer;
+    keysTopic: string;
+    erasuresTopic: string;
+    master: MasterKeys;
+    pseudonymize: Pseudonymizer;
+    pseudonymKey: string;
+    now?: () => number;
+  },
   input: ErasureInput,
 ): Promise<ErasureRecord> {
   const now = (deps.now ?? Date.now)();
@@ -56,11 +65,26 @@ export async function recordErasure(
   const requestId = randomUUID();
   await deps.keys.sync();
   const tombstones = deps.keys.store.keyIdsOf(ref).map((id) => ({ key: keyRecordKey(ref, id), value: null }));
-  await deps.producer.send({ topic: deps.keysTopic, acks: -1, messages: [...tombstones, erasedRecord(ref, requestId, now)] });
+  await deps.producer.send({
+    topic: deps.keysTopic,
+    acks: -1,
+    messages: [...tombstones, erasedRecord(ref, requestId, now)],
+  });
   const record: ErasureRecord = {
-    v: 1, request_id: requestId, state: 'requested', brand: input.brand, platform: input.platform, author_ref: ref,
-    author_sealed: deps.master.sealString(pseudonym, `erasure/${requestId}`), requested_by: input.requestedBy, requested_at: now,
+    v: 1,
+    request_id: requestId,
+    state: 'requested',
+    brand: input.brand,
+    platform: input.platform,
+    author_ref: ref,
+    author_sealed: deps.master.sealString(pseudonym, `erasure/${requestId}`),
+    requested_by: input.requestedBy,
+    requested_at: now,
   };
-  await deps.producer.send({ topic: deps.erasuresTopic, acks: -1, messages: [{ key: requestId, value: JSON.stringify(record) }] });
+  await deps.producer.send({
+    topic: deps.erasuresTopic,
+    acks: -1,
+    messages: [{ key: requestId, value: JSON.stringify(record) }],
+  });
   return record;
 }

@@ -96,19 +96,48 @@ export const CLICKHOUSE_FATAL_CODES: ReadonlySet<string> = new Set([
   '81', // UNKNOWN_DATABASE
   '115', // UNKNOWN_SETTING
   '164', // READONLY
-  '192', '193', '497', '516', // UNKNOWN_USER WRONG_PASSWORD ACCESS_DENIED AUTHENTICATION_FAILED
+  '192',
+  '193',
+  '497',
+  '516', // UNKNOWN_USER WRONG_PASSWORD ACCESS_DENIED AUTHENTICATION_FAILED
 ]);
 
 /** Node and undici codes of a connection or a request that failed on the way: the peer may be back soon. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 /** kafkajs errors that name a bad record rather than a bad moment. */
-const KAFKA_DATA_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP']);
+const KAFKA_DATA_TYPES = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TIMESTAMP',
+]);
 
-const PROGRAMMER_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError']);
+const PROGRAMMER_ERRORS = new Set([
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+]);
 
 function codeOf(err: object): string | undefined {
   const code = (err as { code?: unknown }).code;
@@ -138,12 +167,23 @@ export function classify(err: unknown): ErrorKind {
     if (e.retriable === true) return 'dependency';
     // Retries exhausted inside kafkajs (a broker down for longer than its retry budget), a
     // disconnected client or a request timeout: the dependency, not the code, is at fault.
-    if (['KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout'].includes(e.name)) return 'dependency';
+    if (
+      [
+        'KafkaJSNumberOfRetriesExceeded',
+        'KafkaJSConnectionError',
+        'KafkaJSRequestTimeoutError',
+        'KafkaJSConnectionClosedError',
+        'KafkaJSBrokerNotFound',
+        'KafkaJSLockTimeout',
+      ].includes(e.name)
+    )
+      return 'dependency';
     return 'fatal';
   }
   // undici's fetch wraps every network failure as `TypeError: fetch failed` with the cause.
   if (e.name === 'TypeError' && e.message === 'fetch failed') return 'dependency';
-  if (typeof e.message === 'string' && /^(socket hang up|Timeout error\.?|read ECONNRESET)$/.test(e.message)) return 'dependency';
+  if (typeof e.message === 'string' && /^(socket hang up|Timeout error\.?|read ECONNRESET)$/.test(e.message))
+    return 'dependency';
   if (PROGRAMMER_ERRORS.has(String(e.name)) || code === 'ERR_ASSERTION') return 'fatal';
   if (e.cause && e.cause !== err) {
     const inner = classify(e.cause);
@@ -171,7 +211,8 @@ export function errorReason(err: unknown): string {
   const e = err as Error & { type?: unknown };
   const code = codeOf(e);
   if (code && NETWORK_CODES.has(code)) return `network:${code}`;
-  if (typeof e.name === 'string' && e.name.startsWith('KafkaJS')) return typeof e.type === 'string' ? `kafka:${e.type}` : `kafka:${e.name}`;
+  if (typeof e.name === 'string' && e.name.startsWith('KafkaJS'))
+    return typeof e.type === 'string' ? `kafka:${e.type}` : `kafka:${e.name}`;
   if (e instanceof BrandpulseError && e.cause) return errorReason(e.cause);
   return typeof e.name === 'string' && e.name ? e.name : 'Error';
 }

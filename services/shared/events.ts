@@ -8,8 +8,19 @@ export const EVENTS_NAMESPACE = 'dev.brandpulse.events';
 export type AuthorRole = 'customer' | 'brand' | 'system';
 export type MessageKind = 'comment' | 'reply' | 'private_message';
 export const MODERATION_ACTIONS = [
-  'hide', 'unhide', 'delete', 'restore', 'ban_author', 'unban_author', 'mark_spam', 'approve', 'escalate', 'assign',
-  'resolve_thread', 'reopen_thread', 'relabel',
+  'hide',
+  'unhide',
+  'delete',
+  'restore',
+  'ban_author',
+  'unban_author',
+  'mark_spam',
+  'approve',
+  'escalate',
+  'assign',
+  'resolve_thread',
+  'reopen_thread',
+  'relabel',
 ] as const;
 export type ModerationKind = (typeof MODERATION_ACTIONS)[number];
 
@@ -85,13 +96,17 @@ const RECORD_BY_TYPE = {
   moderation_action: `${EVENTS_NAMESPACE}.ModerationAction`,
 } as const satisfies Record<PayloadType, string>;
 
-const TYPE_BY_RECORD = new Map<string, PayloadType>(Object.entries(RECORD_BY_TYPE).map(([t, r]) => [r, t as PayloadType]));
+const TYPE_BY_RECORD = new Map<string, PayloadType>(
+  Object.entries(RECORD_BY_TYPE).map(([t, r]) => [r, t as PayloadType]),
+);
 
 export function payloadOf(event: Pick<ConversationEvent, 'payload'>): Payload {
-  const entries = Object.entries(event.payload);
+  // One entry, whose key names the record its value is (the Avro union's branch).
+  const entries = Object.entries(event.payload) as Array<[string, Payload['value']]>;
   const [record, value] = entries[0] ?? [];
   const type = record === undefined ? undefined : TYPE_BY_RECORD.get(record);
-  if (entries.length !== 1 || !type) throw new Error(`event payload is not one of the known records: ${Object.keys(event.payload).join(',')}`);
+  if (entries.length !== 1 || !type)
+    throw new Error(`event payload is not one of the known records: ${Object.keys(event.payload).join(',')}`);
   return { type, value } as Payload;
 }
 

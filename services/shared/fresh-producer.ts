@@ -18,7 +18,12 @@ import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
  * wrapped (connect, disconnect, send, sendBatch, on); everything else goes to the current producer.
  */
 export function freshProducer(kafka: Kafka, config: ProducerConfig): Producer {
-  const make = () => ({ producer: kafka.producer(config), inflight: 0, retired: false, connected: null as Promise<void> | null });
+  const make = () => ({
+    producer: kafka.producer(config),
+    inflight: 0,
+    retired: false,
+    connected: null as Promise<void> | null,
+  });
   type Slot = ReturnType<typeof make>;
   let current: Slot = make();
   let wantConnected = false;
@@ -33,7 +38,8 @@ export function freshProducer(kafka: Kafka, config: ProducerConfig): Producer {
     return slot.connected;
   };
   const settle = (slot: Slot) => {
-    if (slot.retired && slot.inflight === 0 && retiring.delete(slot)) void slot.producer.disconnect().catch(() => undefined);
+    if (slot.retired && slot.inflight === 0 && retiring.delete(slot))
+      void slot.producer.disconnect().catch(() => undefined);
   };
   const retire = (slot: Slot) => {
     if (slot.retired) return;
@@ -45,20 +51,22 @@ export function freshProducer(kafka: Kafka, config: ProducerConfig): Producer {
     }
     settle(slot);
   };
-  const through = <A extends unknown[], R>(call: (p: Producer, ...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    const slot = current;
-    if (wantConnected) await connect(slot);
-    slot.inflight++;
-    try {
-      return await call(slot.producer, ...args);
-    } catch (err) {
-      retire(slot);
-      throw err;
-    } finally {
-      slot.inflight--;
-      settle(slot);
-    }
-  };
+  const through =
+    <A extends unknown[], R>(call: (p: Producer, ...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const slot = current;
+      if (wantConnected) await connect(slot);
+      slot.inflight++;
+      try {
+        return await call(slot.producer, ...args);
+      } catch (err) {
+        retire(slot);
+        throw err;
+      } finally {
+        slot.inflight--;
+        settle(slot);
+      }
+    };
 
   const wrapped: Partial<Producer> = {
     connect: async () => {
@@ -86,7 +94,7 @@ export function freshProducer(kafka: Kafka, config: ProducerConfig): Producer {
   };
   return new Proxy(wrapped as Producer, {
     get(target, prop, receiver) {
-      if (prop in target) return Reflect.get(target, prop, receiver);
+      if (prop in target) return Reflect.get(target, prop, receiver) as unknown;
       const value = Reflect.get(current.producer, prop) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current.producer) : value;
     },

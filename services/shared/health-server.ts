@@ -32,11 +32,15 @@ export function buildHealthApp(o: Omit<HealthServerOptions, 'host' | 'port'>): F
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const names = Object.keys(o.checks);
-    const results = await Promise.allSettled(names.map((n) => withTimeout(Promise.resolve().then(o.checks[n]!), o.checkTimeoutMs ?? 2_000, n)));
-    const checks = Object.fromEntries(names.map((n, i) => {
-      const r = results[i]!;
-      return [n, r.status === 'fulfilled' ? 'ok' : String((r.reason as Error)?.message ?? r.reason)];
-    }));
+    const results = await Promise.allSettled(
+      names.map((n) => withTimeout(Promise.resolve().then(o.checks[n]), o.checkTimeoutMs ?? 2_000, n)),
+    );
+    const checks = Object.fromEntries(
+      names.map((n, i) => {
+        const r = results[i]!;
+        return [n, r.status === 'fulfilled' ? 'ok' : String((r.reason as Error)?.message ?? r.reason)];
+      }),
+    );
     const ready = results.every((r) => r.status === 'fulfilled');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
@@ -61,6 +65,9 @@ export async function startHealthServer(o: HealthServerOptions): Promise<HealthS
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  o.logger.info({ url: `http://${o.host}:${port}`, paths: ['/metrics', '/healthz', '/readyz'] }, 'health server listening');
+  o.logger.info(
+    { url: `http://${o.host}:${port}`, paths: ['/metrics', '/healthz', '/readyz'] },
+    'health server listening',
+  );
   return { port, close: () => app.close() };
 }

@@ -1,4 +1,15 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Message, type Producer, type ProducerConfig } from 'kafkajs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type LogEntry,
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  type IHeaders,
+  type Message,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { BaseConfig } from './config.ts';
 import { freshProducer } from './fresh-producer.ts';
@@ -56,7 +67,14 @@ export function durableProducer(kafka: Kafka, extra: Partial<ProducerConfig> = {
  * returns as soon as data arrives, so this costs one empty fetch a second when idle and nothing else.
  */
 export function groupConsumer(kafka: Kafka, groupId: string, extra: Partial<ConsumerConfig> = {}): Consumer {
-  return kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: GROUP_SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, ...extra });
+  return kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 1_000,
+    sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+    heartbeatInterval: 3_000,
+    ...extra,
+  });
 }
 
 /**
@@ -94,7 +112,9 @@ export function messageBytes(m: Message): number {
   let n = 32;
   if (m.key) n += m.key.length;
   if (m.value) n += m.value.length;
-  if (m.headers) for (const [k, v] of Object.entries(m.headers)) n += k.length + (typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 16);
+  if (m.headers)
+    for (const [k, v] of Object.entries(m.headers))
+      n += k.length + (typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 16);
   return n;
 }
 
@@ -126,7 +146,10 @@ export class ChunkedSend {
   private readonly requests: Array<{ topic: string; messages: Message[] }>;
   private sent = 0;
 
-  constructor(private readonly producer: Producer, parts: Array<{ topic: string; messages: readonly Message[] }>) {
+  constructor(
+    private readonly producer: Producer,
+    parts: Array<{ topic: string; messages: readonly Message[] }>,
+  ) {
     this.requests = parts.flatMap((p) => chunkMessages(p.messages).map((messages) => ({ topic: p.topic, messages })));
   }
 
@@ -166,11 +189,22 @@ export async function consumeBatches(
     partitionsConsumedConcurrently: 16,
     eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }) => {
       if (batch.messages.length === 0) return;
-      const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }));
+      const records = batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key,
+        value: m.value,
+        headers: m.headers,
+      }));
       await handle(records, heartbeat);
       const last = batch.messages[batch.messages.length - 1]!.offset;
       resolveOffset(last);
-      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+      await commitOffsetsIfNecessary({
+        topics: [
+          { topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] },
+        ],
+      });
     },
   });
 }
@@ -182,23 +216,26 @@ export async function consumeBatches(
  */
 export async function ensureTopics(admin: Admin, topics: Topics): Promise<string[]> {
   const created: string[] = [];
-  await withRetry(async () => {
-    const existing = new Set(await admin.listTopics());
-    // Replication follows the cluster's size (topics.ts sizedFor): 3 replicas, 2 in sync from 3 brokers on.
-    const brokers = (await admin.describeCluster()).brokers.length;
-    const missing = topics.all.filter((t) => !existing.has(topics.name(t.key))).map((t) => sizedFor(t, brokers));
-    if (missing.length > 0) {
-      created.push(...missing.map((t) => topics.name(t.key)));
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: topics.name(t.key),
-          numPartitions: t.partitions,
-          replicationFactor: t.replicationFactor,
-          configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    }
-  }, { maxElapsedMs: 60_000 });
+  await withRetry(
+    async () => {
+      const existing = new Set(await admin.listTopics());
+      // Replication follows the cluster's size (topics.ts sizedFor): 3 replicas, 2 in sync from 3 brokers on.
+      const brokers = (await admin.describeCluster()).brokers.length;
+      const missing = topics.all.filter((t) => !existing.has(topics.name(t.key))).map((t) => sizedFor(t, brokers));
+      if (missing.length > 0) {
+        created.push(...missing.map((t) => topics.name(t.key)));
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: topics.name(t.key),
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      }
+    },
+    { maxElapsedMs: 60_000 },
+  );
   return [...new Set(created)];
 }

@@ -50,7 +50,8 @@ export function stopTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.BRANDPULSE_STOP_TIMEOUT_MS;
   if (raw === undefined || raw === '') return DEFAULT_STOP_TIMEOUT_MS;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`BRANDPULSE_STOP_TIMEOUT_MS must be a positive integer of milliseconds (got "${raw}")`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`BRANDPULSE_STOP_TIMEOUT_MS must be a positive integer of milliseconds (got "${raw}")`);
   return ms;
 }
 

@@ -64,8 +64,15 @@ export const MAX_EVENT_BYTES_BOUND =
   MAX_TEXT_BYTES +
   MAX_METADATA_ENTRIES * (MAX_METADATA_KEY_BYTES + MAX_METADATA_VALUE_BYTES + 6) +
   12 * (MAX_ID_BYTES + 3) +
-  MAX_BRAND_LENGTH + MAX_PLATFORM_LENGTH + MAX_SOURCE_LENGTH + MAX_REASON_BYTES + MAX_URL_BYTES +
-  MAX_PRIORITY_LENGTH + 2 * MAX_LABEL_LENGTH + MAX_LANGUAGE_HINT_LENGTH + 256;
+  MAX_BRAND_LENGTH +
+  MAX_PLATFORM_LENGTH +
+  MAX_SOURCE_LENGTH +
+  MAX_REASON_BYTES +
+  MAX_URL_BYTES +
+  MAX_PRIORITY_LENGTH +
+  2 * MAX_LABEL_LENGTH +
+  MAX_LANGUAGE_HINT_LENGTH +
+  256;
 
 // ---------------------------------------------------------------------------------------------
 // Time
@@ -110,17 +117,30 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))
  * -12:00..+14:00 are refused with the reason. The fraction is truncated to the millisecond.
  */
 export function parseIsoInstant(text: string): TimeCheck {
-  if (text.length > MAX_TIME_STRING_LENGTH) return { ok: false, reason: `an ISO-8601 date-time is at most ${MAX_TIME_STRING_LENGTH} characters` };
+  if (text.length > MAX_TIME_STRING_LENGTH)
+    return { ok: false, reason: `an ISO-8601 date-time is at most ${MAX_TIME_STRING_LENGTH} characters` };
   const m = ISO_INSTANT.exec(text);
-  if (!m) return { ok: false, reason: 'ISO-8601 date-time such as 2024-05-01T10:00:00Z or 2024-05-01T12:00:00.250+02:00, or epoch milliseconds' };
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (!m)
+    return {
+      ok: false,
+      reason: 'ISO-8601 date-time such as 2024-05-01T10:00:00Z or 2024-05-01T12:00:00.250+02:00, or epoch milliseconds',
+    };
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const fraction = m[7];
   if (month < 1 || month > 12) return { ok: false, reason: `month ${m[2]} does not exist` };
   if (day < 1 || day > daysInMonth(year, month)) return { ok: false, reason: `${m[1]}-${m[2]} has no day ${m[3]}` };
   if (hour > 23 || minute > 59) return { ok: false, reason: `${m[4]}:${m[5]} is not a time of day` };
   if (second === 60) return { ok: false, reason: 'leap seconds (:60) are not accepted: send :59.999' };
   if (second > 59) return { ok: false, reason: `second ${m[6]} does not exist` };
-  if (fraction !== undefined && fraction.length > MAX_FRACTION_DIGITS) return { ok: false, reason: `at most ${MAX_FRACTION_DIGITS} fraction digits` };
+  if (fraction !== undefined && fraction.length > MAX_FRACTION_DIGITS)
+    return { ok: false, reason: `at most ${MAX_FRACTION_DIGITS} fraction digits` };
   let offsetMinutes = 0;
   if (m[8] !== 'Z') {
     const oh = Number(m[10]);
@@ -144,7 +164,11 @@ export function parseIsoInstant(text: string): TimeCheck {
  * unit (the canonical API takes milliseconds; Meta sends seconds, Messenger milliseconds, WhatsApp
  * seconds as a digit string). Parsed, then checked against the window.
  */
-export function checkEventTime(value: unknown, window: TimeWindow = DEFAULT_TIME_WINDOW, unit: 'ms' | 's' = 'ms'): TimeCheck {
+export function checkEventTime(
+  value: unknown,
+  window: TimeWindow = DEFAULT_TIME_WINDOW,
+  unit: 'ms' | 's' = 'ms',
+): TimeCheck {
   const parsed = parseEventTime(value, unit);
   return parsed.ok ? checkEventTimeWindow(parsed.ms, window) : parsed;
 }
@@ -155,7 +179,10 @@ export function parseEventTime(value: unknown, unit: 'ms' | 's' = 'ms'): TimeChe
     return parseIsoInstant(value);
   }
   if (typeof value === 'number') return epoch(value, unit);
-  return { ok: false, reason: `expected an ISO-8601 date-time or epoch ${unit === 'ms' ? 'milliseconds' : 'seconds'}, got ${value === null ? 'null' : typeof value}` };
+  return {
+    ok: false,
+    reason: `expected an ISO-8601 date-time or epoch ${unit === 'ms' ? 'milliseconds' : 'seconds'}, got ${value === null ? 'null' : typeof value}`,
+  };
 }
 
 function epoch(n: number, unit: 'ms' | 's'): TimeCheck {
@@ -199,6 +226,7 @@ export function fitsBytes(s: string, maxBytes: number): boolean {
   return Buffer.byteLength(s, 'utf8') <= maxBytes;
 }
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -210,7 +238,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function stringProblem(s: string, kind: 'id' | 'text', maxBytes: number): string | null {
   if (!fitsBytes(s, maxBytes)) return `at most ${maxBytes} bytes of UTF-8 (got ${utf8Bytes(s)})`;
   if (kind === 'id' ? CONTROL.test(s) : s.includes('\u0000')) {
-    return kind === 'id' ? 'control characters (NUL, newline, tab...) are not allowed' : 'NUL characters are not allowed';
+    return kind === 'id'
+      ? 'control characters (NUL, newline, tab...) are not allowed'
+      : 'NUL characters are not allowed';
   }
   if (!isWellFormed(s)) return 'not well-formed Unicode (a lone UTF-16 surrogate)';
   return null;

@@ -25,7 +25,12 @@ export function createLogger(name: string, level: LevelWithSilent = 'info', opti
   // pino-pretty as a stream in this thread (not a transport worker), writing to the same guarded stdout.
   if (!pretty) return pino({ name, level, base: { service: name } }, out);
   // One line per entry, its fields after the message; the name is shown as "(name)", so no `service` field.
-  const destination: DestinationStream = PinoPretty({ destination: out, translateTime: 'HH:MM:ss', ignore: 'pid,hostname', singleLine: true });
+  const destination: DestinationStream = PinoPretty({
+    destination: out,
+    translateTime: 'HH:MM:ss',
+    ignore: 'pid,hostname',
+    singleLine: true,
+  });
   return pino({ name, level, base: {} }, destination);
 }
 

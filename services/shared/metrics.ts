@@ -46,7 +46,8 @@ class RareEventCounter<L extends string> {
       ...config,
       collect() {
         for (const [key, p] of pending) {
-          if (!p.shown) p.shown = true; // this scrape shows the 0
+          if (!p.shown)
+            p.shown = true; // this scrape shows the 0
           else {
             this.inc(p.labels, p.count);
             pending.delete(key);
@@ -84,7 +85,10 @@ export class PipelineMetrics implements PipelineObserver {
   private readonly lastWrite = new Map<string, number>();
   private readonly now: () => number;
 
-  constructor(readonly registry: Registry, opts: { stages?: readonly string[]; now?: () => number } = {}) {
+  constructor(
+    readonly registry: Registry,
+    opts: { stages?: readonly string[]; now?: () => number } = {},
+  ) {
     const now = opts.now ?? Date.now;
     const registers = [registry];
     this.batchSeconds = new Histogram({
@@ -94,10 +98,30 @@ export class PipelineMetrics implements PipelineObserver {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.batchRecords = new Counter({ name: METRIC.batchRecords, help: 'Records in the finished batches, by stage.', labelNames: ['stage'], registers });
-    this.rows = new Counter({ name: METRIC.rowsWritten, help: 'Rows written to a ClickHouse table (or records produced to a topic), by table.', labelNames: ['table'], registers });
-    this.retries = new RareEventCounter({ name: METRIC.retries, help: 'Retries after a dependency failed, by stage and reason (short error class, e.g. clickhouse:241).', labelNames: ['stage', 'reason'], registers });
-    this.deadLetters = new RareEventCounter({ name: METRIC.deadLetters, help: 'Records dead-lettered (once each), by stage and reason.', labelNames: ['stage', 'reason'], registers });
+    this.batchRecords = new Counter({
+      name: METRIC.batchRecords,
+      help: 'Records in the finished batches, by stage.',
+      labelNames: ['stage'],
+      registers,
+    });
+    this.rows = new Counter({
+      name: METRIC.rowsWritten,
+      help: 'Rows written to a ClickHouse table (or records produced to a topic), by table.',
+      labelNames: ['table'],
+      registers,
+    });
+    this.retries = new RareEventCounter({
+      name: METRIC.retries,
+      help: 'Retries after a dependency failed, by stage and reason (short error class, e.g. clickhouse:241).',
+      labelNames: ['stage', 'reason'],
+      registers,
+    });
+    this.deadLetters = new RareEventCounter({
+      name: METRIC.deadLetters,
+      help: 'Records dead-lettered (once each), by stage and reason.',
+      labelNames: ['stage', 'reason'],
+      registers,
+    });
     const lastWrite = this.lastWrite;
     new Gauge({
       name: METRIC.lastWriteAge,

@@ -21,7 +21,7 @@ export class ConsumerWatch {
    * processors knowing about health at all.
    */
   wrap(kafka: Kafka): Kafka {
-    const watched: Kafka = Object.create(kafka);
+    const watched = Object.create(kafka) as Kafka;
     watched.consumer = (config: ConsumerConfig) => this.watch(kafka.consumer(config), config.groupId);
     return watched;
   }
@@ -42,7 +42,8 @@ export class ConsumerWatch {
   check(): void {
     if (this.states.size === 0) throw new Error('no consumer started yet');
     const bad = [...this.states.values()].filter((s) => s.state !== 'joined');
-    if (bad.length > 0) throw new Error(bad.map((s) => `${s.group}: ${s.state}${s.why ? ` (${s.why})` : ''}`).join('; '));
+    if (bad.length > 0)
+      throw new Error(bad.map((s) => `${s.group}: ${s.state}${s.why ? ` (${s.why})` : ''}`).join('; '));
   }
 }
 

@@ -27,7 +27,13 @@ export interface RetryOptions {
 }
 
 /** wait = random(0, min(max, initial * 2^attempt)), at least initial/2; a Retry-After wins when longer, capped at max. */
-export function backoffDelay(attempt: number, initialMs = 200, maxMs = 10_000, random: () => number = Math.random, retryAfterMs?: number): number {
+export function backoffDelay(
+  attempt: number,
+  initialMs = 200,
+  maxMs = 10_000,
+  random: () => number = Math.random,
+  retryAfterMs?: number,
+): number {
   const cap = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
   const jittered = Math.max(initialMs / 2, Math.round(random() * cap));
   return retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(maxMs, Math.max(jittered, retryAfterMs)) : jittered;
@@ -56,7 +62,13 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (!retriable(err) || options.stopped?.()) throw err;
       if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) throw err;
       const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs;
-      const wait = backoffDelay(attempt, options.initialMs, options.maxMs, options.random, typeof retryAfter === 'number' ? retryAfter : undefined);
+      const wait = backoffDelay(
+        attempt,
+        options.initialMs,
+        options.maxMs,
+        options.random,
+        typeof retryAfter === 'number' ? retryAfter : undefined,
+      );
       if (options.maxElapsedMs !== undefined && Date.now() - started + wait > options.maxElapsedMs) throw err;
       options.onRetry?.(err, attempt, wait, errorReason(err));
       await sleep(wait);

@@ -43,7 +43,10 @@ export function openEvent(event: ConversationEvent, keys: AuthorKeyStore): Conve
 export function openTexts(event: ConversationEvent, keys: AuthorKeyStore): ConversationEvent {
   const p = payloadOf(event);
   if (p.type !== 'message_posted' && p.type !== 'message_edited') return event;
-  return withPayload(event, { ...p, value: { ...p.value, text: keys.open(p.value.text, event.brand) ?? ERASED_TEXT } } as Payload);
+  return withPayload(event, {
+    ...p,
+    value: { ...p.value, text: keys.open(p.value.text, event.brand) ?? ERASED_TEXT },
+  } as Payload);
 }
 
 export function openEnriched(e: EnrichedEvent, keys: AuthorKeyStore): EnrichedEvent {
@@ -55,7 +58,10 @@ function mapAuthorFields(p: Payload, text: (v: string) => string, author: (v: st
     case 'message_posted': {
       const v = p.value;
       const url = v.url === null ? null : text(v.url);
-      return { type: p.type, value: { ...v, author_id: author(v.author_id), text: text(v.text), url: url === '' ? null : url } };
+      return {
+        type: p.type,
+        value: { ...v, author_id: author(v.author_id), text: text(v.text), url: url === '' ? null : url },
+      };
     }
     case 'message_edited':
       return { type: p.type, value: { ...p.value, author_id: author(p.value.author_id), text: text(p.value.text) } };
@@ -67,7 +73,10 @@ function mapAuthorFields(p: Payload, text: (v: string) => string, author: (v: st
       const opened = author(target);
       // The moderator's reason about a person's message may quote it: it goes with that person's key.
       const reason = p.value.reason === null ? null : text(p.value.reason);
-      return { type: p.type, value: { ...p.value, target_author_id: opened === '' ? null : opened, reason: reason === '' ? null : reason } };
+      return {
+        type: p.type,
+        value: { ...p.value, target_author_id: opened === '' ? null : opened, reason: reason === '' ? null : reason },
+      };
     }
   }
 }

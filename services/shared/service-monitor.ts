@@ -55,7 +55,13 @@ export class ServiceMonitor {
 
   /** Starts /metrics /healthz /readyz; call before the processor starts, so start-up shows as not ready. */
   async start(): Promise<void> {
-    this.server = await startHealthServer({ host: this.o.host, port: this.o.port, registry: this.registry, checks: this.checks, logger: this.o.logger });
+    this.server = await startHealthServer({
+      host: this.o.host,
+      port: this.o.port,
+      registry: this.registry,
+      checks: this.checks,
+      logger: this.o.logger,
+    });
   }
 
   /** The port the health server listens on, null when it could not. */

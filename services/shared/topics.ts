@@ -14,7 +14,14 @@ export interface TopicSpec {
   readonly description: string;
 }
 
-export type TopicKey = 'conversationEvents' | 'enrichedEvents' | 'deadLetters' | 'alerts' | 'recordCrashes' | 'authorKeys' | 'authorErasures';
+export type TopicKey =
+  | 'conversationEvents'
+  | 'enrichedEvents'
+  | 'deadLetters'
+  | 'alerts'
+  | 'recordCrashes'
+  | 'authorKeys'
+  | 'authorErasures';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -62,7 +69,8 @@ const catalogue: readonly TopicSpec[] = [
     // One entry per record that crashed a stage (latest count per key), tombstoned once the record
     // is quarantined: compaction keeps it as small as the number of records in trouble.
     config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(DAY_MS) },
-    description: 'Crash journal: how often a record crashed a processor (JSON, keyed by group/topic/partition/offset); 3 crashes quarantine it.',
+    description:
+      'Crash journal: how often a record crashed a processor (JSON, keyed by group/topic/partition/offset); 3 crashes quarantine it.',
   },
   {
     key: 'authorKeys',
@@ -75,10 +83,15 @@ const catalogue: readonly TopicSpec[] = [
     // key is physically gone from the broker's disk within about segment.ms + delete.retention.ms +
     // the cleaner's lag (~2-3 h), not at once. One partition: every stage reads it whole, in order.
     config: {
-      'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(60 * 60 * 1000),
-      'delete.retention.ms': String(60 * 60 * 1000), 'min.cleanable.dirty.ratio': '0.01', 'min.insync.replicas': '1',
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': '0',
+      'segment.ms': String(60 * 60 * 1000),
+      'delete.retention.ms': String(60 * 60 * 1000),
+      'min.cleanable.dirty.ratio': '0.01',
+      'min.insync.replicas': '1',
     },
-    description: 'Per-author data keys (wrapped) and erasure markers (JSON, keyed by key/<author ref>/<key id> and erased/<author ref>).',
+    description:
+      'Per-author data keys (wrapped) and erasure markers (JSON, keyed by key/<author ref>/<key id> and erased/<author ref>).',
   },
   {
     key: 'authorErasures',
@@ -88,8 +101,14 @@ const catalogue: readonly TopicSpec[] = [
     // The erasure log: who asked to erase which author ref, when, and when it was applied. Compacted by
     // request id: the "done" record replaces the request, which carried the pseudonym (sealed with the
     // master key) the sink needed to find the ClickHouse rows.
-    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(60 * 60 * 1000), 'min.insync.replicas': '1' },
-    description: 'Erasure requests and their completion (JSON, keyed by request id): brand, author ref, requested_by, requested_at, done_at.',
+    config: {
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': '0',
+      'segment.ms': String(60 * 60 * 1000),
+      'min.insync.replicas': '1',
+    },
+    description:
+      'Erasure requests and their completion (JSON, keyed by request id): brand, author ref, requested_by, requested_at, done_at.',
   },
 ];
 

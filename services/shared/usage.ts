@@ -42,8 +42,13 @@ export function parseCommandLine<const O extends Options, const P extends boolea
 ): Parsed<O, P> {
   let parsed: Parsed<O, P>;
   try {
-    const config = { args: [...argv], options: { ...options, ...HELP }, strict: true as const, allowPositionals: (allowPositionals ?? false) as P };
-    parsed = parseArgs(config) as Parsed<O, P>;
+    const config = {
+      args: [...argv],
+      options: { ...options, ...HELP },
+      strict: true as const,
+      allowPositionals: (allowPositionals ?? false) as P,
+    };
+    parsed = parseArgs<{ args: string[]; options: O & typeof HELP; strict: true; allowPositionals: P }>(config);
   } catch (err) {
     // node:util's messages go on with a hint about `--`: the first sentence is the one a user needs.
     if (isParseArgsError(err)) throw new UsageError(lowerFirst(err.message.split(/\.\s/)[0]!.replace(/\.$/, '')));
@@ -62,7 +67,8 @@ function isParseArgsError(err: unknown): err is Error {
 export function numberFlag(name: string, value: string | undefined, fallback: number, min = -Infinity): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''} (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min)
+    throw new UsageError(`--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''} (got "${value}")`);
   return n;
 }
 
@@ -77,7 +83,8 @@ export function usageOutcome(
   helpCommand = `${program} --help`,
 ): { stream: 'stdout' | 'stderr'; text: string; exitCode: number } | null {
   if (err instanceof HelpRequested) return { stream: 'stdout', text: err.usage, exitCode: 0 };
-  if (err instanceof UsageError) return { stream: 'stderr', text: `${program}: ${err.message} (see ${helpCommand})`, exitCode: 2 };
+  if (err instanceof UsageError)
+    return { stream: 'stderr', text: `${program}: ${err.message} (see ${helpCommand})`, exitCode: 2 };
   return null;
 }
 

@@ -46,9 +46,17 @@ export const parseSeconds = durationFlag;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
   const { values } = parseCommandLine(argv, USAGE, {
-    rate: { type: 'string' }, seed: { type: 'string' }, brands: { type: 'string' }, duration: { type: 'string' },
-    backfill: { type: 'string' }, url: { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
-    flat: { type: 'boolean' }, 'crisis-every': { type: 'string' }, crisis: { type: 'string', multiple: true },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    brands: { type: 'string' },
+    duration: { type: 'string' },
+    backfill: { type: 'string' },
+    url: { type: 'string' },
+    batch: { type: 'string' },
+    concurrency: { type: 'string' },
+    flat: { type: 'boolean' },
+    'crisis-every': { type: 'string' },
+    crisis: { type: 'string', multiple: true },
     stdout: { type: 'boolean' },
   });
   const rate = num('rate', values.rate, 20, 0.001);
@@ -60,7 +68,12 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
   return {
     rate,
     seed: Math.trunc(num('seed', values.seed, 1, 0)),
-    brands: values.brands ? values.brands.split(',').map((b) => b.trim()).filter(Boolean) : null,
+    brands: values.brands
+      ? values.brands
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean)
+      : null,
     duration: values.duration === undefined ? null : parseSeconds('duration', values.duration),
     backfillHours: values.backfill === undefined ? 0 : durationFlag('backfill', values.backfill, 'h') / 3600,
     url: values.url ?? null,
@@ -75,5 +88,10 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
 
 /** Crises given as minutes from `now` → absolute specs. */
 export function crisisSpecs(args: SimulatorArgs, now: number): CrisisSpec[] {
-  return args.crises.map((c) => ({ brand: c.brand, start: now + c.atMinutes * 60_000, durationMs: c.durationMinutes * 60_000, multiplier: 6 }));
+  return args.crises.map((c) => ({
+    brand: c.brand,
+    start: now + c.atMinutes * 60_000,
+    durationMs: c.durationMinutes * 60_000,
+    multiplier: 6,
+  }));
 }

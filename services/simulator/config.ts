@@ -12,7 +12,12 @@ export const simulatorShape = {
   INGEST_API_KEYS: env.csv
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9._-]+:\S+$/, 'each entry must be brand:key')))
     .transform((entries) => new Map(entries.map((e) => [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)])))
-    .default(new Map([['acme', 'dev-key-acme'], ['globex', 'dev-key-globex']])),
+    .default(
+      new Map([
+        ['acme', 'dev-key-acme'],
+        ['globex', 'dev-key-globex'],
+      ]),
+    ),
   SIMULATOR_URL: z.url().default('http://127.0.0.1:8080'),
 };
 

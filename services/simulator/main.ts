@@ -21,9 +21,21 @@ export async function run(argv: string[]): Promise<void> {
   const now = Date.now();
   const start = now - args.backfillHours * 3_600_000;
   const sim = new Simulation({
-    seed: args.seed, brands, start, rate: args.rate, flat: args.flat, crisisEveryHours: args.crisisEveryHours, crises: crisisSpecs(args, now),
+    seed: args.seed,
+    brands,
+    start,
+    rate: args.rate,
+    flat: args.flat,
+    crisisEveryHours: args.crisisEveryHours,
+    crises: crisisSpecs(args, now),
   });
-  const sender = new IngestSender({ url: args.url ?? config.SIMULATOR_URL, keys: config.INGEST_API_KEYS, logger, batchSize: args.batch, concurrency: args.concurrency });
+  const sender = new IngestSender({
+    url: args.url ?? config.SIMULATOR_URL,
+    keys: config.INGEST_API_KEYS,
+    logger,
+    batchSize: args.batch,
+    concurrency: args.concurrency,
+  });
   const emit = async (deliveries: Delivery[]) => {
     if (deliveries.length === 0) return;
     if (args.stdout) {
@@ -38,20 +50,36 @@ export async function run(argv: string[]): Promise<void> {
   let stopping = false;
   let loopsDone: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (loopsDone = resolve));
-  stopOnSignals(async (signal) => {
-    stopping = true;
-    sender.stop();
-    logger.info({ signal }, 'stopping: finishing the requests in flight (Ctrl-C again to quit now)');
-    await finished;
-  }, { logger });
+  stopOnSignals(
+    async (signal) => {
+      stopping = true;
+      sender.stop();
+      logger.info({ signal }, 'stopping: finishing the requests in flight (Ctrl-C again to quit now)');
+      await finished;
+    },
+    { logger },
+  );
 
-  logger.info({ brands, rate: args.rate, seed: args.seed, backfillHours: args.backfillHours, duration: args.duration, url: args.stdout ? 'stdout' : args.url ?? config.SIMULATOR_URL }, 'simulator starting');
+  logger.info(
+    {
+      brands,
+      rate: args.rate,
+      seed: args.seed,
+      backfillHours: args.backfillHours,
+      duration: args.duration,
+      url: args.stdout ? 'stdout' : (args.url ?? config.SIMULATOR_URL),
+    },
+    'simulator starting',
+  );
   const progress = () =>
-    logger.info({ simTime: new Date(sim.time).toISOString(), ...sender.stats, pending: sim.pending, threads: sim.threadsStarted }, 'simulator progress');
+    logger.info(
+      { simTime: new Date(sim.time).toISOString(), ...sender.stats, pending: sim.pending, threads: sim.threadsStarted },
+      'simulator progress',
+    );
   let lastProgress = Date.now();
 
   // Backfill: the past, as fast as the API takes it.
-  for (let t = start; t < now && !stopping; ) {
+  for (let t = start; t < now && !stopping;) {
     t = Math.min(t + BACKFILL_STEP_MS * Math.max(1, Math.round(args.rate / 20)), now);
     await emit(sim.advance(t));
     if (Date.now() - lastProgress > 10_000) {

@@ -59,7 +59,8 @@ export class IngestSender {
       list.push(e);
     }
     const batches: CanonicalEvent[][] = [];
-    for (const list of byBrand.values()) for (let i = 0; i < list.length; i += this.batchSize) batches.push(list.slice(i, i + this.batchSize));
+    for (const list of byBrand.values())
+      for (let i = 0; i < list.length; i += this.batchSize) batches.push(list.slice(i, i + this.batchSize));
     let next = 0;
     const worker = async () => {
       while (next < batches.length) await this.post(batches[next++]!);
@@ -74,33 +75,45 @@ export class IngestSender {
     const body = JSON.stringify(batch);
     // 503/5xx and network errors are retried by the shared helper (Retry-After honoured); the same
     // events are resent, their ids make duplicates harmless.
-    const outcome = await withRetry(async () => {
-      this.stats.requests++;
-      const res = await this.fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body,
-      });
-      if (res.status === 202 || res.status === 200) {
-        await res.body?.cancel();
-        return 'accepted' as const;
-      }
-      const text = await res.text();
-      if (res.status === 400) {
-        this.options.logger.error({ status: 400, body: text.slice(0, 2000) }, 'the API refused a batch (a simulator bug): dropped');
-        return 'refused' as const;
-      }
-      if (res.status === 413 && batch.length > 1) return 'too-large' as const;
-      if (res.status === 408 || res.status === 429 || res.status >= 500) throw new DependencyError(`ingestion API answered ${res.status}`, { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
-      throw new FatalSendError(`API answered ${res.status} for brand ${brand}: ${text.slice(0, 300)}`);
-    }, {
-      stopped: () => this.stopped,
-      ...(this.options.retryForMs !== undefined ? { maxElapsedMs: this.options.retryForMs } : {}),
-      onRetry: (err, _attempt, waitMs, reason) => {
-        this.stats.retries++;
-        this.options.logger.warn({ err: (err as Error).message, reason, waitMs }, 'ingestion API busy or unreachable, retrying the batch');
+    const outcome = await withRetry(
+      async () => {
+        this.stats.requests++;
+        const res = await this.fetch(this.endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body,
+        });
+        if (res.status === 202 || res.status === 200) {
+          await res.body?.cancel();
+          return 'accepted' as const;
+        }
+        const text = await res.text();
+        if (res.status === 400) {
+          this.options.logger.error(
+            { status: 400, body: text.slice(0, 2000) },
+            'the API refused a batch (a simulator bug): dropped',
+          );
+          return 'refused' as const;
+        }
+        if (res.status === 413 && batch.length > 1) return 'too-large' as const;
+        if (res.status === 408 || res.status === 429 || res.status >= 500)
+          throw new DependencyError(`ingestion API answered ${res.status}`, {
+            retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+          });
+        throw new FatalSendError(`API answered ${res.status} for brand ${brand}: ${text.slice(0, 300)}`);
       },
-    }).catch((err: unknown) => {
+      {
+        stopped: () => this.stopped,
+        ...(this.options.retryForMs !== undefined ? { maxElapsedMs: this.options.retryForMs } : {}),
+        onRetry: (err, _attempt, waitMs, reason) => {
+          this.stats.retries++;
+          this.options.logger.warn(
+            { err: (err as Error).message, reason, waitMs },
+            'ingestion API busy or unreachable, retrying the batch',
+          );
+        },
+      },
+    ).catch((err: unknown) => {
       if (err instanceof FatalSendError) throw err;
       if (this.stopped) return 'stopped' as const; // stop() gives up on pending retries quietly
       throw new Error(`gave up on a batch of ${batch.length} events: ${(err as Error).message}`, { cause: err });

@@ -4,7 +4,7 @@ import { BusinessHours } from './business-hours.ts';
 import { MinHeap } from './heap.ts';
 import { hash32, Random } from './random.ts';
 import { scriptThread } from './thread-script.ts';
-import { CRISIS_TOPICS, type CrisisTopic, type CustomerIntent, type Language } from './texts/index.ts';
+import { CRISIS_TOPICS, type CrisisTopic, type CustomerIntent } from './texts/index.ts';
 
 /**
  * The simulated world: thread arrivals per brand (a Poisson process shaped by the hour of day),
@@ -50,12 +50,23 @@ export interface Delivery {
 export const EVENTS_PER_THREAD = 3.7;
 
 /** Relative arrival rate by local hour: quiet nights, lunch and evening peaks (mean 1). */
-const DIURNAL = [0.25, 0.15, 0.1, 0.08, 0.08, 0.15, 0.35, 0.7, 1.1, 1.3, 1.35, 1.35, 1.5, 1.45, 1.3, 1.25, 1.3, 1.4, 1.5, 1.65, 1.7, 1.6, 1.2, 0.65];
+const DIURNAL = [
+  0.25, 0.15, 0.1, 0.08, 0.08, 0.15, 0.35, 0.7, 1.1, 1.3, 1.35, 1.35, 1.5, 1.45, 1.3, 1.25, 1.3, 1.4, 1.5, 1.65, 1.7,
+  1.6, 1.2, 0.65,
+];
 const DIURNAL_MEAN = DIURNAL.reduce((a, b) => a + b, 0) / DIURNAL.length;
 const DIURNAL_MAX = Math.max(...DIURNAL) / DIURNAL_MEAN;
 
 const INTENT_MIX: Record<CustomerIntent, number> = {
-  question: 15, technical_issue: 14, order: 18, pre_purchase: 11, complaint: 13, praise: 16, spam: 6, abuse: 2, other: 5,
+  question: 15,
+  technical_issue: 14,
+  order: 18,
+  pre_purchase: 11,
+  complaint: 13,
+  praise: 16,
+  spam: 6,
+  abuse: 2,
+  other: 5,
 };
 
 const MIN = 60_000;
@@ -99,9 +110,18 @@ export class Simulation {
       const crisisShare = every > 0 ? (3.25 * 0.75) / every : 0;
       const baseRate = (options.rate * (profile.weight / totalWeight)) / EVENTS_PER_THREAD / 1000 / (1 + crisisShare);
       const state: BrandState = {
-        profile, hours: new BusinessHours(profile.hours), index, arrivals, crisisRng, baseRate, nextCandidate: options.start, threads: 0,
+        profile,
+        hours: new BusinessHours(profile.hours),
+        index,
+        arrivals,
+        crisisRng,
+        baseRate,
+        nextCandidate: options.start,
+        threads: 0,
         // A crisis is about one thing: a scripted one without a topic gets one, drawn from the brand's stream.
-        crises: (options.crises ?? []).filter((c) => c.brand === profile.brand).map((c) => ({ ...c, topic: c.topic ?? crisisRng.pick(CRISIS_TOPICS) })),
+        crises: (options.crises ?? [])
+          .filter((c) => c.brand === profile.brand)
+          .map((c) => ({ ...c, topic: c.topic ?? crisisRng.pick(CRISIS_TOPICS) })),
         nextRandomCrisis: Infinity,
       };
       // Random crises start after the brand's explicit ones: a scripted crisis (npm start's demo) is then
@@ -150,8 +170,12 @@ export class Simulation {
       const r = s.crisisRng;
       const platforms = Object.keys(s.profile.platforms).filter((p) => !PRIVATE_PLATFORMS.has(p));
       s.crises.push({
-        brand: s.profile.brand, start: s.nextRandomCrisis, durationMs: r.between(20 * MIN, 70 * MIN), topic: r.pick(CRISIS_TOPICS),
-        platform: r.pick(platforms), multiplier: r.between(2.5, 4),
+        brand: s.profile.brand,
+        start: s.nextRandomCrisis,
+        durationMs: r.between(20 * MIN, 70 * MIN),
+        topic: r.pick(CRISIS_TOPICS),
+        platform: r.pick(platforms),
+        multiplier: r.between(2.5, 4),
       });
       s.nextRandomCrisis += r.exponential((this.options.crisisEveryHours ?? 8) * HOUR);
     }
@@ -179,14 +203,28 @@ export class Simulation {
     // Each thread has its own stream, so its story does not depend on how time was sliced.
     const rng = new Random(hash32(`${this.options.seed}/${s.profile.brand}/${n}`));
     const platform = crisis?.platform ?? rng.weighted(s.profile.platforms);
-    const language = rng.weighted(s.profile.languages as Record<Language, number>);
+    const language = rng.weighted(s.profile.languages);
     const intent: CustomerIntent = crisis ? 'complaint' : rng.weighted(INTENT_MIX);
     const topic = crisis ? (crisis.topic ?? rng.pick(CRISIS_TOPICS)) : null;
     const threadId = `${this.runTag}-${s.profile.brand}-t${n}`;
-    const postId = PRIVATE_PLATFORMS.has(platform) ? null : `${s.profile.brand}-${platform}-post${Math.floor(t / (4 * HOUR))}`;
+    const postId = PRIVATE_PLATFORMS.has(platform)
+      ? null
+      : `${s.profile.brand}-${platform}-post${Math.floor(t / (4 * HOUR))}`;
     const customerId = `${platform}-user-${rng.int(1, 200_000)}`;
     const planned = scriptThread(
-      { threadId, brand: s.profile, hours: s.hours, platform, postId, customerId, language, intent, crisis: topic, start: t, load: crisis ? 2.5 : 1 },
+      {
+        threadId,
+        brand: s.profile,
+        hours: s.hours,
+        platform,
+        postId,
+        customerId,
+        language,
+        intent,
+        crisis: topic,
+        start: t,
+        load: crisis ? 2.5 : 1,
+      },
       rng,
     );
     for (const p of planned) {

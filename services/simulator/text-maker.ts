@@ -17,28 +17,37 @@ const POS_EMOJI = ['😍', '❤️', '👏', '🙌', '😊', '🔥', '✨'];
 export type Tone = 'negative' | 'neutral' | 'positive';
 
 export function fillTemplate(template: string, rng: Random, ctx: TextContext): string {
-  return template.replace(/\{(\w+)\}/g, (_, slot: string) => {
-    switch (slot) {
-      case 'product':
-        return rng.pick(ctx.products);
-      case 'order':
-        return `#${rng.int(100000, 999999)}`;
-      case 'days':
-        return String(rng.int(3, 21));
-      case 'brand':
-        return ctx.brand.charAt(0).toUpperCase() + ctx.brand.slice(1);
-      case 'city':
-        return rng.pick(ctx.cities);
-      case 'handle':
-        return `promo_${rng.int(10, 9999)}`;
-      default:
-        return slot;
-    }
-  }).replace(/#(\w+)down/g, (_, b: string) => `#${b.toLowerCase()}down`);
+  return template
+    .replace(/\{(\w+)\}/g, (_, slot: string) => {
+      switch (slot) {
+        case 'product':
+          return rng.pick(ctx.products);
+        case 'order':
+          return `#${rng.int(100000, 999999)}`;
+        case 'days':
+          return String(rng.int(3, 21));
+        case 'brand':
+          return ctx.brand.charAt(0).toUpperCase() + ctx.brand.slice(1);
+        case 'city':
+          return rng.pick(ctx.cities);
+        case 'handle':
+          return `promo_${rng.int(10, 9999)}`;
+        default:
+          return slot;
+      }
+    })
+    .replace(/#(\w+)down/g, (_, b: string) => `#${b.toLowerCase()}down`);
 }
 
 /** A customer text with random surface variation; brand replies use `fillTemplate` only (they are tidy). */
-export function customerText(template: string, tone: Tone, rng: Random, ctx: TextContext, slang: readonly string[], _lang: Language): string {
+export function customerText(
+  template: string,
+  tone: Tone,
+  rng: Random,
+  ctx: TextContext,
+  slang: readonly string[],
+  _lang: Language,
+): string {
   let text = fillTemplate(template, rng, ctx);
   if (rng.chance(0.15)) text = text.charAt(0).toLowerCase() + text.slice(1);
   if (tone === 'negative' && rng.chance(0.08)) text = text.toUpperCase();

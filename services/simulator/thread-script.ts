@@ -37,12 +37,27 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 const TONE: Record<CustomerIntent, Tone> = {
-  question: 'neutral', technical_issue: 'negative', order: 'negative', pre_purchase: 'neutral', complaint: 'negative',
-  praise: 'positive', spam: 'neutral', abuse: 'negative', other: 'neutral',
+  question: 'neutral',
+  technical_issue: 'negative',
+  order: 'negative',
+  pre_purchase: 'neutral',
+  complaint: 'negative',
+  praise: 'positive',
+  spam: 'neutral',
+  abuse: 'negative',
+  other: 'neutral',
 };
 
 const NEEDS_REPLY: Record<CustomerIntent, boolean> = {
-  question: true, technical_issue: true, order: true, pre_purchase: true, complaint: true, praise: false, spam: false, abuse: false, other: false,
+  question: true,
+  technical_issue: true,
+  order: true,
+  pre_purchase: true,
+  complaint: true,
+  praise: false,
+  spam: false,
+  abuse: false,
+  other: false,
 };
 
 type ReplyTopic = keyof Phrasebook['brand']['reply'];
@@ -54,7 +69,10 @@ class ThreadBuilder {
   private readonly ctx: TextContext;
   readonly kind: 'comment' | 'private_message';
 
-  constructor(readonly spec: ThreadSpec, readonly rng: Random) {
+  constructor(
+    readonly spec: ThreadSpec,
+    readonly rng: Random,
+  ) {
     this.book = PHRASEBOOKS[spec.language];
     this.ctx = { brand: spec.brand.brand, products: spec.brand.products, cities: spec.brand.cities };
     this.kind = PRIVATE_PLATFORMS.has(spec.platform) ? 'private_message' : 'comment';
@@ -102,7 +120,14 @@ class ThreadBuilder {
     return id;
   }
 
-  brandPost(time: number, template: string, parent: string, agent: string, role: 'brand' | 'system', extra: Record<string, string> = {}): string {
+  brandPost(
+    time: number,
+    template: string,
+    parent: string,
+    agent: string,
+    role: 'brand' | 'system',
+    extra: Record<string, string> = {},
+  ): string {
     const id = this.messageId();
     this.events.push({
       time,
@@ -112,7 +137,8 @@ class ThreadBuilder {
         message_id: id,
         parent_id: parent,
         kind: this.kind === 'comment' ? 'reply' : this.kind,
-        author_platform_id: role === 'system' ? `${this.spec.brand.brand}-bot` : `${this.spec.brand.brand}-${this.spec.platform}-page`,
+        author_platform_id:
+          role === 'system' ? `${this.spec.brand.brand}-bot` : `${this.spec.brand.brand}-${this.spec.platform}-page`,
         author_role: role,
         agent_id: role === 'brand' ? agent : null,
         text: fillTemplate(template, this.rng, this.ctx),
@@ -122,7 +148,20 @@ class ThreadBuilder {
     return id;
   }
 
-  moderate(time: number, action: ModerationKind, actor: string, fields: { target?: string; author?: string; reason?: string; assignee?: string; sentiment?: 'negative' | 'neutral' | 'positive'; intent?: string; role?: 'brand' | 'system' } = {}): void {
+  moderate(
+    time: number,
+    action: ModerationKind,
+    actor: string,
+    fields: {
+      target?: string;
+      author?: string;
+      reason?: string;
+      assignee?: string;
+      sentiment?: 'negative' | 'neutral' | 'positive';
+      intent?: string;
+      role?: 'brand' | 'system';
+    } = {},
+  ): void {
     this.events.push({
       time,
       event: {
@@ -157,7 +196,15 @@ class ThreadBuilder {
   }
 
   authorDelete(time: number, messageId: string): void {
-    this.events.push({ time, event: { type: 'message_deleted', ...this.envelope(time), message_id: messageId, author_platform_id: this.spec.customerId } });
+    this.events.push({
+      time,
+      event: {
+        type: 'message_deleted',
+        ...this.envelope(time),
+        message_id: messageId,
+        author_platform_id: this.spec.customerId,
+      },
+    });
   }
 
   lastText(): string {
@@ -167,7 +214,13 @@ class ThreadBuilder {
 }
 
 /** When the team answers a message posted at `t`; `onCall` marks a reply outside business hours. */
-export function replyTime(rng: Random, spec: Pick<ThreadSpec, 'brand' | 'hours' | 'load'>, t: number, medianMinutes: number, urgent: boolean): { at: number; onCall: boolean } {
+export function replyTime(
+  rng: Random,
+  spec: Pick<ThreadSpec, 'brand' | 'hours' | 'load'>,
+  t: number,
+  medianMinutes: number,
+  urgent: boolean,
+): { at: number; onCall: boolean } {
   if (urgent && !spec.hours.isOpen(t) && rng.chance(spec.brand.onCallShare)) {
     return { at: t + Math.min(rng.logNormal(40 * MIN, 0.6), 4 * HOUR), onCall: true };
   }
@@ -193,12 +246,17 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
   // Spam: the automatic filter catches most of it in seconds; moderators catch the rest.
   if (spec.intent === 'spam') {
     if (rng.chance(0.55)) {
-      b.moderate(t0 + rng.between(2_000, 30_000), 'mark_spam', 'automod', { target: first, reason: 'spam filter', role: 'system' });
+      b.moderate(t0 + rng.between(2_000, 30_000), 'mark_spam', 'automod', {
+        target: first,
+        reason: 'spam filter',
+        role: 'system',
+      });
     } else {
       const at = moderationTime(rng, spec, t0, false);
       b.moderate(at, rng.chance(0.6) ? 'delete' : 'hide', agent, { target: first, reason: 'spam' });
       b.moderate(at + 5_000, 'mark_spam', agent, { target: first });
-      if (rng.chance(0.3)) b.moderate(at + 9_000, 'ban_author', agent, { author: spec.customerId, reason: 'repeated spam' });
+      if (rng.chance(0.3))
+        b.moderate(at + 9_000, 'ban_author', agent, { author: spec.customerId, reason: 'repeated spam' });
     }
     return b.events;
   }
@@ -209,9 +267,16 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
     b.moderate(at, 'hide', agent, { target: first, reason: 'abusive language' });
     if (rng.chance(0.35)) {
       b.moderate(at + 20_000, 'ban_author', agent, { author: spec.customerId, reason: 'abuse' });
-      if (rng.chance(0.1)) b.moderate(at + rng.between(HOUR, 48 * HOUR), 'unban_author', rng.pick(profile.agents), { author: spec.customerId, reason: 'appeal accepted' });
+      if (rng.chance(0.1))
+        b.moderate(at + rng.between(HOUR, 48 * HOUR), 'unban_author', rng.pick(profile.agents), {
+          author: spec.customerId,
+          reason: 'appeal accepted',
+        });
     } else if (rng.chance(0.1)) {
-      b.moderate(at + rng.between(10 * MIN, 6 * HOUR), 'unhide', rng.pick(profile.agents), { target: first, reason: 'hidden by mistake' });
+      b.moderate(at + rng.between(10 * MIN, 6 * HOUR), 'unhide', rng.pick(profile.agents), {
+        target: first,
+        reason: 'hidden by mistake',
+      });
     }
     return b.events;
   }
@@ -229,7 +294,12 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
   }
   // Agents correct the model now and then (sarcasm, wrong intent).
   if (rng.chance(0.02)) {
-    b.moderate(t0 + rng.between(30 * MIN, 8 * HOUR), 'relabel', agent, { target: first, sentiment: tone === 'positive' ? 'negative' : 'neutral', intent: spec.intent, reason: 'model correction' });
+    b.moderate(t0 + rng.between(30 * MIN, 8 * HOUR), 'relabel', agent, {
+      target: first,
+      sentiment: tone === 'positive' ? 'negative' : 'neutral',
+      intent: spec.intent,
+      reason: 'model correction',
+    });
   }
 
   // Private messages get an automatic acknowledgement (a bot: never a human response).
@@ -238,7 +308,9 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
   }
 
   const needsReply = NEEDS_REPLY[spec.intent] || spec.crisis !== null;
-  const wantsReply = needsReply ? rng.chance(spec.crisis ? profile.replyRate - 0.2 : profile.replyRate) : rng.chance(spec.intent === 'praise' ? 0.4 : 0.15);
+  const wantsReply = needsReply
+    ? rng.chance(spec.crisis ? profile.replyRate - 0.2 : profile.replyRate)
+    : rng.chance(spec.intent === 'praise' ? 0.4 : 0.15);
   const urgent = spec.crisis !== null || spec.intent === 'complaint';
 
   // Triage: some threads are assigned before anyone answers.
@@ -248,7 +320,8 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
 
   if (!wantsReply) {
     // Unanswered: the customer nudges, and the thread stays in the backlog.
-    if (needsReply && rng.chance(0.5)) b.customerPost(t0 + rng.between(HOUR, 20 * HOUR), rng.pick(book.nudge), 'negative', first);
+    if (needsReply && rng.chance(0.5))
+      b.customerPost(t0 + rng.between(HOUR, 20 * HOUR), rng.pick(book.nudge), 'negative', first);
     return b.events;
   }
 
@@ -256,7 +329,12 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
   const reply = replyTime(rng, spec, t0, profile.medianReplyMinutes, urgent);
   // Waiting customers nudge; the clock does not restart (metrics.md: waiting period).
   if (reply.at - t0 > 2 * HOUR && rng.chance(0.5)) {
-    b.customerPost(t0 + rng.between(30 * MIN, Math.min(reply.at - t0 - MIN, 6 * HOUR)), rng.pick(book.nudge), 'negative', first);
+    b.customerPost(
+      t0 + rng.between(30 * MIN, Math.min(reply.at - t0 - MIN, 6 * HOUR)),
+      rng.pick(book.nudge),
+      'negative',
+      first,
+    );
   }
   const replyText = spec.crisis ? rng.pick(book.brand.crisis) : rng.pick(book.brand.reply[topic]);
   let lastBrand = b.brandPost(reply.at, replyText, first, agent, 'brand', reply.onCall ? { sim_on_call: 'true' } : {});
@@ -267,10 +345,20 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
   // Escalation to a specialist, who answers later.
   if ((spec.intent === 'complaint' || spec.intent === 'technical_issue' || spec.crisis) && rng.chance(0.2)) {
     const specialist = rng.pick(profile.specialists);
-    b.moderate(t + 20_000, 'escalate', agent, { target: first, reason: spec.crisis ? `crisis:${spec.crisis}` : 'needs specialist' });
+    b.moderate(t + 20_000, 'escalate', agent, {
+      target: first,
+      reason: spec.crisis ? `crisis:${spec.crisis}` : 'needs specialist',
+    });
     b.moderate(t + 40_000, 'assign', agent, { assignee: specialist });
     const again = replyTime(rng, spec, t + MIN, 120, true);
-    lastBrand = b.brandPost(again.at, rng.pick(book.brand.escalated), first, specialist, 'brand', again.onCall ? { sim_on_call: 'true' } : {});
+    lastBrand = b.brandPost(
+      again.at,
+      rng.pick(book.brand.escalated),
+      first,
+      specialist,
+      'brand',
+      again.onCall ? { sim_on_call: 'true' } : {},
+    );
     t = again.at;
   }
 
@@ -289,10 +377,22 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
       b.customerPost(answerAt, rng.pick(book.thanks), 'positive', lastBrand);
       if (rng.chance(0.75)) t = resolve(answerAt);
     } else {
-      const asked = b.customerPost(answerAt, rng.pick(mood === 'followUp' ? book.followUp : book.unhappy), mood === 'unhappy' ? 'negative' : 'neutral', lastBrand);
+      const asked = b.customerPost(
+        answerAt,
+        rng.pick(mood === 'followUp' ? book.followUp : book.unhappy),
+        mood === 'unhappy' ? 'negative' : 'neutral',
+        lastBrand,
+      );
       if (rng.chance(0.85)) {
         const next = replyTime(rng, spec, answerAt, profile.medianReplyMinutes * 0.7, mood === 'unhappy');
-        b.brandPost(next.at, rng.pick(book.brand.followUp), asked, agent, 'brand', next.onCall ? { sim_on_call: 'true' } : {});
+        b.brandPost(
+          next.at,
+          rng.pick(book.brand.followUp),
+          asked,
+          agent,
+          'brand',
+          next.onCall ? { sim_on_call: 'true' } : {},
+        );
         t = next.at;
         if (rng.chance(0.5)) b.customerPost(t + rng.logNormal(30 * MIN, 1), rng.pick(book.thanks), 'positive', asked);
         if (rng.chance(0.6)) t = resolve(t);
@@ -309,7 +409,14 @@ export function scriptThread(spec: ThreadSpec, rng: Random): PlannedEvent[] {
     const reopenAt = replyTime(rng, spec, back, 15, false).at;
     b.moderate(reopenAt, 'reopen_thread', agent, { target: msg });
     const again = replyTime(rng, spec, reopenAt, profile.medianReplyMinutes, true);
-    b.brandPost(again.at, rng.pick(book.brand.followUp), msg, agent, 'brand', again.onCall ? { sim_on_call: 'true' } : {});
+    b.brandPost(
+      again.at,
+      rng.pick(book.brand.followUp),
+      msg,
+      agent,
+      'brand',
+      again.onCall ? { sim_on_call: 'true' } : {},
+    );
     if (rng.chance(0.7)) resolve(again.at);
   }
   return b.events;

@@ -6,7 +6,15 @@ import type { SourceRecord } from '../shared/kafka.ts';
 import { MODERATION_ACTIONS, payloadOf, type EnrichedEvent } from '../shared/events.ts';
 import type { AuthorKeyStore } from '../shared/author-keys.ts';
 import { openEnriched } from '../shared/sealed-event.ts';
-import { applyEvent, contributionOf, emptyState, messageKey, sameState, SENTIMENT_LABELS, type MessageState } from './message-state.ts';
+import {
+  applyEvent,
+  contributionOf,
+  emptyState,
+  messageKey,
+  sameState,
+  SENTIMENT_LABELS,
+  type MessageState,
+} from './message-state.ts';
 
 /** A Kafka record as the sink received it. */
 export type { SourceRecord };
@@ -27,7 +35,11 @@ export interface Accepted {
  * store, the author's sealed fields are opened (blank when the author was erased) before anything
  * else sees them: what goes on to ClickHouse is plain, what stays in Kafka is sealed.
  */
-export function routeRecord(codec: AvroCodec, record: SourceRecord, keys?: AuthorKeyStore): { ok: true; accepted: Accepted } | { ok: false; rejected: Rejected } {
+export function routeRecord(
+  codec: AvroCodec,
+  record: SourceRecord,
+  keys?: AuthorKeyStore,
+): { ok: true; accepted: Accepted } | { ok: false; rejected: Rejected } {
   let event: EnrichedEvent;
   try {
     event = codec.decode<EnrichedEvent>('enriched-event', record.value);
@@ -54,11 +66,17 @@ export const MAX_EVENT_AHEAD_OF_INGEST_MS = MAX_FUTURE_SKEW_LIMIT_MS;
 
 function timeProblem(e: EnrichedEvent): string | null {
   const check = (name: string, t: number): string | null =>
-    Number.isFinite(t) && t >= MIN_STORED_TIME_MS && t < MAX_STORED_TIME_MS ? null : `${name} ${t} is outside 2000-01-01 .. 2106-01-01 (epoch ms)`;
+    Number.isFinite(t) && t >= MIN_STORED_TIME_MS && t < MAX_STORED_TIME_MS
+      ? null
+      : `${name} ${t} is outside 2000-01-01 .. 2106-01-01 (epoch ms)`;
   const ev = e.event;
-  const problem = check('event_time', ev.event_time) ?? check('ingest_time', ev.ingest_time) ?? check('enriched_time', e.enriched_time);
+  const problem =
+    check('event_time', ev.event_time) ??
+    check('ingest_time', ev.ingest_time) ??
+    check('enriched_time', e.enriched_time);
   if (problem) return problem;
-  if (ev.event_time - ev.ingest_time > MAX_EVENT_AHEAD_OF_INGEST_MS) return `event_time ${ev.event_time} is more than ${MAX_EVENT_AHEAD_OF_INGEST_MS / 86_400_000} days after ingest_time ${ev.ingest_time}`;
+  if (ev.event_time - ev.ingest_time > MAX_EVENT_AHEAD_OF_INGEST_MS)
+    return `event_time ${ev.event_time} is more than ${MAX_EVENT_AHEAD_OF_INGEST_MS / 86_400_000} days after ingest_time ${ev.ingest_time}`;
   return null;
 }
 
@@ -74,7 +92,8 @@ export function validateEnriched(e: EnrichedEvent): string | null {
   if (enrichment) {
     const { sentiment_score: score, sentiment_confidence: confidence } = enrichment;
     if (score !== null && !(score >= -1 && score <= 1)) return `sentiment_score ${score} is outside [-1, 1]`;
-    if (confidence !== null && !(confidence >= 0 && confidence <= 1)) return `sentiment_confidence ${confidence} is outside [0, 1]`;
+    if (confidence !== null && !(confidence >= 0 && confidence <= 1))
+      return `sentiment_confidence ${confidence} is outside [0, 1]`;
   }
   let p;
   try {
@@ -116,7 +135,9 @@ export function offsetRanges(records: SourceRecord[]): OffsetRange[] {
       if (BigInt(r.offset) > BigInt(cur.last)) cur.last = r.offset;
     }
   }
-  return [...ranges.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  return [...ranges.values()].sort((a, b) =>
+    a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
+  );
 }
 
 /**
@@ -142,7 +163,12 @@ export function messageIdentity(e: EnrichedEvent): MessageIdentity | null {
   const p = payloadOf(e.event);
   const messageId = p.type === 'moderation_action' ? p.value.target_message_id : p.value.message_id;
   if (!messageId) return null;
-  return { key: messageKey(e.event.brand, e.event.thread_id, messageId), brand: e.event.brand, thread_id: e.event.thread_id, message_id: messageId };
+  return {
+    key: messageKey(e.event.brand, e.event.thread_id, messageId),
+    brand: e.event.brand,
+    thread_id: e.event.thread_id,
+    message_id: messageId,
+  };
 }
 
 export interface Rows {
@@ -167,22 +193,47 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
     const p = payloadOf(ev);
     const id = messageIdentity(e);
     events.push({
-      event_id: ev.event_id, event_type: p.type, brand: ev.brand, platform: ev.platform, account_id: ev.account_id,
-      thread_id: ev.thread_id, message_id: id?.message_id ?? '', source: ev.source,
-      event_time: dateTime64(ev.event_time), ingest_time: dateTime64(ev.ingest_time), enriched_time: dateTime64(e.enriched_time),
-      model_version: e.enrichment?.model_version ?? '', kafka_partition: record.partition, kafka_offset: record.offset,
+      event_id: ev.event_id,
+      event_type: p.type,
+      brand: ev.brand,
+      platform: ev.platform,
+      account_id: ev.account_id,
+      thread_id: ev.thread_id,
+      message_id: id?.message_id ?? '',
+      source: ev.source,
+      event_time: dateTime64(ev.event_time),
+      ingest_time: dateTime64(ev.ingest_time),
+      enriched_time: dateTime64(e.enriched_time),
+      model_version: e.enrichment?.model_version ?? '',
+      kafka_partition: record.partition,
+      kafka_offset: record.offset,
     });
     if (p.type === 'moderation_action') {
       const v = p.value;
       moderation.push({
-        event_id: ev.event_id, brand: ev.brand, platform: ev.platform, account_id: ev.account_id, thread_id: ev.thread_id,
-        action: v.action, action_time: dateTime64(ev.event_time), ingest_time: dateTime64(ev.ingest_time), actor_id: v.actor_id, actor_role: v.actor_role,
-        target_message_id: v.target_message_id ?? '', target_author_id: v.target_author_id, reason: v.reason, assignee_id: v.assignee_id,
-        relabel_sentiment: v.relabel_sentiment ?? '', relabel_intent: v.relabel_intent ?? '',
+        event_id: ev.event_id,
+        brand: ev.brand,
+        platform: ev.platform,
+        account_id: ev.account_id,
+        thread_id: ev.thread_id,
+        action: v.action,
+        action_time: dateTime64(ev.event_time),
+        ingest_time: dateTime64(ev.ingest_time),
+        actor_id: v.actor_id,
+        actor_role: v.actor_role,
+        target_message_id: v.target_message_id ?? '',
+        target_author_id: v.target_author_id,
+        reason: v.reason,
+        assignee_id: v.assignee_id,
+        relabel_sentiment: v.relabel_sentiment ?? '',
+        relabel_intent: v.relabel_intent ?? '',
       });
     }
     if (id) {
-      const current = states.get(id.key) ?? prior.get(id.key) ?? emptyState(ev.brand, ev.platform, ev.account_id, ev.thread_id, id.message_id);
+      const current =
+        states.get(id.key) ??
+        prior.get(id.key) ??
+        emptyState(ev.brand, ev.platform, ev.account_id, ev.thread_id, id.message_id);
       states.set(id.key, applyEvent(current, e));
     }
   }
@@ -194,19 +245,44 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
     const prev = contributionOf(before);
     messages.push({
       ...next,
-      posted_time: dateTime64(next.posted_time), text_time: dateTime64(next.text_time),
-      relabel_sentiment_time: dateTime64(next.relabel_sentiment_time), relabel_intent_time: dateTime64(next.relabel_intent_time),
-      removal_time: dateTime64(next.removal_time), visibility_time: dateTime64(next.visibility_time), spam_time: dateTime64(next.spam_time),
+      posted_time: dateTime64(next.posted_time),
+      text_time: dateTime64(next.text_time),
+      relabel_sentiment_time: dateTime64(next.relabel_sentiment_time),
+      relabel_intent_time: dateTime64(next.relabel_intent_time),
+      removal_time: dateTime64(next.removal_time),
+      visibility_time: dateTime64(next.visibility_time),
+      spam_time: dateTime64(next.spam_time),
       first_moderation_time: next.first_moderation_time === null ? null : dateTime64(next.first_moderation_time),
-      prev_counted: prev.counted, prev_minute: dateTime(prev.minute), prev_language: prev.language, prev_author_role: prev.author_role,
-      prev_sentiment_label: prev.sentiment_label, prev_sentiment_score: prev.sentiment_score,
+      prev_counted: prev.counted,
+      prev_minute: dateTime(prev.minute),
+      prev_language: prev.language,
+      prev_author_role: prev.author_role,
+      prev_sentiment_label: prev.sentiment_label,
+      prev_sentiment_score: prev.sentiment_score,
     });
   }
   return { events, moderation, messages, states };
 }
 
-const TIME_COLUMNS = ['posted_time', 'text_time', 'relabel_sentiment_time', 'relabel_intent_time', 'removal_time', 'visibility_time', 'spam_time'] as const;
-const NUMBER_COLUMNS = ['revision', 'posted', 'language_supported', 'model_needs_reply', 'author_deleted', 'needs_reply', 'human_override', 'counted'] as const;
+const TIME_COLUMNS = [
+  'posted_time',
+  'text_time',
+  'relabel_sentiment_time',
+  'relabel_intent_time',
+  'removal_time',
+  'visibility_time',
+  'spam_time',
+] as const;
+const NUMBER_COLUMNS = [
+  'revision',
+  'posted',
+  'language_supported',
+  'model_needs_reply',
+  'author_deleted',
+  'needs_reply',
+  'human_override',
+  'counted',
+] as const;
 
 /** The SELECT list that reads a MessageState back (times as epoch ms). */
 export function stateSelectList(): string {
@@ -214,10 +290,23 @@ export function stateSelectList(): string {
   return Object.keys(template)
     .map((k) => {
       if ((TIME_COLUMNS as readonly string[]).includes(k)) return `toUnixTimestamp64Milli(${k}) AS ${k}`;
-      if (k === 'first_moderation_time') return `if(isNull(${k}), NULL, toUnixTimestamp64Milli(assumeNotNull(${k}))) AS ${k}`;
-      if (k.endsWith('_action') || k === 'sentiment_label' || k.startsWith('relabel_') || k === 'language' || k === 'kind' ||
-          k === 'author_role' || k === 'intent' || k === 'model_intent' || k === 'model_version' || k === 'model_sentiment_label' ||
-          k === 'brand' || k === 'platform') return `toString(${k}) AS ${k}`;
+      if (k === 'first_moderation_time')
+        return `if(isNull(${k}), NULL, toUnixTimestamp64Milli(assumeNotNull(${k}))) AS ${k}`;
+      if (
+        k.endsWith('_action') ||
+        k === 'sentiment_label' ||
+        k.startsWith('relabel_') ||
+        k === 'language' ||
+        k === 'kind' ||
+        k === 'author_role' ||
+        k === 'intent' ||
+        k === 'model_intent' ||
+        k === 'model_version' ||
+        k === 'model_sentiment_label' ||
+        k === 'brand' ||
+        k === 'platform'
+      )
+        return `toString(${k}) AS ${k}`;
       return k;
     })
     .join(', ');

@@ -30,7 +30,10 @@ export class Batcher<T> {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
 
-  constructor(private readonly options: BatcherOptions, private readonly flushFn: (items: T[]) => Promise<void>) {
+  constructor(
+    private readonly options: BatcherOptions,
+    private readonly flushFn: (items: T[]) => Promise<void>,
+  ) {
     if (options.maxRows < 1 || options.maxWaitMs < 0) throw new Error('maxRows must be >= 1 and maxWaitMs >= 0');
   }
 
@@ -84,7 +87,10 @@ export class Batcher<T> {
     }
     const group: Pending<T>[] = [];
     let rows = 0;
-    while (this.pending.length > 0 && (group.length === 0 || rows + this.pending[0]!.items.length <= this.options.maxRows)) {
+    while (
+      this.pending.length > 0 &&
+      (group.length === 0 || rows + this.pending[0]!.items.length <= this.options.maxRows)
+    ) {
       const p = this.pending.shift()!;
       group.push(p);
       rows += p.items.length;

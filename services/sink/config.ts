@@ -34,7 +34,12 @@ export const sinkShape = {
    * thread events); sized by estimated bytes, least recently used threads go first. 0 = read every
    * thread from ClickHouse each batch.
    */
-  SINK_CACHE_MB: z.coerce.number().int().min(0).max(64_000).default((2 * DEFAULT_CACHE_BYTES) / (1024 * 1024)),
+  SINK_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64_000)
+    .default((2 * DEFAULT_CACHE_BYTES) / (1024 * 1024)),
   /** /metrics /healthz /readyz (0 = any free port, logged). */
   SINK_METRICS_PORT: metricsPort(9465),
   ...metricsHostShape,

@@ -31,24 +31,33 @@ export class DeadLetterRecorder {
     const { kafka, clickhouse, logger } = this.deps;
     this.consumer = groupConsumer(kafka, this.options.groupId);
     await this.consumer.connect();
-    await consumeBatches(this.consumer, { topic: this.options.topic, fromBeginning: true }, async (records, heartbeat) => {
-      const rows = records.map(deadLetterRowFromRecord);
-      const token = dedupToken(offsetRanges(records), 'dead_letters');
-      // A row ClickHouse still refuses (a hand-made record on the topic) is skipped and logged: the
-      // topic keeps it, and the recorder must not stall on it.
-      const refused = await writeIsolating(rows, (part, name) =>
-        withRetry(() => insertRows(clickhouse, 'dead_letters', part, { insert_deduplication_token: token + name }), {
-          stopped: () => this.stopping,
-          onRetry: (err, attempt, waitMs) => {
-            logger.warn({ err: (err as Error).message, attempt, waitMs }, 'recording dead letters failed, retrying');
-            void heartbeat().catch(() => undefined);
-          },
-        }));
-      for (const r of refused) logger.error({ err: (r.error as Error).message, source_offset: r.accepted.source_offset }, 'dead letter not recordable: skipped (still on the topic)');
-      this.stats.recorded += rows.length - refused.length;
-      this.deps.observer?.rowsWritten('dead_letters', rows.length - refused.length);
-      this.deps.observer?.wrote('dead-letter-recorder');
-    });
+    await consumeBatches(
+      this.consumer,
+      { topic: this.options.topic, fromBeginning: true },
+      async (records, heartbeat) => {
+        const rows = records.map(deadLetterRowFromRecord);
+        const token = dedupToken(offsetRanges(records), 'dead_letters');
+        // A row ClickHouse still refuses (a hand-made record on the topic) is skipped and logged: the
+        // topic keeps it, and the recorder must not stall on it.
+        const refused = await writeIsolating(rows, (part, name) =>
+          withRetry(() => insertRows(clickhouse, 'dead_letters', part, { insert_deduplication_token: token + name }), {
+            stopped: () => this.stopping,
+            onRetry: (err, attempt, waitMs) => {
+              logger.warn({ err: (err as Error).message, attempt, waitMs }, 'recording dead letters failed, retrying');
+              void heartbeat().catch(() => undefined);
+            },
+          }),
+        );
+        for (const r of refused)
+          logger.error(
+            { err: (r.error as Error).message, source_offset: r.accepted.source_offset },
+            'dead letter not recordable: skipped (still on the topic)',
+          );
+        this.stats.recorded += rows.length - refused.length;
+        this.deps.observer?.rowsWritten('dead_letters', rows.length - refused.length);
+        this.deps.observer?.wrote('dead-letter-recorder');
+      },
+    );
     logger.info({ topic: this.options.topic, group: this.options.groupId }, 'dead-letter recorder started');
   }
 

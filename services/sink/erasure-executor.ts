@@ -20,28 +20,56 @@ const SYNC = { mutations_sync: '2' } as const;
  * sentiment_minute, ingest_minute*, dead_letters, alert_deliveries); alerter_snapshots keeps sealed
  * texts only (services/alerter). Returns the rows matched per table.
  */
-export async function blankAuthor(clickhouse: ClickHouseClient, database: string, brand: string, pseudonym: string): Promise<Record<string, number>> {
+export async function blankAuthor(
+  clickhouse: ClickHouseClient,
+  database: string,
+  brand: string,
+  pseudonym: string,
+): Promise<Record<string, number>> {
   const params = { brand, author: pseudonym };
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`not a database name: ${database}`);
-  const present = await (await clickhouse.query({
-    query: "SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('messages', 'moderation_actions', 'alerts')",
-    query_params: { db: database }, format: 'JSONEachRow',
-  })).json<{ name: string }>();
+  const present = await (
+    await clickhouse.query({
+      query:
+        "SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('messages', 'moderation_actions', 'alerts')",
+      query_params: { db: database },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string }>();
   if (present.length < 3) return {};
   const messages = `${database}.messages`;
   const moderation = `${database}.moderation_actions`;
   const alerts = `${database}.alerts`;
-  const ids = await (await clickhouse.query({
-    query: `SELECT DISTINCT message_id FROM ${messages} WHERE brand = {brand:String} AND author_id = {author:String}`,
-    query_params: params, format: 'JSONEachRow',
-  })).json<{ message_id: string }>();
+  const ids = await (
+    await clickhouse.query({
+      query: `SELECT DISTINCT message_id FROM ${messages} WHERE brand = {brand:String} AND author_id = {author:String}`,
+      query_params: params,
+      format: 'JSONEachRow',
+    })
+  ).json<{ message_id: string }>();
   const messageIds = ids.map((r) => r.message_id);
   const count = async (sql: string, extra: Record<string, unknown> = {}) =>
-    Number((await (await clickhouse.query({ query: sql, query_params: { ...params, ...extra }, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n ?? 0);
+    Number(
+      (
+        await (
+          await clickhouse.query({ query: sql, query_params: { ...params, ...extra }, format: 'JSONEachRow' })
+        ).json<{ n: string }>()
+      )[0]?.n ?? 0,
+    );
   const rows: Record<string, number> = {
-    messages: await count(`SELECT count() AS n FROM ${messages} WHERE brand = {brand:String} AND author_id = {author:String}`),
-    moderation_actions: await count(`SELECT count() AS n FROM ${moderation} WHERE brand = {brand:String} AND target_author_id = {author:String}`),
-    alerts: messageIds.length === 0 ? 0 : await count(`SELECT count() AS n FROM ${alerts} WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`, { ids: messageIds }),
+    messages: await count(
+      `SELECT count() AS n FROM ${messages} WHERE brand = {brand:String} AND author_id = {author:String}`,
+    ),
+    moderation_actions: await count(
+      `SELECT count() AS n FROM ${moderation} WHERE brand = {brand:String} AND target_author_id = {author:String}`,
+    ),
+    alerts:
+      messageIds.length === 0
+        ? 0
+        : await count(
+            `SELECT count() AS n FROM ${alerts} WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`,
+            { ids: messageIds },
+          ),
   };
   // Alerts first, messages last: the messages still name the author's message ids until the end, so
   // an erasure cut short (a crash) finds everything again when it is re-applied.
@@ -51,19 +79,22 @@ export async function blankAuthor(clickhouse: ClickHouseClient, database: string
                 sample_messages = arrayMap((t, id) -> if(has({ids:Array(String)}, id), '', t), sample_messages, sample_message_ids),
                 sample_urls = arrayMap((u, id) -> if(has({ids:Array(String)}, id), '', u), sample_urls, sample_message_ids)
               WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`,
-      query_params: { ...params, ids: messageIds }, clickhouse_settings: SYNC,
+      query_params: { ...params, ids: messageIds },
+      clickhouse_settings: SYNC,
     });
   }
   if (rows.messages! > 0) {
     await clickhouse.command({
       query: `ALTER TABLE ${messages} UPDATE text = '', url = NULL, author_id = '' WHERE brand = {brand:String} AND author_id = {author:String}`,
-      query_params: params, clickhouse_settings: SYNC,
+      query_params: params,
+      clickhouse_settings: SYNC,
     });
   }
   if (rows.moderation_actions! > 0) {
     await clickhouse.command({
       query: `ALTER TABLE ${moderation} UPDATE target_author_id = NULL, reason = NULL WHERE brand = {brand:String} AND target_author_id = {author:String}`,
-      query_params: params, clickhouse_settings: SYNC,
+      query_params: params,
+      clickhouse_settings: SYNC,
     });
   }
   return rows;
@@ -83,17 +114,30 @@ export class ErasureExecutor {
   private stopping = false;
   readonly stats = { done: 0 };
 
-  constructor(private readonly deps: {
-    kafka: Kafka; clickhouse: ClickHouseClient; keys: AuthorKeyLog; master: MasterKeys; logger: Logger; topic: string;
-    gate: SerialGate; producer: Producer; onErased?: () => void;
-    /** The live database and the replay's shadow one (it keeps the previous tables until the next replay). */
-    databases: string[];
-  }) {}
+  constructor(
+    private readonly deps: {
+      kafka: Kafka;
+      clickhouse: ClickHouseClient;
+      keys: AuthorKeyLog;
+      master: MasterKeys;
+      logger: Logger;
+      topic: string;
+      gate: SerialGate;
+      producer: Producer;
+      onErased?: () => void;
+      /** The live database and the replay's shadow one (it keeps the previous tables until the next replay). */
+      databases: string[];
+    },
+  ) {}
 
   async start(): Promise<void> {
     const { kafka, topic } = this.deps;
     this.producer = this.deps.producer;
-    this.consumer = kafka.consumer({ groupId: `brandpulse-erasures-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    this.consumer = kafka.consumer({
+      groupId: `brandpulse-erasures-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 200,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
     await this.consumer.run({
@@ -131,18 +175,26 @@ export class ErasureExecutor {
     const { keys, master, clickhouse, logger, gate } = this.deps;
     const pseudonym = r.author_sealed ? master.openString(r.author_sealed, `erasure/${r.request_id}`) : null;
     if (pseudonym === null) {
-      logger.error({ request_id: r.request_id }, 'erasure request cannot be opened with the configured master keys: not applied');
+      logger.error(
+        { request_id: r.request_id },
+        'erasure request cannot be opened with the configured master keys: not applied',
+      );
       return;
     }
     try {
-      await withRetry(async () => {
-        await keys.sync();
-        if (!keys.store.isErased(r.author_ref)) throw new Error('erasure marker not in the key topic yet');
-      }, { maxElapsedMs: 60_000, retriable: () => true, stopped: () => this.stopping });
+      await withRetry(
+        async () => {
+          await keys.sync();
+          if (!keys.store.isErased(r.author_ref)) throw new Error('erasure marker not in the key topic yet');
+        },
+        { maxElapsedMs: 60_000, retriable: () => true, stopped: () => this.stopping },
+      );
       const rows = await gate.run(async () => {
         const blanked: Record<string, number> = {};
         for (const db of this.deps.databases) {
-          const rows = await withRetry(() => blankAuthor(clickhouse, db, r.brand, pseudonym), { stopped: () => this.stopping });
+          const rows = await withRetry(() => blankAuthor(clickhouse, db, r.brand, pseudonym), {
+            stopped: () => this.stopping,
+          });
           for (const [t, n] of Object.entries(rows)) blanked[db === this.deps.databases[0] ? t : `${db}.${t}`] = n;
         }
         this.deps.onErased?.();
@@ -150,7 +202,11 @@ export class ErasureExecutor {
       });
       const done: ErasureRecord = { ...r, state: 'done', done_at: Date.now(), rows };
       delete done.author_sealed;
-      await this.producer!.send({ topic: this.deps.topic, acks: -1, messages: [{ key: r.request_id, value: JSON.stringify(done) }] });
+      await this.producer!.send({
+        topic: this.deps.topic,
+        acks: -1,
+        messages: [{ key: r.request_id, value: JSON.stringify(done) }],
+      });
       this.latest.set(r.request_id, done);
       this.stats.done++;
       logger.info({ request_id: r.request_id, brand: r.brand, requested_by: r.requested_by, rows }, 'author erased');

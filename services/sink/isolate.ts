@@ -19,7 +19,11 @@ export interface Isolated<T = Accepted> {
  * `write` must be idempotent for any subset (the sink's steps are) and `part` names the subset so
  * its inserts get their own dedup tokens.
  */
-export async function writeIsolating<T = Accepted>(batch: T[], write: (part: T[], name: string) => Promise<void>, name = ''): Promise<Isolated<T>[]> {
+export async function writeIsolating<T = Accepted>(
+  batch: T[],
+  write: (part: T[], name: string) => Promise<void>,
+  name = '',
+): Promise<Isolated<T>[]> {
   if (batch.length === 0) return [];
   try {
     await write(batch, name);

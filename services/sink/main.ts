@@ -32,16 +32,32 @@ export async function run(argv: string[]): Promise<void> {
   const recorderGroup = `${config.SINK_GROUP_ID}.dead-letters`;
   // /metrics /healthz /readyz; the sink and the recorder are built with monitor.kafka so that /readyz follows their consumers.
   const monitor = new ServiceMonitor({
-    kafka, logger, clickhouse, host: config.METRICS_HOST, port: config.SINK_METRICS_PORT, stages: ['sink'],
-    lag: [{ group: config.SINK_GROUP_ID, topic: topics.name('enrichedEvents') }, { group: recorderGroup, topic: topics.name('deadLetters') }],
+    kafka,
+    logger,
+    clickhouse,
+    host: config.METRICS_HOST,
+    port: config.SINK_METRICS_PORT,
+    stages: ['sink'],
+    lag: [
+      { group: config.SINK_GROUP_ID, topic: topics.name('enrichedEvents') },
+      { group: recorderGroup, topic: topics.name('deadLetters') },
+    ],
     topics: [topics.name('enrichedEvents'), topics.name('deadLetters')],
   });
   const { observer } = monitor;
   // Per batch: our inserts and the thread projection side by side, then (in Sink) the offset commit.
   const cacheBytes = (config.SINK_CACHE_MB * 1024 * 1024) / 2;
-  const steps: BatchStep[] = [new ClickHouseWriter(clickhouse, { cacheBytes, observer }), new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheBytes }))];
+  const steps: BatchStep[] = [
+    new ClickHouseWriter(clickhouse, { cacheBytes, observer }),
+    new ProjectorStep(new ThreadProjector({ clickhouse, logger, cacheBytes })),
+  ];
   // Records that crashed this group before: quarantined after three crashes (shared/crash-journal.ts).
-  const journal = new CrashJournal({ kafka, logger, topic: topics.name('recordCrashes'), groupId: config.SINK_GROUP_ID });
+  const journal = new CrashJournal({
+    kafka,
+    logger,
+    topic: topics.name('recordCrashes'),
+    groupId: config.SINK_GROUP_ID,
+  });
   // Crypto-shredding (docs/security.md): texts and author ids arrive sealed; the sink opens them with
   // the author keys, and applies erasures between two batches (the gate).
   const master = loadMasterKeys();
@@ -49,7 +65,14 @@ export async function run(argv: string[]): Promise<void> {
   const gate = new SerialGate();
   const erasureProducer = durableProducer(kafka);
   const eraser = new ErasureExecutor({
-    kafka, clickhouse, keys, master, logger, topic: topics.name('authorErasures'), gate, producer: erasureProducer,
+    kafka,
+    clickhouse,
+    keys,
+    master,
+    logger,
+    topic: topics.name('authorErasures'),
+    gate,
+    producer: erasureProducer,
     databases: [config.CLICKHOUSE_DATABASE, `${config.CLICKHOUSE_DATABASE}_replay`],
     // What the steps remember of stored messages may hold the erased texts: read them again.
     onErased: () => steps.forEach((s) => s.reset?.()),
@@ -57,12 +80,18 @@ export async function run(argv: string[]): Promise<void> {
   const sink = new Sink(
     { kafka: monitor.kafka, codec: new AvroCodec(), logger, steps, journal, observer, keys, gate },
     {
-      sourceTopic: topics.name('enrichedEvents'), deadLetterTopic: topics.name('deadLetters'), groupId: config.SINK_GROUP_ID,
-      maxRows: config.SINK_MAX_ROWS, maxWaitMs: config.SINK_MAX_WAIT_MS,
+      sourceTopic: topics.name('enrichedEvents'),
+      deadLetterTopic: topics.name('deadLetters'),
+      groupId: config.SINK_GROUP_ID,
+      maxRows: config.SINK_MAX_ROWS,
+      maxWaitMs: config.SINK_MAX_WAIT_MS,
     },
   );
   // Every stage's dead letters (the enricher's too) into the dead_letters table, in its own group.
-  const recorder = new DeadLetterRecorder({ kafka: monitor.kafka, clickhouse, logger, observer }, { topic: topics.name('deadLetters'), groupId: recorderGroup });
+  const recorder = new DeadLetterRecorder(
+    { kafka: monitor.kafka, clickhouse, logger, observer },
+    { topic: topics.name('deadLetters'), groupId: recorderGroup },
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,10 @@
-import { applyMessageEvent, emptyMessageFacts, isEarlierPost, type MessageEvent, type MessageFacts } from '../domain/message-fold.ts';
+import {
+  applyMessageEvent,
+  emptyMessageFacts,
+  isEarlierPost,
+  type MessageEvent,
+  type MessageFacts,
+} from '../domain/message-fold.ts';
 import { SENTIMENT_LABELS } from '../domain/sentiment.ts';
 import { payloadOf, type EnrichedEvent } from '../shared/events.ts';
 
@@ -39,10 +45,26 @@ export function messageKey(brand: string, threadId: string, messageId: string): 
   return `${brand}\u0000${threadId}\u0000${messageId}`;
 }
 
-export function emptyState(brand: string, platform: string, account_id: string, thread_id: string, message_id: string): MessageState {
+export function emptyState(
+  brand: string,
+  platform: string,
+  account_id: string,
+  thread_id: string,
+  message_id: string,
+): MessageState {
   return {
-    brand, platform, account_id, thread_id, message_id, revision: 0,
-    kind: '', parent_id: null, author_id: '', agent_id: null, priority: null, url: null,
+    brand,
+    platform,
+    account_id,
+    thread_id,
+    message_id,
+    revision: 0,
+    kind: '',
+    parent_id: null,
+    author_id: '',
+    agent_id: null,
+    priority: null,
+    url: null,
     ...emptyMessageFacts(),
   };
 }
@@ -52,16 +74,40 @@ export function messageEventOf(enriched: EnrichedEvent): MessageEvent {
   const { event, enrichment: en } = enriched;
   const p = payloadOf(event);
   const analysis = en && {
-    language: en.language, language_supported: en.language_supported, sentiment_score: en.sentiment_score, sentiment_label: en.sentiment_label ?? '',
-    sentiment_confidence: en.sentiment_confidence, intent: en.intent, needs_reply: en.needs_reply, model_version: en.model_version,
+    language: en.language,
+    language_supported: en.language_supported,
+    sentiment_score: en.sentiment_score,
+    sentiment_label: en.sentiment_label ?? '',
+    sentiment_confidence: en.sentiment_confidence,
+    intent: en.intent,
+    needs_reply: en.needs_reply,
+    model_version: en.model_version,
   };
-  const base = { event_id: event.event_id, event_time: event.event_time, author_role: '', action: '', text: '', analysis, relabel_sentiment: '', relabel_intent: '' };
+  const base = {
+    event_id: event.event_id,
+    event_time: event.event_time,
+    author_role: '',
+    action: '',
+    text: '',
+    analysis,
+    relabel_sentiment: '',
+    relabel_intent: '',
+  };
   switch (p.type) {
-    case 'message_posted': return { ...base, kind: 'posted', author_role: p.value.author_role, text: p.value.text };
-    case 'message_edited': return { ...base, kind: 'edited', text: p.value.text };
-    case 'message_deleted': return { ...base, kind: 'deleted' };
+    case 'message_posted':
+      return { ...base, kind: 'posted', author_role: p.value.author_role, text: p.value.text };
+    case 'message_edited':
+      return { ...base, kind: 'edited', text: p.value.text };
+    case 'message_deleted':
+      return { ...base, kind: 'deleted' };
     case 'moderation_action':
-      return { ...base, kind: 'moderation', action: p.value.action, relabel_sentiment: p.value.relabel_sentiment ?? '', relabel_intent: p.value.relabel_intent ?? '' };
+      return {
+        ...base,
+        kind: 'moderation',
+        action: p.value.action,
+        relabel_sentiment: p.value.relabel_sentiment ?? '',
+        relabel_intent: p.value.relabel_intent ?? '',
+      };
   }
 }
 
@@ -87,7 +133,8 @@ export function applyEvent(state: MessageState, enriched: EnrichedEvent): Messag
 }
 
 export function contributionOf(s: MessageState | null): Contribution {
-  if (!s || !s.counted) return { counted: 0, minute: 0, language: '', author_role: '', sentiment_label: '', sentiment_score: null };
+  if (!s || !s.counted)
+    return { counted: 0, minute: 0, language: '', author_role: '', sentiment_label: '', sentiment_score: null };
   return {
     counted: 1,
     minute: Math.floor(s.posted_time / 60_000) * 60_000,

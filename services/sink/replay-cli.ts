@@ -31,7 +31,11 @@ export const REPLAY_USAGE = `usage: brandpulse replay [--from-beginning] [--swap
   --database <shadow>  shadow database (default <CLICKHOUSE_DATABASE>_replay)`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseCommandLine(argv, REPLAY_USAGE, { 'from-beginning': { type: 'boolean' }, swap: { type: 'boolean' }, database: { type: 'string' } });
+  const { values } = parseCommandLine(argv, REPLAY_USAGE, {
+    'from-beginning': { type: 'boolean' },
+    swap: { type: 'boolean' },
+    database: { type: 'string' },
+  });
   const config = loadBaseConfig();
   const logger = createLogger('replay', config.LOG_LEVEL);
   const live = config.CLICKHOUSE_DATABASE;
@@ -43,10 +47,15 @@ export async function run(argv: string[]): Promise<void> {
   const raw = topics.name('conversationEvents');
   const keys = new AuthorKeyLog({ kafka, topic: topics.name('authorKeys'), master: loadMasterKeys(), logger });
   const progress = (label: string) => (p: ReplayProgress) =>
-    process.stderr.write(`[replay] ${label}: ${p.done}/${p.total} events (${p.total > 0n ? ((Number(p.done) * 100) / Number(p.total)).toFixed(1) : '100'}%), ${Math.round(p.perSecond)}/s\n`);
+    process.stderr.write(
+      `[replay] ${label}: ${p.done}/${p.total} events (${p.total > 0n ? ((Number(p.done) * 100) / Number(p.total)).toFixed(1) : '100'}%), ${Math.round(p.perSecond)}/s\n`,
+    );
   const stepsFor = (database: string) => {
     const clickhouse = createClickHouse(config, { database });
-    return { clickhouse, steps: [new ClickHouseWriter(clickhouse), new ProjectorStep(new ThreadProjector({ clickhouse, logger }))] };
+    return {
+      clickhouse,
+      steps: [new ClickHouseWriter(clickhouse), new ProjectorStep(new ThreadProjector({ clickhouse, logger }))],
+    };
   };
 
   try {
@@ -57,13 +66,32 @@ export async function run(argv: string[]): Promise<void> {
     await applyMigrations(admin, { database: live });
     await keys.start();
     const snapshot = await endOffsets(kafka, raw);
-    logger.info({ shadow, model: analyzer.modelVersion, end: Object.fromEntries([...snapshot].map(([p, o]) => [p, o.toString()])) }, 'rebuilding into the shadow database');
+    logger.info(
+      {
+        shadow,
+        model: analyzer.modelVersion,
+        end: Object.fromEntries([...snapshot].map(([p, o]) => [p, o.toString()])),
+      },
+      'rebuilding into the shadow database',
+    );
     const target = stepsFor(shadow);
-    const built = await replayRange({ kafka, codec, analyzer, logger, steps: target.steps, topic: raw, to: snapshot, keys, onProgress: progress('rebuild') });
+    const built = await replayRange({
+      kafka,
+      codec,
+      analyzer,
+      logger,
+      steps: target.steps,
+      topic: raw,
+      to: snapshot,
+      keys,
+      onProgress: progress('rebuild'),
+    });
     await target.clickhouse.close();
     logger.info({ ...built }, 'shadow projections built');
     if (!values.swap) {
-      console.log(`rebuilt into database ${shadow}; compare, then run \`brandpulse replay --swap\` to rebuild and swap in one go`);
+      console.log(
+        `rebuilt into database ${shadow}; compare, then run \`brandpulse replay --swap\` to rebuild and swap in one go`,
+      );
       return;
     }
     const swapped = await swapIn(admin, live, shadow);
@@ -71,9 +99,22 @@ export async function run(argv: string[]): Promise<void> {
     // Events that reached the live sink during the rebuild are in the old tables only: replay them.
     const now = await endOffsets(kafka, raw);
     const liveTarget = stepsFor(live);
-    const caught = await replayRange({ kafka, codec, analyzer, logger, steps: liveTarget.steps, topic: raw, from: snapshot, to: now, keys, onProgress: progress('catch-up') });
+    const caught = await replayRange({
+      kafka,
+      codec,
+      analyzer,
+      logger,
+      steps: liveTarget.steps,
+      topic: raw,
+      from: snapshot,
+      to: now,
+      keys,
+      onProgress: progress('catch-up'),
+    });
     await liveTarget.clickhouse.close();
-    console.log(`replay done: ${built.records} events rebuilt, ${caught.records} caught up; previous tables kept in ${shadow}`);
+    console.log(
+      `replay done: ${built.records} events rebuilt, ${caught.records} caught up; previous tables kept in ${shadow}`,
+    );
   } finally {
     await keys.stop();
     await admin.close();

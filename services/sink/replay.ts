@@ -37,8 +37,16 @@ export async function endOffsets(kafka: Kafka, topic: string): Promise<Offsets> 
  * Resolves when every partition reached its end offset.
  */
 export async function replayRange(deps: {
-  kafka: Kafka; codec: AvroCodec; analyzer: Analyzer; logger: Logger; steps: BatchStep[];
-  topic: string; from?: Offsets; to: Offsets; maxRows?: number; onProgress?: (p: ReplayProgress) => void;
+  kafka: Kafka;
+  codec: AvroCodec;
+  analyzer: Analyzer;
+  logger: Logger;
+  steps: BatchStep[];
+  topic: string;
+  from?: Offsets;
+  to: Offsets;
+  maxRows?: number;
+  onProgress?: (p: ReplayProgress) => void;
   /** The author keys, started: an erased author's texts and ids come back blank, never in clear. */
   keys?: AuthorKeyLog;
 }): Promise<{ records: number; deadLetters: number }> {
@@ -68,11 +76,21 @@ export async function replayRange(deps: {
     // The same isolation as the live sink: a row ClickHouse refuses is skipped, the rest is written
     // (the live stages dead-lettered it already; the replay only counts it).
     const isolated = await writeIsolating(accepted, (part, name) =>
-      withRetry(() => runConcurrently(steps, { accepted: part, ranges, part: name }), { onRetry: (err, attempt, _w, reason) => logger.warn({ err: (err as Error).message, reason, attempt }, 'replay batch failed, retrying') }));
-    for (const i of isolated) logger.warn({ err: (i.error as Error).message, partition: i.accepted.record.partition, offset: i.accepted.record.offset }, 'replay skipped a record ClickHouse refused');
+      withRetry(() => runConcurrently(steps, { accepted: part, ranges, part: name }), {
+        onRetry: (err, attempt, _w, reason) =>
+          logger.warn({ err: (err as Error).message, reason, attempt }, 'replay batch failed, retrying'),
+      }),
+    );
+    for (const i of isolated)
+      logger.warn(
+        { err: (i.error as Error).message, partition: i.accepted.record.partition, offset: i.accepted.record.offset },
+        'replay skipped a record ClickHouse refused',
+      );
     stats.deadLetters += isolated.length + records.length - accepted.length;
   });
-  const consumer = groupConsumer(kafka, `brandpulse-replay-${Date.now()}-${process.pid}`, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
+  const consumer = groupConsumer(kafka, `brandpulse-replay-${Date.now()}-${process.pid}`, {
+    maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const started = Date.now();
@@ -83,7 +101,10 @@ export async function replayRange(deps: {
     finish = resolve;
     fail = reject;
   });
-  const timer = setInterval(() => deps.onProgress?.({ done, total, perSecond: Number(done) / ((Date.now() - started) / 1000) }), 2_000);
+  const timer = setInterval(
+    () => deps.onProgress?.({ done, total, perSecond: Number(done) / ((Date.now() - started) / 1000) }),
+    2_000,
+  );
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: 16,
@@ -102,7 +123,13 @@ export async function replayRange(deps: {
       for (const r of raw) {
         const dl = out.deadLetters.some((d) => String(d.headers?.['dlq.source.offset']) === r.offset);
         if (dl) continue;
-        enrichedRecords.push({ topic: `replay:${r.topic}`, partition: r.partition, offset: r.offset, key: r.key, value: out.enriched[i++]!.value as Buffer });
+        enrichedRecords.push({
+          topic: `replay:${r.topic}`,
+          partition: r.partition,
+          offset: r.offset,
+          key: r.key,
+          value: out.enriched[i++]!.value as Buffer,
+        });
       }
       try {
         await batcher.add(enrichedRecords);
@@ -144,11 +171,14 @@ export const KEPT_ON_SWAP = ['dead_letters', 'alerts', 'schema_migrations'] as c
 
 /** Tables (not views) that a database's migrations created and a replay rebuilds. */
 export async function projectionTables(client: ClickHouseClient, database: string): Promise<string[]> {
-  const rows = await (await client.query({
-    query: `SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT IN ('View', 'MaterializedView')
+  const rows = await (
+    await client.query({
+      query: `SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT IN ('View', 'MaterializedView')
             AND name NOT IN {kept:Array(String)} AND NOT is_temporary ORDER BY name`,
-    query_params: { db: database, kept: [...KEPT_ON_SWAP] }, format: 'JSONEachRow',
-  })).json<{ name: string }>();
+      query_params: { db: database, kept: [...KEPT_ON_SWAP] },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string }>();
   return rows.map((r) => r.name);
 }
 
@@ -160,7 +190,8 @@ export async function projectionTables(client: ClickHouseClient, database: strin
 export async function swapIn(client: ClickHouseClient, live: string, shadow: string): Promise<string[]> {
   const [a, b] = await Promise.all([projectionTables(client, live), projectionTables(client, shadow)]);
   const missing = a.filter((t) => !b.includes(t)).concat(b.filter((t) => !a.includes(t)));
-  if (missing.length > 0) throw new Error(`live and shadow schemas differ (${missing.join(', ')}): run brandpulse migrate first`);
+  if (missing.length > 0)
+    throw new Error(`live and shadow schemas differ (${missing.join(', ')}): run brandpulse migrate first`);
   await client.command({ query: `EXCHANGE TABLES ${a.map((t) => `${live}.${t} AND ${shadow}.${t}`).join(', ')}` });
   return a;
 }

@@ -12,7 +12,13 @@ import { writeIsolating } from './isolate.ts';
 import { runConcurrently, type BatchStep } from './steps.ts';
 import type { AuthorKeyLog } from '../shared/author-key-log.ts';
 import type { SerialGate } from '../shared/serial-gate.ts';
-import { ChunkedSend, consumeBatches, durableProducer, groupConsumer, BULK_FETCH_BYTES_PER_PARTITION } from '../shared/kafka.ts';
+import {
+  ChunkedSend,
+  consumeBatches,
+  durableProducer,
+  groupConsumer,
+  BULK_FETCH_BYTES_PER_PARTITION,
+} from '../shared/kafka.ts';
 
 export interface SinkOptions {
   sourceTopic: string;
@@ -59,8 +65,13 @@ export class Sink {
   /** Counters for logs, tests and benchmarks. */
   readonly stats = { flushes: 0, records: 0, deadLetters: 0, retries: 0 };
 
-  constructor(private readonly deps: SinkDeps, private readonly options: SinkOptions) {
-    this.batcher = new Batcher({ maxRows: options.maxRows, maxWaitMs: options.maxWaitMs }, (records) => this.flush(records));
+  constructor(
+    private readonly deps: SinkDeps,
+    private readonly options: SinkOptions,
+  ) {
+    this.batcher = new Batcher({ maxRows: options.maxRows, maxWaitMs: options.maxWaitMs }, (records) =>
+      this.flush(records),
+    );
   }
 
   async start(): Promise<void> {
@@ -70,24 +81,41 @@ export class Sink {
     await this.deps.keys?.start();
     if (this.deps.journal) {
       await this.deps.journal.load();
-      await this.deps.journal.prune(this.producer, await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic));
+      await this.deps.journal.prune(
+        this.producer,
+        await committedOffsets(kafka, this.options.groupId, this.options.sourceTopic),
+      );
     }
-    this.consumer = groupConsumer(kafka, this.options.groupId, { maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION });
+    this.consumer = groupConsumer(kafka, this.options.groupId, {
+      maxBytesPerPartition: BULK_FETCH_BYTES_PER_PARTITION,
+    });
     // Partitions may have moved: what the steps remember of stored threads may be stale now.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       for (const step of this.deps.steps) step.reset?.();
     });
     await this.consumer.connect();
-    await consumeBatches(this.consumer, { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true }, async (records, heartbeat) => {
-      // Keep the group membership alive while the batch waits for a flush (or for ClickHouse).
-      const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
-      try {
-        await this.batcher.add(records);
-      } finally {
-        clearInterval(beat);
-      }
-    });
-    logger.info({ topic: this.options.sourceTopic, group: this.options.groupId, maxRows: this.options.maxRows, maxWaitMs: this.options.maxWaitMs }, 'sink started');
+    await consumeBatches(
+      this.consumer,
+      { topic: this.options.sourceTopic, fromBeginning: this.options.fromBeginning ?? true },
+      async (records, heartbeat) => {
+        // Keep the group membership alive while the batch waits for a flush (or for ClickHouse).
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+        try {
+          await this.batcher.add(records);
+        } finally {
+          clearInterval(beat);
+        }
+      },
+    );
+    logger.info(
+      {
+        topic: this.options.sourceTopic,
+        group: this.options.groupId,
+        maxRows: this.options.maxRows,
+        maxWaitMs: this.options.maxWaitMs,
+      },
+      'sink started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -119,7 +147,12 @@ export class Sink {
     const rejected: DeadLetter[] = [];
     for (const r of records) {
       if (journal?.shouldQuarantine(r)) {
-        rejected.push({ record: r, stage, reason: 'quarantined', detail: `crashed the ${stage} ${journal.crashes(r)} times: ${journal.lastError(r)}` });
+        rejected.push({
+          record: r,
+          stage,
+          reason: 'quarantined',
+          detail: `crashed the ${stage} ${journal.crashes(r)} times: ${journal.lastError(r)}`,
+        });
         continue;
       }
       const routed = routeRecord(codec, r, keys?.store);
@@ -129,22 +162,40 @@ export class Sink {
     const ranges = offsetRanges(records);
     let isolated;
     try {
-      isolated = await writeIsolating(accepted, (part, name) => this.retrying('batch', () => runConcurrently(steps, { accepted: part, ranges, part: name })));
+      isolated = await writeIsolating(accepted, (part, name) =>
+        this.retrying('batch', () => runConcurrently(steps, { accepted: part, ranges, part: name })),
+      );
     } catch (err) {
       if (classify(err) === 'fatal' && !this.stopping) await this.crash(err, accepted);
       throw err;
     }
     for (const i of isolated) {
-      rejected.push({ record: i.accepted.record, stage, reason: errorReason(i.error), detail: (i.error as Error).message ?? String(i.error) });
+      rejected.push({
+        record: i.accepted.record,
+        stage,
+        reason: errorReason(i.error),
+        detail: (i.error as Error).message ?? String(i.error),
+      });
     }
     if (rejected.length > 0) {
       // After the writes, right before the commit: a retried batch never sends them twice, and only
       // a crash between this send and the commit can (the dead_letters table folds that copy).
-      const send = new ChunkedSend(this.producer!, [{ topic: this.options.deadLetterTopic, messages: rejected.map((d) => deadLetterMessage(d)) }]);
+      const send = new ChunkedSend(this.producer!, [
+        { topic: this.options.deadLetterTopic, messages: rejected.map((d) => deadLetterMessage(d)) },
+      ]);
       await this.retrying('dead-letters', () => send.run());
       for (const d of rejected) {
         observer.deadLetter(stage, d.reason);
-        this.deps.logger.warn({ reason: d.reason, detail: d.detail.slice(0, 300), topic: d.record.topic, partition: d.record.partition, offset: d.record.offset }, 'dead-lettered');
+        this.deps.logger.warn(
+          {
+            reason: d.reason,
+            detail: d.detail.slice(0, 300),
+            topic: d.record.topic,
+            partition: d.record.partition,
+            offset: d.record.offset,
+          },
+          'dead-lettered',
+        );
       }
     }
     this.resume();
@@ -164,7 +215,10 @@ export class Sink {
       onRetry: (err, attempt, waitMs, reason) => {
         this.stats.retries++;
         observer.retry(this.options.stage ?? 'sink', reason);
-        this.deps.logger.warn({ err: (err as Error).message, reason, attempt, waitMs, what }, 'dependency failed, retrying (consumption paused)');
+        this.deps.logger.warn(
+          { err: (err as Error).message, reason, attempt, waitMs, what },
+          'dependency failed, retrying (consumption paused)',
+        );
         this.pause();
       },
     });
@@ -194,9 +248,17 @@ export class Sink {
       }
     }
     const coordinates = culprits.slice(0, 20).map((c) => `${c.topic}/${c.partition}@${c.offset}`);
-    this.deps.logger.fatal({ err, records: culprits.length, coordinates, batch: offsetRanges(accepted.map((a) => a.record)) }, culprits.length > 0 ? 'programmer error on these records: exiting without commit' : 'programmer error no single record reproduces: exiting without commit');
+    this.deps.logger.fatal(
+      { err, records: culprits.length, coordinates, batch: offsetRanges(accepted.map((a) => a.record)) },
+      culprits.length > 0
+        ? 'programmer error on these records: exiting without commit'
+        : 'programmer error no single record reproduces: exiting without commit',
+    );
     if (this.deps.journal && culprits.length > 0 && this.producer) {
-      await Promise.race([this.deps.journal.recordCrash(this.producer, culprits, err instanceof RecordCrash ? err.error : err), new Promise((r) => setTimeout(r, 5_000))]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
+      await Promise.race([
+        this.deps.journal.recordCrash(this.producer, culprits, err instanceof RecordCrash ? err.error : err),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]).catch((e: unknown) => this.deps.logger.error({ err: e }, 'crash journal not written'));
     }
     (this.deps.exit ?? ((code: number) => process.exit(code)))(1);
   }

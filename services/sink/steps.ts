@@ -3,7 +3,15 @@ import { DEFAULT_CACHE_BYTES } from '../threads/projector.ts';
 import { approxRecordBytes, ENTRY_BYTES } from '../shared/approx-bytes.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
-import { buildRows, dedupToken, messageIdentity, stateFromRow, stateSelectList, type Accepted, type OffsetRange } from './batch.ts';
+import {
+  buildRows,
+  dedupToken,
+  messageIdentity,
+  stateFromRow,
+  stateSelectList,
+  type Accepted,
+  type OffsetRange,
+} from './batch.ts';
 import { messageKey, type MessageState } from './message-state.ts';
 import { noObserver, type PipelineObserver } from '../shared/observe.ts';
 
@@ -69,7 +77,10 @@ export class ClickHouseWriter implements BatchStep {
   private readonly observer: PipelineObserver;
 
   /** `cacheBytes`: heap the remembered conversations may take (estimated, approx-bytes.ts); 0 = remember none. */
-  constructor(private readonly clickhouse: ClickHouseClient, options: { cacheBytes?: number; observer?: PipelineObserver } = {}) {
+  constructor(
+    private readonly clickhouse: ClickHouseClient,
+    options: { cacheBytes?: number; observer?: PipelineObserver } = {},
+  ) {
     const maxSize = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
     this.stored = maxSize > 0 ? new LRUCache({ maxSize, sizeCalculation: conversationBytes }) : null;
     this.observer = options.observer ?? noObserver;
@@ -111,7 +122,7 @@ export class ClickHouseWriter implements BatchStep {
         touched.add(k);
       }
       // Set again so the cache measures the conversations' new size (and evicts if over).
-      for (const k of touched) this.stored.set(k, this.stored.get(k)!);
+      for (const k of touched) this.stored.set(k, this.stored.get(k));
     }
   }
 
@@ -141,7 +152,10 @@ export class ClickHouseWriter implements BatchStep {
       // column of every granule is read before the filter (measured ~1.5x slower on bench tables).
       query: `SELECT ${stateSelectList()} FROM messages FINAL
               PREWHERE brand IN {brands:Array(String)} AND thread_id IN {threads:Array(String)}`,
-      query_params: { brands: [...new Set([...missing.values()].map((k) => k[0]))], threads: [...new Set([...missing.values()].map((k) => k[1]))] },
+      query_params: {
+        brands: [...new Set([...missing.values()].map((k) => k[0]))],
+        threads: [...new Set([...missing.values()].map((k) => k[1]))],
+      },
       format: 'JSONEachRow',
     });
     for (const row of await result.json<Record<string, unknown>>()) {
@@ -193,6 +207,9 @@ export class ProjectorStep implements BatchStep {
 
   async run(ctx: BatchContext): Promise<void> {
     if (ctx.accepted.length === 0) return;
-    await this.projector.project(ctx.accepted.map((a) => a.event), batchToken(ctx, 'threads'));
+    await this.projector.project(
+      ctx.accepted.map((a) => a.event),
+      batchToken(ctx, 'threads'),
+    );
   }
 }

@@ -12,7 +12,9 @@ export function metricSum(text: string, name: string, match: Readonly<Record<str
     if (!line.startsWith(name) || (line[name.length] !== '{' && line[name.length] !== ' ')) continue;
     const m = /^[^{\s]+(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!m) continue;
-    const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
+    const labels = Object.fromEntries(
+      [...(m[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]),
+    );
     if (Object.entries(match).some(([k, v]) => labels[k] !== v)) continue;
     const v = Number(m[2]);
     if (!Number.isFinite(v)) continue;
@@ -44,7 +46,9 @@ function rate(now: number | null, before: number | null, seconds: number): strin
 /** `live  in 5.2 ev/s  stored 5.1 ev/s  lag enricher 0 · sink 12 · alerter 0  alerts open 1: acme (all platforms)` */
 export function liveLine(now: Reading, before: Reading | null, open: readonly OpenAlert[]): string {
   const seconds = before ? (now.at - before.at) / 1000 : 0;
-  const lag = Object.entries(now.lag).map(([service, n]) => `${service} ${n === null ? '–' : n}`).join(' · ');
+  const lag = Object.entries(now.lag)
+    .map(([service, n]) => `${service} ${n === null ? '–' : n}`)
+    .join(' · ');
   const alerts = open.length === 0 ? 'alerts open 0' : `alerts open ${open.length}: ${open.map(alertKey).join(', ')}`;
   const inRate = rate(now.accepted, before?.accepted ?? null, seconds);
   const storedRate = rate(now.stored, before?.stored ?? null, seconds);
@@ -77,7 +81,13 @@ export interface StoredAlert {
 
 /** HH:MM:SS in `timeZone` (the brand's), with the zone named once per alert. */
 function clock(t: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(t);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(t);
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;

@@ -30,7 +30,12 @@ function dockerAnswers(): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, cancelled: () => boolean): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  cancelled: () => boolean,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!cancelled() && !(await check())) {
     if (Date.now() > until) throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
@@ -61,7 +66,18 @@ function composeUp(logger: Logger, ingestPort: number, config: BaseConfig): void
   logger.info('a Docker engine answers: docker compose up -d --build --wait');
   const r = spawnSync('docker', ['compose', 'up', '-d', '--build', '--wait'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('docker compose up failed (see above)');
-  console.log(whereToLook({ mode: 'compose', brands: ['acme', 'globex'], clickhouseUrl: 'http://localhost:8123', readonlyUser: config.CLICKHOUSE_READONLY_USER, readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir: '' }));
+  console.log(
+    whereToLook({
+      mode: 'compose',
+      brands: ['acme', 'globex'],
+      clickhouseUrl: 'http://localhost:8123',
+      readonlyUser: config.CLICKHOUSE_READONLY_USER,
+      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD,
+      database: config.CLICKHOUSE_DATABASE,
+      ingestPort,
+      logDir: '',
+    }),
+  );
 }
 
 /** A service's /metrics on loopback, or null when its port is not known (0 = any free port). */
@@ -137,19 +153,36 @@ export async function run(argv: string[]): Promise<void> {
       logger.info({ service: spec.name, pid }, 'already running: left alone');
       continue;
     }
-    if (spec.name === 'simulator') await waitFor('the ingestion API', () => httpOk(`http://127.0.0.1:${ingestPort}/readyz`), 60_000, () => stop.reason !== '');
+    if (spec.name === 'simulator')
+      await waitFor(
+        'the ingestion API',
+        () => httpOk(`http://127.0.0.1:${ingestPort}/readyz`),
+        60_000,
+        () => stop.reason !== '',
+      );
     if (stop.reason) break;
     const r = supervisor.start(spec);
     logger.info({ service: spec.name, pid: r.child.pid }, 'started');
   }
   const logDir = process.env.BRANDPULSE_LOG_DIR ?? join(STACK_DIR, 'logs');
   if (!stop.reason) {
-    console.log(whereToLook({
-      mode: 'local', brands: ['acme', 'globex'], clickhouseUrl: config.CLICKHOUSE_URL, readonlyUser: config.CLICKHOUSE_READONLY_USER,
-      readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD, database: config.CLICKHOUSE_DATABASE, ingestPort, logDir, dashboardPort,
-    }));
+    console.log(
+      whereToLook({
+        mode: 'local',
+        brands: ['acme', 'globex'],
+        clickhouseUrl: config.CLICKHOUSE_URL,
+        readonlyUser: config.CLICKHOUSE_READONLY_USER,
+        readonlyPassword: config.CLICKHOUSE_READONLY_PASSWORD,
+        database: config.CLICKHOUSE_DATABASE,
+        ingestPort,
+        logDir,
+        dashboardPort,
+      }),
+    );
     if (crisis && supervisor.running.some((r) => r.spec.name === 'simulator')) {
-      console.log(`\n  Demo: a negative spike (${crisis}: brand@minutes-from-now:minutes) starts soon; its alert prints here.`);
+      console.log(
+        `\n  Demo: a negative spike (${crisis}: brand@minutes-from-now:minutes) starts soon; its alert prints here.`,
+      );
       console.log('  (BRANDPULSE_DEMO_CRISIS=off npm start for calm traffic.)');
     }
     if (supervisor.running.length === 0) {
@@ -159,11 +192,14 @@ export async function run(argv: string[]): Promise<void> {
   }
 
   // Run until a signal (Ctrl-C, SIGTERM, SIGHUP: the terminal closed), --exit-after, or every child has exited.
-  if (args.exitAfter !== null) setTimeout(() => stop.request(`--exit-after ${args.exitAfter}s`), args.exitAfter * 1000).unref();
+  if (args.exitAfter !== null)
+    setTimeout(() => stop.request(`--exit-after ${args.exitAfter}s`), args.exitAfter * 1000).unref();
   for (const r of supervisor.running) {
     void r.exited.then((code) => {
-      if (!stop.reason) logger.warn({ service: r.spec.name, code }, `exited (log: ${join(logDir, `${r.spec.name}.log`)})`);
-      if (supervisor.running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) stop.request('every service exited');
+      if (!stop.reason)
+        logger.warn({ service: r.spec.name, code }, `exited (log: ${join(logDir, `${r.spec.name}.log`)})`);
+      if (supervisor.running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null))
+        stop.request('every service exited');
     });
   }
   // The live line and the alerts, instead of log lines (services/start/watch.ts).
@@ -184,5 +220,7 @@ export async function run(argv: string[]): Promise<void> {
   logger.info({ reason: stopReason }, 'stopping the services started by this run');
   await supervisor.stopAll(stopDeadlineMs);
   if (args.stopStack) spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'down'], { stdio: 'inherit' });
-  logger.info(args.stopStack ? 'stopped (stack too)' : 'stopped; Kafka and ClickHouse keep running (npm run stack:down)');
+  logger.info(
+    args.stopStack ? 'stopped (stack too)' : 'stopped; Kafka and ClickHouse keep running (npm run stack:down)',
+  );
 }

@@ -29,13 +29,19 @@ export const START_USAGE = `usage: npm start [-- options]
 
 export function parseStartArgs(argv: string[]): StartArgs {
   const { values } = parseCommandLine(argv, START_USAGE, {
-    rate: { type: 'string' }, backfill: { type: 'string' }, seed: { type: 'string' }, 'exit-after': { type: 'string' }, duration: { type: 'string' },
-    'stop-stack': { type: 'boolean' }, 'no-simulator': { type: 'boolean' },
+    rate: { type: 'string' },
+    backfill: { type: 'string' },
+    seed: { type: 'string' },
+    'exit-after': { type: 'string' },
+    duration: { type: 'string' },
+    'stop-stack': { type: 'boolean' },
+    'no-simulator': { type: 'boolean' },
   });
   const rate = values.rate === undefined ? 5 : Number(values.rate);
   if (!(rate > 0)) throw new UsageError(`--rate must be a positive number (got "${values.rate}")`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer (got "${values.seed}")`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError(`--seed must be a non-negative integer (got "${values.seed}")`);
   const exit = values['exit-after'] ?? values.duration;
   return {
     rate,
@@ -64,12 +70,26 @@ export function servicePlan(args: StartArgs, ingestPort: number, dashboardPort =
     { name: 'sink', command: ['sink'] },
     { name: 'alerter', command: ['alerter'] },
     // The live brand-health page: Grafana's panels for machines without Docker (services/dashboard).
-    { name: 'dashboard', command: ['dashboard', '--port', String(dashboardPort)], healthUrl: `http://127.0.0.1:${dashboardPort}/healthz` },
+    {
+      name: 'dashboard',
+      command: ['dashboard', '--port', String(dashboardPort)],
+      healthUrl: `http://127.0.0.1:${dashboardPort}/healthz`,
+    },
   ];
   if (args.simulator) {
     services.push({
       name: 'simulator',
-      command: ['simulator', '--url', url, '--rate', String(args.rate), '--seed', String(args.seed), '--backfill', `${args.backfillHours}h`],
+      command: [
+        'simulator',
+        '--url',
+        url,
+        '--rate',
+        String(args.rate),
+        '--seed',
+        String(args.seed),
+        '--backfill',
+        `${args.backfillHours}h`,
+      ],
     });
   }
   return services;
@@ -112,15 +132,26 @@ export function whereToLook(c: LookContext): string {
     lines.push('  Stop:                 docker compose down  (add -v to delete the data)');
     return lines.join('\n');
   }
-  if (c.dashboardPort !== undefined) lines.push(`  Live dashboard:       http://127.0.0.1:${c.dashboardPort}/  (pick a brand and a time range; refreshes every 5 s)`, '');
-  const curl = (sql: string) => `curl -s '${c.clickhouseUrl}/?database=${c.database}' -u ${c.readonlyUser}:${c.readonlyPassword} --data-binary "${sql}"`;
+  if (c.dashboardPort !== undefined)
+    lines.push(
+      `  Live dashboard:       http://127.0.0.1:${c.dashboardPort}/  (pick a brand and a time range; refreshes every 5 s)`,
+      '',
+    );
+  const curl = (sql: string) =>
+    `curl -s '${c.clickhouseUrl}/?database=${c.database}' -u ${c.readonlyUser}:${c.readonlyPassword} --data-binary "${sql}"`;
   lines.push('  Brand-health report (terminal + HTML + PNG in reports/):');
   lines.push(`    npm run brandpulse -- report --brand ${brand} --since 24h`);
   lines.push('');
   lines.push('  ClickHouse, as the read-only analyst:');
-  lines.push(`    ${curl(`SELECT brand, platform, sum(messages) AS messages, round(${netSentimentSql('sum(positive)', 'sum(negative)')}, 2) AS net_sentiment FROM v_sentiment_minute WHERE author_role = 'customer' AND minute > now() - INTERVAL 1 HOUR GROUP BY brand, platform ORDER BY messages DESC FORMAT PrettyCompact`)}`);
-  lines.push(`    ${curl(`SELECT brand, count() AS answered, quantiles(0.5, 0.9)(frt_calendar_s) AS frt_p50_p90_s FROM v_thread_response WHERE frt_calendar_s IS NOT NULL GROUP BY brand FORMAT PrettyCompact`)}`);
-  lines.push(`    ${curl(`SELECT brand, count() AS waiting, max(age_s) AS oldest_s, countIf(sla_breached = 1) AS past_sla FROM v_unanswered_backlog GROUP BY brand FORMAT PrettyCompact`)}`);
+  lines.push(
+    `    ${curl(`SELECT brand, platform, sum(messages) AS messages, round(${netSentimentSql('sum(positive)', 'sum(negative)')}, 2) AS net_sentiment FROM v_sentiment_minute WHERE author_role = 'customer' AND minute > now() - INTERVAL 1 HOUR GROUP BY brand, platform ORDER BY messages DESC FORMAT PrettyCompact`)}`,
+  );
+  lines.push(
+    `    ${curl(`SELECT brand, count() AS answered, quantiles(0.5, 0.9)(frt_calendar_s) AS frt_p50_p90_s FROM v_thread_response WHERE frt_calendar_s IS NOT NULL GROUP BY brand FORMAT PrettyCompact`)}`,
+  );
+  lines.push(
+    `    ${curl(`SELECT brand, count() AS waiting, max(age_s) AS oldest_s, countIf(sla_breached = 1) AS past_sla FROM v_unanswered_backlog GROUP BY brand FORMAT PrettyCompact`)}`,
+  );
   lines.push('');
   lines.push(`  Ingestion API:        http://127.0.0.1:${c.ingestPort}/openapi.json`);
   lines.push(`  Service logs:         ${c.logDir}/<service>.log`);

@@ -10,7 +10,10 @@ import type { Logger } from '../shared/logger.ts';
 
 /** Whether something accepts TCP connections on host:port. */
 export function tcpOpen(hostPort: string, timeoutMs = 1_500): Promise<boolean> {
-  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    hostPort.slice(0, hostPort.lastIndexOf(':')),
+    Number(hostPort.slice(hostPort.lastIndexOf(':') + 1)),
+  ];
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean) => {
@@ -47,11 +50,22 @@ export async function ensureStack(root: string, config: BaseConfig, logger: Logg
     logger.info('Kafka and ClickHouse answer');
     return;
   }
-  await withRetry(async (attempt) => {
-    if (attempt > 1 && (await stackAnswers(config))) return;
-    logger.info({ attempt }, 'starting the local stack (Kafka + ClickHouse engine); the first time downloads Kafka and chDB, a few minutes');
-    const r = spawnSync('bash', [join(root, 'infra/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
-    if (r.status === 0 && (await stackAnswers(config))) return;
-    throw new DependencyError('the local stack did not start (see the messages above; it needs a JDK 17, Maven and python3: see docs/walkthrough.md)');
-  }, { maxAttempts: attempts, initialMs: 5_000, maxMs: 10_000 });
+  await withRetry(
+    async (attempt) => {
+      if (attempt > 1 && (await stackAnswers(config))) return;
+      logger.info(
+        { attempt },
+        'starting the local stack (Kafka + ClickHouse engine); the first time downloads Kafka and chDB, a few minutes',
+      );
+      const r = spawnSync('bash', [join(root, 'infra/local/stack.sh'), 'up'], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: process.env,
+      });
+      if (r.status === 0 && (await stackAnswers(config))) return;
+      throw new DependencyError(
+        'the local stack did not start (see the messages above; it needs a JDK 17, Maven and python3: see docs/walkthrough.md)',
+      );
+    },
+    { maxAttempts: attempts, initialMs: 5_000, maxMs: 10_000 },
+  );
 }

@@ -73,15 +73,27 @@ export class Supervisor {
 
   start(spec: ServiceSpec): Running {
     const log = openSync(join(this.options.logDir, `${spec.name}.log`), 'a');
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--import', 'tsx', join(this.options.root, 'services/cli.ts'), ...spec.command], {
-      cwd: this.options.root,
-      env: this.options.env,
-      stdio: ['ignore', log, log, 'ipc'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(this.options.nodeArgs ?? []),
+        '--import',
+        'tsx',
+        join(this.options.root, 'services/cli.ts'),
+        ...spec.command,
+      ],
+      {
+        cwd: this.options.root,
+        env: this.options.env,
+        stdio: ['ignore', log, log, 'ipc'],
+        detached: true,
+      },
+    );
     closeSync(log);
     writeFileSync(this.pidFile(spec.name), String(child.pid));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))),
+    );
     const running = { spec, child, exited };
     this.running.push(running);
     return running;

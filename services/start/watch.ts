@@ -109,7 +109,9 @@ export class Watch {
       ...Object.values(this.o.lagMetrics).map(metrics),
     ]);
     const lag: Record<string, number | null> = {};
-    Object.keys(this.o.lagMetrics).forEach((service, i) => (lag[service] = metricSum(lags[i]!, 'brandpulse_consumer_lag')));
+    Object.keys(this.o.lagMetrics).forEach(
+      (service, i) => (lag[service] = metricSum(lags[i]!, 'brandpulse_consumer_lag')),
+    );
     return {
       at: Date.now(),
       accepted: metricSum(ingest, 'brandpulse_ingest_events_total', { outcome: 'accepted' }),
@@ -157,11 +159,22 @@ export class Watch {
       this.open = await openRs.json<OpenAlert>();
       for (const r of rows) {
         const a: StoredAlert = {
-          alert_id: String(r.alert_id), kind: r.kind === 'end' ? 'end' : 'start', brand: String(r.brand), platform: String(r.platform ?? ''),
-          started_at: num(r.started_at), detected_at: num(r.detected_at), ended_at: r.ended_at === null ? null : num(r.ended_at),
-          window_s: num(r.window_s), observed: num(r.observed), baseline: num(r.baseline), ratio: num(r.ratio), peak_ratio: num(r.peak_ratio),
-          negative_share: num(r.negative_share), baseline_share: num(r.baseline_share),
-          sample_messages: (r.sample_messages as string[]) ?? [], top_terms: (r.top_terms as string[]) ?? [],
+          alert_id: String(r.alert_id),
+          kind: r.kind === 'end' ? 'end' : 'start',
+          brand: String(r.brand),
+          platform: String((r.platform as string | null) ?? ''),
+          started_at: num(r.started_at),
+          detected_at: num(r.detected_at),
+          ended_at: r.ended_at === null ? null : num(r.ended_at),
+          window_s: num(r.window_s),
+          observed: num(r.observed),
+          baseline: num(r.baseline),
+          ratio: num(r.ratio),
+          peak_ratio: num(r.peak_ratio),
+          negative_share: num(r.negative_share),
+          baseline_share: num(r.baseline_share),
+          sample_messages: (r.sample_messages as string[]) ?? [],
+          top_terms: (r.top_terms as string[]) ?? [],
         };
         const key = `${a.alert_id}:${a.kind}`;
         if (this.printed.has(key)) continue;

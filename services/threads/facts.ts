@@ -97,7 +97,12 @@ export interface ThreadFacts extends ThreadKey, SentimentFacts {
 }
 
 /** Ordering of simultaneous steps (metrics.md, "Same-second events"): a reply at the same millisecond as the question answers it. */
-const RANK = { customer: SAME_SECOND_RANK.customer, brand: SAME_SECOND_RANK.team, removal: SAME_SECOND_RANK.message_action, cycle: SAME_SECOND_RANK.thread_action } as const;
+const RANK = {
+  customer: SAME_SECOND_RANK.customer,
+  brand: SAME_SECOND_RANK.team,
+  removal: SAME_SECOND_RANK.message_action,
+  cycle: SAME_SECOND_RANK.thread_action,
+} as const;
 
 type Step =
   | { t: number; rank: number; id: string; type: 'customer'; m: MessageState }
@@ -105,7 +110,10 @@ type Step =
   | { t: number; rank: number; id: string; type: 'removal'; m: MessageState; by: 'moderation' | 'author' }
   | { t: number; rank: number; id: string; type: 'resolve' | 'reopen' };
 
-interface OpenPeriod { start: number; triggers: Map<string, { m: MessageState; removedBy: 'moderation' | 'author' | null }> }
+interface OpenPeriod {
+  start: number;
+  triggers: Map<string, { m: MessageState; removedBy: 'moderation' | 'author' | null }>;
+}
 
 /**
  * A thread's language, for filtering response metrics by language (a team per language is common):
@@ -118,13 +126,22 @@ export function threadLanguage(messages: Map<string, MessageState>): string {
   let best: MessageState | null = null;
   for (const m of messages.values()) {
     if (m.role !== 'customer' || !m.language) continue;
-    if (!best || m.posted_at < best.posted_at || (m.posted_at === best.posted_at && m.posted_event_id < best.posted_event_id)) best = m;
+    if (
+      !best ||
+      m.posted_at < best.posted_at ||
+      (m.posted_at === best.posted_at && m.posted_event_id < best.posted_event_id)
+    )
+      best = m;
   }
   return best?.language ?? '';
 }
 
 /** A thread's facts from any collection of its events (duplicates and any order allowed). */
-export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[], settings: ThreadSettings): ThreadFacts {
+export function computeThreadFacts(
+  key: ThreadKey,
+  events: readonly ThreadEvent[],
+  settings: ThreadSettings,
+): ThreadFacts {
   return factsFromHistory(key, dedupeEvents(events), settings);
 }
 
@@ -133,24 +150,38 @@ export function computeThreadFacts(key: ThreadKey, events: readonly ThreadEvent[
  * The projector keeps each thread's history in that form already, so it calls this directly instead
  * of deduplicating and sorting the same list a second time per batch.
  */
-export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[], settings: ThreadSettings): ThreadFacts {
+export function factsFromHistory(
+  key: ThreadKey,
+  sorted: readonly ThreadEvent[],
+  settings: ThreadSettings,
+): ThreadFacts {
   const messages = buildMessages(sorted, settings);
   const cal = settings.calendar;
-  const priority = [...messages.values()].filter((m) => m.priority).sort((a, b) => b.posted_at - a.posted_at || (a.message_id < b.message_id ? 1 : -1))[0]?.priority
-    ?? settings.defaultPriority;
+  const priority =
+    [...messages.values()]
+      .filter((m) => m.priority)
+      .sort((a, b) => b.posted_at - a.posted_at || (a.message_id < b.message_id ? 1 : -1))[0]?.priority ??
+    settings.defaultPriority;
   const sla = settings.sla(key.platform, priority);
   const inactivity = settings.inactivityResolveAfter;
 
   const steps: Step[] = [];
   for (const m of messages.values()) {
-    if (m.role === 'customer') steps.push({ t: m.posted_at, rank: RANK.customer, id: m.posted_event_id, type: 'customer', m });
+    if (m.role === 'customer')
+      steps.push({ t: m.posted_at, rank: RANK.customer, id: m.posted_event_id, type: 'customer', m });
     // Bots and automations (role system) never count as a human response.
     if (m.role === 'brand') steps.push({ t: m.posted_at, rank: RANK.brand, id: m.posted_event_id, type: 'brand' });
-    for (const r of m.removals) steps.push({ t: r.at, rank: RANK.removal, id: r.event_id, type: 'removal', m, by: r.by });
+    for (const r of m.removals)
+      steps.push({ t: r.at, rank: RANK.removal, id: r.event_id, type: 'removal', m, by: r.by });
   }
   for (const e of sorted) {
     if (e.kind === 'moderation' && (e.action === 'resolve_thread' || e.action === 'reopen_thread')) {
-      steps.push({ t: e.event_time, rank: RANK.cycle, id: e.event_id, type: e.action === 'resolve_thread' ? 'resolve' : 'reopen' });
+      steps.push({
+        t: e.event_time,
+        rank: RANK.cycle,
+        id: e.event_id,
+        type: e.action === 'resolve_thread' ? 'resolve' : 'reopen',
+      });
     }
   }
   steps.sort((a, b) => compareSteps(a.t, a.rank, a.id, b.t, b.rank, b.id));
@@ -180,7 +211,12 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     lastBrandReplyAt = null;
   };
   /** The inactivity rule, for a cycle that something at `t` would otherwise continue. */
-  const inactivityElapsedBy = (t: number) => inactivity !== null && cycleOpen && open === null && lastBrandReplyAt !== null && t - lastBrandReplyAt >= inactivity * 1000;
+  const inactivityElapsedBy = (t: number) =>
+    inactivity !== null &&
+    cycleOpen &&
+    open === null &&
+    lastBrandReplyAt !== null &&
+    t - lastBrandReplyAt >= inactivity * 1000;
 
   for (const s of steps) {
     if (s.type === 'customer') {
@@ -211,7 +247,8 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
       if (!open || !trigger || trigger.removedBy) continue;
       trigger.removedBy = s.by;
       const all = [...open.triggers.values()];
-      if (all.every((x) => x.removedBy)) closePeriod(s.t, all.some((x) => x.removedBy === 'moderation') ? 'moderation' : 'withdrawn');
+      if (all.every((x) => x.removedBy))
+        closePeriod(s.t, all.some((x) => x.removedBy === 'moderation') ? 'moderation' : 'withdrawn');
     } else if (s.type === 'resolve') {
       if (firstCustomerAt === null || !cycleOpen) continue; // redundant resolve
       if (inactivityElapsedBy(s.t)) resolve(lastBrandReplyAt!, 'inactivity');
@@ -228,7 +265,7 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
       }
     }
   }
-  const finalOpen = open as OpenPeriod | null;
+  const finalOpen = open;
   if (finalOpen) closed.push({ start: finalOpen.start, end: null, reason: null, ids: [...finalOpen.triggers.keys()] });
 
   // Waiting periods with their metric, clocks and SLA.
@@ -240,28 +277,40 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     const calendar_s = p.end === null ? null : (p.end - p.start) / 1000;
     const business_s = p.end === null ? null : cal.secondsBetween(p.start, p.end);
     return {
-      index, kind, start_at: p.start, end_at: p.end, end_reason: p.reason, calendar_s, business_s,
+      index,
+      kind,
+      start_at: p.start,
+      end_at: p.end,
+      end_reason: p.reason,
+      calendar_s,
+      business_s,
       sla_target_s: target?.target ?? null,
       sla_clock: target?.clock ?? null,
       sla_deadline_at: target ? deadline(cal, p.start, target) : null,
-      breached: target && p.end !== null ? (target.clock === 'calendar' ? calendar_s! : business_s!) > target.target : null,
+      breached:
+        target && p.end !== null ? (target.clock === 'calendar' ? calendar_s! : business_s!) > target.target : null,
       message_ids: p.ids,
     };
   });
   const first = periods.find((p) => p.kind === 'first') ?? null;
   // Resolution time's SLA applies only to threads that needed a reply: some wait not handled by
   // moderation nor withdrawn. A spam-only, praise-only or withdrawn thread never breaches.
-  const resolutionSla = periods.some((p) => p.end_reason !== 'moderation' && p.end_reason !== 'withdrawn') ? sla.resolution : null;
+  const resolutionSla = periods.some((p) => p.end_reason !== 'moderation' && p.end_reason !== 'withdrawn')
+    ? sla.resolution
+    : null;
   const frtAnswered = first?.end_reason === 'reply' ? first : null;
   const last = periods.at(-1);
   const waiting = last && last.end_at === null ? last : null;
 
   // Resolution cycles.
-  const cycleOpenAtEnd = cycleOpen as boolean;
-  const pendingAt = inactivity !== null && cycleOpenAtEnd && !waiting ? lastBrandReplyAt as number | null : null;
+  const cycleOpenAtEnd = cycleOpen;
+  const pendingAt = inactivity !== null && cycleOpenAtEnd && !waiting ? lastBrandReplyAt : null;
   const firstRes = resolves[0] ?? null;
   const lastRes = !cycleOpenAtEnd && resolves.length > 0 ? resolves.at(-1)! : null;
-  const span = (end: number | null) => (firstCustomerAt === null || end === null ? [null, null] as const : [(end - firstCustomerAt) / 1000, cal.secondsBetween(firstCustomerAt, end)] as const);
+  const span = (end: number | null) =>
+    firstCustomerAt === null || end === null
+      ? ([null, null] as const)
+      : ([(end - firstCustomerAt) / 1000, cal.secondsBetween(firstCustomerAt, end)] as const);
   const [firstResCal, firstResBiz] = span(firstRes?.at ?? null);
   const [fullCal, fullBiz] = span(lastRes?.at ?? null);
   const [pendCal, pendBiz] = span(pendingAt);
@@ -273,9 +322,14 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     if (!a) continue;
     const at = Math.max(a.event_time, m.posted_at);
     moderated.push({
-      message_id: m.message_id, author_role: m.role, posted_at: m.posted_at, first_action_at: at,
-      first_action: a.action as ModerationKind, first_actor_role: a.role,
-      calendar_s: (at - m.posted_at) / 1000, business_s: cal.secondsBetween(m.posted_at, at),
+      message_id: m.message_id,
+      author_role: m.role,
+      posted_at: m.posted_at,
+      first_action_at: at,
+      first_action: a.action as ModerationKind,
+      first_actor_role: a.role,
+      calendar_s: (at - m.posted_at) / 1000,
+      business_s: cal.secondsBetween(m.posted_at, at),
     });
   }
   moderated.sort((a, b) => a.posted_at - b.posted_at || (a.message_id < b.message_id ? -1 : 1));
@@ -313,7 +367,9 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     wait_started_at: waiting?.start_at ?? null,
     wait_sla_deadline_at: waiting?.sla_deadline_at ?? null,
     waiting_messages: finalOpen
-      ? [...finalOpen.triggers.values()].filter((x) => !x.removedBy).map((x) => ({ message_id: x.m.message_id, posted_at: x.m.posted_at }))
+      ? [...finalOpen.triggers.values()]
+          .filter((x) => !x.removedBy)
+          .map((x) => ({ message_id: x.m.message_id, posted_at: x.m.posted_at }))
       : [],
     resolve_count: resolves.length,
     reopen_count: reopenCount,
@@ -330,8 +386,12 @@ export function factsFromHistory(key: ThreadKey, sorted: readonly ThreadEvent[],
     pending_resolution_calendar_s: pendCal,
     pending_resolution_business_s: pendBiz,
     resolution_sla: resolutionSla,
-    resolution_deadline_at: resolutionSla && firstCustomerAt !== null ? deadline(cal, firstCustomerAt, resolutionSla) : null,
-    resolution_breached: resolutionSla && lastRes ? (resolutionSla.clock === 'calendar' ? fullCal! : fullBiz!) > resolutionSla.target : null,
+    resolution_deadline_at:
+      resolutionSla && firstCustomerAt !== null ? deadline(cal, firstCustomerAt, resolutionSla) : null,
+    resolution_breached:
+      resolutionSla && lastRes
+        ? (resolutionSla.clock === 'calendar' ? fullCal! : fullBiz!) > resolutionSla.target
+        : null,
     moderated,
     customer_message_count: sentiment.customer_message_count,
     first_customer_label: sentiment.first_customer_label,

@@ -1,6 +1,13 @@
 import type { ThreadSettings } from '../domain/brand-settings.ts';
 import { compareSteps } from '../domain/event-order.ts';
-import { foldMessage, isDeleted, isHidden, isSpam, type MessageEvent, type MessageFacts } from '../domain/message-fold.ts';
+import {
+  foldMessage,
+  isDeleted,
+  isHidden,
+  isSpam,
+  type MessageEvent,
+  type MessageFacts,
+} from '../domain/message-fold.ts';
 import type { AuthorRole, ModerationKind } from '../shared/events.ts';
 import type { ThreadEvent } from './thread-event.ts';
 
@@ -51,9 +58,15 @@ export function messageEventOfThreadEvent(e: ThreadEvent): MessageEvent {
     text: '',
     analysis: e.has_enrichment
       ? {
-        language: e.language, language_supported: e.language !== '' && e.language !== 'und', sentiment_score: e.sentiment_score,
-        sentiment_label: e.sentiment_label, sentiment_confidence: null, intent: e.intent, needs_reply: e.needs_reply, model_version: 'enriched',
-      }
+          language: e.language,
+          language_supported: e.language !== '' && e.language !== 'und',
+          sentiment_score: e.sentiment_score,
+          sentiment_label: e.sentiment_label,
+          sentiment_confidence: null,
+          intent: e.intent,
+          needs_reply: e.needs_reply,
+          model_version: 'enriched',
+        }
       : null,
     relabel_sentiment: e.relabel_sentiment,
     relabel_intent: e.relabel_intent,
@@ -74,7 +87,11 @@ export function dedupeEvents(events: readonly ThreadEvent[]): ThreadEvent[] {
   const best = new Map<string, ThreadEvent>();
   for (const e of events) {
     const cur = best.get(e.event_id);
-    if (!cur || e.enriched_time > cur.enriched_time || (e.enriched_time === cur.enriched_time && !sameContent(e, cur) && JSON.stringify(e) > JSON.stringify(cur))) {
+    if (
+      !cur ||
+      e.enriched_time > cur.enriched_time ||
+      (e.enriched_time === cur.enriched_time && !sameContent(e, cur) && JSON.stringify(e) > JSON.stringify(cur))
+    ) {
       best.set(e.event_id, e);
     }
   }
@@ -120,7 +137,7 @@ export function buildMessages(sorted: readonly ThreadEvent[], _settings?: Thread
       message_id: id,
       posted_at: post.event_time,
       posted_event_id: post.event_id,
-      role: (post.role || 'customer') as AuthorRole,
+      role: post.role || 'customer',
       priority: post.priority,
       needs_reply: f.needs_reply === 1,
       intent: f.intent,

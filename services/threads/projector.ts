@@ -6,7 +6,13 @@ import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { factsFromHistory } from './facts.ts';
 import { dedupeEvents } from './messages.ts';
-import { THREAD_EVENT_SELECT, threadEventFromRow, threadEventRow, threadFactsRow, type ThreadEventRow } from './rows.ts';
+import {
+  THREAD_EVENT_SELECT,
+  threadEventFromRow,
+  threadEventRow,
+  threadFactsRow,
+  type ThreadEventRow,
+} from './rows.ts';
 import { BrandSettings } from '../domain/brand-settings.ts';
 import { threadKeyString, toThreadEvent, type ThreadEvent, type ThreadKey } from './thread-event.ts';
 
@@ -111,13 +117,18 @@ export class ThreadProjector {
     const next = new Map<string, ThreadEvent[]>();
     const rows = [...keys.entries()].map(([k, key]) => {
       const known = remembered.get(k);
-      const threadEvents = dedupeEvents(known ? [...known, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!]);
+      const threadEvents = dedupeEvents(
+        known ? [...known, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!],
+      );
       next.set(k, threadEvents);
       return threadFactsRow(factsFromHistory(key, threadEvents, this.settings.forThread(key)), computedAt);
     });
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
     if (this.stored) for (const [k, list] of next) this.stored.set(k, list);
-    this.logger.debug({ events: events.length, threads: rows.length, loaded: missing.length }, 'thread facts projected');
+    this.logger.debug(
+      { events: events.length, threads: rows.length, loaded: missing.length },
+      'thread facts projected',
+    );
   }
 
   /** Every stored event of the given threads, grouped by thread key. */
@@ -134,7 +145,10 @@ export class ThreadProjector {
         const result = await this.clickhouse.query({
           query: `SELECT ${THREAD_EVENT_SELECT} FROM thread_events
                   PREWHERE brand IN {brands:Array(String)} AND thread_id IN {threads:Array(String)}`,
-          query_params: { brands: [...new Set(chunk.map((k) => k.brand))], threads: [...new Set(chunk.map((k) => k.thread_id))] },
+          query_params: {
+            brands: [...new Set(chunk.map((k) => k.brand))],
+            threads: [...new Set(chunk.map((k) => k.thread_id))],
+          },
           format: 'JSONEachRow',
         });
         rows = await result.json<ThreadEventRow>();
@@ -160,7 +174,6 @@ export class ThreadProjector {
       throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
     }
   }
-
 }
 
 /** Estimated heap of one remembered thread (its events in order); at least 1 for the cache. */

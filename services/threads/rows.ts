@@ -12,12 +12,26 @@ const flag = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 
 export function threadEventRow(e: ThreadEvent): Record<string, unknown> {
   return {
-    brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id, event_id: e.event_id,
-    event_time: dateTime64(e.event_time), enriched_time: dateTime64(e.enriched_time),
-    kind: e.kind, message_id: e.message_id, role: e.role, action: e.action, priority: e.priority,
-    has_enrichment: flag(e.has_enrichment), needs_reply: flag(e.needs_reply), intent: e.intent, language: e.language,
-    sentiment_score: e.sentiment_score, sentiment_label: e.sentiment_label,
-    relabel_sentiment: e.relabel_sentiment, relabel_intent: e.relabel_intent,
+    brand: e.brand,
+    platform: e.platform,
+    account_id: e.account_id,
+    thread_id: e.thread_id,
+    event_id: e.event_id,
+    event_time: dateTime64(e.event_time),
+    enriched_time: dateTime64(e.enriched_time),
+    kind: e.kind,
+    message_id: e.message_id,
+    role: e.role,
+    action: e.action,
+    priority: e.priority,
+    has_enrichment: flag(e.has_enrichment),
+    needs_reply: flag(e.needs_reply),
+    intent: e.intent,
+    language: e.language,
+    sentiment_score: e.sentiment_score,
+    sentiment_label: e.sentiment_label,
+    relabel_sentiment: e.relabel_sentiment,
+    relabel_intent: e.relabel_intent,
   };
 }
 
@@ -28,21 +42,50 @@ export const THREAD_EVENT_SELECT = `brand, platform, account_id, thread_id, even
   relabel_sentiment, relabel_intent`;
 
 export interface ThreadEventRow {
-  brand: string; platform: string; account_id: string; thread_id: string; event_id: string;
-  event_time_ms: string | number; enriched_time_ms: string | number;
-  kind: ThreadEvent['kind']; message_id: string; role: ThreadEvent['role']; action: ThreadEvent['action']; priority: string;
-  has_enrichment: number; needs_reply: number; intent: string; language: string; sentiment_score: number | null; sentiment_label: string;
-  relabel_sentiment: string; relabel_intent: string;
+  brand: string;
+  platform: string;
+  account_id: string;
+  thread_id: string;
+  event_id: string;
+  event_time_ms: string | number;
+  enriched_time_ms: string | number;
+  kind: ThreadEvent['kind'];
+  message_id: string;
+  role: ThreadEvent['role'];
+  action: ThreadEvent['action'];
+  priority: string;
+  has_enrichment: number;
+  needs_reply: number;
+  intent: string;
+  language: string;
+  sentiment_score: number | null;
+  sentiment_label: string;
+  relabel_sentiment: string;
+  relabel_intent: string;
 }
 
 export function threadEventFromRow(r: ThreadEventRow): ThreadEvent {
   return {
-    brand: r.brand, platform: r.platform, account_id: r.account_id, thread_id: r.thread_id, event_id: r.event_id,
-    event_time: Number(r.event_time_ms), enriched_time: Number(r.enriched_time_ms),
-    kind: r.kind, message_id: r.message_id, role: r.role, action: r.action, priority: r.priority,
-    has_enrichment: Number(r.has_enrichment) === 1, needs_reply: Number(r.needs_reply) === 1, intent: r.intent, language: r.language,
-    sentiment_score: r.sentiment_score === null ? null : Number(r.sentiment_score), sentiment_label: r.sentiment_label,
-    relabel_sentiment: r.relabel_sentiment, relabel_intent: r.relabel_intent,
+    brand: r.brand,
+    platform: r.platform,
+    account_id: r.account_id,
+    thread_id: r.thread_id,
+    event_id: r.event_id,
+    event_time: Number(r.event_time_ms),
+    enriched_time: Number(r.enriched_time_ms),
+    kind: r.kind,
+    message_id: r.message_id,
+    role: r.role,
+    action: r.action,
+    priority: r.priority,
+    has_enrichment: Number(r.has_enrichment) === 1,
+    needs_reply: Number(r.needs_reply) === 1,
+    intent: r.intent,
+    language: r.language,
+    sentiment_score: r.sentiment_score === null ? null : Number(r.sentiment_score),
+    sentiment_label: r.sentiment_label,
+    relabel_sentiment: r.relabel_sentiment,
+    relabel_intent: r.relabel_intent,
   };
 }
 
@@ -57,31 +100,58 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
   const first = f.periods.find((p) => p.kind === 'first');
   const waiting = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)! : null;
   return {
-    brand: f.brand, platform: f.platform, account_id: f.account_id, thread_id: f.thread_id, language: f.language,
-    version: f.event_count, computed_at: dateTime64(computedAt),
-    event_count: f.event_count, priority: f.priority, time_zone: f.time_zone,
+    brand: f.brand,
+    platform: f.platform,
+    account_id: f.account_id,
+    thread_id: f.thread_id,
+    language: f.language,
+    version: f.event_count,
+    computed_at: dateTime64(computedAt),
+    event_count: f.event_count,
+    priority: f.priority,
+    time_zone: f.time_zone,
     first_customer_message_at: timeOrNull(f.first_customer_message_at),
     first_human_reply_at: timeOrNull(f.first_human_reply_at),
-    needs_reply: flag(f.needs_reply), responded: flag(f.responded), handled_by_moderation: flag(f.handled_by_moderation),
+    needs_reply: flag(f.needs_reply),
+    responded: flag(f.responded),
+    handled_by_moderation: flag(f.handled_by_moderation),
     first_period_breached: flag(first?.breached ?? null),
-    frt_start_at: timeOrNull(f.frt_start_at), frt_start_local_date: f.frt_start_local_date, frt_end_at: timeOrNull(f.frt_end_at),
-    frt_calendar_s: f.frt_calendar_s, frt_business_s: f.frt_business_s, frt_breached: flag(f.frt_breached),
-    frt_sla_target_s: f.frt_sla?.target ?? null, frt_sla_clock: f.frt_sla?.clock ?? '',
-    next_response_sla_target_s: f.next_response_sla?.target ?? null, next_response_sla_clock: f.next_response_sla?.clock ?? '',
-    reply_count: f.reply_count, next_response_breach_count: f.next_response_breach_count,
-    is_waiting: flag(f.is_waiting), waiting_kind: waiting?.kind ?? '',
-    wait_started_at: timeOrNull(f.wait_started_at), wait_sla_deadline_at: timeOrNull(f.wait_sla_deadline_at),
+    frt_start_at: timeOrNull(f.frt_start_at),
+    frt_start_local_date: f.frt_start_local_date,
+    frt_end_at: timeOrNull(f.frt_end_at),
+    frt_calendar_s: f.frt_calendar_s,
+    frt_business_s: f.frt_business_s,
+    frt_breached: flag(f.frt_breached),
+    frt_sla_target_s: f.frt_sla?.target ?? null,
+    frt_sla_clock: f.frt_sla?.clock ?? '',
+    next_response_sla_target_s: f.next_response_sla?.target ?? null,
+    next_response_sla_clock: f.next_response_sla?.clock ?? '',
+    reply_count: f.reply_count,
+    next_response_breach_count: f.next_response_breach_count,
+    is_waiting: flag(f.is_waiting),
+    waiting_kind: waiting?.kind ?? '',
+    wait_started_at: timeOrNull(f.wait_started_at),
+    wait_sla_deadline_at: timeOrNull(f.wait_sla_deadline_at),
     waiting_message_ids: f.waiting_messages.map((m) => m.message_id),
     waiting_message_posted_at: f.waiting_messages.map((m) => dateTime64(m.posted_at)),
-    resolve_count: f.resolve_count, reopen_count: f.reopen_count, is_resolved: flag(f.is_resolved),
-    first_resolved_at: timeOrNull(f.first_resolved_at), first_resolved_by: f.first_resolved_by ?? '',
-    first_resolution_calendar_s: f.first_resolution_calendar_s, first_resolution_business_s: f.first_resolution_business_s,
+    resolve_count: f.resolve_count,
+    reopen_count: f.reopen_count,
+    is_resolved: flag(f.is_resolved),
+    first_resolved_at: timeOrNull(f.first_resolved_at),
+    first_resolved_by: f.first_resolved_by ?? '',
+    first_resolution_calendar_s: f.first_resolution_calendar_s,
+    first_resolution_business_s: f.first_resolution_business_s,
     last_resolved_at: timeOrNull(f.last_resolved_at),
-    full_resolution_calendar_s: f.full_resolution_calendar_s, full_resolution_business_s: f.full_resolution_business_s,
-    inactivity_resolve_after_s: f.inactivity_resolve_after_s, pending_inactivity_at: timeOrNull(f.pending_inactivity_at),
-    pending_resolution_calendar_s: f.pending_resolution_calendar_s, pending_resolution_business_s: f.pending_resolution_business_s,
-    resolution_sla_target_s: f.resolution_sla?.target ?? null, resolution_sla_clock: f.resolution_sla?.clock ?? '',
-    resolution_deadline_at: timeOrNull(f.resolution_deadline_at), resolution_breached: flag(f.resolution_breached),
+    full_resolution_calendar_s: f.full_resolution_calendar_s,
+    full_resolution_business_s: f.full_resolution_business_s,
+    inactivity_resolve_after_s: f.inactivity_resolve_after_s,
+    pending_inactivity_at: timeOrNull(f.pending_inactivity_at),
+    pending_resolution_calendar_s: f.pending_resolution_calendar_s,
+    pending_resolution_business_s: f.pending_resolution_business_s,
+    resolution_sla_target_s: f.resolution_sla?.target ?? null,
+    resolution_sla_clock: f.resolution_sla?.clock ?? '',
+    resolution_deadline_at: timeOrNull(f.resolution_deadline_at),
+    resolution_breached: flag(f.resolution_breached),
     period_index: f.periods.map((p) => p.index),
     period_kind: f.periods.map((p) => p.kind),
     period_start_at: f.periods.map((p) => dateTime64(p.start_at)),
@@ -103,9 +173,13 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
     mod_calendar_s: f.moderated.map((m) => m.calendar_s),
     mod_business_s: f.moderated.map((m) => m.business_s),
     customer_message_count: f.customer_message_count,
-    first_customer_label: f.first_customer_label ?? '', first_customer_score: f.first_customer_score,
-    thread_sentiment_score: f.thread_sentiment_score, started_negative: flag(f.started_negative),
-    recovered: flag(f.recovered), recovery_label: f.recovery_label ?? '', recovery_score: f.recovery_score,
+    first_customer_label: f.first_customer_label ?? '',
+    first_customer_score: f.first_customer_score,
+    thread_sentiment_score: f.thread_sentiment_score,
+    started_negative: flag(f.started_negative),
+    recovered: flag(f.recovered),
+    recovery_label: f.recovery_label ?? '',
+    recovery_score: f.recovery_score,
     sentiment_change: f.sentiment_change,
   };
 }

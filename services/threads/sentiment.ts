@@ -18,17 +18,23 @@ export interface SentimentFacts {
 
 const LAST_N = 5;
 
-export function computeSentiment(messages: Map<string, MessageState>, firstHumanReplyAt: number | null): SentimentFacts {
+export function computeSentiment(
+  messages: Map<string, MessageState>,
+  firstHumanReplyAt: number | null,
+): SentimentFacts {
   // Customer messages only; deleted or spam messages no longer say anything about the customer.
   const allCustomer = [...messages.values()]
     .filter((m) => m.role === 'customer')
     .sort((a, b) => a.posted_at - b.posted_at || (a.posted_event_id < b.posted_event_id ? -1 : 1));
   const customer = allCustomer.filter((m) => !m.gone);
-  const scored = customer.filter((m) => m.sentiment_label && m.sentiment_label !== 'neutral' && m.sentiment_score !== null).slice(-LAST_N);
+  const scored = customer
+    .filter((m) => m.sentiment_label && m.sentiment_label !== 'neutral' && m.sentiment_score !== null)
+    .slice(-LAST_N);
   // How the thread started counts even if that first message was later deleted.
   const firstCustomer = allCustomer[0] ?? null;
   const startedNegative = firstCustomer?.sentiment_label === 'negative';
-  const after = firstHumanReplyAt === null ? [] : customer.filter((m) => m.posted_at > firstHumanReplyAt && m.sentiment_label);
+  const after =
+    firstHumanReplyAt === null ? [] : customer.filter((m) => m.posted_at > firstHumanReplyAt && m.sentiment_label);
   const lastAfter = startedNegative ? (after.at(-1) ?? null) : null;
   return {
     customer_message_count: customer.length,
@@ -39,8 +45,9 @@ export function computeSentiment(messages: Map<string, MessageState>, firstHuman
     recovered: lastAfter ? lastAfter.sentiment_label === 'neutral' || lastAfter.sentiment_label === 'positive' : null,
     recovery_label: lastAfter?.sentiment_label ?? null,
     recovery_score: lastAfter?.sentiment_score ?? null,
-    sentiment_change: lastAfter && lastAfter.sentiment_score !== null && firstCustomer?.sentiment_score != null
-      ? lastAfter.sentiment_score - firstCustomer.sentiment_score
-      : null,
+    sentiment_change:
+      lastAfter && lastAfter.sentiment_score !== null && firstCustomer?.sentiment_score != null
+        ? lastAfter.sentiment_score - firstCustomer.sentiment_score
+        : null,
   };
 }

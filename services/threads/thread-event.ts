@@ -32,7 +32,12 @@ export interface ThreadEvent {
 }
 
 /** Thread identity: a thread_id is only unique within one account on one platform of one brand. */
-export interface ThreadKey { brand: string; platform: string; account_id: string; thread_id: string }
+export interface ThreadKey {
+  brand: string;
+  platform: string;
+  account_id: string;
+  thread_id: string;
+}
 
 export function threadKeyString(k: ThreadKey): string {
   return `${k.brand}\u0000${k.platform}\u0000${k.account_id}\u0000${k.thread_id}`;

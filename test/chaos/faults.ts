@@ -6,7 +6,14 @@ import type { PoisonSent } from './ledger.ts';
 import type { AckingClient } from './load.ts';
 import type { OwnStack } from './own-stack.ts';
 import type { Pipeline } from './pipeline.ts';
-import { API_POISON_FIELD, API_POISON_KINDS, apiPoison, KAFKA_POISON_KINDS, kafkaPoison, type KafkaPoisonKind } from './poison.ts';
+import {
+  API_POISON_FIELD,
+  API_POISON_KINDS,
+  apiPoison,
+  KAFKA_POISON_KINDS,
+  kafkaPoison,
+  type KafkaPoisonKind,
+} from './poison.ts';
 import { sampleKey, type FaultWindow } from './progress.ts';
 import type { PlannedFault } from './schedule.ts';
 
@@ -65,7 +72,9 @@ export class FaultRunner {
     for (const f of plan) {
       const wait = t0 + f.at - Date.now();
       if (wait > 0) await sleep(wait);
-      running.push(this.one(f).catch((err: unknown) => this.d.log(`${f.kind} #${f.index + 1} failed: ${(err as Error).message}`)));
+      running.push(
+        this.one(f).catch((err: unknown) => this.d.log(`${f.kind} #${f.index + 1} failed: ${(err as Error).message}`)),
+      );
     }
     await Promise.all(running);
   }
@@ -84,7 +93,9 @@ export class FaultRunner {
       case 'kill-sink':
         return window(`SIGKILL sink #${n}`, [pipeline.groups.sink], () => pipeline.service('sink').killAndRestart());
       case 'kill-enricher':
-        return window(`SIGKILL enricher #${n}`, [pipeline.groups.enricher], () => pipeline.service('enricher').killAndRestart());
+        return window(`SIGKILL enricher #${n}`, [pipeline.groups.enricher], () =>
+          pipeline.service('enricher').killAndRestart(),
+        );
       case 'kill-ingest':
         return window(`SIGKILL ingest #${n}`, [], () => pipeline.service('ingest').killAndRestart());
       case 'restart-kafka':
@@ -95,12 +106,16 @@ export class FaultRunner {
         });
       case 'clickhouse-outage':
         if (!stack) throw new Error('no own stack: ClickHouse outages need one');
-        return window(`ClickHouse down ${Math.round(this.d.outageMs / 1000)} s #${n}`, [pipeline.groups.sink], async () => {
-          const start = Date.now();
-          await stack.down('clickhouse');
-          await sleep(Math.max(0, start + this.d.outageMs - Date.now()));
-          await stack.up('clickhouse');
-        });
+        return window(
+          `ClickHouse down ${Math.round(this.d.outageMs / 1000)} s #${n}`,
+          [pipeline.groups.sink],
+          async () => {
+            const start = Date.now();
+            await stack.down('clickhouse');
+            await sleep(Math.max(0, start + this.d.outageMs - Date.now()));
+            await stack.up('clickhouse');
+          },
+        );
       case 'api-poison':
         await this.sendApiPoison(API_POISON_KINDS[f.index % API_POISON_KINDS.length]!);
         return;
@@ -122,7 +137,12 @@ export class FaultRunner {
       await sleep(r.retryAfter ?? 1_000);
       r = await this.d.client.postOnce(p.brand, JSON.stringify([p.body]));
     }
-    const sent = { kind, eventId: p.eventId, status: r.status, namesField: r.status === 400 && r.text.includes(API_POISON_FIELD[kind]) };
+    const sent = {
+      kind,
+      eventId: p.eventId,
+      status: r.status,
+      namesField: r.status === 400 && r.text.includes(API_POISON_FIELD[kind]),
+    };
     this.apiPoison.push(sent);
     this.d.log(`API poison ${kind}: ${r.status}${sent.namesField ? ` naming ${API_POISON_FIELD[kind]}` : ''}`);
     return sent;
@@ -143,7 +163,10 @@ export class FaultRunner {
         const group = p.topic === 'conversationEvents' ? this.d.pipeline.groups.enricher : this.d.pipeline.groups.sink;
         const origin = `${topic}/${meta!.partition}@${offset}`;
         const sent: KafkaPoisonSent = {
-          kind, at: Date.now(), key: sampleKey(group, topic, meta!.partition), offset,
+          kind,
+          at: Date.now(),
+          key: sampleKey(group, topic, meta!.partition),
+          offset,
           sent: { label: `${kind} at ${origin}`, eventId: p.eventId, origin, value: p.value },
         };
         this.kafkaPoison.push(sent);

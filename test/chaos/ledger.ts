@@ -38,7 +38,15 @@ export function compare(name: string, expected: ReadonlySet<string>, copies: Rea
     else stored++;
     if (n > 1) dup.push(id);
   }
-  return { name, expected: expected.size, stored, lost: lost.length, duplicated: dup.length, lostSample: lost.slice(0, 5), duplicatedSample: dup.slice(0, 5) };
+  return {
+    name,
+    expected: expected.size,
+    stored,
+    lost: lost.length,
+    duplicated: dup.length,
+    lostSample: lost.slice(0, 5),
+    duplicatedSample: dup.slice(0, 5),
+  };
 }
 
 export interface DeadLetterRecord {
@@ -106,9 +114,23 @@ export interface PoisonOutcome {
  * read it, or (valid Avro with absurd values) by a later stage at a new coordinate: it is matched
  * by where it was written, its exact bytes, or the event id inside.
  */
-export function matchPoison(sent: readonly PoisonSent[], records: readonly DeadLetterRecord[], storedIds: ReadonlySet<string> = new Set()): PoisonOutcome[] {
+export function matchPoison(
+  sent: readonly PoisonSent[],
+  records: readonly DeadLetterRecord[],
+  storedIds: ReadonlySet<string> = new Set(),
+): PoisonOutcome[] {
   return sent.map((p) => {
-    const hits = records.filter((r) => (p.origin !== null && originOf(r) === p.origin) || (p.eventId !== null && r.eventId === p.eventId) || (p.value !== null && r.value !== null && r.value.equals(p.value)));
-    return { label: p.label, deadLetters: hits.length, origins: [...new Set(hits.map(originOf))], stored: p.eventId !== null && storedIds.has(p.eventId) };
+    const hits = records.filter(
+      (r) =>
+        (p.origin !== null && originOf(r) === p.origin) ||
+        (p.eventId !== null && r.eventId === p.eventId) ||
+        (p.value !== null && r.value !== null && r.value.equals(p.value)),
+    );
+    return {
+      label: p.label,
+      deadLetters: hits.length,
+      origins: [...new Set(hits.map(originOf))],
+      stored: p.eventId !== null && storedIds.has(p.eventId),
+    };
   });
 }

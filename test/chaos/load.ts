@@ -49,7 +49,10 @@ export class AckingClient {
   }
 
   /** One request, no resend: the status (or 'network'), and the body. */
-  async postOnce(brand: string, body: string): Promise<{ status: number | 'network'; text: string; retryAfter?: number }> {
+  async postOnce(
+    brand: string,
+    body: string,
+  ): Promise<{ status: number | 'network'; text: string; retryAfter?: number }> {
     const key = this.o.keys.get(brand);
     if (!key) throw new Error(`no API key for brand ${brand}`);
     this.stats.requests++;
@@ -127,7 +130,12 @@ export function batchesOf(events: readonly CanonicalEvent[], size: number): Cano
  * Sends the batches paced to `eventsPerS` (batch i is due when i batches' worth of time has
  * passed), `concurrency` in flight; a batch held up by retries delays only its worker.
  */
-export async function paced(client: AckingClient, batches: readonly CanonicalEvent[][], eventsPerS: number, concurrency: number): Promise<void> {
+export async function paced(
+  client: AckingClient,
+  batches: readonly CanonicalEvent[][],
+  eventsPerS: number,
+  concurrency: number,
+): Promise<void> {
   const t0 = Date.now();
   let next = 0;
   let due = 0;

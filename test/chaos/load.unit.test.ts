@@ -50,8 +50,15 @@ describe('AckingClient against a real HTTP server', () => {
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const client = new AckingClient({ url: `http://127.0.0.1:${port}`, keys: new Map([['acme', 'dev-key-acme']]), deadline: Date.now() + 10_000 });
-    const batch = [{ brand: 'acme', event_id: 'e1' }, { brand: 'acme', event_id: 'e2' }] as CanonicalEvent[];
+    const client = new AckingClient({
+      url: `http://127.0.0.1:${port}`,
+      keys: new Map([['acme', 'dev-key-acme']]),
+      deadline: Date.now() + 10_000,
+    });
+    const batch = [
+      { brand: 'acme', event_id: 'e1' },
+      { brand: 'acme', event_id: 'e2' },
+    ] as CanonicalEvent[];
     const t0 = Date.now();
     expect(await client.send(batch)).toBe(true);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);

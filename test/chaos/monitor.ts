@@ -23,7 +23,11 @@ export class OffsetMonitor {
   samples = 0;
   failedSamples = 0;
 
-  constructor(private readonly kafka: Kafka, required: readonly WatchedGroup[], private readonly topics: readonly string[]) {
+  constructor(
+    private readonly kafka: Kafka,
+    required: readonly WatchedGroup[],
+    private readonly topics: readonly string[],
+  ) {
     for (const g of required) this.groups.set(`${g.groupId}|${g.topic}`, g);
   }
 
@@ -83,7 +87,8 @@ export class OffsetMonitor {
     for (const { groupId } of groups) {
       const offsets = await admin.fetchOffsets({ groupId });
       for (const t of offsets) {
-        if (this.topics.includes(t.topic) && t.partitions.some((p) => BigInt(p.offset) >= 0n)) this.groups.set(`${groupId}|${t.topic}`, { groupId, topic: t.topic });
+        if (this.topics.includes(t.topic) && t.partitions.some((p) => BigInt(p.offset) >= 0n))
+          this.groups.set(`${groupId}|${t.topic}`, { groupId, topic: t.topic });
       }
     }
   }

@@ -42,9 +42,11 @@ export class OwnStack {
 
   constructor(readonly o: OwnStackOptions) {
     for (const p of [o.kafkaPort, o.controllerPort, o.clickhousePort]) {
-      if (SHARED_PORTS.has(p)) throw new Error(`port ${p} belongs to the shared stack: the chaos run needs its own ports`);
+      if (SHARED_PORTS.has(p))
+        throw new Error(`port ${p} belongs to the shared stack: the chaos run needs its own ports`);
     }
-    if (join(o.root, '.stack') === o.dir) throw new Error('the chaos run needs its own stack dir, not the shared .stack');
+    if (join(o.root, '.stack') === o.dir)
+      throw new Error('the chaos run needs its own stack dir, not the shared .stack');
     this.kafkaBrokers = `127.0.0.1:${o.kafkaPort}`;
     this.clickhouseUrl = `http://127.0.0.1:${o.clickhousePort}`;
   }
@@ -63,19 +65,27 @@ export class OwnStack {
   async prepare(): Promise<void> {
     await this.down().catch(() => undefined);
     for (const p of [this.o.kafkaPort, this.o.controllerPort, this.o.clickhousePort]) {
-      if (!(await portFree(p))) throw new Error(`port ${p} is in use: set CHAOS_KAFKA_PORT / CHAOS_KAFKA_CONTROLLER_PORT / CHAOS_CLICKHOUSE_PORT`);
+      if (!(await portFree(p)))
+        throw new Error(
+          `port ${p} is in use: set CHAOS_KAFKA_PORT / CHAOS_KAFKA_CONTROLLER_PORT / CHAOS_CLICKHOUSE_PORT`,
+        );
     }
     rmSync(join(this.o.dir, 'kafka', 'data'), { recursive: true, force: true });
     rmSync(join(this.o.dir, 'chdb', 'data'), { recursive: true, force: true });
     rmSync(join(this.o.dir, 'logs'), { recursive: true, force: true });
     mkdirSync(join(this.o.dir, 'kafka'), { recursive: true });
     const shared = join(this.o.root, '.stack');
-    this.link(join(shared, 'kafka', 'lib'), join(this.o.dir, 'kafka', 'lib'), join(this.o.root, 'infra/local/kafka/pom.xml'));
+    this.link(
+      join(shared, 'kafka', 'lib'),
+      join(this.o.dir, 'kafka', 'lib'),
+      join(this.o.root, 'infra/local/kafka/pom.xml'),
+    );
     this.link(join(shared, 'venv'), join(this.o.dir, 'venv'), join(this.o.root, 'infra/local/chdb/requirements.txt'));
   }
 
   private link(target: string, path: string, stampedBy: string): void {
-    const current = existsSync(join(target, '.stamp')) && readFileSync(join(target, '.stamp'), 'utf8').trim() === stamp(stampedBy);
+    const current =
+      existsSync(join(target, '.stamp')) && readFileSync(join(target, '.stamp'), 'utf8').trim() === stamp(stampedBy);
     const isLink = existsSync(path) && lstatSync(path).isSymbolicLink();
     // A stale shared copy is not linked: stack.sh would rebuild it in place, under the shared stack.
     if (!current) {

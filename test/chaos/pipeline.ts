@@ -40,7 +40,10 @@ export class Pipeline {
   readonly env: NodeJS.ProcessEnv;
   readonly url: string;
 
-  private constructor(private readonly o: PipelineOptions, readonly ingestPort: number) {
+  private constructor(
+    private readonly o: PipelineOptions,
+    readonly ingestPort: number,
+  ) {
     this.groups = { enricher: `${o.groupPrefix}enricher`, sink: `${o.groupPrefix}sink` };
     this.url = `http://127.0.0.1:${ingestPort}`;
     this.env = {
@@ -61,7 +64,17 @@ export class Pipeline {
       ...o.extraEnv,
     };
     for (const name of SERVICES) {
-      this.services.set(name, new ServiceProcess({ root: o.root, name, args: [name], env: this.env, logDir: o.logDir, onUnexpectedExit: o.onUnexpectedExit }));
+      this.services.set(
+        name,
+        new ServiceProcess({
+          root: o.root,
+          name,
+          args: [name],
+          env: this.env,
+          logDir: o.logDir,
+          onUnexpectedExit: o.onUnexpectedExit,
+        }),
+      );
     }
   }
 
@@ -83,7 +96,10 @@ export class Pipeline {
   }
 
   async ready(): Promise<boolean> {
-    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
   }
 
   async waitReady(timeoutMs = 90_000): Promise<void> {
@@ -97,6 +113,9 @@ export class Pipeline {
   }
 
   unexpectedExits(): Record<ServiceName, number> {
-    return Object.fromEntries(SERVICES.map((n) => [n, this.service(n).unexpectedExits.length])) as Record<ServiceName, number>;
+    return Object.fromEntries(SERVICES.map((n) => [n, this.service(n).unexpectedExits.length])) as Record<
+      ServiceName,
+      number
+    >;
   }
 }

@@ -12,10 +12,20 @@ import { Random } from '../../services/simulator/random.ts';
 export const POISON_ID_PREFIX = 'chaos-poison-';
 
 export type ApiPoisonKind = 'far-future-iso' | 'far-past-iso' | 'oversize-metadata' | 'oversize-text';
-export const API_POISON_KINDS: readonly ApiPoisonKind[] = ['far-future-iso', 'far-past-iso', 'oversize-metadata', 'oversize-text'];
+export const API_POISON_KINDS: readonly ApiPoisonKind[] = [
+  'far-future-iso',
+  'far-past-iso',
+  'oversize-metadata',
+  'oversize-text',
+];
 
 export type KafkaPoisonKind = 'garbage-raw' | 'absurd-avro-raw' | 'garbage-enriched' | 'absurd-avro-enriched';
-export const KAFKA_POISON_KINDS: readonly KafkaPoisonKind[] = ['absurd-avro-raw', 'garbage-enriched', 'absurd-avro-enriched', 'garbage-raw'];
+export const KAFKA_POISON_KINDS: readonly KafkaPoisonKind[] = [
+  'absurd-avro-raw',
+  'garbage-enriched',
+  'absurd-avro-enriched',
+  'garbage-raw',
+];
 
 /** The field a 400 should name for each API poison. */
 export const API_POISON_FIELD: Readonly<Record<ApiPoisonKind, string>> = {
@@ -41,12 +51,26 @@ export interface ApiPoison {
   body: Record<string, unknown>;
 }
 
-export function apiPoison(kind: ApiPoisonKind, n: number, brand = 'acme', eventTime = '2024-05-01T10:00:00Z'): ApiPoison {
+export function apiPoison(
+  kind: ApiPoisonKind,
+  n: number,
+  brand = 'acme',
+  eventTime = '2024-05-01T10:00:00Z',
+): ApiPoison {
   const eventId = `${POISON_ID_PREFIX}api-${n}-${kind}`;
   const body: Record<string, unknown> = {
-    type: 'message_posted', event_id: eventId, event_time: eventTime, brand, platform: 'instagram', account_id: `${brand}_ig`,
-    post_id: 'chaos-poison-post', thread_id: `chaos-poison-thread-${n}`, message_id: eventId, author_platform_id: `poisoner-${n}`,
-    text: 'poison', source: 'chaos-poison',
+    type: 'message_posted',
+    event_id: eventId,
+    event_time: eventTime,
+    brand,
+    platform: 'instagram',
+    account_id: `${brand}_ig`,
+    post_id: 'chaos-poison-post',
+    thread_id: `chaos-poison-thread-${n}`,
+    message_id: eventId,
+    author_platform_id: `poisoner-${n}`,
+    text: 'poison',
+    source: 'chaos-poison',
   };
   switch (kind) {
     case 'far-future-iso':
@@ -78,11 +102,30 @@ export interface KafkaPoison {
 
 function absurdEvent(eventId: string, thread: string, eventTime: number, brand: string): ConversationEvent {
   return {
-    event_id: eventId, event_time: eventTime, ingest_time: Date.now(), brand, platform: 'instagram', account_id: `${brand}_ig`, post_id: null,
-    thread_id: thread, source: 'chaos-poison', metadata: {},
+    event_id: eventId,
+    event_time: eventTime,
+    ingest_time: Date.now(),
+    brand,
+    platform: 'instagram',
+    account_id: `${brand}_ig`,
+    post_id: null,
+    thread_id: thread,
+    source: 'chaos-poison',
+    metadata: {},
     payload: wrapPayload({
       type: 'message_posted',
-      value: { message_id: eventId, parent_id: null, kind: 'comment', author_id: 'poisoner', author_role: 'customer', agent_id: null, text: 'poison', language_hint: 'en', url: null, priority: null },
+      value: {
+        message_id: eventId,
+        parent_id: null,
+        kind: 'comment',
+        author_id: 'poisoner',
+        author_role: 'customer',
+        agent_id: null,
+        text: 'poison',
+        language_hint: 'en',
+        url: null,
+        priority: null,
+      },
     }),
   };
 }
@@ -92,21 +135,40 @@ function absurdEvent(eventId: string, thread: string, eventTime: number, brand: 
  * with ordinary traffic (the case that stalled every brand). Garbage alternates between bytes with
  * no known framing and a single-object header whose fingerprint no schema has.
  */
-export function kafkaPoison(kind: KafkaPoisonKind, n: number, codec: AvroCodec, seed: number, thread: string, brand = 'acme'): KafkaPoison {
+export function kafkaPoison(
+  kind: KafkaPoisonKind,
+  n: number,
+  codec: AvroCodec,
+  seed: number,
+  thread: string,
+  brand = 'acme',
+): KafkaPoison {
   const eventId = `${POISON_ID_PREFIX}kafka-${n}-${kind}`;
   const topic = kind.endsWith('-raw') ? 'conversationEvents' : 'enrichedEvents';
   if (kind.startsWith('garbage')) {
     const rnd = new Random(seed * 7919 + n);
     const bytes = Buffer.from(Array.from({ length: 16 + rnd.int(0, 200) }, () => rnd.int(0, 255)));
-    if (n % 2 === 0) bytes[0] = 0x7b; // '{': JSON sent by mistake, no Avro framing
+    if (n % 2 === 0)
+      bytes[0] = 0x7b; // '{': JSON sent by mistake, no Avro framing
     else bytes.set([0xc3, 0x01], 0); // single-object magic, unknown fingerprint
     return { kind, topic, eventId: null, key: thread, value: bytes };
   }
   const event = absurdEvent(eventId, thread, ABSURD_EVENT_TIMES[n % 2]!, brand);
-  if (topic === 'conversationEvents') return { kind, topic, eventId, key: thread, value: codec.encode('conversation-event', event) };
+  if (topic === 'conversationEvents')
+    return { kind, topic, eventId, key: thread, value: codec.encode('conversation-event', event) };
   const enriched: EnrichedEvent = {
     event,
-    enrichment: { language: 'en', language_supported: true, sentiment_score: -0.5, sentiment_label: 'negative', sentiment_confidence: 0.9, intent: 'complaint', needs_reply: true, model_version: 'chaos', human_override: false },
+    enrichment: {
+      language: 'en',
+      language_supported: true,
+      sentiment_score: -0.5,
+      sentiment_label: 'negative',
+      sentiment_confidence: 0.9,
+      intent: 'complaint',
+      needs_reply: true,
+      model_version: 'chaos',
+      human_override: false,
+    },
     enriched_time: Date.now(),
   };
   return { kind, topic, eventId, key: thread, value: codec.encode('enriched-event', enriched) };

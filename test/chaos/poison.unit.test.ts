@@ -17,8 +17,14 @@ describe('Kafka poison', () => {
   });
 
   it('-8.64e15 would not survive avsc: it arrives as +8.64e15, hence the smaller negative time', () => {
-    const event = codec.decode<ConversationEvent>('conversation-event', kafkaPoison('absurd-avro-raw', 0, codec, 1, 't').value);
-    const wire = codec.decode<ConversationEvent>('conversation-event', codec.encode('conversation-event', { ...event, event_time: -8.64e15 }));
+    const event = codec.decode<ConversationEvent>(
+      'conversation-event',
+      kafkaPoison('absurd-avro-raw', 0, codec, 1, 't').value,
+    );
+    const wire = codec.decode<ConversationEvent>(
+      'conversation-event',
+      codec.encode('conversation-event', { ...event, event_time: -8.64e15 }),
+    );
     expect(wire.event_time).toBe(8.64e15);
   });
 
@@ -32,8 +38,12 @@ describe('Kafka poison', () => {
   });
 
   it('finds the event id inside dead-lettered bytes of either subject', () => {
-    expect(eventIdInside(codec, kafkaPoison('absurd-avro-raw', 4, codec, 1, 't').value)).toBe('chaos-poison-kafka-4-absurd-avro-raw');
-    expect(eventIdInside(codec, kafkaPoison('absurd-avro-enriched', 5, codec, 1, 't').value)).toBe('chaos-poison-kafka-5-absurd-avro-enriched');
+    expect(eventIdInside(codec, kafkaPoison('absurd-avro-raw', 4, codec, 1, 't').value)).toBe(
+      'chaos-poison-kafka-4-absurd-avro-raw',
+    );
+    expect(eventIdInside(codec, kafkaPoison('absurd-avro-enriched', 5, codec, 1, 't').value)).toBe(
+      'chaos-poison-kafka-5-absurd-avro-enriched',
+    );
     expect(eventIdInside(codec, Buffer.from('{"x":1}'))).toBeNull();
   });
 });

@@ -94,13 +94,27 @@ export class ServiceProcess {
 }
 
 /** Runs a one-shot brandpulse command (e.g. `init`) to the end; rejects on a non-zero exit. */
-export function runCommand(root: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, name = args[0]!): Promise<void> {
+export function runCommand(
+  root: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  name = args[0]!,
+): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const log = openSync(join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services/cli.ts'), ...args], { cwd: root, env, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services/cli.ts'), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`brandpulse ${args.join(' ')} exited ${code} (log: ${join(logDir, `${name}.log`)})`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`brandpulse ${args.join(' ')} exited ${code} (log: ${join(logDir, `${name}.log`)})`)),
+    );
   });
 }
 

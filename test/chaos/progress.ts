@@ -77,7 +77,8 @@ export class ProgressTracker {
   /** Every stall so far; the ones still going are open and end at `now`. */
   stalls(now = this.lastT): Stall[] {
     const open: Stall[] = [];
-    for (const [key, st] of this.partitions) if (st.stuckSince !== null) open.push({ key, from: st.okAt, to: now, open: true });
+    for (const [key, st] of this.partitions)
+      if (st.stuckSince !== null) open.push({ key, from: st.okAt, to: now, open: true });
     return [...this.closed, ...open];
   }
 
@@ -103,7 +104,8 @@ function concerns(f: FaultWindow, key: string): boolean {
  */
 export function blockedAfterFaults(stall: Stall, faults: readonly FaultWindow[]): number {
   let explainedUntil = -Infinity;
-  for (const f of faults) if (f.start <= stall.to && concerns(f, stall.key)) explainedUntil = Math.max(explainedUntil, f.end);
+  for (const f of faults)
+    if (f.start <= stall.to && concerns(f, stall.key)) explainedUntil = Math.max(explainedUntil, f.end);
   if (explainedUntil >= stall.to) return 0;
   return stall.to - Math.max(stall.from, explainedUntil);
 }
@@ -129,7 +131,12 @@ export function recoveryMs(fault: FaultWindow, history: ReadonlyMap<string, read
 }
 
 /** When the group's committed offset on a partition first passed `offset` (a poison record), or null. */
-export function passedAt(history: ReadonlyMap<string, readonly OffsetSample[]>, key: string, offset: bigint, after = 0): number | null {
+export function passedAt(
+  history: ReadonlyMap<string, readonly OffsetSample[]>,
+  key: string,
+  offset: bigint,
+  after = 0,
+): number | null {
   for (const s of history.get(key) ?? []) if (s.t >= after && s.committed > offset) return s.t;
   return null;
 }

@@ -2,9 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { checks, renderTable, shortList, type ChaosFigures } from './report.ts';
 
 const clean: ChaosFigures = {
-  seed: 1, durationS: 500, acknowledged: 100,
+  seed: 1,
+  durationS: 500,
+  acknowledged: 100,
   requests: { total: 10, retried503: 2, retriedNetwork: 1, other5xx: 0, refused: 0 },
-  comparisons: [{ name: 'events FINAL (event_id)', expected: 100, stored: 100, lost: 0, duplicated: 0, lostSample: [], duplicatedSample: [] }],
+  comparisons: [
+    {
+      name: 'events FINAL (event_id)',
+      expected: 100,
+      stored: 100,
+      lost: 0,
+      duplicated: 0,
+      lostSample: [],
+      duplicatedSample: [],
+    },
+  ],
   sentiment: { counted: 40, inMinuteView: 40 },
   deadLetters: { records: 2, distinct: 2, twice: [], byReason: [{ stage: 'sink', reason: 'invalid', records: 2 }] },
   table: { rows: 2, distinct: 2 },
@@ -18,7 +30,10 @@ const clean: ChaosFigures = {
   loadAverage: [2, 2, 2],
 };
 
-const failed = (f: ChaosFigures) => checks(f).filter((c) => !c.ok).map((c) => c.name);
+const failed = (f: ChaosFigures) =>
+  checks(f)
+    .filter((c) => !c.ok)
+    .map((c) => c.name);
 
 describe('chaos verdict', () => {
   it('passes a clean run', () => {
@@ -26,18 +41,32 @@ describe('chaos verdict', () => {
   });
 
   it('fails on a lost or duplicated event, a double count in the sentiment view, a long block, a double dead letter', () => {
-    expect(failed({ ...clean, comparisons: [{ ...clean.comparisons[0]!, lost: 1 }] })).toEqual(['nothing acknowledged lost']);
-    expect(failed({ ...clean, comparisons: [{ ...clean.comparisons[0]!, duplicated: 1 }] })).toEqual(['nothing duplicated']);
+    expect(failed({ ...clean, comparisons: [{ ...clean.comparisons[0]!, lost: 1 }] })).toEqual([
+      'nothing acknowledged lost',
+    ]);
+    expect(failed({ ...clean, comparisons: [{ ...clean.comparisons[0]!, duplicated: 1 }] })).toEqual([
+      'nothing duplicated',
+    ]);
     expect(failed({ ...clean, sentiment: { counted: 40, inMinuteView: 41 } })).toEqual(['nothing duplicated']);
-    expect(failed({ ...clean, worstBlockedAfterFault: { key: 'g|t|0', seconds: 61 } })).toEqual(['no partition blocked > 60 s after its fault ended']);
-    expect(failed({ ...clean, deadLetters: { ...clean.deadLetters, twice: [{ origin: 'enriched/1@7', copies: 2 }] } })).toEqual(['no record dead-lettered twice']);
+    expect(failed({ ...clean, worstBlockedAfterFault: { key: 'g|t|0', seconds: 61 } })).toEqual([
+      'no partition blocked > 60 s after its fault ended',
+    ]);
+    expect(
+      failed({ ...clean, deadLetters: { ...clean.deadLetters, twice: [{ origin: 'enriched/1@7', copies: 2 }] } }),
+    ).toEqual(['no record dead-lettered twice']);
   });
 
   it('fails when poison vanished or the API accepted it, not when it was stored', () => {
-    expect(failed({ ...clean, poison: [{ ...clean.poison[0]!, deadLetters: 0 }] })).toEqual(['every poison record in Kafka dead-lettered (or stored)']);
+    expect(failed({ ...clean, poison: [{ ...clean.poison[0]!, deadLetters: 0 }] })).toEqual([
+      'every poison record in Kafka dead-lettered (or stored)',
+    ]);
     expect(failed({ ...clean, poison: [{ ...clean.poison[0]!, deadLetters: 0, stored: true }] })).toEqual([]);
-    expect(failed({ ...clean, apiPoison: [{ kind: 'far-past-iso', status: 202, namesField: false }] })).toEqual(['API poison refused at the door (4xx)']);
-    expect(failed({ ...clean, apiPoison: [{ kind: 'far-past-iso', status: 'network', namesField: false }] })).toEqual(['API poison refused at the door (4xx)']);
+    expect(failed({ ...clean, apiPoison: [{ kind: 'far-past-iso', status: 202, namesField: false }] })).toEqual([
+      'API poison refused at the door (4xx)',
+    ]);
+    expect(failed({ ...clean, apiPoison: [{ kind: 'far-past-iso', status: 'network', namesField: false }] })).toEqual([
+      'API poison refused at the door (4xx)',
+    ]);
   });
 
   it('a run that acknowledged nothing proves nothing', () => {
@@ -52,7 +81,13 @@ describe('renderTable', () => {
   });
 
   it('prints the figures, every fault with its recovery, and every check', () => {
-    const text = renderTable({ ...clean, faults: [...clean.faults, { label: 'Kafka broker restart #1', at: 40, lasted: 14.2, recovery: null, overlapping: ['SIGKILL sink #1'] }] });
+    const text = renderTable({
+      ...clean,
+      faults: [
+        ...clean.faults,
+        { label: 'Kafka broker restart #1', at: 40, lasted: 14.2, recovery: null, overlapping: ['SIGKILL sink #1'] },
+      ],
+    });
     expect(text).toContain('| acknowledged events (2xx) | 100 |');
     expect(text).toContain('| dead letters sink · invalid | 2 |');
     expect(text).toContain('| SIGKILL sink #1 | 12 s | 0.1 s | 31.5 s | – |');

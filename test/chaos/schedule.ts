@@ -6,9 +6,18 @@ import { Random } from '../../services/simulator/random.ts';
  * faults (broker restarts, ClickHouse outages) get a slot each so that they never overlap and
  * each one's recovery can be told apart.
  */
-export type FaultKind = 'kill-sink' | 'kill-enricher' | 'kill-ingest' | 'restart-kafka' | 'clickhouse-outage' | 'api-poison' | 'kafka-poison';
+export type FaultKind =
+  'kill-sink' | 'kill-enricher' | 'kill-ingest' | 'restart-kafka' | 'clickhouse-outage' | 'api-poison' | 'kafka-poison';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['kill-sink', 'kill-enricher', 'kill-ingest', 'restart-kafka', 'clickhouse-outage', 'api-poison', 'kafka-poison'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'kill-sink',
+  'kill-enricher',
+  'kill-ingest',
+  'restart-kafka',
+  'clickhouse-outage',
+  'api-poison',
+  'kafka-poison',
+];
 
 export interface PlannedFault {
   /** ms after the load started */
@@ -38,7 +47,8 @@ export function planFaults(o: ScheduleOptions): PlannedFault[] {
   const out: PlannedFault[] = [];
   const long: Array<{ kind: FaultKind; index: number; ms: number }> = [];
   for (let i = 0; i < o.counts['restart-kafka']; i++) long.push({ kind: 'restart-kafka', index: i, ms: o.restartMs });
-  for (let i = 0; i < o.counts['clickhouse-outage']; i++) long.push({ kind: 'clickhouse-outage', index: i, ms: o.outageMs });
+  for (let i = 0; i < o.counts['clickhouse-outage']; i++)
+    long.push({ kind: 'clickhouse-outage', index: i, ms: o.outageMs });
   // Shuffle which slot each long fault gets (Fisher-Yates), then place it at random inside.
   for (let i = long.length - 1; i > 0; i--) {
     const j = rnd.int(0, i);

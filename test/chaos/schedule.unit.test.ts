@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, planFaults, WINDOW, type FaultKind } from './schedule.ts';
 
-const counts: Record<FaultKind, number> = { 'kill-sink': 10, 'kill-enricher': 10, 'kill-ingest': 3, 'restart-kafka': 3, 'clickhouse-outage': 1, 'api-poison': 8, 'kafka-poison': 8 };
+const counts: Record<FaultKind, number> = {
+  'kill-sink': 10,
+  'kill-enricher': 10,
+  'kill-ingest': 3,
+  'restart-kafka': 3,
+  'clickhouse-outage': 1,
+  'api-poison': 8,
+  'kafka-poison': 8,
+};
 const options = { seed: 7, loadMs: 360_000, counts, outageMs: 60_000, restartMs: 30_000 };
 
 describe('planFaults', () => {
@@ -24,7 +32,10 @@ describe('planFaults', () => {
     for (let seed = 0; seed < 50; seed++) {
       const long = planFaults({ ...options, seed })
         .filter((f) => f.kind === 'restart-kafka' || f.kind === 'clickhouse-outage')
-        .map((f) => ({ from: f.at, to: f.at + (f.kind === 'clickhouse-outage' ? options.outageMs : options.restartMs) }));
+        .map((f) => ({
+          from: f.at,
+          to: f.at + (f.kind === 'clickhouse-outage' ? options.outageMs : options.restartMs),
+        }));
       for (let i = 1; i < long.length; i++) expect(long[i]!.from).toBeGreaterThanOrEqual(long[i - 1]!.to);
     }
   });

@@ -47,7 +47,10 @@ export async function summarize(i: SummaryInput): Promise<ChaosFigures> {
 
   const tracker = i.monitor.tracker;
   const stalls = tracker.stalls();
-  const longest = stalls.reduce<{ key: string; seconds: number } | null>((m, s) => ((s.to - s.from) / 1000 > (m?.seconds ?? 0) ? { key: s.key, seconds: (s.to - s.from) / 1000 } : m), null);
+  const longest = stalls.reduce<{ key: string; seconds: number } | null>(
+    (m, s) => ((s.to - s.from) / 1000 > (m?.seconds ?? 0) ? { key: s.key, seconds: (s.to - s.from) / 1000 } : m),
+    null,
+  );
   const windows = i.faults.windows;
   const blocked = stalls.reduce<{ key: string; seconds: number } | null>((m, s) => {
     const b = blockedAfterFaults(s, windows) / 1000;
@@ -65,14 +68,20 @@ export async function summarize(i: SummaryInput): Promise<ChaosFigures> {
         recovery = ack === null || recovery === null ? null : Math.max(recovery, ack - w.end);
       }
       return {
-        label: w.label, at: (w.start - i.t0) / 1000, lasted: (w.end - w.start) / 1000, recovery: recovery === null ? null : recovery / 1000,
+        label: w.label,
+        at: (w.start - i.t0) / 1000,
+        lasted: (w.end - w.start) / 1000,
+        recovery: recovery === null ? null : recovery / 1000,
         overlapping: overlapping(windows, w, w.start, recovery === null ? Infinity : w.end + recovery),
       };
     });
   for (const p of i.faults.kafkaPoison) {
     const passed = passedAt(tracker.history, p.key, p.offset, p.at);
     faults.push({
-      label: `poison ${p.sent.label}: partition got past it`, at: (p.at - i.t0) / 1000, lasted: 0, recovery: passed === null ? null : (passed - p.at) / 1000,
+      label: `poison ${p.sent.label}: partition got past it`,
+      at: (p.at - i.t0) / 1000,
+      lasted: 0,
+      recovery: passed === null ? null : (passed - p.at) / 1000,
       overlapping: overlapping(windows, null, p.at, passed ?? Infinity),
     });
   }
@@ -82,7 +91,13 @@ export async function summarize(i: SummaryInput): Promise<ChaosFigures> {
     seed: i.seed,
     durationS: (Date.now() - i.started) / 1000,
     acknowledged: i.client.acked.size,
-    requests: { total: i.client.stats.requests, retried503: i.client.stats.retried503, retriedNetwork: i.client.stats.retriedNetwork, other5xx: i.client.stats.other5xx, refused: i.client.stats.refused },
+    requests: {
+      total: i.client.stats.requests,
+      retried503: i.client.stats.retried503,
+      retriedNetwork: i.client.stats.retriedNetwork,
+      other5xx: i.client.stats.other5xx,
+      refused: i.client.stats.refused,
+    },
     comparisons,
     sentiment,
     deadLetters: summarizeDeadLetters(records),

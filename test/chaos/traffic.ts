@@ -18,12 +18,22 @@ function busyWindowStart(now: number): number {
 
 export function chaosEvents(n: number, seed: number, tag: string, now = Date.now()): CanonicalEvent[] {
   const start = busyWindowStart(now);
-  const sim = new Simulation({ seed, brands: CHAOS_BRANDS, start, rate: Math.max(1, n / (2.5 * 3600)), flat: true, crisisEveryHours: 0 });
+  const sim = new Simulation({
+    seed,
+    brands: CHAOS_BRANDS,
+    start,
+    rate: Math.max(1, n / (2.5 * 3600)),
+    flat: true,
+    crisisEveryHours: 0,
+  });
   const out: CanonicalEvent[] = [];
   for (let t = start; out.length < n; t += 60_000) {
-    if (t > start + 24 * 3_600_000) throw new Error(`the simulation produced ${out.length} events, fewer than the ${n} asked`);
+    if (t > start + 24 * 3_600_000)
+      throw new Error(`the simulation produced ${out.length} events, fewer than the ${n} asked`);
     // Duplicate deliveries are the simulator's own resends: the ledger wants each event once.
-    for (const d of sim.advance(t)) if (!d.duplicate && out.length < n) out.push({ ...d.event, event_id: `chaos-${tag}-${out.length}`, source: 'chaos' });
+    for (const d of sim.advance(t))
+      if (!d.duplicate && out.length < n)
+        out.push({ ...d.event, event_id: `chaos-${tag}-${out.length}`, source: 'chaos' });
   }
   return out;
 }

@@ -25,11 +25,31 @@ async function scalar(ch: ClickHouseClient, query: string): Promise<number> {
 export async function compareStored(ch: ClickHouseClient, expected: Expected): Promise<Comparison[]> {
   const reads: Array<[string, ReadonlySet<string>, string]> = [
     ['events FINAL (event_id)', expected.events, 'SELECT event_id, count() FROM events FINAL GROUP BY event_id'],
-    ['thread_events FINAL (event_id)', expected.events, 'SELECT event_id, count() FROM thread_events FINAL GROUP BY event_id'],
-    ['messages FINAL (message_id)', expected.messages, `SELECT concat(brand, '/', message_id), count() FROM messages FINAL WHERE posted = 1 GROUP BY brand, message_id`],
-    ['v_messages (message_id)', expected.messages, `SELECT concat(brand, '/', message_id), count() FROM v_messages GROUP BY brand, message_id`],
-    ['v_moderation_actions (event_id)', expected.moderation, 'SELECT event_id, count() FROM v_moderation_actions GROUP BY event_id'],
-    ['v_thread_response (thread_id)', expected.threads, `SELECT concat(brand, '/', thread_id), count() FROM v_thread_response GROUP BY brand, thread_id`],
+    [
+      'thread_events FINAL (event_id)',
+      expected.events,
+      'SELECT event_id, count() FROM thread_events FINAL GROUP BY event_id',
+    ],
+    [
+      'messages FINAL (message_id)',
+      expected.messages,
+      `SELECT concat(brand, '/', message_id), count() FROM messages FINAL WHERE posted = 1 GROUP BY brand, message_id`,
+    ],
+    [
+      'v_messages (message_id)',
+      expected.messages,
+      `SELECT concat(brand, '/', message_id), count() FROM v_messages GROUP BY brand, message_id`,
+    ],
+    [
+      'v_moderation_actions (event_id)',
+      expected.moderation,
+      'SELECT event_id, count() FROM v_moderation_actions GROUP BY event_id',
+    ],
+    [
+      'v_thread_response (thread_id)',
+      expected.threads,
+      `SELECT concat(brand, '/', thread_id), count() FROM v_thread_response GROUP BY brand, thread_id`,
+    ],
   ];
   const out: Comparison[] = [];
   for (const [name, ids, sql] of reads) out.push(compare(name, ids, await copies(ch, sql)));
@@ -38,7 +58,14 @@ export async function compareStored(ch: ClickHouseClient, expected: Expected): P
 
 /** Poison event ids that were stored as ordinary events (not dead-lettered). */
 export async function storedPoisonIds(ch: ClickHouseClient): Promise<Set<string>> {
-  return new Set((await copies(ch, `SELECT event_id, count() FROM events FINAL WHERE startsWith(event_id, '${POISON_ID_PREFIX}') GROUP BY event_id`)).keys());
+  return new Set(
+    (
+      await copies(
+        ch,
+        `SELECT event_id, count() FROM events FINAL WHERE startsWith(event_id, '${POISON_ID_PREFIX}') GROUP BY event_id`,
+      )
+    ).keys(),
+  );
 }
 
 /** Customer messages that count in sentiment, in v_messages and in v_sentiment_minute: a replayed insert would count twice. */
@@ -49,49 +76,72 @@ export async function sentimentCounts(ch: ClickHouseClient): Promise<{ counted: 
   };
 }
 
-export async function deadLetterTable(ch: ClickHouseClient): Promise<{ rows: number; distinct: number; byOrigin: Map<string, number> }> {
-  const byOrigin = await copies(ch, `SELECT concat(source_topic, '/', toString(source_partition), '@', toString(source_offset)), count() FROM dead_letters GROUP BY source_topic, source_partition, source_offset`);
+export async function deadLetterTable(
+  ch: ClickHouseClient,
+): Promise<{ rows: number; distinct: number; byOrigin: Map<string, number> }> {
+  const byOrigin = await copies(
+    ch,
+    `SELECT concat(source_topic, '/', toString(source_partition), '@', toString(source_offset)), count() FROM dead_letters GROUP BY source_topic, source_partition, source_offset`,
+  );
   return { rows: [...byOrigin.values()].reduce((a, b) => a + b, 0), distinct: byOrigin.size, byOrigin };
 }
 
 /** Every record on the dead-letter topic, read from the start to the end offsets of now. */
-export async function readDeadLetters(kafka: Kafka, topic: string, codec: AvroCodec, timeoutMs = 60_000): Promise<DeadLetterRecord[]> {
+export async function readDeadLetters(
+  kafka: Kafka,
+  topic: string,
+  codec: AvroCodec,
+  timeoutMs = 60_000,
+): Promise<DeadLetterRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
   await admin.disconnect();
   const out: DeadLetterRecord[] = [];
   if ([...ends.values()].every((e) => e === 0n)) return out;
-  const consumer = kafka.consumer({ groupId: `chaos-dlq-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({
+    groupId: `chaos-dlq-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+  });
   const reached = new Map<number, bigint>();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the dead-letter topic was not read to its end within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the dead-letter topic was not read to its end within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       const done = () => [...ends].every(([p, e]) => (reached.get(p) ?? 0n) >= e);
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const h = (name: string) => {
-            const v = message.headers?.[name];
-            const one = Array.isArray(v) ? v[0] : v;
-            return one === undefined ? undefined : one.toString();
-          };
-          if (BigInt(message.offset) < (ends.get(partition) ?? 0n)) {
-            out.push({
-              stage: h(DLQ_HEADERS.stage) ?? 'unknown', reason: h(DLQ_HEADERS.reason) ?? 'unknown',
-              sourceTopic: h(DLQ_HEADERS.topic) ?? topic, sourcePartition: Number(h(DLQ_HEADERS.partition) ?? partition), sourceOffset: h(DLQ_HEADERS.offset) ?? message.offset,
-              eventId: eventIdInside(codec, message.value), value: message.value,
-            });
-          }
-          reached.set(partition, BigInt(message.offset) + 1n);
-          if (done()) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
+      void consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const h = (name: string) => {
+              const v = message.headers?.[name];
+              const one = Array.isArray(v) ? v[0] : v;
+              return one === undefined ? undefined : one.toString();
+            };
+            if (BigInt(message.offset) < (ends.get(partition) ?? 0n)) {
+              out.push({
+                stage: h(DLQ_HEADERS.stage) ?? 'unknown',
+                reason: h(DLQ_HEADERS.reason) ?? 'unknown',
+                sourceTopic: h(DLQ_HEADERS.topic) ?? topic,
+                sourcePartition: Number(h(DLQ_HEADERS.partition) ?? partition),
+                sourceOffset: h(DLQ_HEADERS.offset) ?? message.offset,
+                eventId: eventIdInside(codec, message.value),
+                value: message.value,
+              });
+            }
+            reached.set(partition, BigInt(message.offset) + 1n);
+            if (done()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);

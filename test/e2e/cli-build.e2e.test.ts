@@ -18,13 +18,22 @@ const OUT = mkdtempSync(join(tmpdir(), 'bp-build-'));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)],
+  );
 }
 
-function node(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function node(
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: OUT, env, timeout: 120_000, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      args,
+      { cwd: OUT, env, timeout: 120_000, encoding: 'utf8', maxBuffer: 16 << 20 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
     );
   });
 }
@@ -43,7 +52,9 @@ beforeAll(() => {
   // and every non-TypeScript file of services/ and dashboards/ (models, openapi.json) in its place.
   cpSync(join(ROOT, 'package.json'), join(OUT, 'package.json'));
   for (const dir of ['node_modules', 'schemas', 'infra']) symlinkSync(join(ROOT, dir), join(OUT, dir));
-  for (const file of [...files(join(ROOT, 'services')), ...files(join(ROOT, 'dashboards'))].filter((f) => !f.endsWith('.ts'))) {
+  for (const file of [...files(join(ROOT, 'services')), ...files(join(ROOT, 'dashboards'))].filter(
+    (f) => !f.endsWith('.ts'),
+  )) {
     const target = join(OUT, relative(ROOT, file));
     mkdirSync(dirname(target), { recursive: true });
     symlinkSync(file, target);
@@ -61,18 +72,26 @@ describe('npm run build: runnable JavaScript for every command', () => {
   it('leaves no .ts import specifier in the emitted JavaScript', () => {
     const emitted = files(join(OUT, 'services')).filter((f) => f.endsWith('.js'));
     expect(emitted.length).toBeGreaterThan(100);
-    const offenders = emitted.filter((f) => /(?:from\s+|import\(\s*)['"]\.{1,2}\/[^'"]+\.ts['"]/.test(readFileSync(f, 'utf8')));
+    const offenders = emitted.filter((f) =>
+      /(?:from\s+|import\(\s*)['"]\.{1,2}\/[^'"]+\.ts['"]/.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 
-  it('runs every command\'s --help with plain node', async () => {
+  it("runs every command's --help with plain node", async () => {
     const help = await node(['services/cli.js', '--help']);
     expect(help.code).toBe(0);
     const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['ingest', 'enricher', 'sink', 'alerter', 'init', 'simulator', 'dashboard']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['ingest', 'enricher', 'sink', 'alerter', 'init', 'simulator', 'dashboard']),
+    );
     // Two at a time: the machine has two cores.
     for (let i = 0; i < commands.length; i += 2) {
-      const runs = await Promise.all(commands.slice(i, i + 2).map(async (command) => ({ command, r: await node(['services/cli.js', command, '--help']) })));
+      const runs = await Promise.all(
+        commands
+          .slice(i, i + 2)
+          .map(async (command) => ({ command, r: await node(['services/cli.js', command, '--help']) })),
+      );
       for (const { command, r } of runs) {
         expect({ command, code: r.code, stderr: r.stderr }).toEqual({ command, code: 0, stderr: '' });
         expect(r.stdout, command).toMatch(/^usage: /);
@@ -83,7 +102,9 @@ describe('npm run build: runnable JavaScript for every command', () => {
   it('prints the checked-in OpenAPI document and the migrations from the compiled tree', async () => {
     const openapi = await node(['services/cli.js', 'ingest', 'openapi']);
     expect(openapi.code).toBe(0);
-    expect(JSON.parse(openapi.stdout)).toEqual(JSON.parse(readFileSync(join(ROOT, 'services/ingest/openapi.json'), 'utf8')));
+    expect(JSON.parse(openapi.stdout)).toEqual(
+      JSON.parse(readFileSync(join(ROOT, 'services/ingest/openapi.json'), 'utf8')),
+    );
     const list = await node(['services/cli.js', 'migrate', '--list']);
     expect(list.code).toBe(0);
     const sqlFiles = readdirSync(join(ROOT, 'infra/clickhouse/migrations')).filter((f) => f.endsWith('.sql'));
@@ -101,15 +122,26 @@ describe('compiled services against the stack', () => {
   beforeAll(() => {
     config = isolatedConfig('cli_build');
     env = cleanEnv({
-      KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
-      CLICKHOUSE_URL: config.CLICKHOUSE_URL, CLICKHOUSE_USER: config.CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
-      CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE, INGEST_PORT: String(port), INGEST_API_KEYS: 'acme:build-key-acme-0001',
-      PSEUDONYM_KEY: 'build-pseudonym-key-0001', ENRICHER_GROUP_ID: `${config.KAFKA_TOPIC_PREFIX}enricher`, ENRICHER_METRICS_PORT: String(metricsPort),
+      KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+      KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
+      CLICKHOUSE_URL: config.CLICKHOUSE_URL,
+      CLICKHOUSE_USER: config.CLICKHOUSE_USER,
+      CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
+      CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+      INGEST_PORT: String(port),
+      INGEST_API_KEYS: 'acme:build-key-acme-0001',
+      PSEUDONYM_KEY: 'build-pseudonym-key-0001',
+      ENRICHER_GROUP_ID: `${config.KAFKA_TOPIC_PREFIX}enricher`,
+      ENRICHER_METRICS_PORT: String(metricsPort),
     });
   });
 
   afterAll(async () => {
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r).kill('SIGKILL')) : undefined)));
+    await Promise.all(
+      children.map((c) =>
+        c.exitCode === null ? new Promise((r) => c.once('exit', r).kill('SIGKILL')) : Promise.resolve(),
+      ),
+    );
     await deleteRunTopics(config);
   });
 
@@ -128,8 +160,17 @@ describe('compiled services against the stack', () => {
       method: 'POST',
       headers: { authorization: 'Bearer build-key-acme-0001', 'content-type': 'application/json' },
       body: JSON.stringify({
-        type: 'message_posted', event_time: new Date().toISOString(), brand: 'acme', platform: 'instagram', account_id: 'acme_ig',
-        post_id: 'p1', thread_id: 'c1', message_id: 'c1', author_platform_id: 'user-42', text: 'Where is my order?', language_hint: 'en',
+        type: 'message_posted',
+        event_time: new Date().toISOString(),
+        brand: 'acme',
+        platform: 'instagram',
+        account_id: 'acme_ig',
+        post_id: 'p1',
+        thread_id: 'c1',
+        message_id: 'c1',
+        author_platform_id: 'user-42',
+        text: 'Where is my order?',
+        language_hint: 'en',
       }),
     });
     expect(res.status).toBe(202);
@@ -144,7 +185,10 @@ describe('compiled services against the stack', () => {
 });
 
 async function ok(url: string): Promise<boolean> {
-  return fetch(url).then((r) => r.ok, () => false);
+  return fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

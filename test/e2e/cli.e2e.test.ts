@@ -13,8 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * next to a command is in that command's usage. Real processes, as a user runs them.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DOCS = ['README.md', 'services/nlp/README.md', 'infra/clickhouse/README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const DOCS = [
+  'README.md',
+  'services/nlp/README.md',
+  'infra/clickhouse/README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 interface Documented {
   /** Flags shown next to it anywhere in the docs. */
@@ -30,14 +38,16 @@ function documentedCommands(): { commands: Map<string, Documented>; scripts: Map
     const entry = into.get(name) ?? { flags: new Set<string>(), doc };
     // Flags of this command only: up to the end of a shell pipeline step.
     // --help is every command's (shared/usage.ts), so it is not looked for in the usage text.
-    for (const m of rest.split(/&&|\|\||[|;#>]/)[0]!.matchAll(/(?:^|\s|\[)--([a-z][a-z-]*)/g)) if (m[1] !== 'help') entry.flags.add(m[1]!);
+    for (const m of rest.split(/&&|\|\||[|;#>]/)[0]!.matchAll(/(?:^|\s|\[)--([a-z][a-z-]*)/g))
+      if (m[1] !== 'help') entry.flags.add(m[1]!);
     into.set(name, entry);
   };
   for (const doc of DOCS) {
     const text = readFileSync(join(ROOT, doc), 'utf8');
     const spans = [...text.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]!);
     for (const line of spans.flatMap((s) => s.split('\n'))) {
-      for (const m of line.matchAll(/(?:brandpulse(?: --)?|services\/cli\.ts) ([a-z][a-z-]*)(.*)/g)) note(found.commands, m[1]!, m[2]!, doc);
+      for (const m of line.matchAll(/(?:brandpulse(?: --)?|services\/cli\.ts) ([a-z][a-z-]*)(.*)/g))
+        note(found.commands, m[1]!, m[2]!, doc);
       for (const m of line.matchAll(/npm run (?:--silent )?([a-z][a-z0-9:-]*)(?: --)?(.*)/g)) {
         if (m[1] !== 'brandpulse') note(found.scripts, m[1]!, m[2]!, doc);
       }
@@ -63,9 +73,14 @@ let env: NodeJS.ProcessEnv;
 
 function run(file: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, env, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', file, ...args],
+      { cwd: ROOT, env, timeout: 60_000, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -99,21 +114,30 @@ afterAll(async () => {
 describe('brandpulse --help', () => {
   it('lists every command, and the docs name only commands that exist and every one of them', () => {
     expect(cliCommands.length).toBeGreaterThan(10);
-    for (const [name, { doc }] of documented.commands) expect(cliCommands, `${doc} names "brandpulse ${name}"`).toContain(name);
-    for (const name of cliCommands) expect(documented.commands.has(name), `"brandpulse ${name}" is documented`).toBe(true);
+    for (const [name, { doc }] of documented.commands)
+      expect(cliCommands, `${doc} names "brandpulse ${name}"`).toContain(name);
+    for (const name of cliCommands)
+      expect(documented.commands.has(name), `"brandpulse ${name}" is documented`).toBe(true);
   });
 
   it('refuses an unknown command with one line and exit 2', async () => {
     const r = await run('services/cli.ts', ['no-such-command']);
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr.trim().split('\n')).toEqual(['brandpulse: unknown command "no-such-command" (see brandpulse --help)']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'brandpulse: unknown command "no-such-command" (see brandpulse --help)',
+    ]);
   });
 });
 
 describe('every documented command and tool', () => {
   it('prints its usage with --help and exits 0 without connecting to anything; every flag the docs show is in it', async () => {
     const targets = [
-      ...cliCommands.map((name) => ({ label: `brandpulse ${name}`, file: 'services/cli.ts', args: [name], flags: documented.commands.get(name)?.flags })),
+      ...cliCommands.map((name) => ({
+        label: `brandpulse ${name}`,
+        file: 'services/cli.ts',
+        args: [name],
+        flags: documented.commands.get(name)?.flags,
+      })),
       ...[...documented.scripts].flatMap(([name, d]) => {
         const file = toolFile(name);
         return file ? [{ label: `npm run ${name}`, file, args: [], flags: d.flags }] : [];
@@ -143,7 +167,9 @@ describe('every documented command and tool', () => {
     for (const { t, r } of results) {
       expect(r.code, t.label).toBe(2);
       expect(r.stdout, t.label).toBe('');
-      expect(r.stderr.trim().split('\n'), t.label).toEqual([expect.stringMatching(/unknown option '--no-such-flag' \(see .*--help\)$/)]);
+      expect(r.stderr.trim().split('\n'), t.label).toEqual([
+        expect.stringMatching(/unknown option '--no-such-flag' \(see .*--help\)$/),
+      ]);
     }
     expect(connections).toBe(0);
   });
@@ -162,7 +188,9 @@ describe('every documented command and tool', () => {
       expect(r.code, args.join(' ')).toBe(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines, args.join(' ')).toHaveLength(1);
-      expect(lines[0], args.join(' ')).toMatch(new RegExp(`^brandpulse ${args[0]}: .*--|^brandpulse import: no such file`));
+      expect(lines[0], args.join(' ')).toMatch(
+        new RegExp(`^brandpulse ${args[0]}: .*--|^brandpulse import: no such file`),
+      );
     }
     expect(connections).toBe(0);
   });

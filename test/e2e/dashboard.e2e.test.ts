@@ -38,20 +38,34 @@ beforeAll(async () => {
   await seed(writer);
   analyst = createClickHouse(config, { readonly: true });
 
-  server = spawn(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'dashboard', '--port', '0', '--refresh', '1s'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      CLICKHOUSE_URL: config.CLICKHOUSE_URL, CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
-      CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER, CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
-      // The writer's credentials are not given: the page must make do with the analyst's.
-      CLICKHOUSE_USER: 'nobody', CLICKHOUSE_PASSWORD: 'wrong', BRANDS_FILE: join(ROOT, 'infra/brands.yaml'), LOG_LEVEL: 'warn',
+  server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'services/cli.ts', 'dashboard', '--port', '0', '--refresh', '1s'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CLICKHOUSE_URL: config.CLICKHOUSE_URL,
+        CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+        CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
+        CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
+        // The writer's credentials are not given: the page must make do with the analyst's.
+        CLICKHOUSE_USER: 'nobody',
+        CLICKHOUSE_PASSWORD: 'wrong',
+        BRANDS_FILE: join(ROOT, 'infra/brands.yaml'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   server.stdout!.on('data', (b: Buffer) => (output += b.toString()));
   server.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-  await until('the dashboard prints its URL', () => /brandpulse dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.test(output) || server!.exitCode !== null, 60_000, 100);
+  await until(
+    'the dashboard prints its URL',
+    () => /brandpulse dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.test(output) || server!.exitCode !== null,
+    60_000,
+    100,
+  );
   url = /brandpulse dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1] ?? '';
   if (!url) throw new Error(`the dashboard did not start:\n${output}`);
 
@@ -73,7 +87,11 @@ afterAll(async () => {
 });
 
 async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
-  const rs = await analyst.query({ query, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+  const rs = await analyst.query({
+    query,
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
   return rs.json<T>();
 }
 
@@ -103,31 +121,50 @@ function snapshot(p: Page): Promise<Snapshot> {
     const num = (s: string | null | undefined) => (s === null || s === undefined || s === '' ? null : Number(s));
     const panel = (key: string) => document.querySelector(`[data-panel="${key}"]`)!;
     const stats: Record<string, number | null> = {};
-    for (const key of ['backlog', 'oldest', 'responseRate', 'openAlerts']) stats[key] = num(panel(key).querySelector('output')?.getAttribute('data-value'));
+    for (const key of ['backlog', 'oldest', 'responseRate', 'openAlerts'])
+      stats[key] = num(panel(key).querySelector('output')?.getAttribute('data-value'));
     const languages: Snapshot['languages'] = {};
     for (const row of panel('sentimentByLanguage').querySelectorAll('tbody tr')) {
-      const [net, negative, volume] = [...row.querySelectorAll('[data-value]')].map((el) => Number(el.getAttribute('data-value')));
-      languages[row.querySelector('[data-language]')!.getAttribute('data-language')!] = { net: net!, negative: negative!, volume: volume! };
+      const [net, negative, volume] = [...row.querySelectorAll('[data-value]')].map((el) =>
+        Number(el.getAttribute('data-value')),
+      );
+      languages[row.querySelector('[data-language]')!.getAttribute('data-language')!] = {
+        net: net!,
+        negative: negative!,
+        volume: volume!,
+      };
     }
     const series: Snapshot['series'] = {};
     for (const key of ['netSentiment', 'volumeByPlatform', 'firstResponse', 'slaBreaches']) {
       series[key] = {};
       for (const g of panel(key).querySelectorAll('[data-series]')) {
-        series[key]![g.getAttribute('data-series')!] = [...g.querySelectorAll('[data-v]')].map((el) => ({ t: Number(el.getAttribute('data-t')), v: Number(el.getAttribute('data-v')) }));
+        series[key][g.getAttribute('data-series')!] = [...g.querySelectorAll('[data-v]')].map((el) => ({
+          t: Number(el.getAttribute('data-t')),
+          v: Number(el.getAttribute('data-v')),
+        }));
       }
     }
-    const alerts = [...panel('spikeAlerts').querySelectorAll('[data-alert-started]')].map((li) => ({ started: Number(li.getAttribute('data-alert-started')), text: li.textContent ?? '' }));
+    const alerts = [...panel('spikeAlerts').querySelectorAll('[data-alert-started]')].map((li) => ({
+      started: Number(li.getAttribute('data-alert-started')),
+      text: li.textContent ?? '',
+    }));
     return {
-      brand: document.body.dataset.brand!, timeZone: document.body.dataset.timeZone!,
+      brand: document.body.dataset.brand!,
+      timeZone: document.body.dataset.timeZone!,
       updated: Number(document.querySelector('[data-updated]')!.getAttribute('data-updated')),
-      stats, languages, series, alerts, errors: [...document.querySelectorAll('[data-error]')].map((e) => e.textContent ?? ''),
+      stats,
+      languages,
+      series,
+      alerts,
+      errors: [...document.querySelectorAll('[data-error]')].map((e) => e.textContent ?? ''),
     };
   });
 }
 
 const sum = (points: { v: number }[] = []) => points.reduce((s, p) => s + p.v, 0);
 /** The time filter the page used, as Grafana's ($__timeFilter has whole seconds). */
-const window = (col: string, to: number) => `${col} >= toDateTime(${Math.floor((to - RANGE_MS) / 1000)}) AND ${col} <= toDateTime(${Math.floor(to / 1000)})`;
+const window = (col: string, to: number) =>
+  `${col} >= toDateTime(${Math.floor((to - RANGE_MS) / 1000)}) AND ${col} <= toDateTime(${Math.floor(to / 1000)})`;
 
 describe('brandpulse dashboard in chromium', () => {
   it('answers a bad brand or range with a 400 naming the field', async () => {
@@ -153,7 +190,9 @@ describe('brandpulse dashboard in chromium', () => {
     expect(s.timeZone).toBe('Europe/Madrid');
     expect(await page.locator('header').textContent()).toMatch(/times in Europe\/Madrid \((CET|CEST)\)/);
 
-    const [backlog] = await sql<{ n: number; oldest: number }>(`SELECT count() AS n, max(age_s) AS oldest FROM v_unanswered_backlog WHERE brand = 'globex'`);
+    const [backlog] = await sql<{ n: number; oldest: number }>(
+      `SELECT count() AS n, max(age_s) AS oldest FROM v_unanswered_backlog WHERE brand = 'globex'`,
+    );
     expect(s.stats.backlog).toBe(backlog!.n);
     expect(backlog!.n).toBeGreaterThan(0);
     // The age grows while we look: the page's figure is from its last refresh, at most a few seconds old.
@@ -161,7 +200,8 @@ describe('brandpulse dashboard in chromium', () => {
 
     const langs = await sql<{ language: string; pos: number; neg: number; messages: number }>(
       `SELECT language, sum(positive) AS pos, sum(negative) AS neg, sum(messages) AS messages FROM v_sentiment_minute
-       WHERE brand = 'globex' AND author_role = 'customer' AND ${window('minute', s.updated)} GROUP BY language`);
+       WHERE brand = 'globex' AND author_role = 'customer' AND ${window('minute', s.updated)} GROUP BY language`,
+    );
     expect(Object.keys(s.languages).sort()).toEqual(langs.map((l) => l.language).sort());
     for (const l of langs) {
       expect(s.languages[l.language]!.volume).toBe(l.messages);
@@ -171,15 +211,19 @@ describe('brandpulse dashboard in chromium', () => {
 
     const platforms = await sql<{ platform: string; messages: number }>(
       `SELECT platform, sum(messages) AS messages FROM v_sentiment_minute
-       WHERE brand = 'globex' AND author_role = 'customer' AND ${window('minute', s.updated)} GROUP BY platform`);
+       WHERE brand = 'globex' AND author_role = 'customer' AND ${window('minute', s.updated)} GROUP BY platform`,
+    );
     expect(Object.keys(s.series.volumeByPlatform!).sort()).toEqual(platforms.map((p) => p.platform).sort());
     for (const p of platforms) expect(sum(s.series.volumeByPlatform![p.platform])).toBe(p.messages);
     // acme has the seeded burst on top: the page really switched brands.
-    const [acme] = await sql<{ n: number }>(`SELECT sum(messages) AS n FROM v_sentiment_minute WHERE brand = 'acme' AND author_role = 'customer'`);
+    const [acme] = await sql<{ n: number }>(
+      `SELECT sum(messages) AS n FROM v_sentiment_minute WHERE brand = 'acme' AND author_role = 'customer'`,
+    );
     expect(platforms.reduce((t, p) => t + p.messages, 0)).toBeLessThan(acme!.n);
 
     const breaches = await sql<{ metric: string; n: number }>(
-      `SELECT metric, count() AS n FROM v_sla_breaches WHERE brand = 'globex' AND ${window('deadline_at', s.updated)} GROUP BY metric`);
+      `SELECT metric, count() AS n FROM v_sla_breaches WHERE brand = 'globex' AND ${window('deadline_at', s.updated)} GROUP BY metric`,
+    );
     expect(breaches.length).toBeGreaterThan(0);
     for (const b of breaches) expect(sum(s.series.slaBreaches![b.metric])).toBe(b.n);
 
@@ -188,7 +232,8 @@ describe('brandpulse dashboard in chromium', () => {
          quantile(0.5)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p50,
          quantile(0.9)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p90
        FROM v_thread_response WHERE brand = 'globex' AND frt_end_at IS NOT NULL AND handled_by_moderation = 0 AND ${window('frt_start_at', s.updated)}
-       GROUP BY t ORDER BY t`);
+       GROUP BY t ORDER BY t`,
+    );
     expect(frt.length).toBeGreaterThan(0);
     expect(s.series.firstResponse!.p50).toEqual(frt.map((r) => ({ t: r.t, v: r.p50 })));
     expect(s.series.firstResponse!.p90).toEqual(frt.map((r) => ({ t: r.t, v: r.p90 })));
@@ -206,12 +251,33 @@ describe('brandpulse dashboard in chromium', () => {
     await writer.insert({
       table: 'alerts',
       format: 'JSONEachRow',
-      values: [{
-        alert_id: 'e2e-globex', kind: 'start', brand: 'globex', platform: 'instagram', started_at: ch(started), detected_at: ch(started + 60_000),
-        ended_at: null, window_s: 300, observed: 25, baseline: 3, ratio: 8.3, score: 6, peak_ratio: 8.3, negative_share: 0.8, baseline_share: 0.2,
-        volume: 31, sample_messages: ['El pedido no llega, fatal', ''], sample_message_ids: ['m1', 'm2'], sample_urls: ['', ''], top_terms: ['pedido'],
-        summary: 'Negative spike for globex on instagram: 25 negative messages in 5 min', detector_version: 'e2e', emitted_at: ch(started + 61_000),
-      }],
+      values: [
+        {
+          alert_id: 'e2e-globex',
+          kind: 'start',
+          brand: 'globex',
+          platform: 'instagram',
+          started_at: ch(started),
+          detected_at: ch(started + 60_000),
+          ended_at: null,
+          window_s: 300,
+          observed: 25,
+          baseline: 3,
+          ratio: 8.3,
+          score: 6,
+          peak_ratio: 8.3,
+          negative_share: 0.8,
+          baseline_share: 0.2,
+          volume: 31,
+          sample_messages: ['El pedido no llega, fatal', ''],
+          sample_message_ids: ['m1', 'm2'],
+          sample_urls: ['', ''],
+          top_terms: ['pedido'],
+          summary: 'Negative spike for globex on instagram: 25 negative messages in 5 min',
+          detector_version: 'e2e',
+          emitted_at: ch(started + 61_000),
+        },
+      ],
     });
     const inserted = Date.now();
     const alert = page.locator('[data-panel="spikeAlerts"] li.open');
@@ -225,7 +291,14 @@ describe('brandpulse dashboard in chromium', () => {
     // The sample message is listed; the blanked one (an erased author) is not.
     expect(await alert.locator('.samples li').allTextContents()).toEqual(['“El pedido no llega, fatal”']);
     // Madrid's wall clock (sv-SE formats as YYYY-MM-DD HH:MM), not UTC's.
-    const madrid = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(started);
+    const madrid = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Madrid',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(started);
     expect(s.alerts[0]!.text).toContain(`${madrid} → ongoing`);
     expect(madrid).not.toBe(ch(started).slice(0, 16));
     // Refreshed in place: no navigation happened.

@@ -34,8 +34,16 @@ describe('brandpulse ingest + brandpulse import (processes)', () => {
       PSEUDONYM_KEY: 'e2e-pseudonym-key-0001',
       LOG_LEVEL: 'warn',
     };
-    server = spawn(process.execPath, [tsx, join(ROOT, 'services/cli.ts'), 'ingest'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    await until('brandpulse ingest to be ready', async () => (await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok, 30_000, 200);
+    server = spawn(process.execPath, [tsx, join(ROOT, 'services/cli.ts'), 'ingest'], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await until(
+      'brandpulse ingest to be ready',
+      async () => (await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok,
+      30_000,
+      200,
+    );
   });
   afterAll(async () => {
     if (server && server.exitCode === null) {
@@ -47,21 +55,35 @@ describe('brandpulse ingest + brandpulse import (processes)', () => {
 
   it('imports an NDJSON and a CSV export through the running API into Kafka', async () => {
     const nd = join(dir, 'export.ndjson');
-    writeFileSync(nd, [...Array.from({ length: 30 }, (_, i) => JSON.stringify(event(`n-${i % 3}`, i))), 'not json'].join('\n'));
+    writeFileSync(
+      nd,
+      [...Array.from({ length: 30 }, (_, i) => JSON.stringify(event(`n-${i % 3}`, i))), 'not json'].join('\n'),
+    );
     const csv = join(dir, 'export.csv');
     writeFileSync(
       csv,
       [
         'type,event_time,brand,platform,account_id,thread_id,message_id,author_platform_id,text',
-        ...Array.from({ length: 10 }, (_, i) => `message_posted,${1_714_557_600_000 + i},acme,forum,board-1,c-${i % 2},c-m${i},user-${i},"post ${i}, with a comma"`),
+        ...Array.from(
+          { length: 10 },
+          (_, i) =>
+            `message_posted,${1_714_557_600_000 + i},acme,forum,board-1,c-${i % 2},c-m${i},user-${i},"post ${i}, with a comma"`,
+        ),
       ].join('\n'),
     );
     const cli = (args: string[]) =>
-      spawnSync(process.execPath, [tsx, join(ROOT, 'services/cli.ts'), 'import', ...args, '--url', `http://127.0.0.1:${PORT}`, '--api-key', KEY], { env, encoding: 'utf8', timeout: 60_000 });
+      spawnSync(
+        process.execPath,
+        [tsx, join(ROOT, 'services/cli.ts'), 'import', ...args, '--url', `http://127.0.0.1:${PORT}`, '--api-key', KEY],
+        { env, encoding: 'utf8', timeout: 60_000 },
+      );
     const a = cli([nd, '--batch-size', '8']);
     expect(a.status, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/import done: 30 events accepted, 1 lines rejected/);
-    expect(JSON.parse(readFileSync(`${nd}.rejects.ndjson`, 'utf8'))).toMatchObject({ line: 31, reason: expect.stringMatching(/not valid JSON/) });
+    expect(JSON.parse(readFileSync(`${nd}.rejects.ndjson`, 'utf8'))).toMatchObject({
+      line: 31,
+      reason: expect.stringMatching(/not valid JSON/),
+    });
     // Running it again does nothing: the checkpoint says done.
     const again = cli([nd]);
     expect(again.stdout).toMatch(/already imported .*: 30 events accepted/);

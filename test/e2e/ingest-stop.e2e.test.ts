@@ -52,7 +52,18 @@ interface InFlight {
 /** A POST /v1/events with its headers and the first half of its body sent. */
 async function startRequest(port: number, body: string): Promise<InFlight> {
   const half = Math.floor(body.length / 2);
-  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/events', agent: false, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/v1/events',
+    agent: false,
+    headers: {
+      authorization: `Bearer ${KEY}`,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    },
+  });
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.once('response', (res) => {
       let text = '';
@@ -61,8 +72,12 @@ async function startRequest(port: number, body: string): Promise<InFlight> {
     });
     req.once('error', reject);
   });
-  const socket = await new Promise<Socket>((resolve) => req.once('socket', (s: Socket) => (s.connecting ? s.once('connect', () => resolve(s)) : resolve(s))));
-  await new Promise<void>((resolve, reject) => req.write(body.slice(0, half), (err) => (err ? reject(err) : resolve())));
+  const socket = await new Promise<Socket>((resolve) =>
+    req.once('socket', (s: Socket) => (s.connecting ? s.once('connect', () => resolve(s)) : resolve(s))),
+  );
+  await new Promise<void>((resolve, reject) =>
+    req.write(body.slice(0, half), (err) => (err ? reject(err) : resolve())),
+  );
   return { req, rest: body.slice(half), clientPort: socket.localPort!, response };
 }
 
@@ -80,14 +95,29 @@ describe('brandpulse ingest stopped with SIGTERM', () => {
       PSEUDONYM_KEY: 'e2e-pseudonym-key-stop-0001',
       LOG_LEVEL: 'info',
     };
-    const server = spawn(process.execPath, [join(ROOT, 'bin/brandpulse.mjs'), 'ingest'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [join(ROOT, 'bin/brandpulse.mjs'), 'ingest'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     server.stdout.on('data', (d: Buffer) => (log += d.toString()));
     server.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      server.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       const base = `http://127.0.0.1:${port}`;
-      await until('brandpulse ingest to be ready', () => fetch(`${base}/readyz`).then((r) => r.ok, () => false), 60_000, 200);
+      await until(
+        'brandpulse ingest to be ready',
+        () =>
+          fetch(`${base}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+        200,
+      );
 
       const events = [0, 1, 2].map((i) => event(`stop-thread-${i}`, i));
       const inFlight = await Promise.all(events.map((e) => startRequest(port, JSON.stringify(e))));

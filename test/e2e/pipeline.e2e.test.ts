@@ -38,37 +38,84 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
       posted('p5', 1, 'm-3', 'Where is my refund?', e),
       deleted('p6', 4, 'm-3'),
     ].map((x) => ({ key: x.event.thread_id, value: codec.encode('conversation-event', x.event) }));
-    await produce(kafka.kafka, kafka.topics.name('conversationEvents'), [...raw.slice(0, 3), { key: 'th-1', value: Buffer.from([0, 0, 0, 0, 99, 1]) }, ...raw.slice(3)]);
+    await produce(kafka.kafka, kafka.topics.name('conversationEvents'), [
+      ...raw.slice(0, 3),
+      { key: 'th-1', value: Buffer.from([0, 0, 0, 0, 99, 1]) },
+      ...raw.slice(3),
+    ]);
 
     const analyzer = await createAnalyzer();
-    const enricher = new Enricher({ kafka: kafka.kafka, codec, analyzer, logger }, {
-      sourceTopic: kafka.topics.name('conversationEvents'), targetTopic: kafka.topics.name('enrichedEvents'), deadLetterTopic: kafka.topics.name('deadLetters'), groupId: 'e2e-enricher',
-    });
-    const sink = new Sink({ kafka: kafka.kafka, codec, logger, steps: [new ClickHouseWriter(ch.client), new ProjectorStep(new ThreadProjector({ clickhouse: ch.client, logger }))] }, {
-      sourceTopic: kafka.topics.name('enrichedEvents'), deadLetterTopic: kafka.topics.name('deadLetters'), groupId: 'e2e-sink', maxRows: 1000, maxWaitMs: 100,
-    });
-    const recorder = new DeadLetterRecorder({ kafka: kafka.kafka, clickhouse: ch.client, logger }, { topic: kafka.topics.name('deadLetters'), groupId: 'e2e-dlq' });
+    const enricher = new Enricher(
+      { kafka: kafka.kafka, codec, analyzer, logger },
+      {
+        sourceTopic: kafka.topics.name('conversationEvents'),
+        targetTopic: kafka.topics.name('enrichedEvents'),
+        deadLetterTopic: kafka.topics.name('deadLetters'),
+        groupId: 'e2e-enricher',
+      },
+    );
+    const sink = new Sink(
+      {
+        kafka: kafka.kafka,
+        codec,
+        logger,
+        steps: [
+          new ClickHouseWriter(ch.client),
+          new ProjectorStep(new ThreadProjector({ clickhouse: ch.client, logger })),
+        ],
+      },
+      {
+        sourceTopic: kafka.topics.name('enrichedEvents'),
+        deadLetterTopic: kafka.topics.name('deadLetters'),
+        groupId: 'e2e-sink',
+        maxRows: 1000,
+        maxWaitMs: 100,
+      },
+    );
+    const recorder = new DeadLetterRecorder(
+      { kafka: kafka.kafka, clickhouse: ch.client, logger },
+      { topic: kafka.topics.name('deadLetters'), groupId: 'e2e-dlq' },
+    );
     await enricher.start();
     await sink.start();
     await recorder.start();
     const deadLetters = `SELECT stage, reason, toString(source_offset) AS source_offset FROM dead_letters FINAL`;
     try {
-      await waitFor('six events stored', () => scalar(ch.client, 'SELECT count() AS v FROM events FINAL'), (n) => n === 6);
-      await waitFor("the enricher's dead letter recorded", () => scalar(ch.client, 'SELECT count() AS v FROM dead_letters FINAL'), (n) => n === 1);
+      await waitFor(
+        'six events stored',
+        () => scalar(ch.client, 'SELECT count() AS v FROM events FINAL'),
+        (n) => n === 6,
+      );
+      await waitFor(
+        "the enricher's dead letter recorded",
+        () => scalar(ch.client, 'SELECT count() AS v FROM dead_letters FINAL'),
+        (n) => n === 1,
+      );
     } finally {
       await Promise.all([sink.stop(), enricher.stop(), recorder.stop()]);
     }
     expect(enricher.stats.deadLetters).toBe(1);
-    expect(await rows(ch.client, deadLetters)).toEqual([{ stage: 'enricher', reason: 'decode:unknown-schema', source_offset: '3' }]);
+    expect(await rows(ch.client, deadLetters)).toEqual([
+      { stage: 'enricher', reason: 'decode:unknown-schema', source_offset: '3' },
+    ]);
     const query = `SELECT message_id, sentiment_label, human_override, removed, edited, model_version != '' AS has_model FROM v_messages ORDER BY message_id`;
     const before = await rows<Record<string, unknown>>(ch.client, query);
     expect(before).toEqual([
       { message_id: 'm-1', sentiment_label: 'positive', human_override: 0, removed: 0, edited: 1, has_model: 1 },
       { message_id: 'm-2', sentiment_label: 'negative', human_override: 1, removed: 0, edited: 0, has_model: 1 },
-      { message_id: 'm-3', sentiment_label: expect.any(String), human_override: 0, removed: 1, edited: 0, has_model: 1 },
+      {
+        message_id: 'm-3',
+        sentiment_label: expect.any(String),
+        human_override: 0,
+        removed: 1,
+        edited: 0,
+        has_model: 1,
+      },
     ]);
     const sentiment = `SELECT sum(messages) AS messages, sum(positive) AS positive, sum(negative) AS negative FROM v_sentiment_minute`;
-    const totals = (await rows<Record<string, unknown>>(ch.client, sentiment)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+    const totals = (await rows<Record<string, unknown>>(ch.client, sentiment)).map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])),
+    );
     expect(totals).toEqual([{ messages: 2, positive: 1, negative: 1 }]);
 
     // Replay: rebuild into a shadow database from the raw topic, swap, and the live names give the same answers.
@@ -78,8 +125,16 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
       await applyMigrations(admin, { database: shadow });
       const to = await endOffsets(kafka.kafka, kafka.topics.name('conversationEvents'));
       const stats = await replayRange({
-        kafka: kafka.kafka, codec, analyzer, logger, topic: kafka.topics.name('conversationEvents'), to,
-        steps: [new ClickHouseWriter(shadowClient), new ProjectorStep(new ThreadProjector({ clickhouse: shadowClient, logger }))],
+        kafka: kafka.kafka,
+        codec,
+        analyzer,
+        logger,
+        topic: kafka.topics.name('conversationEvents'),
+        to,
+        steps: [
+          new ClickHouseWriter(shadowClient),
+          new ProjectorStep(new ThreadProjector({ clickhouse: shadowClient, logger })),
+        ],
       });
       expect(stats).toEqual({ records: 7, deadLetters: 1 });
       const swapped = await swapIn(admin, config.CLICKHOUSE_DATABASE, shadow);
@@ -92,9 +147,13 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
       await admin.close();
     }
     expect(await rows(ch.client, query)).toEqual(before);
-    const after = (await rows<Record<string, unknown>>(ch.client, sentiment)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+    const after = (await rows<Record<string, unknown>>(ch.client, sentiment)).map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])),
+    );
     expect(after).toEqual(totals);
-    expect(await rows(ch.client, deadLetters)).toEqual([{ stage: 'enricher', reason: 'decode:unknown-schema', source_offset: '3' }]);
+    expect(await rows(ch.client, deadLetters)).toEqual([
+      { stage: 'enricher', reason: 'decode:unknown-schema', source_offset: '3' },
+    ]);
     // The swapped-in tables are the rebuilt ones: their rows were inserted after the live sink's.
     expect(await scalar(ch.client, `SELECT count() AS v FROM ${shadow}.events FINAL`)).toBe(6);
   });

@@ -63,34 +63,52 @@ describe('plumbing: Kafka → consumer group → ClickHouse', () => {
               query: `INSERT INTO plumbing VALUES ({event_id:String}, {thread_id:String}, {brand:String}, {kind:String},
                         fromUnixTimestamp64Milli({event_time:Int64}, 'UTC'), {partition:UInt32}, {offset:UInt64})`,
               query_params: {
-                event_id: event.event_id, thread_id: event.thread_id, brand: event.brand, kind: payloadOf(event).type,
-                event_time: event.event_time, partition, offset: message.offset,
+                event_id: event.event_id,
+                thread_id: event.thread_id,
+                brand: event.brand,
+                kind: payloadOf(event).type,
+                event_time: event.event_time,
+                partition,
+                offset: message.offset,
               },
             });
             if (++seen === events.length) resolve();
           } catch (err) {
-            reject(err as Error);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         },
       });
     });
     await done;
 
-    const rows = await (await ch.client.query({
-      query: 'SELECT event_id, thread_id, brand, kind, toUnixTimestamp64Milli(event_time) AS t FROM plumbing ORDER BY event_id',
-      format: 'JSONEachRow',
-    })).json<{ event_id: string; thread_id: string; brand: string; kind: string; t: string | number }>();
+    const rows = await (
+      await ch.client.query({
+        query:
+          'SELECT event_id, thread_id, brand, kind, toUnixTimestamp64Milli(event_time) AS t FROM plumbing ORDER BY event_id',
+        format: 'JSONEachRow',
+      })
+    ).json<{ event_id: string; thread_id: string; brand: string; kind: string; t: string | number }>();
     expect(rows.map((r) => ({ ...r, t: Number(r.t) }))).toEqual(
-      events.map((e) => ({ event_id: e.event_id, thread_id: e.thread_id, brand: e.brand, kind: payloadOf(e).type, t: e.event_time })),
+      events.map((e) => ({
+        event_id: e.event_id,
+        thread_id: e.thread_id,
+        brand: e.brand,
+        kind: payloadOf(e).type,
+        t: e.event_time,
+      })),
     );
   });
 
   it('refuses writes from the read-only analyst user but lets it read', async () => {
     const analyst = createClickHouse(config, { readonly: true });
     try {
-      const count = await (await analyst.query({ query: 'SELECT count() AS n FROM plumbing', format: 'JSONEachRow' })).json<{ n: string | number }>();
+      const count = await (
+        await analyst.query({ query: 'SELECT count() AS n FROM plumbing', format: 'JSONEachRow' })
+      ).json<{ n: string | number }>();
       expect(Number(count[0]?.n)).toBe(sampleEvents().length);
-      await expect(analyst.command({ query: `INSERT INTO plumbing (event_id) VALUES ('x')` })).rejects.toMatchObject({ code: '164' });
+      await expect(analyst.command({ query: `INSERT INTO plumbing (event_id) VALUES ('x')` })).rejects.toMatchObject({
+        code: '164',
+      });
       await expect(analyst.command({ query: 'DROP TABLE plumbing' })).rejects.toMatchObject({ code: '164' });
     } finally {
       await analyst.close();

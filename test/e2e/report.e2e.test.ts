@@ -32,10 +32,15 @@ function freePort(): Promise<number> {
 function envFor(config: BaseConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
-    CLICKHOUSE_URL: config.CLICKHOUSE_URL, CLICKHOUSE_USER: config.CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
-    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE, CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
-    CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD, LOG_LEVEL: 'warn',
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
+    CLICKHOUSE_URL: config.CLICKHOUSE_URL,
+    CLICKHOUSE_USER: config.CLICKHOUSE_USER,
+    CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
+    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+    CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
+    CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
+    LOG_LEVEL: 'warn',
     // Round-the-clock brand hours: simulated replies (and so first-response numbers) exist at any time of day.
     BRANDS_FILE: join(ROOT, 'test/support/brands-always-open.yaml'),
     ...extra,
@@ -53,11 +58,40 @@ beforeAll(async () => {
   cleanups = [kafka.cleanup, ch.cleanup];
   await applyMigrations(ch.client, { dir: MIGRATIONS_DIR, database: config.CLICKHOUSE_DATABASE });
   const port = await freePort();
-  supervisor = new Supervisor({ root: ROOT, runDir: join(dir, 'run'), logDir: join(dir, 'logs'), env: envFor(config, { INGEST_PORT: String(port) }), logger });
+  supervisor = new Supervisor({
+    root: ROOT,
+    runDir: join(dir, 'run'),
+    logDir: join(dir, 'logs'),
+    env: envFor(config, { INGEST_PORT: String(port) }),
+    logger,
+  });
   for (const name of ['ingest', 'enricher', 'sink']) supervisor.start({ name, command: [name] });
   // Two hours of history for both brands, with a crisis on acme 30 minutes ago.
   await until('ingest to be ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
-  await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'simulator', '--url', `http://127.0.0.1:${port}`, '--rate', '4', '--backfill', '2h', '--duration', '0', '--seed', '7', '--crisis-every', '0', '--crisis', 'acme@-30:20'], { cwd: ROOT, env: envFor(config) }).catch((err: Error & { stderr?: string }) => {
+  await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'services/cli.ts',
+      'simulator',
+      '--url',
+      `http://127.0.0.1:${port}`,
+      '--rate',
+      '4',
+      '--backfill',
+      '2h',
+      '--duration',
+      '0',
+      '--seed',
+      '7',
+      '--crisis-every',
+      '0',
+      '--crisis',
+      'acme@-30:20',
+    ],
+    { cwd: ROOT, env: envFor(config) },
+  ).catch((err: Error & { stderr?: string }) => {
     throw new Error(`simulator failed: ${err.message}\n${err.stderr ?? ''}`);
   });
   // Wait until the sink has written threads and sentiment.
@@ -67,7 +101,10 @@ beforeAll(async () => {
     await waitFor(
       'the sink to store threads and sentiment',
       async () => {
-        const rs = await reader.query({ query: `SELECT (SELECT count() FROM v_thread_response) AS threads, (SELECT sum(messages) FROM v_sentiment_minute) AS messages`, format: 'JSONEachRow' });
+        const rs = await reader.query({
+          query: `SELECT (SELECT count() FROM v_thread_response) AS threads, (SELECT sum(messages) FROM v_sentiment_minute) AS messages`,
+          format: 'JSONEachRow',
+        });
         return (await rs.json<{ threads: string | number; messages: string | number }>())[0];
       },
       (row) => Number(row?.threads) > 200 && Number(row?.messages) > 1000,
@@ -90,8 +127,14 @@ describe('brandpulse report', () => {
     const out = join(dir, 'reports');
     // The real brands file for the report: its times are in acme's zone, Europe/Rome, and say so.
     const env = envFor(config, { BRANDS_FILE: join(ROOT, 'infra/brands.yaml') });
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out], { cwd: ROOT, env });
-    expect(stdout).toMatch(/^brand health: acme {3}\d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Rome, UTC\+[12]$/m);
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'services/cli.ts', 'report', '--brand', 'acme', '--since', '3h', '--out', out],
+      { cwd: ROOT, env },
+    );
+    expect(stdout).toMatch(
+      /^brand health: acme {3}\d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Rome, UTC\+[12]$/m,
+    );
     const volume = Number(/volume\s+([\d,]+) messages/.exec(stdout)?.[1]?.replace(/,/g, ''));
     expect(volume).toBeGreaterThan(500);
     expect(stdout).toMatch(/net sentiment\s+[+-]\d\.\d\d/);
@@ -101,11 +144,22 @@ describe('brandpulse report', () => {
     expect(stdout).toMatch(/alerts: /);
     const files = readdirSync(out).sort();
     expect(files.some((f) => /^acme-\d{8}-\d{4}\.html$/.test(f))).toBe(true);
-    const html = readFileSync(join(out, files.find((f) => f.endsWith('.html'))!), 'utf8');
+    const html = readFileSync(
+      join(
+        out,
+        files.find((f) => f.endsWith('.html'))!,
+      ),
+      'utf8',
+    );
     expect(html).toContain('<svg');
     expect(html).toMatch(/Europe\/Rome, UTC\+[12] · brandpulse/);
     expect(html).not.toMatch(/<script|src="http/);
-    const png = readFileSync(join(out, files.find((f) => f.endsWith('.png'))!));
+    const png = readFileSync(
+      join(
+        out,
+        files.find((f) => f.endsWith('.png'))!,
+      ),
+    );
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(1200);
   });

@@ -49,10 +49,14 @@ function envFor(config: BaseConfig): NodeJS.ProcessEnv {
 }
 
 function start(service: Service, env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), service], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), service], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
 }
@@ -90,19 +94,31 @@ afterAll(async () => {
 });
 
 describe('consumer lag', () => {
-  it('is read from Kafka at scrape time: the end of each partition minus the group\'s committed offset', async () => {
+  it("is read from Kafka at scrape time: the end of each partition minus the group's committed offset", async () => {
     const topic = kafka.topics.name('alerts');
-    await produce(kafka.kafka, topic, [1, 2, 3].map((i) => ({ key: 'acme', value: Buffer.from(`alert-${i}`) })));
+    await produce(
+      kafka.kafka,
+      topic,
+      [1, 2, 3].map((i) => ({ key: 'acme', value: Buffer.from(`alert-${i}`) })),
+    );
     const registry = serviceRegistry();
     const admin = new LazyAdmin(kafka.kafka);
-    new ConsumerLagMetrics(registry, { admin, logger, sources: [{ group: `${config.KAFKA_TOPIC_PREFIX}nobody`, topic }] });
+    new ConsumerLagMetrics(registry, {
+      admin,
+      logger,
+      sources: [{ group: `${config.KAFKA_TOPIC_PREFIX}nobody`, topic }],
+    });
     try {
       const samples = parseSamples(await registry.metrics());
       expect(select(samples, METRIC.consumerLag).map((s) => s.labels.partition)).toEqual(['0']);
       expect(value(samples, METRIC.consumerLag, { topic, partition: '0' })).toBe(3);
       // A group that committed two of them is one behind.
       const a = await admin.get();
-      await a.setOffsets({ groupId: `${config.KAFKA_TOPIC_PREFIX}nobody`, topic, partitions: [{ partition: 0, offset: '2' }] });
+      await a.setOffsets({
+        groupId: `${config.KAFKA_TOPIC_PREFIX}nobody`,
+        topic,
+        partitions: [{ partition: 0, offset: '2' }],
+      });
       expect(value(parseSamples(await registry.metrics()), METRIC.consumerLag, { topic, partition: '0' })).toBe(1);
     } finally {
       await admin.close();
@@ -115,27 +131,46 @@ describe('enricher, sink and alerter processes', () => {
     const env = envFor(config);
     for (const s of SERVICES) running.set(s, start(s, env));
     for (const [s, r] of running) {
-      r.url = await waitFor(`${s} to log its health server`, async () => loggedUrl(r), (u) => u !== undefined, 120_000);
+      r.url = await waitFor(
+        `${s} to log its health server`,
+        async () => loggedUrl(r),
+        (u) => u !== undefined,
+        120_000,
+      );
       expect((await fetch(`${r.url}/healthz`)).status, s).toBe(200);
     }
     for (const [s, r] of running) {
-      const ready = await waitFor(`${s} to be ready`, async () => {
-        const res = await fetch(`${r.url}/readyz`);
-        return { status: res.status, body: (await res.json()) as { checks: Record<string, string> } };
-      }, (x) => x.status === 200, 120_000);
-      expect(Object.keys(ready.body.checks).sort(), s).toEqual(s === 'enricher' ? ['consumers', 'kafka'] : ['clickhouse', 'consumers', 'kafka']);
+      const ready = await waitFor(
+        `${s} to be ready`,
+        async () => {
+          const res = await fetch(`${r.url}/readyz`);
+          return { status: res.status, body: (await res.json()) as { checks: Record<string, string> } };
+        },
+        (x) => x.status === 200,
+        120_000,
+      );
+      expect(Object.keys(ready.body.checks).sort(), s).toEqual(
+        s === 'enricher' ? ['consumers', 'kafka'] : ['clickhouse', 'consumers', 'kafka'],
+      );
     }
 
     // Traffic, and a poison record in each topic: the enricher and the sink each dead-letter one.
     const raw = kafka.topics.name('conversationEvents');
     const enriched = kafka.topics.name('enrichedEvents');
     const poison = { key: 'thread-1', value: Buffer.from([0, 0, 0, 0, 99, 1]) };
-    await produce(kafka.kafka, raw, [...sampleEvents().map((e) => ({ key: e.thread_id, value: codec.encode('conversation-event', e) })), poison]);
+    await produce(kafka.kafka, raw, [
+      ...sampleEvents().map((e) => ({ key: e.thread_id, value: codec.encode('conversation-event', e) })),
+      poison,
+    ]);
     await produce(kafka.kafka, enriched, [poison]);
 
     const sink = running.get('sink')!;
-    const sinkSamples = await waitFor('the sink to write the events and dead-letter the poison', () => scrape(sink), (m) =>
-      value(m, METRIC.deadLetters, { stage: 'sink', reason: 'decode:unknown-schema' }) === 1 && (value(m, METRIC.rowsWritten, { table: 'events' }) ?? 0) >= sampleEvents().length,
+    const sinkSamples = await waitFor(
+      'the sink to write the events and dead-letter the poison',
+      () => scrape(sink),
+      (m) =>
+        value(m, METRIC.deadLetters, { stage: 'sink', reason: 'decode:unknown-schema' }) === 1 &&
+        (value(m, METRIC.rowsWritten, { table: 'events' }) ?? 0) >= sampleEvents().length,
     );
     expect(value(sinkSamples, METRIC.lastWriteAge, { stage: 'sink' })).toBeLessThan(60);
     expect(value(sinkSamples, `${METRIC.batchSeconds}_count`, { stage: 'sink' })).toBeGreaterThan(0);
@@ -156,14 +191,27 @@ describe('enricher, sink and alerter processes', () => {
       ['alerter', `${config.KAFKA_TOPIC_PREFIX}alerter`, enriched, 6],
     ];
     for (const [s, group, topic, n] of groups) {
-      const m = await waitFor(`${group} to catch up`, () => scrape(running.get(s)!), (x) => caughtUp(x, group, topic, n));
-      expect(lagOf(m, group, topic).map((l) => l.labels.partition).sort(), group).toEqual(n === 6 ? partitions : ['0']);
+      const m = await waitFor(
+        `${group} to catch up`,
+        () => scrape(running.get(s)!),
+        (x) => caughtUp(x, group, topic, n),
+      );
+      expect(
+        lagOf(m, group, topic)
+          .map((l) => l.labels.partition)
+          .sort(),
+        group,
+      ).toEqual(n === 6 ? partitions : ['0']);
     }
     const alerter = await scrape(running.get('alerter')!);
     expect(value(alerter, METRIC.lastWriteAge, { stage: 'alerter' })).toBeGreaterThanOrEqual(0);
     expect(value(alerter, `${METRIC.batchSeconds}_count`, { stage: 'alerter' })).toBeGreaterThan(0);
     // A new reason is exposed at 0 for one scrape first (so that Prometheus' increase() counts it).
-    const enricher = await waitFor('the enricher to count its dead letter', () => scrape(running.get('enricher')!), (m) => value(m, METRIC.deadLetters, { stage: 'enricher', reason: 'decode:unknown-schema' }) === 1);
+    const enricher = await waitFor(
+      'the enricher to count its dead letter',
+      () => scrape(running.get('enricher')!),
+      (m) => value(m, METRIC.deadLetters, { stage: 'enricher', reason: 'decode:unknown-schema' }) === 1,
+    );
     expect(value(enricher, METRIC.rowsWritten, { table: enriched })).toBe(sampleEvents().length);
     expect(value(enricher, METRIC.lastWriteAge, { stage: 'enricher' })).toBeLessThan(60);
 

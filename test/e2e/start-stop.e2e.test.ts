@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { httpOk, tcpOpen } from '../../services/start/stack.ts';
-import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig } from '../support/stack.ts';
 import { markedProcesses, runStart, servicePorts, startEnv, until, type StartedProcess } from '../support/start.ts';
 
 /**
@@ -43,19 +43,49 @@ async function startRun(name: string, options: { detached?: boolean; terminal?: 
   const logDir = join(dir, name, 'logs');
   const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: runDir, BRANDPULSE_LOG_DIR: logDir });
   marks.push(env.BRANDPULSE_TEST_MARK);
-  const start = runStart(env, ['--rate', '2', '--backfill', '0', '--seed', '5'], { via: options.terminal ? 'terminal' : 'npm', detached: options.detached });
-  await until('npm start to report it is running', () => start.output().includes('brandpulse is running.') || start.child.exitCode !== null, 180_000);
+  const start = runStart(env, ['--rate', '2', '--backfill', '0', '--seed', '5'], {
+    via: options.terminal ? 'terminal' : 'npm',
+    detached: options.detached,
+  });
+  await until(
+    'npm start to report it is running',
+    () => start.output().includes('brandpulse is running.') || start.child.exitCode !== null,
+    180_000,
+  );
   expect(start.output()).toContain('brandpulse is running.');
   // Every service past its start-up (a stop then exercises its drain, not an early exit).
-  const ready = [ports.INGEST_PORT, ports.ENRICHER_METRICS_PORT, ports.SINK_METRICS_PORT, ports.ALERTER_METRICS_PORT].map((p) => `http://127.0.0.1:${p}/readyz`);
+  const ready = [
+    ports.INGEST_PORT,
+    ports.ENRICHER_METRICS_PORT,
+    ports.SINK_METRICS_PORT,
+    ports.ALERTER_METRICS_PORT,
+  ].map((p) => `http://127.0.0.1:${p}/readyz`);
   let notReady: string[] = [];
-  await until('every service to be ready', async () => (notReady = (await Promise.all(ready.map(async (u) => ((await httpOk(u)) ? [] : [u])))).flat()).length === 0, 120_000).catch(async (err: Error) => {
-    const why = await Promise.all(notReady.map((u) => fetch(u).then(async (r) => `${u} ${r.status} ${await r.text()}`, (e: Error) => `${u} ${e.message}`)));
+  await until(
+    'every service to be ready',
+    async () =>
+      (notReady = (await Promise.all(ready.map(async (u) => ((await httpOk(u)) ? [] : [u])))).flat()).length === 0,
+    120_000,
+  ).catch(async (err: Error) => {
+    const why = await Promise.all(
+      notReady.map((u) =>
+        fetch(u).then(
+          async (r) => `${u} ${r.status} ${await r.text()}`,
+          (e: Error) => `${u} ${e.message}`,
+        ),
+      ),
+    );
     throw new Error(`${err.message}: ${why.join('; ')}`);
   });
-  await until('the simulator to send', () => readFileSync(join(logDir, 'simulator.log'), 'utf8').includes('simulator starting'), 60_000);
+  await until(
+    'the simulator to send',
+    () => readFileSync(join(logDir, 'simulator.log'), 'utf8').includes('simulator starting'),
+    60_000,
+  );
   const processes = markedProcesses(env.BRANDPULSE_TEST_MARK);
-  const services = processes.map((p) => /services\/cli\.ts (\w+)/.exec(p.command)?.[1]).filter((s) => s !== undefined && s !== 'start');
+  const services = processes
+    .map((p) => /services\/cli\.ts (\w+)/.exec(p.command)?.[1])
+    .filter((s) => s !== undefined && s !== 'start');
   expect(services.sort()).toEqual(SERVICES);
   const npm = processes.find((p) => /^npm start\b/.test(p.command));
   const supervisor = processes.find((p) => p.command.includes('services/cli.ts start'));

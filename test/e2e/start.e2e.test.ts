@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
-import { deleteRunTopics, dropRunDatabase, isolatedConfig, logger } from '../support/stack.ts';
+import { deleteRunTopics, dropRunDatabase, isolatedConfig } from '../support/stack.ts';
 import { runStart, servicePorts, startEnv, until } from '../support/start.ts';
 
 /**
@@ -27,14 +27,23 @@ describe('npm start', () => {
   it('brings up the pipeline with simulated traffic, prints the demo spike alert, is harmless twice, and stops its children', async () => {
     const ports = await servicePorts();
     const port = Number(ports.INGEST_PORT);
-    const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: join(dir, 'run'), BRANDPULSE_LOG_DIR: join(dir, 'logs'), BRANDPULSE_DEMO_CRISIS: 'acme@0.2:3' });
+    const env = startEnv(config, {
+      ...ports,
+      BRANDPULSE_RUN_DIR: join(dir, 'run'),
+      BRANDPULSE_LOG_DIR: join(dir, 'logs'),
+      BRANDPULSE_DEMO_CRISIS: 'acme@0.2:3',
+    });
     const first = runStart(env, ['--exit-after', '170', '--rate', '8', '--backfill', '1h', '--seed', '3']);
     await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000, 1000);
     const pids = readdirSync(join(dir, 'run')).sort();
     expect(pids).toEqual(['alerter.pid', 'dashboard.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
     // The live page, for machines without Grafana: its URL printed, and it answers.
     expect(first.output()).toContain(`Live dashboard:       http://127.0.0.1:${ports.DASHBOARD_PORT}/`);
-    await until('the dashboard page', async () => (await fetch(`http://127.0.0.1:${ports.DASHBOARD_PORT}/`).catch(() => null))?.ok === true, 60_000);
+    await until(
+      'the dashboard page',
+      async () => (await fetch(`http://127.0.0.1:${ports.DASHBOARD_PORT}/`).catch(() => null))?.ok === true,
+      60_000,
+    );
 
     // A second start while the first runs: nothing is started twice.
     const second = runStart(env, ['--exit-after', '5']);
@@ -44,16 +53,29 @@ describe('npm start', () => {
 
     // Numbers appear in ClickHouse while it runs.
     const ch = createClickHouse(config, { readonly: true });
-    const scalar = async (sql: string) => Number((await (await ch.query({ query: sql, format: 'JSONEachRow' })).json<{ n: number | string }>())[0]?.n ?? 0);
+    const scalar = async (sql: string) =>
+      Number((await (await ch.query({ query: sql, format: 'JSONEachRow' })).json<{ n: number | string }>())[0]?.n ?? 0);
     try {
-      await until('customer messages in ClickHouse', async () => (await scalar(`SELECT sum(messages) AS n FROM v_sentiment_minute WHERE author_role = 'customer'`)) > 100, 100_000);
+      await until(
+        'customer messages in ClickHouse',
+        async () =>
+          (await scalar(`SELECT sum(messages) AS n FROM v_sentiment_minute WHERE author_role = 'customer'`)) > 100,
+        100_000,
+      );
       // First responses come with the backfilled brand replies, a few sink batches later.
-      await until('first response times in ClickHouse', async () => (await scalar(`SELECT count() AS n FROM v_thread_response WHERE frt_calendar_s IS NOT NULL`)) > 0, 60_000);
-      expect(await scalar(`SELECT uniqExact(language) AS n FROM v_messages WHERE author_role = 'customer'`)).toBeGreaterThanOrEqual(4);
+      await until(
+        'first response times in ClickHouse',
+        async () => (await scalar(`SELECT count() AS n FROM v_thread_response WHERE frt_calendar_s IS NOT NULL`)) > 0,
+        60_000,
+      );
+      expect(
+        await scalar(`SELECT uniqExact(language) AS n FROM v_messages WHERE author_role = 'customer'`),
+      ).toBeGreaterThanOrEqual(4);
 
       // The demo crisis: a live spike alert for acme, printed for a person (times in the brand's zone: UTC in the
       // test brands file), and stored.
-      const alertLine = /^ALERT {2}negative spike for acme, ([^:]+): (\d+) negative messages in .*, ([\d.]+)× normal .* since \d\d:\d\d:\d\d \((?:UTC|\w+\/\w+)\)$/m;
+      const alertLine =
+        /^ALERT {2}negative spike for acme, ([^:]+): (\d+) negative messages in .*, ([\d.]+)× normal .* since \d\d:\d\d:\d\d \((?:UTC|\w+\/\w+)\)$/m;
       await until('the spike alert printed by npm start', () => alertLine.test(first.output()), 150_000, 1000);
       const [line, where, observed, ratio] = alertLine.exec(first.output())!;
       expect(line).not.toContain('backfilled history');
@@ -63,9 +85,21 @@ describe('npm start', () => {
       expect(block).toMatch(/\n {2}top terms: \S+/);
       expect(block).toMatch(/\n {2}> \S+/); // a sample message
       const platform = where === 'all platforms' ? '' : where;
-      expect(await scalar(`SELECT count() AS n FROM alerts FINAL WHERE brand = 'acme' AND platform = '${platform}' AND kind = 'start'`)).toBeGreaterThanOrEqual(1);
+      expect(
+        await scalar(
+          `SELECT count() AS n FROM alerts FINAL WHERE brand = 'acme' AND platform = '${platform}' AND kind = 'start'`,
+        ),
+      ).toBeGreaterThanOrEqual(1);
       // The compact live line: events in and stored per second, the consumers' lag, the open alerts.
-      await until('a live line', () => /^live {2}in [\d.]+ ev\/s {2}stored [\d.]+ ev\/s {2}lag enricher \d+ · sink \d+ · alerter \d+ {2}alerts open/m.test(first.output()), 60_000, 1000);
+      await until(
+        'a live line',
+        () =>
+          /^live {2}in [\d.]+ ev\/s {2}stored [\d.]+ ev\/s {2}lag enricher \d+ · sink \d+ · alerter \d+ {2}alerts open/m.test(
+            first.output(),
+          ),
+        60_000,
+        1000,
+      );
     } finally {
       await ch.close();
     }

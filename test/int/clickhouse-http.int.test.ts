@@ -15,11 +15,19 @@ import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhous
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startChdb, stopChdb as stop } from '../support/chdb-server.ts';
 
-
 function endpoints() {
-  let stack: { clickhouseUrl: string; clickhouseUser: string; clickhousePassword: string; readonlyUser: string; readonlyPassword: string } | undefined;
+  let stack:
+    | {
+        clickhouseUrl: string;
+        clickhouseUser: string;
+        clickhousePassword: string;
+        readonlyUser: string;
+        readonlyPassword: string;
+      }
+    | undefined;
   try {
-    stack = inject('stack' as never) as typeof stack;
+    const provided = inject('stack' as never) as unknown as typeof stack; // the global setup's provide() is untyped
+    stack = provided;
   } catch {
     stack = undefined;
   }
@@ -68,7 +76,13 @@ beforeAll(async () => {
   admin = createClient({ url: ep.url, username: ep.user, password: ep.password });
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${DB}` });
   // 64-bit integers quoted in JSON output explicitly: the default changed across server versions.
-  client = createClient({ url: ep.url, username: ep.user, password: ep.password, database: DB, clickhouse_settings: quote64 });
+  client = createClient({
+    url: ep.url,
+    username: ep.user,
+    password: ep.password,
+    database: DB,
+    clickhouse_settings: quote64,
+  });
   readonly = createClient({ url: ep.url, username: ep.roUser, password: ep.roPassword, database: DB });
 });
 
@@ -91,7 +105,8 @@ describe('ClickHouse HTTP interface', () => {
 
   it('binds query parameters of String, UInt64, DateTime64(3) and Array(String)', async () => {
     const rs = await client.query({
-      query: 'SELECT {s:String} AS s, {n:UInt64} AS n, {t:DateTime64(3)} AS t, {a:Array(String)} AS a, {id:Identifier} AS ident FROM (SELECT 1 AS x)',
+      query:
+        'SELECT {s:String} AS s, {n:UInt64} AS n, {t:DateTime64(3)} AS t, {a:Array(String)} AS a, {id:Identifier} AS ident FROM (SELECT 1 AS x)',
       query_params: {
         s: "it's a \\ back\tslash\nline",
         n: '18446744073709551615',
@@ -103,7 +118,13 @@ describe('ClickHouse HTTP interface', () => {
       clickhouse_settings: { session_timezone: 'UTC' },
     });
     expect(await rs.json()).toEqual([
-      { s: "it's a \\ back\tslash\nline", n: '18446744073709551615', t: '2024-01-02 03:04:05.678', a: ['x', "y'z", 'w,v'], ident: 1 },
+      {
+        s: "it's a \\ back\tslash\nline",
+        n: '18446744073709551615',
+        t: '2024-01-02 03:04:05.678',
+        a: ['x', "y'z", 'w,v'],
+        ident: 1,
+      },
     ]);
   });
 
@@ -127,7 +148,10 @@ describe('ClickHouse HTTP interface', () => {
       clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_result_rows: '1000' },
     });
     expect(await plain.json()).toEqual([{ n: 42, m: 1000 }]);
-    const after = await client.query({ query: "SELECT toUInt64(42) AS n, getSetting('max_result_rows') AS m", format: 'JSONEachRow' });
+    const after = await client.query({
+      query: "SELECT toUInt64(42) AS n, getSetting('max_result_rows') AS m",
+      format: 'JSONEachRow',
+    });
     expect(await after.json()).toEqual([{ n: '42', m: 0 }]);
   });
 
@@ -160,9 +184,14 @@ describe('ClickHouse HTTP interface', () => {
     expect(both.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(await both.text()).toBe('8\n9\n');
     // user/password URL parameters authenticate too, and the user's read-only flag follows them.
-    const asParams = await fetch(httpUrl({ query: 'SELECT 8', user: ep.user, password: ep.password }), { method: 'POST' });
+    const asParams = await fetch(httpUrl({ query: 'SELECT 8', user: ep.user, password: ep.password }), {
+      method: 'POST',
+    });
     expect(await asParams.text()).toBe('8\n');
-    const roWrite = await fetch(httpUrl({ user: ep.roUser, password: ep.roPassword }), { method: 'POST', body: `CREATE TABLE ${DB}.nope (a UInt8) ENGINE = Memory` });
+    const roWrite = await fetch(httpUrl({ user: ep.roUser, password: ep.roPassword }), {
+      method: 'POST',
+      body: `CREATE TABLE ${DB}.nope (a UInt8) ENGINE = Memory`,
+    });
     expect(roWrite.headers.get('x-clickhouse-exception-code')).toBe('164');
   });
 
@@ -172,27 +201,56 @@ describe('ClickHouse HTTP interface', () => {
               ENGINE = MergeTree ORDER BY id`,
     });
     const rows = [
-      { id: 1, brand: 'acme', ts: '2024-05-01 10:00:00.123', tags: ['a', 'b'], score: 0.5, body: 'héllo "quoted" \\ back' },
+      {
+        id: 1,
+        brand: 'acme',
+        ts: '2024-05-01 10:00:00.123',
+        tags: ['a', 'b'],
+        score: 0.5,
+        body: 'héllo "quoted" \\ back',
+      },
       { id: 2, brand: 'globex', ts: '2024-05-01 10:00:01.000', tags: [], score: null, body: 'line\nbreak\ttab' },
       { id: 3, brand: 'acme', ts: '2024-05-01 10:00:02.999', tags: ["it's"], score: -1.25, body: '' },
     ];
     const res = await client.insert({ table: 'events', values: rows, format: 'JSONEachRow' });
     expect(res.executed).toBe(true);
     expect(res.summary?.written_rows).toBe('3');
-    const rs = await client.query({ query: 'SELECT id, brand, ts, tags, score, body FROM events ORDER BY id', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: 'SELECT id, brand, ts, tags, score, body FROM events ORDER BY id',
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual(rows.map((r) => ({ ...r, id: String(r.id) })));
   });
 
   it('inserts JSONCompactEachRow, CSV, TabSeparated, gzip bodies and RowBinary', async () => {
     await client.command({ query: 'CREATE TABLE kv (k UInt64, v String) ENGINE = MergeTree ORDER BY k' });
     await client.insert({ table: 'kv', values: [[1, 'one']], format: 'JSONCompactEachRow' });
-    await client.insert({ table: 'kv', values: Readable.from(['2,"two, with comma"\n'], { objectMode: false }), format: 'CSV' });
-    await client.insert({ table: 'kv', values: Readable.from(['3\tthree\n'], { objectMode: false }), format: 'TabSeparated' });
-    const gz = createClient({ url: ep.url, username: ep.user, password: ep.password, database: DB, compression: { request: true, response: true }, clickhouse_settings: quote64 });
+    await client.insert({
+      table: 'kv',
+      values: Readable.from(['2,"two, with comma"\n'], { objectMode: false }),
+      format: 'CSV',
+    });
+    await client.insert({
+      table: 'kv',
+      values: Readable.from(['3\tthree\n'], { objectMode: false }),
+      format: 'TabSeparated',
+    });
+    const gz = createClient({
+      url: ep.url,
+      username: ep.user,
+      password: ep.password,
+      database: DB,
+      compression: { request: true, response: true },
+      clickhouse_settings: quote64,
+    });
     try {
       await gz.insert({ table: 'kv', values: [{ k: 4, v: 'four (gzip)' }], format: 'JSONEachRow' });
       const rb = Buffer.concat([Buffer.from([5, 0, 0, 0, 0, 0, 0, 0]), Buffer.from([4]), Buffer.from('five')]);
-      const res = await fetch(httpUrl({ query: 'INSERT INTO kv FORMAT RowBinary', database: DB }), { method: 'POST', headers: auth, body: rb });
+      const res = await fetch(httpUrl({ query: 'INSERT INTO kv FORMAT RowBinary', database: DB }), {
+        method: 'POST',
+        headers: auth,
+        body: rb,
+      });
       expect(res.status).toBe(200);
       const gzRes = await fetch(httpUrl({ query: 'INSERT INTO kv FORMAT JSONEachRow', database: DB }), {
         method: 'POST',
@@ -215,13 +273,29 @@ describe('ClickHouse HTTP interface', () => {
   });
 
   it('inserts a 10k-row JSONEachRow batch', async () => {
-    await client.command({ query: 'CREATE TABLE batch (id UInt64, brand String, ts DateTime64(3), text String) ENGINE = MergeTree ORDER BY id' });
-    const rows = Array.from({ length: 10_000 }, (_, i) => ({ id: i, brand: `b${i % 17}`, ts: 1_714_557_600_000 + i, text: `message ${i} about something` }));
+    await client.command({
+      query:
+        'CREATE TABLE batch (id UInt64, brand String, ts DateTime64(3), text String) ENGINE = MergeTree ORDER BY id',
+    });
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({
+      id: i,
+      brand: `b${i % 17}`,
+      ts: 1_714_557_600_000 + i,
+      text: `message ${i} about something`,
+    }));
     const t0 = performance.now();
-    await client.insert({ table: 'batch', values: rows, format: 'JSONEachRow', clickhouse_settings: { date_time_input_format: 'best_effort' } });
+    await client.insert({
+      table: 'batch',
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
     const ms = performance.now() - t0;
     console.info(`10k-row JSONEachRow insert: ${ms.toFixed(0)} ms (${Math.round(10_000 / (ms / 1000))} rows/s)`);
-    const rs = await client.query({ query: 'SELECT count() AS c, sum(id) AS s, uniqExact(brand) AS b FROM batch', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: 'SELECT count() AS c, sum(id) AS s, uniqExact(brand) AS b FROM batch',
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual([{ c: '10000', s: String((9_999 * 10_000) / 2), b: '17' }]);
   });
 
@@ -230,7 +304,10 @@ describe('ClickHouse HTTP interface', () => {
     await expectClickHouseError(client.query({ query: 'SELECT * FROM no_such_table' }), '60', 'UNKNOWN_TABLE');
     await expectClickHouseError(client.query({ query: 'SELECT * FROM no_such_db_x.t' }), '81', 'UNKNOWN_DATABASE');
     await expectClickHouseError(client.query({ query: 'SELECT no_such_column' }), '47', 'UNKNOWN_IDENTIFIER');
-    await expectClickHouseError(client.insert({ table: 'no_such_table', values: [{ a: 1 }], format: 'JSONEachRow' }), '60');
+    await expectClickHouseError(
+      client.insert({ table: 'no_such_table', values: [{ a: 1 }], format: 'JSONEachRow' }),
+      '60',
+    );
 
     const syntax = await fetch(httpUrl({ query: 'SELEC 1' }), { headers: auth });
     expect(syntax.status).toBe(400);
@@ -249,32 +326,55 @@ describe('ClickHouse HTTP interface', () => {
     } finally {
       await bad.close();
     }
-    const attempts: Record<string, string>[] = [{}, { Authorization: basic('nobody', 'x') }, { 'X-ClickHouse-User': ep.user, 'X-ClickHouse-Key': 'wrong' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: basic('nobody', 'x') },
+      { 'X-ClickHouse-User': ep.user, 'X-ClickHouse-Key': 'wrong' },
+    ];
     for (const headers of attempts) {
       const res = await fetch(httpUrl({ query: 'SELECT 1' }), { headers });
       expect(res.status).toBe(403);
       expect(res.headers.get('x-clickhouse-exception-code')).toBe('516');
       expect(await res.text()).toMatch(/^Code: 516\. DB::Exception: .*\(AUTHENTICATION_FAILED\)/);
     }
-    const headerAuth = await fetch(httpUrl({ query: 'SELECT 1' }), { headers: { 'X-ClickHouse-User': ep.user, 'X-ClickHouse-Key': ep.password } });
+    const headerAuth = await fetch(httpUrl({ query: 'SELECT 1' }), {
+      headers: { 'X-ClickHouse-User': ep.user, 'X-ClickHouse-Key': ep.password },
+    });
     expect(await headerAuth.text()).toBe('1\n');
   });
 
   it('lets the read-only user read but refuses its writes with 164 READONLY', async () => {
     await client.command({ query: 'CREATE TABLE ro_target (a UInt32) ENGINE = MergeTree ORDER BY a' });
     await client.insert({ table: 'ro_target', values: [{ a: 1 }], format: 'JSONEachRow' });
-    for (const query of ['SELECT count() FROM ro_target', 'WITH 2 AS x SELECT x', 'SHOW TABLES', 'DESCRIBE TABLE ro_target', 'EXISTS TABLE ro_target']) {
+    for (const query of [
+      'SELECT count() FROM ro_target',
+      'WITH 2 AS x SELECT x',
+      'SHOW TABLES',
+      'DESCRIBE TABLE ro_target',
+      'EXISTS TABLE ro_target',
+    ]) {
       const rs = await readonly.query({ query, format: 'JSONEachRow' });
       expect((await rs.json()).length).toBeGreaterThan(0);
     }
-    await expectClickHouseError(readonly.insert({ table: 'ro_target', values: [{ a: 2 }], format: 'JSONEachRow' }), '164', 'READONLY');
-    await expectClickHouseError(readonly.command({ query: 'CREATE TABLE ro_new (a UInt8) ENGINE = Memory' }), '164', 'READONLY');
+    await expectClickHouseError(
+      readonly.insert({ table: 'ro_target', values: [{ a: 2 }], format: 'JSONEachRow' }),
+      '164',
+      'READONLY',
+    );
+    await expectClickHouseError(
+      readonly.command({ query: 'CREATE TABLE ro_new (a UInt8) ENGINE = Memory' }),
+      '164',
+      'READONLY',
+    );
     await expectClickHouseError(readonly.command({ query: 'DROP TABLE ro_target' }), '164', 'READONLY');
     await expectClickHouseError(readonly.command({ query: 'TRUNCATE TABLE ro_target' }), '164', 'READONLY');
     await expectClickHouseError(readonly.command({ query: 'ALTER TABLE ro_target DELETE WHERE 1' }), '164', 'READONLY');
     // Nothing changed, and the refusal did not leak into the read-write user's requests.
     await client.insert({ table: 'ro_target', values: [{ a: 3 }], format: 'JSONEachRow' });
-    const rs = await client.query({ query: 'SELECT groupArray(a) AS a FROM (SELECT a FROM ro_target ORDER BY a)', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: 'SELECT groupArray(a) AS a FROM (SELECT a FROM ro_target ORDER BY a)',
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual([{ a: [1, 3] }]);
     // GET implies readonly, as on the real server.
     const get = await fetch(httpUrl({ query: 'DROP TABLE ro_target', database: DB }), { headers: auth });
@@ -283,22 +383,42 @@ describe('ClickHouse HTTP interface', () => {
 
   it('deduplicates inserts that carry the same insert_deduplication_token', async () => {
     await client.command({
-      query: 'CREATE TABLE dedup (id UInt64, v String) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100',
+      query:
+        'CREATE TABLE dedup (id UInt64, v String) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100',
     });
     const batch = Array.from({ length: 50 }, (_, i) => ({ id: i, v: `v${i}` }));
     for (let i = 0; i < 2; i++) {
-      await client.insert({ table: 'dedup', values: batch, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'batch-1' } });
+      await client.insert({
+        table: 'dedup',
+        values: batch,
+        format: 'JSONEachRow',
+        clickhouse_settings: { insert_deduplication_token: 'batch-1' },
+      });
     }
-    const count = async () => (await (await client.query({ query: 'SELECT count() AS c FROM dedup', format: 'JSONEachRow' })).json<{ c: string }>())[0]?.c;
+    const count = async () =>
+      (
+        await (
+          await client.query({ query: 'SELECT count() AS c FROM dedup', format: 'JSONEachRow' })
+        ).json<{ c: string }>()
+      )[0]?.c;
     expect(await count()).toBe('50');
-    await client.insert({ table: 'dedup', values: batch, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'batch-2' } });
+    await client.insert({
+      table: 'dedup',
+      values: batch,
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: 'batch-2' },
+    });
     expect(await count()).toBe('100');
   });
 
   it('keeps SET per session_id', async () => {
     const session_id = `s-${randomBytes(4).toString('hex')}`;
     await client.command({ query: 'SET max_result_rows = 77', session_id });
-    const inSession = await client.query({ query: "SELECT getSetting('max_result_rows') AS m", format: 'JSONEachRow', session_id });
+    const inSession = await client.query({
+      query: "SELECT getSetting('max_result_rows') AS m",
+      format: 'JSONEachRow',
+      session_id,
+    });
     expect(await inSession.json()).toEqual([{ m: 77 }]);
     const outside = await client.query({ query: "SELECT getSetting('max_result_rows') AS m", format: 'JSONEachRow' });
     expect(await outside.json()).toEqual([{ m: 0 }]);
@@ -318,13 +438,23 @@ describe('chDB server process', () => {
   });
 
   it('keeps data across a restart and stops cleanly on SIGTERM', async () => {
-    writeFileSync(usersFile, JSON.stringify({ default: { password: 'p1', readonly: false }, viewer: { password: 'p2', readonly: true } }));
+    writeFileSync(
+      usersFile,
+      JSON.stringify({ default: { password: 'p1', readonly: false }, viewer: { password: 'p2', readonly: true } }),
+    );
     const port = await freePort();
     child = await startChdb(port, join(dir, 'data'), usersFile);
     const c1 = createClient({ url: `http://127.0.0.1:${port}`, username: 'default', password: 'p1' });
     await c1.command({ query: 'CREATE DATABASE keep' });
     await c1.command({ query: 'CREATE TABLE keep.t (id UInt64, s String) ENGINE = MergeTree ORDER BY id' });
-    await c1.insert({ table: 'keep.t', values: [{ id: 1, s: 'before restart' }, { id: 2, s: 'also' }], format: 'JSONEachRow' });
+    await c1.insert({
+      table: 'keep.t',
+      values: [
+        { id: 1, s: 'before restart' },
+        { id: 2, s: 'also' },
+      ],
+      format: 'JSONEachRow',
+    });
     await c1.close();
     expect(await stop(child)).toBe(0);
 

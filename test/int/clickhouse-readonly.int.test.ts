@@ -35,8 +35,13 @@ async function expectCode(p: Promise<unknown>, code: string, type: string): Prom
   expect({ code: err.code, type: err.type }, err.message).toEqual({ code, type });
 }
 
-async function rows(c: ClickHouseClient, query: string, settings: Record<string, string | number> = {}, params: Record<string, string> = {}): Promise<unknown[]> {
-  const rs = await c.query({ query, format: 'JSONEachRow', clickhouse_settings: settings as never, query_params: params });
+async function rows(
+  c: ClickHouseClient,
+  query: string,
+  settings: Record<string, string | number> = {},
+  params: Record<string, string> = {},
+): Promise<unknown[]> {
+  const rs = await c.query({ query, format: 'JSONEachRow', clickhouse_settings: settings, query_params: params });
   return rs.json();
 }
 
@@ -61,14 +66,30 @@ beforeAll(async () => {
       query: `INSERT INTO messages (brand, platform, thread_id, message_id, revision, posted, posted_time, text, text_time, author_id, counted, sentiment_label)
               VALUES ('${brand}', 'x', '${brand}-t1', '${brand}-m1', 1, 1, now64(3), '${text}', now64(3), '${brand}-author', 1, 'negative')`,
     });
-    await w.command({ query: `INSERT INTO events (event_id, event_type, brand, platform, thread_id, message_id, event_time, ingest_time) VALUES ('${brand}-e1', 'message_posted', '${brand}', 'x', '${brand}-t1', '${brand}-m1', now64(3), now64(3))` });
-    await w.command({ query: `INSERT INTO moderation_actions (event_id, brand, platform, thread_id, action, action_time, reason) VALUES ('${brand}-a1', '${brand}', 'x', '${brand}-t1', 'hide', now64(3), '${text}')` });
-    await w.command({ query: `INSERT INTO thread_facts (brand, platform, thread_id, version, needs_reply, is_waiting, waiting_kind, waiting_message_ids, waiting_message_posted_at) VALUES ('${brand}', 'x', '${brand}-t1', 1, 1, 1, 'first', ['${brand}-m1'], [now64(3)])` });
-    await w.command({ query: `INSERT INTO alerts (alert_id, kind, brand, platform, started_at, detected_at, sample_messages, summary) VALUES ('${brand}-al1', 'start', '${brand}', '', now64(3), now64(3), ['${text}'], '${text}')` });
+    await w.command({
+      query: `INSERT INTO events (event_id, event_type, brand, platform, thread_id, message_id, event_time, ingest_time) VALUES ('${brand}-e1', 'message_posted', '${brand}', 'x', '${brand}-t1', '${brand}-m1', now64(3), now64(3))`,
+    });
+    await w.command({
+      query: `INSERT INTO moderation_actions (event_id, brand, platform, thread_id, action, action_time, reason) VALUES ('${brand}-a1', '${brand}', 'x', '${brand}-t1', 'hide', now64(3), '${text}')`,
+    });
+    await w.command({
+      query: `INSERT INTO thread_facts (brand, platform, thread_id, version, needs_reply, is_waiting, waiting_kind, waiting_message_ids, waiting_message_posted_at) VALUES ('${brand}', 'x', '${brand}-t1', 1, 1, 1, 'first', ['${brand}-m1'], [now64(3)])`,
+    });
+    await w.command({
+      query: `INSERT INTO alerts (alert_id, kind, brand, platform, started_at, detected_at, sample_messages, summary) VALUES ('${brand}-al1', 'start', '${brand}', '', now64(3), now64(3), ['${text}'], '${text}')`,
+    });
   }
-  await w.command({ query: `INSERT INTO dead_letters (stage, reason, detail, source_topic) VALUES ('sink', 'bad', 'globex ${MARKER}', 't')` });
+  await w.command({
+    query: `INSERT INTO dead_letters (stage, reason, detail, source_topic) VALUES ('sink', 'bad', 'globex ${MARKER}', 't')`,
+  });
   await w.close();
-  analyst = createClient({ url, username: 'analyst', password: 'a', database: DB, clickhouse_settings: { date_time_input_format: 'best_effort' } });
+  analyst = createClient({
+    url,
+    username: 'analyst',
+    password: 'a',
+    database: DB,
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
+  });
   acme = createClient({ url, username: 'acme_analyst', password: 'x', database: DB });
 });
 
@@ -83,12 +104,24 @@ describe('the read-only analyst on the dev front', () => {
     await expectCode(analyst.query({ query: "SELECT * FROM file('/etc/passwd', 'LineAsString')" }), '164', 'READONLY');
     await expectCode(analyst.query({ query: "SELECT * FROM file('users.json', 'LineAsString')" }), '164', 'READONLY');
     const target = join(dir, 'written-by-analyst.csv');
-    await expectCode(analyst.command({ query: `INSERT INTO FUNCTION file('${target}', 'CSV', 'a String') VALUES ('x')` }), '164', 'READONLY');
+    await expectCode(
+      analyst.command({ query: `INSERT INTO FUNCTION file('${target}', 'CSV', 'a String') VALUES ('x')` }),
+      '164',
+      'READONLY',
+    );
     expect(existsSync(target)).toBe(false);
     await expectCode(analyst.query({ query: `SELECT * FROM url('${url}/ping', 'LineAsString')` }), '164', 'READONLY');
     await expectCode(analyst.query({ query: "SELECT * FROM remote('127.0.0.1', system.one)" }), '164', 'READONLY');
-    await expectCode(analyst.query({ query: `SELECT * FROM s3('${url}/bucket/key.csv', 'CSV', 'a String')` }), '164', 'READONLY');
-    await expectCode(analyst.query({ query: "SELECT * FROM executable('x.sh', 'TSV', 'a String')" }), '164', 'READONLY');
+    await expectCode(
+      analyst.query({ query: `SELECT * FROM s3('${url}/bucket/key.csv', 'CSV', 'a String')` }),
+      '164',
+      'READONLY',
+    );
+    await expectCode(
+      analyst.query({ query: "SELECT * FROM executable('x.sh', 'TSV', 'a String')" }),
+      '164',
+      'READONLY',
+    );
     // What readonly=1 does not stop in chDB, the front refuses: DESCRIBE infers a table function's
     // schema by reading the file or fetching the URL, and the file() function reads any host file.
     const secret = join(dir, 'secret.csv');
@@ -97,11 +130,23 @@ describe('the read-only analyst on the dev front', () => {
     expect({ code: described.code, type: described.type }).toEqual({ code: '497', type: 'ACCESS_DENIED' });
     expect(described.message).not.toContain('secret_header_1');
     await expectCode(analyst.query({ query: `DESCRIBE url('${url}/ping', 'LineAsString')` }), '497', 'ACCESS_DENIED');
-    await expectCode(analyst.query({ query: `EXPLAIN SELECT * FROM file('${secret}', 'CSVWithNames')` }), '497', 'ACCESS_DENIED');
+    await expectCode(
+      analyst.query({ query: `EXPLAIN SELECT * FROM file('${secret}', 'CSVWithNames')` }),
+      '497',
+      'ACCESS_DENIED',
+    );
     await expectCode(analyst.query({ query: "SELECT file('/etc/hostname')" }), '497', 'ACCESS_DENIED');
     await expectCode(analyst.query({ query: "SELECT * FROM python('Handler')" }), '497', 'ACCESS_DENIED');
-    await expectCode(analyst.query({ query: "SELECT * FROM merge('brandpulse', '^messages$')" }), '497', 'ACCESS_DENIED');
-    await expectCode(analyst.query({ query: "SELECT * FROM gcs('http://127.0.0.1:1/b/k', 'CSV', 'a String')" }), '497', 'ACCESS_DENIED');
+    await expectCode(
+      analyst.query({ query: "SELECT * FROM merge('brandpulse', '^messages$')" }),
+      '497',
+      'ACCESS_DENIED',
+    );
+    await expectCode(
+      analyst.query({ query: "SELECT * FROM gcs('http://127.0.0.1:1/b/k', 'CSV', 'a String')" }),
+      '497',
+      'ACCESS_DENIED',
+    );
   });
 
   it('cannot KILL, run SYSTEM, write, smuggle a second statement or lift its limits', async () => {
@@ -115,24 +160,50 @@ describe('the read-only analyst on the dev front', () => {
     await expectCode(analyst.command({ query: `SELECT 1 INTO OUTFILE '${outfile}'` }), '497', 'ACCESS_DENIED');
     expect(existsSync(outfile)).toBe(false);
     await expectCode(analyst.command({ query: 'CREATE TEMPORARY TABLE tmp (a UInt8)' }), '164', 'READONLY');
-    await expectCode(analyst.insert({ table: 'messages', values: [{ brand: 'acme' }], format: 'JSONEachRow' }), '164', 'READONLY');
+    await expectCode(
+      analyst.insert({ table: 'messages', values: [{ brand: 'acme' }], format: 'JSONEachRow' }),
+      '164',
+      'READONLY',
+    );
     await expectCode(analyst.command({ query: 'SET max_execution_time = 0' }), '164', 'READONLY');
     await expectCode(analyst.query({ query: 'SELECT 1 SETTINGS max_execution_time = 0' }), '164', 'READONLY');
-    await expectCode(analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 0 } }), '452', 'SETTING_CONSTRAINT_VIOLATION');
-    await expectCode(analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 3600 } }), '452', 'SETTING_CONSTRAINT_VIOLATION');
-    await expectCode(analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_result_rows: '0' } }), '452', 'SETTING_CONSTRAINT_VIOLATION');
-    await expectCode(analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_memory_usage: '0' } }), '452', 'SETTING_CONSTRAINT_VIOLATION');
+    await expectCode(
+      analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 0 } }),
+      '452',
+      'SETTING_CONSTRAINT_VIOLATION',
+    );
+    await expectCode(
+      analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 3600 } }),
+      '452',
+      'SETTING_CONSTRAINT_VIOLATION',
+    );
+    await expectCode(
+      analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_result_rows: '0' } }),
+      '452',
+      'SETTING_CONSTRAINT_VIOLATION',
+    );
+    await expectCode(
+      analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_memory_usage: '0' } }),
+      '452',
+      'SETTING_CONSTRAINT_VIOLATION',
+    );
     await expectCode(analyst.query({ query: 'SELECT 1', clickhouse_settings: { max_threads: 64 } }), '164', 'READONLY');
     await expectCode(analyst.query({ query: 'SELECT 1', clickhouse_settings: { readonly: '0' } }), '164', 'READONLY');
   });
 
   it('runs with a 30 s time limit, result and memory caps, and is stopped by them', async () => {
     expect(
-      await rows(analyst, "SELECT getSetting('max_execution_time') AS t, getSetting('max_result_rows') AS r, getSetting('max_result_bytes') AS b, getSetting('max_memory_usage') AS m, getSetting('readonly') AS ro"),
+      await rows(
+        analyst,
+        "SELECT getSetting('max_execution_time') AS t, getSetting('max_result_rows') AS r, getSetting('max_result_bytes') AS b, getSetting('max_memory_usage') AS m, getSetting('readonly') AS ro",
+      ),
     ).toEqual([{ t: 30, r: 1000000, b: 268435456, m: 2147483648, ro: 1 }]);
     await expectCode(analyst.query({ query: 'SELECT number FROM numbers(2000000)' }), '396', 'TOO_MANY_ROWS_OR_BYTES');
     await expectCode(
-      analyst.query({ query: 'SELECT count() FROM numbers_mt(1000000000000) WHERE sipHash64(number) = 0', clickhouse_settings: { max_execution_time: 1 } }),
+      analyst.query({
+        query: 'SELECT count() FROM numbers_mt(1000000000000) WHERE sipHash64(number) = 0',
+        clickhouse_settings: { max_execution_time: 1 },
+      }),
       '159',
       'TIMEOUT_EXCEEDED',
     );
@@ -142,13 +213,28 @@ describe('the read-only analyst on the dev front', () => {
     const got = await rows(
       analyst,
       "SELECT toUInt64(7) AS n, {b:String} AS b, getSetting('max_execution_time') AS t, count() AS c FROM messages WHERE brand = {b:String}",
-      { output_format_json_quote_64bit_integers: 1, max_execution_time: 20, date_time_output_format: 'iso', max_result_rows: 500 },
+      {
+        output_format_json_quote_64bit_integers: 1,
+        max_execution_time: 20,
+        date_time_output_format: 'iso',
+        max_result_rows: 500,
+      },
       { b: 'acme' },
     );
     expect(got).toEqual([{ n: '7', b: 'acme', t: 20, c: '1' }]); // 64-bit integers quoted, as asked
-    const p = await analyst.query({ query: 'SELECT count() AS c FROM v_messages WHERE brand = {b:String}', format: 'JSONEachRow', query_params: { b: 'globex' } });
+    const p = await analyst.query({
+      query: 'SELECT count() AS c FROM v_messages WHERE brand = {b:String}',
+      format: 'JSONEachRow',
+      query_params: { b: 'globex' },
+    });
     expect(await p.json()).toEqual([{ c: 1 }]);
-    for (const query of ['SHOW TABLES', 'DESCRIBE TABLE messages', 'EXISTS TABLE messages', 'SELECT name FROM system.columns WHERE table = \'messages\' LIMIT 1', 'EXPLAIN SELECT 1']) {
+    for (const query of [
+      'SHOW TABLES',
+      'DESCRIBE TABLE messages',
+      'EXISTS TABLE messages',
+      "SELECT name FROM system.columns WHERE table = 'messages' LIMIT 1",
+      'EXPLAIN SELECT 1',
+    ]) {
       expect((await rows(analyst, query)).length).toBeGreaterThan(0);
     }
     const session = createClient({ url, username: 'analyst', password: 'a', session_id: `s-${Date.now()}` });
@@ -160,7 +246,10 @@ describe('the read-only analyst on the dev front', () => {
   it('delays a write by one analyst query at most: writers go before queued analyst queries', async () => {
     const slow = () =>
       analyst
-        .query({ query: 'SELECT count() FROM numbers_mt(1000000000000) WHERE sipHash64(number) = 0', clickhouse_settings: { max_execution_time: 2 } })
+        .query({
+          query: 'SELECT count() FROM numbers_mt(1000000000000) WHERE sipHash64(number) = 0',
+          clickhouse_settings: { max_execution_time: 2 },
+        })
         .then(
           () => ({ end: Date.now(), code: 'ok' }),
           (e: ClickHouseError) => ({ end: Date.now(), code: e.code }),
@@ -168,7 +257,10 @@ describe('the read-only analyst on the dev front', () => {
     const started = Date.now();
     const analysts = [slow(), slow(), slow()];
     const w = createClient({ url, username: 'default', password: 'w', database: DB });
-    await w.command({ query: "INSERT INTO dead_letters (stage, reason, detail, source_topic) VALUES ('sink', 'probe', 'write behind analysts', 't')" });
+    await w.command({
+      query:
+        "INSERT INTO dead_letters (stage, reason, detail, source_topic) VALUES ('sink', 'probe', 'write behind analysts', 't')",
+    });
     const writeEnd = Date.now();
     await w.close();
     const done = await Promise.all(analysts);
@@ -187,7 +279,10 @@ describe('a brand identity (acme) on the dev front', () => {
   };
 
   it('sees its own rows in every table and view, and no other brand in any of them', async () => {
-    const objects = (await rows(writer, `SELECT name FROM system.tables WHERE database = '${DB}' ORDER BY name`)) as Array<{ name: string }>;
+    const objects = (await rows(
+      writer,
+      `SELECT name FROM system.tables WHERE database = '${DB}' ORDER BY name`,
+    )) as Array<{ name: string }>;
     expect(objects.length).toBeGreaterThan(20);
     for (const { name } of objects) {
       const data = await rows(acme, `SELECT * FROM ${DB}.${name}`);
@@ -226,31 +321,75 @@ describe('a brand identity (acme) on the dev front', () => {
 
   it('cannot probe other brands through errors, PREWHERE, index readers, merge() or by changing the filter', async () => {
     // An error raised by the user's predicate would tell "a globex row matches": the brand filter runs first.
-    expect(await rows(acme, `SELECT count() AS c FROM messages WHERE throwIf(text = '${MARKER}', 'leak')`)).toEqual([{ c: 0 }]);
-    expect(await rows(acme, `SELECT count() AS c FROM v_messages WHERE throwIf(author_id = 'globex-author', 'leak')`)).toEqual([{ c: 0 }]);
-    expect(await rows(acme, `SELECT count() AS c FROM messages GROUP BY text HAVING throwIf(text = '${MARKER}', 'leak')`)).toEqual([]);
-    expect(await rows(acme, `SELECT text FROM messages ORDER BY throwIf(text = '${MARKER}', 'leak')`)).toEqual([{ text: 'acme text' }]);
-    expect(await rows(acme, `SELECT count() AS c FROM messages AS a JOIN v_messages AS b ON a.message_id = b.message_id AND throwIf(a.text = '${MARKER}', 'leak') = 0`)).toEqual([{ c: 1 }]);
-    expect(await rows(acme, `SELECT (SELECT count() FROM messages WHERE throwIf(text = '${MARKER}', 'leak') = 0) AS c`)).toEqual([{ c: 1 }]);
-    expect(await rows(acme, `SELECT count() AS c FROM messages WHERE brand = 'globex' OR throwIf(author_id = 'globex-author', 'leak')`)).toEqual([{ c: 0 }]);
-    await expectCode(acme.query({ query: `SELECT count() FROM messages PREWHERE throwIf(text = '${MARKER}', 'leak')` }), '497', 'ACCESS_DENIED');
-    await expectCode(acme.query({ query: "SELECT * FROM mergeTreeIndex('brandpulse', 'messages')" }), '497', 'ACCESS_DENIED');
+    expect(await rows(acme, `SELECT count() AS c FROM messages WHERE throwIf(text = '${MARKER}', 'leak')`)).toEqual([
+      { c: 0 },
+    ]);
+    expect(
+      await rows(acme, `SELECT count() AS c FROM v_messages WHERE throwIf(author_id = 'globex-author', 'leak')`),
+    ).toEqual([{ c: 0 }]);
+    expect(
+      await rows(acme, `SELECT count() AS c FROM messages GROUP BY text HAVING throwIf(text = '${MARKER}', 'leak')`),
+    ).toEqual([]);
+    expect(await rows(acme, `SELECT text FROM messages ORDER BY throwIf(text = '${MARKER}', 'leak')`)).toEqual([
+      { text: 'acme text' },
+    ]);
+    expect(
+      await rows(
+        acme,
+        `SELECT count() AS c FROM messages AS a JOIN v_messages AS b ON a.message_id = b.message_id AND throwIf(a.text = '${MARKER}', 'leak') = 0`,
+      ),
+    ).toEqual([{ c: 1 }]);
+    expect(
+      await rows(acme, `SELECT (SELECT count() FROM messages WHERE throwIf(text = '${MARKER}', 'leak') = 0) AS c`),
+    ).toEqual([{ c: 1 }]);
+    expect(
+      await rows(
+        acme,
+        `SELECT count() AS c FROM messages WHERE brand = 'globex' OR throwIf(author_id = 'globex-author', 'leak')`,
+      ),
+    ).toEqual([{ c: 0 }]);
+    await expectCode(
+      acme.query({ query: `SELECT count() FROM messages PREWHERE throwIf(text = '${MARKER}', 'leak')` }),
+      '497',
+      'ACCESS_DENIED',
+    );
+    await expectCode(
+      acme.query({ query: "SELECT * FROM mergeTreeIndex('brandpulse', 'messages')" }),
+      '497',
+      'ACCESS_DENIED',
+    );
     await expectCode(acme.query({ query: "SELECT * FROM merge('brandpulse', '^messages$')" }), '497', 'ACCESS_DENIED');
-    await expectCode(acme.query({ query: 'SELECT * FROM messages SETTINGS additional_table_filters = {}' }), '164', 'READONLY');
-    await expectCode(acme.query({ query: 'SELECT * FROM messages', clickhouse_settings: { additional_table_filters: '{}' } as never }), '164', 'READONLY');
-    await expectCode(acme.query({ query: 'SELECT * FROM messages', clickhouse_settings: { optimize_move_to_prewhere: 1 } }), '164', 'READONLY');
+    await expectCode(
+      acme.query({ query: 'SELECT * FROM messages SETTINGS additional_table_filters = {}' }),
+      '164',
+      'READONLY',
+    );
+    await expectCode(
+      acme.query({ query: 'SELECT * FROM messages', clickhouse_settings: { additional_table_filters: '{}' } as never }),
+      '164',
+      'READONLY',
+    );
+    await expectCode(
+      acme.query({ query: 'SELECT * FROM messages', clickhouse_settings: { optimize_move_to_prewhere: 1 } }),
+      '164',
+      'READONLY',
+    );
     await expectCode(acme.query({ query: "SELECT * FROM file('/etc/passwd', 'LineAsString')" }), '164', 'READONLY');
   });
 
   it('covers a table created after the server started (the filters are computed per query)', async () => {
-    await writer.command({ query: `CREATE TABLE ${DB}.late (brand LowCardinality(String), v String) ENGINE = MergeTree ORDER BY brand` });
+    await writer.command({
+      query: `CREATE TABLE ${DB}.late (brand LowCardinality(String), v String) ENGINE = MergeTree ORDER BY brand`,
+    });
     await writer.command({ query: `CREATE TABLE ${DB}.late_nobrand (v String) ENGINE = MergeTree ORDER BY v` });
     await writer.command({ query: `INSERT INTO ${DB}.late VALUES ('acme', 'a'), ('globex', '${MARKER}')` });
     await writer.command({ query: `INSERT INTO ${DB}.late_nobrand VALUES ('${MARKER}')` });
     expect(await rows(acme, 'SELECT * FROM late')).toEqual([{ brand: 'acme', v: 'a' }]);
     expect(await rows(acme, 'SELECT * FROM late_nobrand')).toEqual([]);
     // A table on the right of IN is read through the filter too.
-    expect(await rows(acme, `SELECT ('globex', '${MARKER}') IN late AS found, ('acme', 'a') IN late AS own`)).toEqual([{ found: 0, own: 1 }]);
+    expect(await rows(acme, `SELECT ('globex', '${MARKER}') IN late AS found, ('acme', 'a') IN late AS own`)).toEqual([
+      { found: 0, own: 1 },
+    ]);
     expect(await rows(writer, `SELECT ('globex', '${MARKER}') IN ${DB}.late AS found`)).toEqual([{ found: 1 }]);
   });
 });

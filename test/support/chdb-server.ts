@@ -29,10 +29,19 @@ function python(): string {
   return existsSync(join(ROOT, '.stack/venv/.stamp')) ? join(ROOT, '.stack/venv/bin/python') : 'python3';
 }
 
-export async function startChdb(port: number, dataDir: string, usersFile: string, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(python(), [SERVER, '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--users', usersFile, ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export async function startChdb(
+  port: number,
+  dataDir: string,
+  usersFile: string,
+  extra: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(
+    python(),
+    [SERVER, '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--users', usersFile, ...extra],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   // A server that exited ends the wait at once (and fails below); a refused connection is "not yet".

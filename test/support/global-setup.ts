@@ -45,7 +45,10 @@ async function fromTestcontainers(): Promise<{ endpoints: StackEndpoints; stop: 
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const { ClickHouseContainer } = await import('@testcontainers/clickhouse');
   const [kafka, clickhouse] = await Promise.all([
-    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().withEnvironment({ KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' }).start(),
+    new KafkaContainer('confluentinc/cp-kafka:7.9.0')
+      .withKraft()
+      .withEnvironment({ KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' })
+      .start(),
     new ClickHouseContainer('clickhouse/clickhouse-server:25.8')
       .withUsername(credentials.clickhouseUser)
       .withPassword(credentials.clickhousePassword)
@@ -66,7 +69,12 @@ async function fromTestcontainers(): Promise<{ endpoints: StackEndpoints; stop: 
     if (!res.ok) throw new Error(`testcontainers ClickHouse setup failed: ${await res.text()}`);
   }
   return {
-    endpoints: { kind: 'testcontainers', kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`, clickhouseUrl, ...credentials },
+    endpoints: {
+      kind: 'testcontainers',
+      kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
+      clickhouseUrl,
+      ...credentials,
+    },
     stop: async () => {
       await Promise.all([kafka.stop(), clickhouse.stop()]);
     },
@@ -75,13 +83,17 @@ async function fromTestcontainers(): Promise<{ endpoints: StackEndpoints; stop: 
 
 function fromLocalStack(): StackEndpoints {
   try {
-    execFileSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+    execFileSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'up'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 600_000,
+    });
   } catch (err) {
     throw new Error(
       'No Kafka/ClickHouse for the integration tests: KAFKA_BROKERS and CLICKHOUSE_URL are unset, no Docker engine answers, ' +
         `and the local stack failed to start (${(err as Error).message}).\n` +
         'Fix one of: `npm run stack:up` (needs JDK 17, Maven, python3), a running Docker engine, ' +
         'or set KAFKA_BROKERS=host:port and CLICKHOUSE_URL=http://host:8123.',
+      { cause: err },
     );
   }
   return {
@@ -97,8 +109,14 @@ function localStackServes(kafkaBrokers: string, clickhouseUrl: string): boolean 
   const clickhousePort = process.env.CLICKHOUSE_PORT ?? '8123';
   const isLocal = /^(127\.0\.0\.1|localhost):/;
   if (!isLocal.test(kafkaBrokers) || !kafkaBrokers.endsWith(`:${kafkaPort}`)) return false;
-  if (!/^http:\/\/(127\.0\.0\.1|localhost):/.test(clickhouseUrl) || !clickhouseUrl.replace(/\/$/, '').endsWith(`:${clickhousePort}`)) return false;
-  return spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'status'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  if (
+    !/^http:\/\/(127\.0\.0\.1|localhost):/.test(clickhouseUrl) ||
+    !clickhouseUrl.replace(/\/$/, '').endsWith(`:${clickhousePort}`)
+  )
+    return false;
+  return (
+    spawnSync('bash', [join(ROOT, 'infra/local/stack.sh'), 'status'], { stdio: 'ignore', timeout: 10_000 }).status === 0
+  );
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
@@ -106,7 +124,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     // Endpoints given by the environment may still be this machine's local stack; then the tests
     // that stop and start a component through stack.sh can run too.
     const local = localStackServes(process.env.KAFKA_BROKERS, process.env.CLICKHOUSE_URL);
-    project.provide('stack', { kind: local ? 'local' : 'env', kafkaBrokers: process.env.KAFKA_BROKERS, clickhouseUrl: process.env.CLICKHOUSE_URL, ...credentials });
+    project.provide('stack', {
+      kind: local ? 'local' : 'env',
+      kafkaBrokers: process.env.KAFKA_BROKERS,
+      clickhouseUrl: process.env.CLICKHOUSE_URL,
+      ...credentials,
+    });
     return;
   }
   if (dockerAnswers()) {

@@ -14,7 +14,12 @@ export function parseSamples(text: string): Sample[] {
     if (line === '' || line.startsWith('#')) continue;
     const m = LINE.exec(line);
     if (!m) throw new Error(`not a sample line: ${line}`);
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(LABEL)].map((l) => [l[1]!, l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))]));
+    const labels = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(LABEL)].map((l) => [
+        l[1]!,
+        l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)),
+      ]),
+    );
     out.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return out;

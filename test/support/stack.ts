@@ -59,7 +59,9 @@ export async function dropRunDatabase(config: BaseConfig): Promise<void> {
 }
 
 /** Creates the run's database; returns a client bound to it and a cleanup that drops it. */
-export async function isolatedClickHouse(config: BaseConfig): Promise<{ client: ClickHouseClient; cleanup: () => Promise<void> }> {
+export async function isolatedClickHouse(
+  config: BaseConfig,
+): Promise<{ client: ClickHouseClient; cleanup: () => Promise<void> }> {
   const admin = createClickHouse(config, { noDatabase: true });
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.CLICKHOUSE_DATABASE}` });
   const client = createClickHouse(config);

@@ -18,7 +18,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Every port a service of `npm start` listens on, each free, so runs side by side never collide. */
-export async function servicePorts(): Promise<Record<'INGEST_PORT' | 'ENRICHER_METRICS_PORT' | 'SINK_METRICS_PORT' | 'ALERTER_METRICS_PORT' | 'DASHBOARD_PORT', string>> {
+export async function servicePorts(): Promise<
+  Record<
+    'INGEST_PORT' | 'ENRICHER_METRICS_PORT' | 'SINK_METRICS_PORT' | 'ALERTER_METRICS_PORT' | 'DASHBOARD_PORT',
+    string
+  >
+> {
   return {
     INGEST_PORT: String(await freePort()),
     DASHBOARD_PORT: String(await freePort()),
@@ -32,7 +37,10 @@ export async function servicePorts(): Promise<Record<'INGEST_PORT' | 'ENRICHER_M
  * The environment of a test `npm start`: the run's topics and database, no Docker, and a mark
  * (BRANDPULSE_TEST_MARK) every process it starts inherits, so the test can find them all.
  */
-export function startEnv(config: BaseConfig, extra: Record<string, string>): NodeJS.ProcessEnv & { BRANDPULSE_TEST_MARK: string } {
+export function startEnv(
+  config: BaseConfig,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv & { BRANDPULSE_TEST_MARK: string } {
   return {
     ...process.env,
     KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
@@ -66,20 +74,32 @@ export interface StartedProcess {
  * it to our pipe): SIGKILL of `script` closes that terminal for real, the kernel sends SIGHUP to the
  * foreground job and every later write to the terminal fails.
  */
-export function runStart(env: NodeJS.ProcessEnv, args: string[], options: { via?: 'npm' | 'node' | 'terminal'; detached?: boolean } = {}): StartedProcess {
+export function runStart(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  options: { via?: 'npm' | 'node' | 'terminal'; detached?: boolean } = {},
+): StartedProcess {
   const npmStart = ['npm', 'start', '--', ...args];
-  if (options.via === 'terminal' && !npmStart.every((a) => /^[\w./:=-]+$/.test(a))) throw new Error(`runStart: arguments must not need shell quoting: ${args.join(' ')}`);
+  if (options.via === 'terminal' && !npmStart.every((a) => /^[\w./:=-]+$/.test(a)))
+    throw new Error(`runStart: arguments must not need shell quoting: ${args.join(' ')}`);
   const [command, argv] =
     options.via === 'terminal'
       ? ['script', ['--quiet', '--flush', '--return', '--command', npmStart.join(' '), '/dev/null']]
       : options.via === 'npm'
         ? ['npm', npmStart.slice(1)]
         : [process.execPath, ['--import', 'tsx', join(ROOT, 'services/cli.ts'), 'start', ...args]];
-  const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
+  const child = spawn(command, argv, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, output: () => output };
 }
 
@@ -104,7 +124,11 @@ export function markedProcesses(mark: string): MarkedProcess[] {
       // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue; // exited, waiting to be reaped: holds no port, runs nothing
-      found.push({ pid: Number(entry), ppid: Number(fields[1]), command: readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').trim() });
+      found.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        command: readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').trim(),
+      });
     } catch {
       // gone meanwhile, or not ours
     }

@@ -41,7 +41,11 @@ function matches(a: AlertEvent, s: InjectedSpike, params: DetectorParams): boole
   return a.detected_at >= s.onset && a.detected_at <= s.end + Math.max(...params.windowsMs);
 }
 
-export function evaluateColdStart(o: ColdStartOptions = DEFAULT_COLD_START, sim: SimOptions = DEFAULT_SIM, params: DetectorParams = DEFAULT_PARAMS): ColdStartReport {
+export function evaluateColdStart(
+  o: ColdStartOptions = DEFAULT_COLD_START,
+  sim: SimOptions = DEFAULT_SIM,
+  params: DetectorParams = DEFAULT_PARAMS,
+): ColdStartReport {
   const coldMs = params.warmupHours * HOUR;
   let onboardings = 0;
   let starts = 0;
@@ -69,14 +73,19 @@ export function evaluateColdStart(o: ColdStartOptions = DEFAULT_COLD_START, sim:
       const detector = new SpikeDetector(params);
       const decided: { alert: AlertEvent; at: number }[] = [];
       for (const obs of run.observations) {
-        for (const alert of detector.observe(obs)) decided.push({ alert, at: detector.watermark + params.allowedLatenessMs });
+        for (const alert of detector.observe(obs))
+          decided.push({ alert, at: detector.watermark + params.allowedLatenessMs });
       }
       const begun = decided.filter((d) => d.alert.kind === 'start');
       starts += begun.length;
-      for (const d of begun) if (!run.spikes.some((s) => matches(d.alert, s, params))) falseStarts.push({ alert: d.alert, onboardedAt: start });
+      for (const d of begun)
+        if (!run.spikes.some((s) => matches(d.alert, s, params)))
+          falseStarts.push({ alert: d.alert, onboardedAt: start });
       for (const s of run.spikes) {
         spikes++;
-        const first = begun.filter((d) => matches(d.alert, s, params)).reduce<number | null>((m, d) => (m === null || d.at < m ? d.at : m), null);
+        const first = begun
+          .filter((d) => matches(d.alert, s, params))
+          .reduce<number | null>((m, d) => (m === null || d.at < m ? d.at : m), null);
         if (first !== null) latencies.push(first - s.onset);
       }
     }

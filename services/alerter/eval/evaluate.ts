@@ -16,7 +16,10 @@ export interface SpikeResult {
   alerts: number;
 }
 
-export interface FalseAlert { alert: AlertEvent; week: number }
+export interface FalseAlert {
+  alert: AlertEvent;
+  week: number;
+}
 
 export interface EvaluationReport {
   weeksScored: number;
@@ -55,16 +58,27 @@ export function evaluate(sim: SimOptions = DEFAULT_SIM, params: DetectorParams =
   const results: SpikeResult[] = spikes.map((spike) => {
     const hits = decided.filter((d) => d.alert.kind === 'start' && matches(d.alert, spike, params));
     const first = hits.reduce<number | null>((m, d) => (m === null || d.at < m ? d.at : m), null);
-    return { spike, detected: hits.length > 0, latencyMs: first === null ? null : first - spike.onset, alerts: hits.length };
+    return {
+      spike,
+      detected: hits.length > 0,
+      latencyMs: first === null ? null : first - spike.onset,
+      alerts: hits.length,
+    };
   });
   const starts = decided.filter((d) => d.alert.kind === 'start');
   const unmatched = starts.filter((d) => !spikes.some((s) => matches(d.alert, s, params)));
   const scored = unmatched.filter((d) => d.alert.detected_at >= sim.spikesFrom);
-  const falseAlerts = scored.map((d) => ({ alert: d.alert, week: Math.floor((d.alert.detected_at - sim.start) / WEEK) }));
+  const falseAlerts = scored.map((d) => ({
+    alert: d.alert,
+    week: Math.floor((d.alert.detected_at - sim.start) / WEEK),
+  }));
   const perWeek = new Map<number, number>();
   for (const f of falseAlerts) perWeek.set(f.week, (perWeek.get(f.week) ?? 0) + 1);
   const scoredStarts = starts.filter((d) => d.alert.detected_at >= sim.spikesFrom);
-  const latencies = results.filter((r) => r.latencyMs !== null).map((r) => r.latencyMs!).sort((a, b) => a - b);
+  const latencies = results
+    .filter((r) => r.latencyMs !== null)
+    .map((r) => r.latencyMs!)
+    .sort((a, b) => a - b);
   return {
     weeksScored: (sim.start + sim.weeks * WEEK - sim.spikesFrom) / WEEK,
     spikes: results,
@@ -73,7 +87,8 @@ export function evaluate(sim: SimOptions = DEFAULT_SIM, params: DetectorParams =
     falseAlerts,
     warmupFalseAlerts: unmatched.length - scored.length,
     ends: decided.filter((d) => d.alert.kind === 'end').length,
-    unended: starts.filter((d) => !decided.some((e) => e.alert.kind === 'end' && e.alert.alert_id === d.alert.alert_id)).length,
+    unended: starts.filter((d) => !decided.some((e) => e.alert.kind === 'end' && e.alert.alert_id === d.alert.alert_id))
+      .length,
     precision: scoredStarts.length === 0 ? 1 : (scoredStarts.length - falseAlerts.length) / scoredStarts.length,
     recall: results.length === 0 ? 1 : results.filter((r) => r.detected).length / results.length,
     latencyP50Ms: latencies.length ? latencies[Math.floor((latencies.length - 1) / 2)]! : Number.NaN,

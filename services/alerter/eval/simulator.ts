@@ -28,7 +28,13 @@ export interface InjectedSpike {
   ramp: boolean;
 }
 
-export interface ViralBurst { brand: string; platform: string; start: number; end: number; factor: number }
+export interface ViralBurst {
+  brand: string;
+  platform: string;
+  start: number;
+  end: number;
+  factor: number;
+}
 
 export interface SimOptions {
   seed: number;
@@ -87,7 +93,10 @@ function gaussian(r: () => number): number {
 }
 
 /** Relative activity by local hour: a night lull, a morning ramp, a lunch and an evening peak. */
-const DAILY = [0.25, 0.15, 0.08, 0.05, 0.05, 0.08, 0.2, 0.45, 0.7, 0.85, 0.9, 0.95, 1, 0.95, 0.85, 0.8, 0.8, 0.85, 0.9, 1, 0.95, 0.8, 0.6, 0.4];
+const DAILY = [
+  0.25, 0.15, 0.08, 0.05, 0.05, 0.08, 0.2, 0.45, 0.7, 0.85, 0.9, 0.95, 1, 0.95, 0.85, 0.8, 0.8, 0.85, 0.9, 1, 0.95, 0.8,
+  0.6, 0.4,
+];
 
 const NEGATIVE_TEXTS = [
   'app keeps crashing after the update, cannot login',
@@ -106,10 +115,21 @@ const SPIKE_TEXTS = [
   'checkout broken, payment failed, app down for everyone?',
   'login broken since this morning, app down, outage',
   'app down again, outage, cannot login at all',
-  "app in crash, login impossibile, outage totale",
+  'app in crash, login impossibile, outage totale',
 ];
-const NEUTRAL_TEXTS = ['what time do you open on sunday?', 'is the new model available in blue', 'quando arriva la nuova collezione?', 'hay envío a Chile?'];
-const POSITIVE_TEXTS = ['love the new collection!', 'amazing service, thank you', 'bellissimo, grazie mille', 'me encanta 😍', 'super produit, merci'];
+const NEUTRAL_TEXTS = [
+  'what time do you open on sunday?',
+  'is the new model available in blue',
+  'quando arriva la nuova collezione?',
+  'hay envío a Chile?',
+];
+const POSITIVE_TEXTS = [
+  'love the new collection!',
+  'amazing service, thank you',
+  'bellissimo, grazie mille',
+  'me encanta 😍',
+  'super produit, merci',
+];
 
 export function simulate(options: SimOptions = DEFAULT_SIM): Simulation {
   const r = rng(options.seed);
@@ -144,13 +164,25 @@ export function simulate(options: SimOptions = DEFAULT_SIM): Simulation {
     const nBursts = Math.round(options.burstsPerBrandWeek * options.weeks);
     for (let i = 0; i < nBursts; i++) {
       const start = Math.floor(options.start + r() * (end - options.start - 2 * HOUR));
-      bursts.push({ brand: brand.name, platform: pickPlatform(), start, end: start + (20 + Math.floor(r() * 70)) * MIN, factor: 4 + r() * 6 });
+      bursts.push({
+        brand: brand.name,
+        platform: pickPlatform(),
+        start,
+        end: start + (20 + Math.floor(r() * 70)) * MIN,
+        factor: 4 + r() * 6,
+      });
     }
   }
 
   const observations: Observation[] = [];
   let seq = 0;
-  const emit = (brand: SimBrand, platform: string, time: number, label: 'negative' | 'neutral' | 'positive', pool: string[]) => {
+  const emit = (
+    brand: SimBrand,
+    platform: string,
+    time: number,
+    label: 'negative' | 'neutral' | 'positive',
+    pool: string[],
+  ) => {
     seq++;
     const text = pool[Math.floor(r() * pool.length)]!;
     observations.push({
@@ -174,13 +206,24 @@ export function simulate(options: SimOptions = DEFAULT_SIM): Simulation {
       level = Math.min(1.6, Math.max(0.6, level * Math.exp(0.03 * gaussian(r))));
       const local = new Date(hourStart + brand.utcOffset * HOUR);
       const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6;
-      const rate = brand.peakPerHour * DAILY[local.getUTCHours()]! * (weekend ? 0.55 : 1) * level * Math.exp(0.1 * gaussian(r));
+      const rate =
+        brand.peakPerHour * DAILY[local.getUTCHours()]! * (weekend ? 0.55 : 1) * level * Math.exp(0.1 * gaussian(r));
       const share = Math.min(0.6, Math.max(0.02, brand.negativeShare * Math.exp(0.15 * gaussian(r))));
       // Poisson process by exponential gaps.
-      for (let t = hourStart - Math.log(1 - r()) * (HOUR / rate); t < hourStart + HOUR; t += -Math.log(1 - r()) * (HOUR / rate)) {
+      for (
+        let t = hourStart - Math.log(1 - r()) * (HOUR / rate);
+        t < hourStart + HOUR;
+        t += -Math.log(1 - r()) * (HOUR / rate)
+      ) {
         const x = r();
         const label = x < share ? 'negative' : x < share + 0.45 ? 'neutral' : 'positive';
-        emit(brand, pickPlatform(), t, label, label === 'negative' ? NEGATIVE_TEXTS : label === 'neutral' ? NEUTRAL_TEXTS : POSITIVE_TEXTS);
+        emit(
+          brand,
+          pickPlatform(),
+          t,
+          label,
+          label === 'negative' ? NEGATIVE_TEXTS : label === 'neutral' ? NEUTRAL_TEXTS : POSITIVE_TEXTS,
+        );
       }
     }
     for (const b of bursts.filter((x) => x.brand === brand.name)) {
@@ -188,7 +231,13 @@ export function simulate(options: SimOptions = DEFAULT_SIM): Simulation {
       for (let t = b.start - Math.log(1 - r()) / perMs; t < b.end; t += -Math.log(1 - r()) / perMs) {
         const x = r();
         const label = x < 0.04 ? 'negative' : x < 0.15 ? 'neutral' : 'positive';
-        emit(brand, b.platform, t, label, label === 'negative' ? NEGATIVE_TEXTS : label === 'neutral' ? NEUTRAL_TEXTS : POSITIVE_TEXTS);
+        emit(
+          brand,
+          b.platform,
+          t,
+          label,
+          label === 'negative' ? NEGATIVE_TEXTS : label === 'neutral' ? NEUTRAL_TEXTS : POSITIVE_TEXTS,
+        );
       }
     }
     for (const s of spikes.filter((x) => x.brand === brand.name)) {

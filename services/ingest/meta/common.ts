@@ -35,8 +35,10 @@ export interface MetaContext {
   receivedAt: number;
 }
 
-export const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
-export const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+export const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+export const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Platform text: lone surrogates repaired, NULs dropped (Meta cannot be asked to resend it). */
@@ -46,7 +48,12 @@ export const platformText = (v: unknown): string => wellFormedText(typeof v === 
  * A Meta time (seconds or milliseconds, by field) in epoch ms, or why not. A missing time falls back
  * to `fallback`; a present but unreadable one is refused (it would otherwise be silently "now").
  */
-export function metaTime(value: unknown, unit: 'ms' | 's', fallback: number, field: string): { ms: number } | { reason: string } {
+export function metaTime(
+  value: unknown,
+  unit: 'ms' | 's',
+  fallback: number,
+  field: string,
+): { ms: number } | { reason: string } {
   if (value === undefined || value === null) return { ms: fallback };
   const parsed = parseEventTime(value, unit);
   return parsed.ok ? { ms: parsed.ms } : { reason: `${field}: ${parsed.reason}` };
@@ -58,7 +65,10 @@ export function metaTime(value: unknown, unit: 'ms' | 's', fallback: number, fie
  * two ids, and the id does not depend on how the thread was resolved.
  */
 export function metaEventId(...parts: Array<string | number>): string {
-  return createHash('sha256').update(JSON.stringify(['meta', ...parts])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(['meta', ...parts]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**

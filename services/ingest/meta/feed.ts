@@ -88,7 +88,14 @@ export function mapFeedChange(v: Json, ctx: FeedCtx): CanonicalEvent | string {
           target_message_id: commentId,
         };
       }
-      return { type: 'message_deleted', ...base, event_id: id, event_time: ctx.notifiedAt, message_id: commentId, author_platform_id: fromId };
+      return {
+        type: 'message_deleted',
+        ...base,
+        event_id: id,
+        event_time: ctx.notifiedAt,
+        message_id: commentId,
+        author_platform_id: fromId,
+      };
     }
     case 'hide':
     case 'unhide':

@@ -25,7 +25,11 @@ export function mapMetaNotification(body: unknown, ctx: MetaContext): MappedNoti
   const root = obj(body);
   const object = str(root?.object);
   if (object !== 'page' && object !== 'instagram' && object !== 'whatsapp_business_account') {
-    out.ignored.push({ entry: -1, change: -1, reason: `object "${object ?? ''}" is not page, instagram or whatsapp_business_account` });
+    out.ignored.push({
+      entry: -1,
+      change: -1,
+      reason: `object "${object ?? ''}" is not page, instagram or whatsapp_business_account`,
+    });
     return out;
   }
   arr(root?.entry).forEach((rawEntry, e) => {
@@ -34,13 +38,18 @@ export function mapMetaNotification(body: unknown, ctx: MetaContext): MappedNoti
     const accountId = str(entry.id);
     const brand = accountId ? ctx.accounts.get(accountId) : undefined;
     if (!accountId || !brand) {
-      out.ignored.push({ entry: e, change: -1, reason: `account ${accountId ?? '(missing)'} is not mapped to a brand (META_ACCOUNTS)` });
+      out.ignored.push({
+        entry: e,
+        change: -1,
+        reason: `account ${accountId ?? '(missing)'} is not mapped to a brand (META_ACCOUNTS)`,
+      });
       return;
     }
     // Business Login for Instagram may put field/value directly on the entry.
     const changes = Array.isArray(entry.changes) ? entry.changes : entry.field ? [entry] : [];
     const messaging = [...arr(entry.messaging), ...arr(entry.standby)];
-    if (changes.length === 0 && messaging.length === 0) out.ignored.push({ entry: e, change: -1, reason: 'entry without changes or messaging' });
+    if (changes.length === 0 && messaging.length === 0)
+      out.ignored.push({ entry: e, change: -1, reason: 'entry without changes or messaging' });
     if (changes.length > 0) {
       const time = metaTime(entry.time, 's', ctx.receivedAt, 'entry.time');
       if ('reason' in time) {
@@ -82,9 +91,14 @@ function mapWhatsAppEntry(entry: Record<string, unknown>, e: number, ctx: MetaCo
     const phoneNumberId = str(obj(value.metadata)?.phone_number_id);
     const wabaId = str(entry.id);
     // A brand is mapped by its phone number id, or by its WhatsApp Business Account for all its numbers.
-    const brand = (phoneNumberId && ctx.accounts.get(phoneNumberId)) || (wabaId && ctx.accounts.get(wabaId)) || undefined;
+    const brand =
+      (phoneNumberId && ctx.accounts.get(phoneNumberId)) || (wabaId && ctx.accounts.get(wabaId)) || undefined;
     if (!phoneNumberId || !brand) {
-      out.ignored.push({ entry: e, change: c, reason: `whatsapp phone number ${phoneNumberId ?? '(missing)'} (account ${wabaId ?? '(missing)'}) is not mapped to a brand (META_ACCOUNTS)` });
+      out.ignored.push({
+        entry: e,
+        change: c,
+        reason: `whatsapp phone number ${phoneNumberId ?? '(missing)'} (account ${wabaId ?? '(missing)'}) is not mapped to a brand (META_ACCOUNTS)`,
+      });
       return;
     }
     const mapped = mapWhatsAppChange(str(change?.field), value, { ...ctx, brand, phoneNumberId });

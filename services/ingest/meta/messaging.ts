@@ -25,7 +25,18 @@ export interface MessagingCtx extends MetaContext {
   notifiedAt: number;
 }
 
-const IGNORED_KINDS = ['read', 'delivery', 'reaction', 'postback', 'optin', 'referral', 'account_linking', 'policy_enforcement', 'pass_thread_control', 'take_thread_control'];
+const IGNORED_KINDS = [
+  'read',
+  'delivery',
+  'reaction',
+  'postback',
+  'optin',
+  'referral',
+  'account_linking',
+  'policy_enforcement',
+  'pass_thread_control',
+  'take_thread_control',
+];
 
 export function mapMessagingEvent(m: Json, ctx: MessagingCtx): CanonicalEvent | string {
   const senderId = str(obj(m.sender)?.id);
@@ -33,7 +44,11 @@ export function mapMessagingEvent(m: Json, ctx: MessagingCtx): CanonicalEvent | 
   const message = obj(m.message);
   const edit = obj(m.message_edit);
   if (!message && !edit) {
-    const kind = IGNORED_KINDS.find((k) => k in m) ?? Object.keys(m).filter((k) => !['sender', 'recipient', 'timestamp'].includes(k)).join(',');
+    const kind =
+      IGNORED_KINDS.find((k) => k in m) ??
+      Object.keys(m)
+        .filter((k) => !['sender', 'recipient', 'timestamp'].includes(k))
+        .join(',');
     return `messaging "${kind}" is not a message: reads, deliveries, reactions and postbacks are not mapped`;
   }
   const time = metaTime(m.timestamp, 'ms', ctx.notifiedAt, 'timestamp');
@@ -69,9 +84,17 @@ export function mapMessagingEvent(m: Json, ctx: MessagingCtx): CanonicalEvent | 
   const mid = str(message!.mid);
   if (!mid) return 'message without mid';
   if (message!.is_deleted === true || message!.is_deleted === 'true') {
-    return { type: 'message_deleted', ...base, event_id: metaEventId(ctx.platform, ctx.accountId, 'deleted', mid), message_id: mid, author_platform_id: author };
+    return {
+      type: 'message_deleted',
+      ...base,
+      event_id: metaEventId(ctx.platform, ctx.accountId, 'deleted', mid),
+      message_id: mid,
+      author_platform_id: author,
+    };
   }
-  const attachments = Array.isArray(message!.attachments) ? (message!.attachments as unknown[]).map((a) => str(obj(a)?.type) ?? 'unknown') : [];
+  const attachments = Array.isArray(message!.attachments)
+    ? (message!.attachments as unknown[]).map((a) => str(obj(a)?.type) ?? 'unknown')
+    : [];
   const metadata: Record<string, string> = {};
   if (attachments.length > 0) metadata.attachments = attachments.join(',').slice(0, 1024);
   const appId = str(message!.app_id);

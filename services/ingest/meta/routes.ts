@@ -34,7 +34,8 @@ export function registerMetaRoutes(app: FastifyInstance, opts: MetaRoutesOptions
 
 function registerEndpoint(app: FastifyInstance, path: string, opts: MetaRoutesOptions, threads: CommentThreads): void {
   app.get(path, async (request, reply) => {
-    if (!opts.verifyToken) return sendError(reply, 404, 'not_configured', 'Meta webhooks are not configured (META_VERIFY_TOKEN)');
+    if (!opts.verifyToken)
+      return sendError(reply, 404, 'not_configured', 'Meta webhooks are not configured (META_VERIFY_TOKEN)');
     const q = request.query as Record<string, string | undefined>;
     if (q['hub.mode'] !== 'subscribe' || q['hub.verify_token'] !== opts.verifyToken || !q['hub.challenge']) {
       return sendError(reply, 403, 'verification_failed', 'hub.mode must be subscribe and hub.verify_token must match');
@@ -43,7 +44,8 @@ function registerEndpoint(app: FastifyInstance, path: string, opts: MetaRoutesOp
   });
 
   app.post(path, async (request, reply) => {
-    if (!opts.appSecret) return sendError(reply, 404, 'not_configured', 'Meta webhooks are not configured (META_APP_SECRET)');
+    if (!opts.appSecret)
+      return sendError(reply, 404, 'not_configured', 'Meta webhooks are not configured (META_APP_SECRET)');
     const raw = request.body as Buffer;
     if (mediaTypeOf(request.headers['content-type']) !== 'json' || !Buffer.isBuffer(raw)) {
       return sendError(reply, 415, 'unsupported_media_type', 'Meta notifications are application/json');
@@ -58,17 +60,31 @@ function registerEndpoint(app: FastifyInstance, path: string, opts: MetaRoutesOp
     } catch (err) {
       return sendError(reply, 400, 'invalid_json', `body is not valid JSON: ${(err as Error).message}`);
     }
-    const mapped = mapMetaNotification(body, { accounts: opts.accounts, pseudonymize: opts.intake.pseudonymize, threads, receivedAt: opts.intake.clock() });
+    const mapped = mapMetaNotification(body, {
+      accounts: opts.accounts,
+      pseudonymize: opts.intake.pseudonymize,
+      threads,
+      receivedAt: opts.intake.clock(),
+    });
     const events: CanonicalEvent[] = [];
     mapped.events.forEach((candidate, i) => {
       const v = validateEvent(candidate, i, opts.timeWindow);
       if (v.ok) events.push(v.event);
-      else mapped.ignored.push({ entry: -1, change: i, reason: `mapped event is invalid: ${v.issues.map((x) => `${x.path} ${x.message}`).join('; ')}` });
+      else
+        mapped.ignored.push({
+          entry: -1,
+          change: i,
+          reason: `mapped event is invalid: ${v.issues.map((x) => `${x.path} ${x.message}`).join('; ')}`,
+        });
     });
     if (mapped.ignored.length > 0) request.log.info({ ignored: mapped.ignored }, 'meta notification parts ignored');
     if (events.length === 0) return reply.code(200).send({ accepted: 0, ignored: mapped.ignored });
     const outcome = await opts.intake.accept(events, 'meta-webhook', raw.length);
     if (outcome.kind !== 'accepted') return sendOutcome(reply, outcome, events.length, opts.retryAfterSeconds);
-    return reply.code(200).send({ accepted: outcome.events.length, event_ids: outcome.events.map((e) => e.event_id), ignored: mapped.ignored });
+    return reply.code(200).send({
+      accepted: outcome.events.length,
+      event_ids: outcome.events.map((e) => e.event_id),
+      ignored: mapped.ignored,
+    });
   });
 }

@@ -43,7 +43,8 @@ export function mapWhatsAppChange(field: string | undefined, v: Json, ctx: Whats
       else out.events.push(r);
     }
     const statuses = arr(v.statuses).length;
-    if (statuses > 0) out.ignored.push(`${statuses} status update(s) (sent/delivered/read/failed) are not conversation events`);
+    if (statuses > 0)
+      out.ignored.push(`${statuses} status update(s) (sent/delivered/read/failed) are not conversation events`);
   } else if (field === 'smb_message_echoes') {
     for (const raw of arr(v.message_echoes)) {
       const r = mapBusinessEcho(obj(raw) ?? {}, ctx);
@@ -122,7 +123,13 @@ function mapBusinessEcho(m: Json, ctx: WhatsAppCtx): CanonicalEvent | string {
     const original = str(content?.original_message_id);
     if (!original) return `whatsapp ${type} echo without original_message_id`;
     if (type === 'revoke') {
-      return { type: 'message_deleted', ...envelope, event_id: metaEventId(PLATFORM, ctx.phoneNumberId, 'deleted', original), message_id: messageKey(ctx, original), author_platform_id: ctx.phoneNumberId };
+      return {
+        type: 'message_deleted',
+        ...envelope,
+        event_id: metaEventId(PLATFORM, ctx.phoneNumberId, 'deleted', original),
+        message_id: messageKey(ctx, original),
+        author_platform_id: ctx.phoneNumberId,
+      };
     }
     return {
       type: 'message_edited',

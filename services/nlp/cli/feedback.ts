@@ -18,7 +18,18 @@ import { readModelFile } from '../sentiment/linearModel.ts';
 import { BUILTIN_MODEL_PATH } from '../sentiment/registry.ts';
 import { BUILTIN_TEACHER_PATH, readTeacher } from '../sentiment/teacher.ts';
 
-const { values: args } = scriptArgs('sentiment:feedback', `usage: npm run sentiment:feedback -- --relabels <file.ndjson> [--retrain] [--out <model.json>] [--data <dir>] [--model <spec>] [--json]`, { relabels: { type: 'string' }, retrain: { type: 'boolean' }, out: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } });
+const { values: args } = scriptArgs(
+  'sentiment:feedback',
+  `usage: npm run sentiment:feedback -- --relabels <file.ndjson> [--retrain] [--out <model.json>] [--data <dir>] [--model <spec>] [--json]`,
+  {
+    relabels: { type: 'string' },
+    retrain: { type: 'boolean' },
+    out: { type: 'string' },
+    data: { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+);
 const relabelPath = args.relabels;
 if (!relabelPath) scriptUsageError('sentiment:feedback', '--relabels <file.ndjson> is required');
 const relabels = readRelabels(relabelPath);
@@ -34,10 +45,19 @@ if (args.retrain) {
   const current = readModelFile(BUILTIN_MODEL_PATH);
   const fixed = (current.training.options as GridPoint | undefined) ?? { learningRate: 0.05, l2: 1e-4, epochs: 5 };
   const sets = readSplit(dataDir, 'train');
-  const train = sets.flatMap((d) => d.texts.map((text, i) => ({ text, language: d.language ?? 'und', label: d.labels[i]! })));
+  const train = sets.flatMap((d) =>
+    d.texts.map((text, i) => ({ text, language: d.language ?? 'und', label: d.labels[i]! })),
+  );
   // The pinned teacher targets when they describe this train split (the model distils from them), else labels only.
   const teacher = current.training.teacher ? readTeacher(BUILTIN_TEACHER_PATH, sets) : undefined;
-  const model = fitModel({ train: [...train, ...relabelsToExamples(relabels)], lexEntries: current.lexicon, fixed, teacher, log, meta: { relabels: relabelPath } });
+  const model = fitModel({
+    train: [...train, ...relabelsToExamples(relabels)],
+    lexEntries: current.lexicon,
+    fixed,
+    teacher,
+    log,
+    meta: { relabels: relabelPath },
+  });
   const out = args.out ?? fileURLToPath(new URL('../models/sentiment-lr.feedback.json', import.meta.url));
   writeFileSync(out, JSON.stringify(model) + '\n');
   const after = await createAnalyzer({ model: `builtin:${out}` });
@@ -50,12 +70,20 @@ if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
 else {
   const b = report.before as ReturnType<typeof agreement>;
   process.stdout.write(`relabels: ${relabels.length}\n`);
-  process.stdout.write(`current model agrees with humans on sentiment: ${(b.sentimentAccuracy * 100).toFixed(1)}% (${b.sentimentN}), intent: ${b.intentN ? (b.intentAccuracy * 100).toFixed(1) + '%' : 'n/a'} (${b.intentN})\n`);
-  process.stdout.write(`  => applying these relabels as overrides changes ${b.sentimentN - Math.round(b.sentimentAccuracy * b.sentimentN)} sentiment and ${b.intentN - Math.round(b.intentAccuracy * b.intentN)} intent labels\n`);
+  process.stdout.write(
+    `current model agrees with humans on sentiment: ${(b.sentimentAccuracy * 100).toFixed(1)}% (${b.sentimentN}), intent: ${b.intentN ? (b.intentAccuracy * 100).toFixed(1) + '%' : 'n/a'} (${b.intentN})\n`,
+  );
+  process.stdout.write(
+    `  => applying these relabels as overrides changes ${b.sentimentN - Math.round(b.sentimentAccuracy * b.sentimentN)} sentiment and ${b.intentN - Math.round(b.intentAccuracy * b.intentN)} intent labels\n`,
+  );
   process.stdout.write(`val macro-F1 (current): ${(report.valBefore as number).toFixed(4)}\n`);
   if (report.after) {
     const a = report.after as ReturnType<typeof agreement>;
-    process.stdout.write(`retrained: agreement on relabels ${(a.sentimentAccuracy * 100).toFixed(1)}% (in-sample), val macro-F1 ${(report.valAfter as number).toFixed(4)}\n`);
-    process.stdout.write(`model written to ${String(report.model)}; use BRANDPULSE_SENTIMENT_MODEL=builtin:${String(report.model)}\n`);
+    process.stdout.write(
+      `retrained: agreement on relabels ${(a.sentimentAccuracy * 100).toFixed(1)}% (in-sample), val macro-F1 ${(report.valAfter as number).toFixed(4)}\n`,
+    );
+    process.stdout.write(
+      `model written to ${String(report.model)}; use BRANDPULSE_SENTIMENT_MODEL=builtin:${String(report.model)}\n`,
+    );
   }
 }

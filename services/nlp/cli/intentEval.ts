@@ -9,12 +9,27 @@ import { defaultIntentDataDir, readIntentDir } from '../intent/dataset.ts';
 import { formatIntentReport, intentJson, scoreIntents, type IntentPrediction } from '../intent/evaluate.ts';
 import { createAnalyzer } from '../index.ts';
 
-const { values: args } = scriptArgs('intent:eval', `usage: npm run --silent intent:eval -- [--data <dir>] [--json] [--intent-model builtin|rules|<path>] [--model <sentiment spec>]`, { data: { type: 'string' }, json: { type: 'boolean' }, 'intent-model': { type: 'string' }, model: { type: 'string' } });
+const { values: args } = scriptArgs(
+  'intent:eval',
+  `usage: npm run --silent intent:eval -- [--data <dir>] [--json] [--intent-model builtin|rules|<path>] [--model <sentiment spec>]`,
+  {
+    data: { type: 'string' },
+    json: { type: 'boolean' },
+    'intent-model': { type: 'string' },
+    model: { type: 'string' },
+  },
+);
 const dataDir = args.data ?? defaultIntentDataDir();
 const analyzer = await createAnalyzer({ model: args.model, intentModel: args['intent-model'] });
 const preds: IntentPrediction[] = readIntentDir(dataDir).map((e) => {
   const a = analyzer.analyze({ text: e.text, languageHint: e.language });
-  return { language: e.language, gold: e.intent, goldNeedsReply: e.needsReply, pred: a.intent, predNeedsReply: a.needsReply };
+  return {
+    language: e.language,
+    gold: e.intent,
+    goldNeedsReply: e.needsReply,
+    pred: a.intent,
+    predNeedsReply: a.needsReply,
+  };
 });
 const report = scoreIntents(preds);
 if (args.json) process.stdout.write(JSON.stringify(intentJson(report)) + '\n');

@@ -15,7 +15,13 @@ import type { RawExample } from '../sentiment/train.ts';
 const { values: args } = scriptArgs(
   'sentiment:train',
   `usage: npm run sentiment:train -- [--data <dir>] [--out <model.json>] [--relabels <ndjson>] [--teacher <tsv>|none] [--no-cv]`,
-  { data: { type: 'string' }, out: { type: 'string' }, relabels: { type: 'string' }, teacher: { type: 'string' }, 'no-cv': { type: 'boolean' } },
+  {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    relabels: { type: 'string' },
+    teacher: { type: 'string' },
+    'no-cv': { type: 'boolean' },
+  },
 );
 const dataDir = args.data ?? defaultDataDir();
 const out = args.out ?? BUILTIN_MODEL_PATH;
@@ -30,7 +36,9 @@ const relabelPath = args.relabels;
 if (relabelPath) train.push(...relabelsToExamples(readRelabels(relabelPath)));
 // The teacher's rows cover the train tweets (first in `train`); relabels are trained on their labels alone.
 const teacher = args.teacher === 'none' ? undefined : readTeacher(args.teacher ?? BUILTIN_TEACHER_PATH, sets);
-log(`training on ${train.length} examples from ${dataDir}${relabelPath ? ` + ${relabelPath}` : ''}, teacher ${teacher?.source ?? 'none'}`);
+log(
+  `training on ${train.length} examples from ${dataDir}${relabelPath ? ` + ${relabelPath}` : ''}, teacher ${teacher?.source ?? 'none'}`,
+);
 
 const model = fitModel({
   train,

@@ -7,6 +7,10 @@ import { readModelFile } from '../sentiment/linearModel.ts';
 import { BUILTIN_MODEL_PATH } from '../sentiment/registry.ts';
 
 const out = process.argv[2] ?? 'vocabulary.tsv';
-const vocab = buildVocabulary(defaultIntentDataDir(), defaultDataDir(), readModelFile(BUILTIN_MODEL_PATH).lexicon.map(([w]) => w));
+const vocab = buildVocabulary(
+  defaultIntentDataDir(),
+  defaultDataDir(),
+  readModelFile(BUILTIN_MODEL_PATH).lexicon.map(([w]) => w),
+);
 writeFileSync(out, vocab.map(([w, c]) => `${w}\t${c}`).join('\n') + '\n');
 process.stderr.write(`${vocab.length} words -> ${out}\n`);

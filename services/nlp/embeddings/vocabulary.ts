@@ -10,7 +10,11 @@ import { tokenize } from '../text/tokenize.ts';
 
 const WORD = /^[\p{L}][\p{L}\p{M}'’-]*$/u;
 
-export function buildVocabulary(intentDir: string, sentimentDir: string, lexiconWords: Iterable<string>): Array<[string, number]> {
+export function buildVocabulary(
+  intentDir: string,
+  sentimentDir: string,
+  lexiconWords: Iterable<string>,
+): Array<[string, number]> {
   const intent = new Map<string, number>();
   const tweets = new Map<string, number>();
   const add = (m: Map<string, number>, text: string): void => {

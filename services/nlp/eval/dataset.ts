@@ -6,8 +6,18 @@ import { fileURLToPath } from 'node:url';
 
 /** Folder names used by the public corpora -> ISO 639-1. Unknown folders that already are a code pass through. */
 export const FOLDER_LANGUAGE: Readonly<Record<string, string>> = {
-  italian: 'it', english: 'en', spanish: 'es', french: 'fr', german: 'de', portuguese: 'pt',
-  arabic: 'ar', hindi: 'hi', dutch: 'nl', polish: 'pl', russian: 'ru', turkish: 'tr',
+  italian: 'it',
+  english: 'en',
+  spanish: 'es',
+  french: 'fr',
+  german: 'de',
+  portuguese: 'pt',
+  arabic: 'ar',
+  hindi: 'hi',
+  dutch: 'nl',
+  polish: 'pl',
+  russian: 'ru',
+  turkish: 'tr',
 };
 
 export function folderLanguage(folder: string): string | null {
@@ -32,7 +42,10 @@ function lines(path: string): string[] {
 export function readSplit(dir: string, split: string): LabelledSet[] {
   if (!existsSync(dir)) throw new Error(`data directory not found: ${dir}`);
   const out: LabelledSet[] = [];
-  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const folder of readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
     const tp = join(dir, folder, `${split}_text.txt`);
     const lp = join(dir, folder, `${split}_labels.txt`);
     if (!existsSync(tp) || !existsSync(lp)) continue;
@@ -42,7 +55,8 @@ export function readSplit(dir: string, split: string): LabelledSet[] {
       if (v !== 0 && v !== 1 && v !== 2) throw new Error(`${lp}:${i + 1}: label must be 0, 1 or 2, got "${s}"`);
       return v;
     });
-    if (texts.length !== labels.length) throw new Error(`${folder}/${split}: ${texts.length} texts but ${labels.length} labels`);
+    if (texts.length !== labels.length)
+      throw new Error(`${folder}/${split}: ${texts.length} texts but ${labels.length} labels`);
     out.push({ folder, language: folderLanguage(folder), texts, labels });
   }
   if (out.length === 0) throw new Error(`no language folder in ${dir} has ${split}_text.txt and ${split}_labels.txt`);

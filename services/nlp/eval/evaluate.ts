@@ -19,13 +19,21 @@ export interface SetResult extends Scores {
  * languageHint (as the enricher passes the platform/account language), so detection still runs
  * and wins when it is reliable. An abstention (unsupported language) counts as "neutral".
  */
-export function predictIndex(analyzer: Analyzer, text: string, hint: string | null): { label: number; unsupported: boolean } {
+export function predictIndex(
+  analyzer: Analyzer,
+  text: string,
+  hint: string | null,
+): { label: number; unsupported: boolean } {
   const a = analyzer.analyze({ text, languageHint: hint });
   if (!a.sentiment) return { label: 1, unsupported: true };
   return { label: SENTIMENT_LABELS.indexOf(a.sentiment.label), unsupported: false };
 }
 
-export function evaluateSets(analyzer: Analyzer, sets: readonly LabelledSet[], hintMode: HintMode): { sets: SetResult[]; all: SetResult } {
+export function evaluateSets(
+  analyzer: Analyzer,
+  sets: readonly LabelledSet[],
+  hintMode: HintMode,
+): { sets: SetResult[]; all: SetResult } {
   const results: SetResult[] = [];
   const total: Confusion = confusionMatrix([], []);
   let totalUnsupported = 0;
@@ -47,9 +55,13 @@ export function evaluateSets(analyzer: Analyzer, sets: readonly LabelledSet[], h
 export function formatReport(r: { sets: SetResult[]; all: SetResult }): string {
   const lines: string[] = [];
   for (const s of [...r.sets, r.all]) {
-    lines.push(`${s.folder.padEnd(12)} n=${String(s.n).padStart(5)}  macroF1=${s.macroF1.toFixed(4)}  accuracy=${s.accuracy.toFixed(4)}  unsupported=${s.unsupported}`);
+    lines.push(
+      `${s.folder.padEnd(12)} n=${String(s.n).padStart(5)}  macroF1=${s.macroF1.toFixed(4)}  accuracy=${s.accuracy.toFixed(4)}  unsupported=${s.unsupported}`,
+    );
     lines.push('    gold\\pred   neg   neu   pos');
-    s.confusion.forEach((row, i) => lines.push(`    ${['neg', 'neu', 'pos'][i]!.padEnd(9)} ${row.map((v) => String(v).padStart(5)).join(' ')}`));
+    s.confusion.forEach((row, i) =>
+      lines.push(`    ${['neg', 'neu', 'pos'][i]!.padEnd(9)} ${row.map((v) => String(v).padStart(5)).join(' ')}`),
+    );
   }
   return lines.join('\n');
 }

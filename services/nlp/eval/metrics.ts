@@ -22,10 +22,13 @@ export interface Scores {
  */
 export function scores(m: Confusion): Scores {
   const k = m.length;
-  let n = 0, correct = 0;
+  let n = 0,
+    correct = 0;
   const perClassF1: number[] = [];
   for (let c = 0; c < k; c++) {
-    let tp = m[c]![c]!, fp = 0, fn = 0;
+    const tp = m[c]![c]!;
+    let fp = 0,
+      fn = 0;
     for (let j = 0; j < k; j++) {
       n += m[c]![j]!;
       if (j !== c) {

@@ -13,7 +13,10 @@ export interface Agreement {
 }
 
 export function agreement(analyzer: Analyzer, relabels: readonly Relabel[]): Agreement {
-  let sN = 0, sOk = 0, iN = 0, iOk = 0;
+  let sN = 0,
+    sOk = 0,
+    iN = 0,
+    iOk = 0;
   for (const r of relabels) {
     const a = analyzer.analyze({ text: r.text, languageHint: r.language ?? null, brand: r.brand });
     sN++;

@@ -30,7 +30,10 @@ export function parseRelabels(ndjson: string, source = 'relabels'): Relabel[] {
       throw new Error(`${source}:${i + 1}: not JSON`);
     }
     const r = RelabelSchema.safeParse(obj);
-    if (!r.success) throw new Error(`${source}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    if (!r.success)
+      throw new Error(
+        `${source}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+      );
     out.push(r.data);
   });
   return out;
@@ -48,5 +51,10 @@ export function labelIndex(l: Relabel['label']): number {
 export const RELABEL_WEIGHT = 2;
 
 export function relabelsToExamples(rs: readonly Relabel[]): RawExample[] {
-  return rs.map((r) => ({ text: r.text, language: r.language ?? (detectLanguage(tokenize(r.text)).language || 'und'), label: labelIndex(r.label), weight: RELABEL_WEIGHT }));
+  return rs.map((r) => ({
+    text: r.text,
+    language: r.language ?? (detectLanguage(tokenize(r.text)).language || 'und'),
+    label: labelIndex(r.label),
+    weight: RELABEL_WEIGHT,
+  }));
 }

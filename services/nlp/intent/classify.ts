@@ -33,12 +33,17 @@ interface Compiled {
 const COMPILED: Record<string, Compiled> = {};
 for (const [lang, table] of Object.entries(CUES)) {
   const groups = SCAN_TYPES.map((t) => `(${table[t].map(fragment).join('|')})`).join('|');
-  COMPILED[lang] = { scan: new RegExp(`(?<![\\p{L}\\p{N}])(?:${groups})`, 'gu'), qstart: compileOne(table.qstart, true) };
+  COMPILED[lang] = {
+    scan: new RegExp(`(?<![\\p{L}\\p{N}])(?:${groups})`, 'gu'),
+    qstart: compileOne(table.qstart, true),
+  };
 }
 const STRONG_SPAM = compileOne(COMMON_SPAM_STRONG, false);
 /** The cue sets scanned per language: its own plus English (code-switching); English alone otherwise. */
 const EN_ONLY: readonly Compiled[] = [COMPILED.en!];
-const SETS = new Map<string, readonly Compiled[]>(Object.keys(COMPILED).map((l) => [l, l === 'en' ? EN_ONLY : [COMPILED[l]!, COMPILED.en!]]));
+const SETS = new Map<string, readonly Compiled[]>(
+  Object.keys(COMPILED).map((l) => [l, l === 'en' ? EN_ONLY : [COMPILED[l]!, COMPILED.en!]]),
+);
 
 /** Counts of cue hits by type (index = position in SCAN_TYPES). */
 function scanCues(sets: readonly Compiled[], s: string, counts: Int32Array): void {
@@ -60,7 +65,14 @@ function scanCues(sets: readonly Compiled[], s: string, counts: Int32Array): voi
 }
 
 export const CUE_TYPES = SCAN_TYPES;
-const TECH = 0, ORDER = 1, PRE = 2, PRE_WEAK = 3, COMPLAINT = 4, PRAISE = 5, SPAM = 6, REQUEST = 7;
+const TECH = 0,
+  ORDER = 1,
+  PRE = 2,
+  PRE_WEAK = 3,
+  COMPLAINT = 4,
+  PRAISE = 5,
+  SPAM = 6,
+  REQUEST = 7;
 
 export interface IntentInput {
   /** Lower-cased, artefact-decoded text. */
@@ -85,7 +97,16 @@ export interface RuleSignals {
 }
 
 export function newRuleSignals(): RuleSignals {
-  return { counts: new Int32Array(SCAN_TYPES.length), question: false, strongSpam: false, urls: 0, mentions: 0, hashtags: 0, words: 0, intent: 'other' };
+  return {
+    counts: new Int32Array(SCAN_TYPES.length),
+    question: false,
+    strongSpam: false,
+    urls: 0,
+    mentions: 0,
+    hashtags: 0,
+    words: 0,
+    intent: 'other',
+  };
 }
 
 /** Fills `out` with the cue counts and the rule decision (no allocation). */
@@ -94,14 +115,20 @@ export function ruleSignals(x: IntentInput, out: RuleSignals): RuleSignals {
   const s = x.lower;
   const counts = out.counts;
   scanCues(sets, s, counts);
-  let urls = 0, mentions = 0, hashtags = 0, words = 0;
+  let urls = 0,
+    mentions = 0,
+    hashtags = 0,
+    words = 0;
   for (const t of x.tokens) {
     if (t.kind === 'url') urls++;
     else if (t.kind === 'mention') mentions++;
     else if (t.kind === 'hashtag') hashtags++;
     else if (t.kind === 'word') words++;
   }
-  out.urls = urls; out.mentions = mentions; out.hashtags = hashtags; out.words = words;
+  out.urls = urls;
+  out.mentions = mentions;
+  out.hashtags = hashtags;
+  out.words = words;
   const question = s.includes('?') || s.includes('¿') || sets.some((c) => c.qstart.test(s));
   out.question = question;
   out.strongSpam = STRONG_SPAM.test(s);
@@ -116,7 +143,13 @@ function decide(r: RuleSignals, sent: SentimentResult | null): Intent {
 
   // Spam: scam/promo cues with a link, two promo cues, or a link/hashtag-stuffed post with no text.
   const spamCue = counts[SPAM]! > 0;
-  if (r.strongSpam || (spamCue && (urls > 0 || mentions >= 3)) || (urls >= 2 && words <= 3) || (hashtags >= 8 && urls > 0)) return 'spam';
+  if (
+    r.strongSpam ||
+    (spamCue && (urls > 0 || mentions >= 3)) ||
+    (urls >= 2 && words <= 3) ||
+    (hashtags >= 8 && urls > 0)
+  )
+    return 'spam';
   if (counts[SPAM]! >= 2) return 'spam';
 
   const complaint = counts[COMPLAINT]! > 0;
@@ -126,11 +159,11 @@ function decide(r: RuleSignals, sent: SentimentResult | null): Intent {
   if (counts[TECH]! > 0) return 'technical_issue';
   if (counts[ORDER]! > 0) return 'order';
   if (counts[PRE]! > 0 || (question && counts[PRE_WEAK]! > 0)) return 'pre_purchase';
-  if (complaint || (negative && !question && sent!.confidence >= 0.6)) return 'complaint';
+  if (complaint || (negative && !question && sent.confidence >= 0.6)) return 'complaint';
   // A request without "?" ("mi date un numero di telefono", "still waiting for a reply") is a question.
   if (question || counts[REQUEST]! > 0) return 'question';
   // Positive sentiment alone ("good morning everyone") is not praise of the brand unless it is strong.
-  if (praise || (positive && sent!.confidence >= 0.8)) return 'praise';
+  if (praise || (positive && sent.confidence >= 0.8)) return 'praise';
   return 'other';
 }
 

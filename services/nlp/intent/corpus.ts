@@ -13,7 +13,11 @@ export const VARIANT_WEIGHT = 0.5;
  * `extra`: training-only messages (intent/data/): in every training part, never scored, so they get
  * groups no fold owns and count as non-original.
  */
-export function trainingCorpus(examples: readonly IntentExample[], seed: number, extra: readonly IntentExample[] = []): IntentRaw[] {
+export function trainingCorpus(
+  examples: readonly IntentExample[],
+  seed: number,
+  extra: readonly IntentExample[] = [],
+): IntentRaw[] {
   const out: IntentRaw[] = [];
   const all = [...examples.map((e) => ({ e, scored: true })), ...extra.map((e) => ({ e, scored: false }))];
   all.forEach(({ e, scored }, group) => {

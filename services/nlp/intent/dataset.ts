@@ -23,7 +23,8 @@ export function parseIntentTsv(content: string, name: string): IntentExample[] {
   const lines = content.split('\n').map((l) => l.replace(/\r$/, ''));
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const header = (lines[0] ?? '').replace(/^\uFEFF/, '').split('\t');
-  if (header.join('\t') !== HEADER.join('\t')) throw new Error(`${name}:1: header must be "${HEADER.join('\\t')}", got "${header.join('\\t')}"`);
+  if (header.join('\t') !== HEADER.join('\t'))
+    throw new Error(`${name}:1: header must be "${HEADER.join('\\t')}", got "${header.join('\\t')}"`);
   const out: IntentExample[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -33,9 +34,17 @@ export function parseIntentTsv(content: string, name: string): IntentExample[] {
     if (f.length < 5) throw new Error(`${where}: expected 5 tab-separated fields, got ${f.length}`);
     const [language, platform, intent, needs] = f as [string, string, string, string];
     const text = f.slice(4).join(' ');
-    if (!INTENT_SET.has(intent)) throw new Error(`${where}: intent must be one of ${INTENTS.join(', ')}, got "${intent}"`);
+    if (!INTENT_SET.has(intent))
+      throw new Error(`${where}: intent must be one of ${INTENTS.join(', ')}, got "${intent}"`);
     if (needs !== '0' && needs !== '1') throw new Error(`${where}: needs_reply must be 0 or 1, got "${needs}"`);
-    out.push({ language: language.trim().toLowerCase(), platform, intent: intent as Intent, needsReply: needs === '1', text, source: where });
+    out.push({
+      language: language.trim().toLowerCase(),
+      platform,
+      intent: intent as Intent,
+      needsReply: needs === '1',
+      text,
+      source: where,
+    });
   }
   return out;
 }
@@ -43,7 +52,9 @@ export function parseIntentTsv(content: string, name: string): IntentExample[] {
 /** Every *.tsv file of `dir`, in file-name order (stable: training and CV folds depend on it). */
 export function readIntentDir(dir: string): IntentExample[] {
   if (!existsSync(dir)) throw new Error(`data directory not found: ${dir}`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.tsv')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.tsv'))
+    .sort();
   if (files.length === 0) throw new Error(`no *.tsv file in ${dir}`);
   return files.flatMap((f) => parseIntentTsv(readFileSync(join(dir, f), 'utf8'), f));
 }

@@ -59,14 +59,21 @@ export function scoreIntents(preds: readonly IntentPrediction[]): { languages: I
   const languages: IntentScores[] = [];
   for (const lang of [...byLang.keys()].sort()) {
     const ps = byLang.get(lang)!;
-    const m = confusionMatrix(ps.map((p) => INDEX.get(p.gold)!), ps.map((p) => INDEX.get(p.pred)!), INTENTS.length);
+    const m = confusionMatrix(
+      ps.map((p) => INDEX.get(p.gold)!),
+      ps.map((p) => INDEX.get(p.pred)!),
+      INTENTS.length,
+    );
     const reply = { tp: 0, fp: 0, fn: 0, tn: 0 };
     for (const p of ps) {
-      if (p.goldNeedsReply) p.predNeedsReply ? reply.tp++ : reply.fn++;
-      else p.predNeedsReply ? reply.fp++ : reply.tn++;
+      if (p.goldNeedsReply) reply[p.predNeedsReply ? 'tp' : 'fn']++;
+      else reply[p.predNeedsReply ? 'fp' : 'tn']++;
     }
     addInto(total, m);
-    totalReply.tp += reply.tp; totalReply.fp += reply.fp; totalReply.fn += reply.fn; totalReply.tn += reply.tn;
+    totalReply.tp += reply.tp;
+    totalReply.fp += reply.fp;
+    totalReply.fn += reply.fn;
+    totalReply.tn += reply.tn;
     languages.push(scoreGroup(lang, m, reply));
   }
   return { languages, all: scoreGroup('all', total, totalReply) };
@@ -83,7 +90,9 @@ export function formatIntentReport(r: { languages: IntentScores[]; all: IntentSc
     );
     lines.push(`    gold\\pred ${SHORT.map((x) => x.padStart(7)).join('')}    F1`);
     s.confusion.forEach((row, i) =>
-      lines.push(`    ${SHORT[i]!.padEnd(9)} ${row.map((v) => String(v).padStart(7)).join('')}  ${s.perIntentF1[INTENTS[i]!].toFixed(2)}`),
+      lines.push(
+        `    ${SHORT[i]!.padEnd(9)} ${row.map((v) => String(v).padStart(7)).join('')}  ${s.perIntentF1[INTENTS[i]!].toFixed(2)}`,
+      ),
     );
   }
   return lines.join('\n');
@@ -94,7 +103,10 @@ export function round4(x: number): number {
 }
 
 /** The documented --json object: { "<lang>": {intentMacroF1, accuracy, needsReplyPrecision, needsReplyRecall, n}, ..., "all": {...} }. */
-export function intentJson(r: { languages: IntentScores[]; all: IntentScores }): Record<string, Record<string, number>> {
+export function intentJson(r: {
+  languages: IntentScores[];
+  all: IntentScores;
+}): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const s of [...r.languages, r.all]) {
     out[s.language] = {

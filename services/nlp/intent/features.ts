@@ -44,7 +44,6 @@ const S_EMOJI = familySeed('ie');
 const S_LANG = familySeed('il');
 const S_BIAS = familySeed('ibias');
 const S_CUE = familySeed('icue');
-const S_RULE = familySeed('irule');
 const S_DENSE = familySeed('idense');
 
 /** Lower-case Latin letter with its diacritics removed, for every code unit (identity elsewhere). */
@@ -89,8 +88,14 @@ interface WordFeatures {
   readonly weighted: boolean;
   /** ids.length, kept inline for the same reason. */
   readonly count: number;
-  readonly q0: number; readonly q1: number; readonly q2: number; readonly q3: number;
-  readonly q4: number; readonly q5: number; readonly q6: number; readonly q7: number;
+  readonly q0: number;
+  readonly q1: number;
+  readonly q2: number;
+  readonly q3: number;
+  readonly q4: number;
+  readonly q5: number;
+  readonly q6: number;
+  readonly q7: number;
 }
 
 const WORD_CACHE_MAX = 50_000; // ~5 MB; cleared when full (cheap, and the hot words come back at once)
@@ -103,12 +108,18 @@ class FeatureTables {
   readonly words = new Map<string, WordFeatures>();
   readonly denseIds: Int32Array;
   readonly denseQ: Int16Array | null;
-  constructor(readonly cfg: IntentFeatureConfig, readonly vectors: WordVectors | null, readonly Q: Int16Array | null) {
+  constructor(
+    readonly cfg: IntentFeatureConfig,
+    readonly vectors: WordVectors | null,
+    readonly Q: Int16Array | null,
+  ) {
     const mask = (1 << cfg.bits) - 1;
     this.denseIds = new Int32Array(100 + (vectors ? vectors.dims : 0));
     for (let k = 0; k < this.denseIds.length; k++) this.denseIds[k] = finalize(S_DENSE + k) & mask;
     this.denseQ = Q ? new Int16Array(this.denseIds.length * K) : null;
-    if (Q) for (let d = 0; d < this.denseIds.length; d++) this.denseQ!.set(Q.subarray(this.denseIds[d]! * K, this.denseIds[d]! * K + K), d * K);
+    if (Q)
+      for (let d = 0; d < this.denseIds.length; d++)
+        this.denseQ!.set(Q.subarray(this.denseIds[d]! * K, this.denseIds[d]! * K + K), d * K);
   }
 }
 
@@ -151,7 +162,8 @@ export class IntentFeatureBuffer {
     if (cached !== undefined) return cached;
     const cfg = tables.cfg;
     const mask = (1 << cfg.bits) - 1;
-    const codes = this.codes, grams = this.grams;
+    const codes = this.codes,
+      grams = this.grams;
     const L = Math.min(norm.length, codes.length - 2);
     let h = S_WORD;
     codes[0] = 32;
@@ -180,8 +192,20 @@ export class IntentFeatureBuffer {
       for (let i = 0; i < g; i++) for (let k = 0; k < K; k++) q[k]! += Q[ids[i]! * K + k]!;
     }
     const w: WordFeatures = {
-      tables, hash: h, ids, row, weighted: tables.Q !== null, count: g,
-      q0: q[0]!, q1: q[1]!, q2: q[2]!, q3: q[3]!, q4: q[4]!, q5: q[5]!, q6: q[6]!, q7: q[7]!,
+      tables,
+      hash: h,
+      ids,
+      row,
+      weighted: tables.Q !== null,
+      count: g,
+      q0: q[0]!,
+      q1: q[1]!,
+      q2: q[2]!,
+      q3: q[3]!,
+      q4: q[4]!,
+      q5: q[5]!,
+      q6: q[6]!,
+      q7: q[7]!,
     };
     if (tables.words.size >= WORD_CACHE_MAX) tables.words.clear();
     tables.words.set(norm, w);
@@ -232,13 +256,22 @@ export function extractIntentFeatures(
   const tables = buf.tablesFor(cfg, useVectors ? vectors : null, Q);
   const acc = buf.acc;
   if (Q !== null) acc.fill(0);
-  let n = 0, summed = 0; // ids written to idx / ids summed into acc (both count towards the cap)
+  let n = 0,
+    summed = 0; // ids written to idx / ids summed into acc (both count towards the cap)
   idx[n++] = finalize(S_BIAS) & mask;
   let hl = S_LANG;
   for (let i = 0; i < language.length; i++) hl = fnvStep(hl, language.charCodeAt(i));
   idx[n++] = finalize(hl) & mask;
 
-  let prev = 0, hasPrev = false, position = 0, first = 0, question = 0, bang = 0, numbers = 0, emoji = 0, found = 0;
+  let prev = 0,
+    hasPrev = false,
+    position = 0,
+    first = 0,
+    question = 0,
+    bang = 0,
+    numbers = 0,
+    emoji = 0,
+    found = 0;
   const dims = useVectors ? vectors.dims : 0;
   const sum = buf.sum;
   if (useVectors) sum.fill(0, 0, dims);
@@ -251,8 +284,14 @@ export function extractIntentFeatures(
       if (wf === null || wf.tables !== tables) t.memo = wf = buf.word(tables, t.norm, useVectors ? vectors : null);
       h = wf.hash;
       if (wf.weighted && n + summed + wf.count <= cap) {
-        acc[0]! += wf.q0; acc[1]! += wf.q1; acc[2]! += wf.q2; acc[3]! += wf.q3;
-        acc[4]! += wf.q4; acc[5]! += wf.q5; acc[6]! += wf.q6; acc[7]! += wf.q7;
+        acc[0]! += wf.q0;
+        acc[1]! += wf.q1;
+        acc[2]! += wf.q2;
+        acc[3]! += wf.q3;
+        acc[4]! += wf.q4;
+        acc[5]! += wf.q5;
+        acc[6]! += wf.q6;
+        acc[7]! += wf.q7;
         summed += wf.count;
       } else {
         const ids = wf.ids;
@@ -260,13 +299,15 @@ export function extractIntentFeatures(
       }
       if (wf.row >= 0) {
         found++;
-        const V = vectors!.q, o = wf.row * dims;
+        const V = vectors!.q,
+          o = wf.row * dims;
         for (let d = 0; d < dims; d++) sum[d]! += V[o + d]!;
       }
       if (position === 0) {
         first = h;
         if (n + summed < cap) idx[n++] = finalize(h ^ S_FIRST) & mask;
-      } else if (position === 1 && n + summed < cap) idx[n++] = finalize(Math.imul(first, 0x9e3779b1) ^ h ^ S_FIRST2) & mask;
+      } else if (position === 1 && n + summed < cap)
+        idx[n++] = finalize(Math.imul(first, 0x9e3779b1) ^ h ^ S_FIRST2) & mask;
       position++;
     } else if (t.kind === 'punct') {
       if (t.norm === '?' || t.norm === '?!') question++;
@@ -319,14 +360,25 @@ export function extractIntentFeatures(
   buf.nSparse = sparse;
   // Dense features: bucket ids in idx/val, or (weighted mode) slots of the gathered block.
   const weighted = Q !== null;
-  const denseIds = tables.denseIds, slot = buf.denseSlot, dval = buf.denseVal;
+  const denseIds = tables.denseIds,
+    slot = buf.denseSlot,
+    dval = buf.denseVal;
   let nd = 0;
   if (sentiment) {
     const neg = sentiment.label === 'negative' ? sentiment.confidence : 0;
     const pos = sentiment.label === 'positive' ? sentiment.confidence : 0;
-    if (neg !== 0) (slot[nd] = 1), (dval[nd++] = neg);
-    if (pos !== 0) (slot[nd] = 2), (dval[nd++] = pos);
-    if (sentiment.score !== 0) (slot[nd] = 3), (dval[nd++] = sentiment.score);
+    if (neg !== 0) {
+      slot[nd] = 1;
+      dval[nd++] = neg;
+    }
+    if (pos !== 0) {
+      slot[nd] = 2;
+      dval[nd++] = pos;
+    }
+    if (sentiment.score !== 0) {
+      slot[nd] = 3;
+      dval[nd++] = sentiment.score;
+    }
   }
   if (found > 0) {
     let norm = 0;
@@ -334,12 +386,18 @@ export function extractIntentFeatures(
     const f = cfg.vectorScale / Math.sqrt(norm);
     for (let d = 0; d < dims; d++) {
       const v = sum[d]! * f;
-      if (v !== 0) (slot[nd] = 100 + d), (dval[nd++] = v);
+      if (v !== 0) {
+        slot[nd] = 100 + d;
+        dval[nd++] = v;
+      }
     }
   }
   if (weighted) buf.nDense = nd;
   else {
-    for (let j = 0; j < nd; j++) (idx[n] = denseIds[slot[j]!]!), (val[n++] = dval[j]!);
+    for (let j = 0; j < nd; j++) {
+      idx[n] = denseIds[slot[j]!]!;
+      val[n++] = dval[j]!;
+    }
     buf.nDense = 0;
   }
   buf.n = n;

@@ -22,7 +22,8 @@ export const THRESHOLDS = Array.from({ length: 25 }, (_, i) => Math.round((0.1 +
 export const INTENT_SEED = 20261201;
 /** Out-of-fold needs_reply recall the threshold must keep (see chooseThreshold). */
 export const REPLY_RECALL_FLOOR = 0.98;
-export const VARIANT_NOTE = "lazy (lower case, no accents, no ?¿¡) and typo (one edit in ~20% of words, ? dropped half the time) variants, weight 0.5";
+export const VARIANT_NOTE =
+  'lazy (lower case, no accents, no ?¿¡) and typo (one edit in ~20% of words, ? dropped half the time) variants, weight 0.5';
 
 const REPLY = INTENTS.map((x) => DEFAULT_NEEDS_REPLY[x]);
 
@@ -40,7 +41,10 @@ export function assignFolds(groups: ReadonlyArray<{ group: number; key: string }
 }
 
 function foldsOf(data: readonly IntentFeaturized[], k: number): Map<number, number> {
-  return assignFolds(data.filter((d) => d.original).map((d) => ({ group: d.group, key: `${d.language}|${d.y}` })), k);
+  return assignFolds(
+    data.filter((d) => d.original).map((d) => ({ group: d.group, key: `${d.language}|${d.y}` })),
+    k,
+  );
 }
 
 /**
@@ -51,9 +55,11 @@ function foldsOf(data: readonly IntentFeaturized[], k: number): Map<number, numb
  * down again smh") scored P(needs reply) 0.45-0.65, where dev messages mostly score above 0.9.
  */
 export function chooseThreshold(probs: Float64Array, gold: readonly number[]): number {
-  let best = THRESHOLDS[0]!, bestRecall = -1;
+  let best = THRESHOLDS[0]!,
+    bestRecall = -1;
   for (const t of THRESHOLDS) {
-    let tp = 0, fn = 0;
+    let tp = 0,
+      fn = 0;
     for (let i = 0; i < gold.length; i++) {
       if (!REPLY[gold[i]!]) continue;
       if (REPLY[decideIntent(probs.subarray(i * K, i * K + K), REPLY, t)]) tp++;
@@ -76,7 +82,13 @@ function argmax(p: Float64Array, i: number): number {
 function macroF1(probs: Float64Array, gold: readonly number[], lang: readonly string[]): number {
   const preds: IntentPrediction[] = gold.map((g, i) => {
     const p = argmax(probs, i);
-    return { language: lang[i]!, gold: INTENTS[g]!, goldNeedsReply: REPLY[g]!, pred: INTENTS[p]!, predNeedsReply: REPLY[p]! };
+    return {
+      language: lang[i]!,
+      gold: INTENTS[g]!,
+      goldNeedsReply: REPLY[g]!,
+      pred: INTENTS[p]!,
+      predNeedsReply: REPLY[p]!,
+    };
   });
   return scoreIntents(preds).all.intentMacroF1;
 }
@@ -87,7 +99,13 @@ export interface Selection extends IntentGridPoint {
 }
 
 /** Out-of-fold probabilities (originals only) of one grid point. */
-function outOfFold(data: readonly IntentFeaturized[], folds: Map<number, number>, k: number, g: IntentGridPoint, features: IntentFeatureConfig) {
+function outOfFold(
+  data: readonly IntentFeaturized[],
+  folds: Map<number, number>,
+  k: number,
+  g: IntentGridPoint,
+  features: IntentFeatureConfig,
+) {
   const probs: number[] = [];
   const gold: number[] = [];
   const lang: string[] = [];
@@ -107,7 +125,13 @@ function outOfFold(data: readonly IntentFeaturized[], folds: Map<number, number>
 }
 
 /** Chooses the grid point (intent macro-F1) and then the threshold (needs_reply F2) by k-fold CV on `data`. */
-export function select(data: readonly IntentFeaturized[], k: number, features: IntentFeatureConfig, grid: readonly IntentGridPoint[] = INTENT_GRID, log: (s: string) => void = () => {}): Selection {
+export function select(
+  data: readonly IntentFeaturized[],
+  k: number,
+  features: IntentFeatureConfig,
+  grid: readonly IntentGridPoint[] = INTENT_GRID,
+  log: (s: string) => void = () => {},
+): Selection {
   const folds = foldsOf(data, k);
   let best: { g: IntentGridPoint; f1: number; oof: ReturnType<typeof outOfFold> } | null = null;
   const cv: Selection['cv'] = [];
@@ -128,7 +152,12 @@ export interface CrossValidation {
 }
 
 /** Nested CV: outer k folds for the figures, inner k-1 folds on each outer training part for every choice. */
-export function nestedCrossValidation(data: readonly IntentFeaturized[], k: number, features: IntentFeatureConfig, log: (s: string) => void = () => {}): CrossValidation {
+export function nestedCrossValidation(
+  data: readonly IntentFeaturized[],
+  k: number,
+  features: IntentFeatureConfig,
+  log: (s: string) => void = () => {},
+): CrossValidation {
   const folds = foldsOf(data, k);
   const predictions: IntentPrediction[] = [];
   const selections: Selection[] = [];
@@ -138,11 +167,23 @@ export function nestedCrossValidation(data: readonly IntentFeaturized[], k: numb
     log(`outer fold ${f + 1}/${k}: ${tr.filter((d) => d.original).length} train, ${te.length} test`);
     const sel = select(tr, k - 1, features, INTENT_GRID, log);
     selections.push(sel);
-    const p: IntentParams = trainIntentLinear(tr, { features, seed: INTENT_SEED, learningRate: sel.learningRate, l2: sel.l2, epochs: sel.epochs });
+    const p: IntentParams = trainIntentLinear(tr, {
+      features,
+      seed: INTENT_SEED,
+      learningRate: sel.learningRate,
+      l2: sel.l2,
+      epochs: sel.epochs,
+    });
     const probs = predictIntentProbs(p, te);
     te.forEach((d, i) => {
       const pred = decideIntent(probs.subarray(i * K, i * K + K), REPLY, sel.replyThreshold);
-      predictions.push({ language: d.language, gold: INTENTS[d.y] as Intent, goldNeedsReply: REPLY[d.y]!, pred: INTENTS[pred] as Intent, predNeedsReply: REPLY[pred]! });
+      predictions.push({
+        language: d.language,
+        gold: INTENTS[d.y] as Intent,
+        goldNeedsReply: REPLY[d.y]!,
+        pred: INTENTS[pred] as Intent,
+        predNeedsReply: REPLY[pred]!,
+      });
     });
   }
   return { predictions, selections };

@@ -17,7 +17,7 @@ export const INTENT_MODEL_FORMAT = 'brandpulse-intent-lr/1';
 export const BUILTIN_INTENT_MODEL_PATH = fileURLToPath(new URL('../models/intent-lr.json', import.meta.url));
 export const INTENT_MODEL_ENV = 'BRANDPULSE_INTENT_MODEL';
 export const K = INTENTS.length;
-if (K !== 8) throw new Error("intentProbsQuantised is unrolled for 8 intents");
+if (K !== 8) throw new Error('intentProbsQuantised is unrolled for 8 intents');
 
 export interface IntentModelFile {
   format: typeof INTENT_MODEL_FORMAT;
@@ -40,7 +40,13 @@ export interface IntentParams {
   bias: Float64Array;
 }
 
-export function encodeIntentModel(p: IntentParams, replyThreshold: number, wordVectors: IntentModelFile['wordVectors'], version: string, training: Record<string, unknown>): IntentModelFile {
+export function encodeIntentModel(
+  p: IntentParams,
+  replyThreshold: number,
+  wordVectors: IntentModelFile['wordVectors'],
+  version: string,
+  training: Record<string, unknown>,
+): IntentModelFile {
   const { weightScale, weights } = quantizeWeights(p.W);
   return {
     format: INTENT_MODEL_FORMAT,
@@ -67,23 +73,51 @@ export interface QuantisedIntentParams {
 
 export function decodeQuantised(f: IntentModelFile): QuantisedIntentParams {
   if (f.format !== INTENT_MODEL_FORMAT) throw new Error(`unsupported intent model format ${String(f.format)}`);
-  if (f.classes.join(',') !== INTENTS.join(',')) throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
+  if (f.classes.join(',') !== INTENTS.join(','))
+    throw new Error(`intent model classes ${f.classes.join(',')} differ from ${INTENTS.join(',')}`);
   const Q = readQuantizedWeights(f.weights, (1 << f.features.bits) * K, 'intent model');
   return { features: f.features, Q, scale: f.weightScale, bias: Float64Array.from(f.bias) };
 }
 
 /** intentProbs on the int16 weights: sums in integer weight units, scaled once per class. */
-export function intentProbsQuantised(p: QuantisedIntentParams, idx: Int32Array, val: Float32Array, n: number, out: Float64Array): void {
+export function intentProbsQuantised(
+  p: QuantisedIntentParams,
+  idx: Int32Array,
+  val: Float32Array,
+  n: number,
+  out: Float64Array,
+): void {
   const Q = p.Q;
-  let z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4 = 0, z5 = 0, z6 = 0, z7 = 0;
+  let z0 = 0,
+    z1 = 0,
+    z2 = 0,
+    z3 = 0,
+    z4 = 0,
+    z5 = 0,
+    z6 = 0,
+    z7 = 0;
   for (let i = 0; i < n; i++) {
-    const b = idx[i]! << 3, v = val[i]!;
-    z0 += v * Q[b]!; z1 += v * Q[b + 1]!; z2 += v * Q[b + 2]!; z3 += v * Q[b + 3]!;
-    z4 += v * Q[b + 4]!; z5 += v * Q[b + 5]!; z6 += v * Q[b + 6]!; z7 += v * Q[b + 7]!;
+    const b = idx[i]! << 3,
+      v = val[i]!;
+    z0 += v * Q[b]!;
+    z1 += v * Q[b + 1]!;
+    z2 += v * Q[b + 2]!;
+    z3 += v * Q[b + 3]!;
+    z4 += v * Q[b + 4]!;
+    z5 += v * Q[b + 5]!;
+    z6 += v * Q[b + 6]!;
+    z7 += v * Q[b + 7]!;
   }
-  const s = p.scale, B = p.bias;
-  out[0] = B[0]! + z0 * s; out[1] = B[1]! + z1 * s; out[2] = B[2]! + z2 * s; out[3] = B[3]! + z3 * s;
-  out[4] = B[4]! + z4 * s; out[5] = B[5]! + z5 * s; out[6] = B[6]! + z6 * s; out[7] = B[7]! + z7 * s;
+  const s = p.scale,
+    B = p.bias;
+  out[0] = B[0]! + z0 * s;
+  out[1] = B[1]! + z1 * s;
+  out[2] = B[2]! + z2 * s;
+  out[3] = B[3]! + z3 * s;
+  out[4] = B[4]! + z4 * s;
+  out[5] = B[5]! + z5 * s;
+  out[6] = B[6]! + z6 * s;
+  out[7] = B[7]! + z7 * s;
   softmaxInPlace(out);
 }
 
@@ -92,25 +126,68 @@ export function intentProbsQuantised(p: QuantisedIntentParams, idx: Int32Array, 
  * probabilities bit for bit, from the summed word weights, the remaining sparse ids and the dense
  * block. Sequential v·q sums of the plain path are exact (see extractIntentFeatures), so v·Σq equals them.
  */
-export function intentProbsWeighted(p: QuantisedIntentParams, buf: IntentFeatureBuffer, denseQ: Int16Array, out: Float64Array): void {
-  const Q = p.Q, idx = buf.idx, n = buf.n, acc = buf.acc;
-  let s0 = acc[0]!, s1 = acc[1]!, s2 = acc[2]!, s3 = acc[3]!, s4 = acc[4]!, s5 = acc[5]!, s6 = acc[6]!, s7 = acc[7]!;
+export function intentProbsWeighted(
+  p: QuantisedIntentParams,
+  buf: IntentFeatureBuffer,
+  denseQ: Int16Array,
+  out: Float64Array,
+): void {
+  const Q = p.Q,
+    idx = buf.idx,
+    n = buf.n,
+    acc = buf.acc;
+  let s0 = acc[0]!,
+    s1 = acc[1]!,
+    s2 = acc[2]!,
+    s3 = acc[3]!,
+    s4 = acc[4]!,
+    s5 = acc[5]!,
+    s6 = acc[6]!,
+    s7 = acc[7]!;
   for (let i = 0; i < n; i++) {
     const b = idx[i]! << 3;
-    s0 += Q[b]!; s1 += Q[b + 1]!; s2 += Q[b + 2]!; s3 += Q[b + 3]!;
-    s4 += Q[b + 4]!; s5 += Q[b + 5]!; s6 += Q[b + 6]!; s7 += Q[b + 7]!;
+    s0 += Q[b]!;
+    s1 += Q[b + 1]!;
+    s2 += Q[b + 2]!;
+    s3 += Q[b + 3]!;
+    s4 += Q[b + 4]!;
+    s5 += Q[b + 5]!;
+    s6 += Q[b + 6]!;
+    s7 += Q[b + 7]!;
   }
   const v = buf.nSparse > 0 ? Math.fround(1 / Math.sqrt(buf.nSparse)) : 1;
-  let z0 = v * s0, z1 = v * s1, z2 = v * s2, z3 = v * s3, z4 = v * s4, z5 = v * s5, z6 = v * s6, z7 = v * s7;
-  const slot = buf.denseSlot, dval = buf.denseVal;
+  let z0 = v * s0,
+    z1 = v * s1,
+    z2 = v * s2,
+    z3 = v * s3,
+    z4 = v * s4,
+    z5 = v * s5,
+    z6 = v * s6,
+    z7 = v * s7;
+  const slot = buf.denseSlot,
+    dval = buf.denseVal;
   for (let j = 0; j < buf.nDense; j++) {
-    const b = slot[j]! << 3, x = dval[j]!;
-    z0 += x * denseQ[b]!; z1 += x * denseQ[b + 1]!; z2 += x * denseQ[b + 2]!; z3 += x * denseQ[b + 3]!;
-    z4 += x * denseQ[b + 4]!; z5 += x * denseQ[b + 5]!; z6 += x * denseQ[b + 6]!; z7 += x * denseQ[b + 7]!;
+    const b = slot[j]! << 3,
+      x = dval[j]!;
+    z0 += x * denseQ[b]!;
+    z1 += x * denseQ[b + 1]!;
+    z2 += x * denseQ[b + 2]!;
+    z3 += x * denseQ[b + 3]!;
+    z4 += x * denseQ[b + 4]!;
+    z5 += x * denseQ[b + 5]!;
+    z6 += x * denseQ[b + 6]!;
+    z7 += x * denseQ[b + 7]!;
   }
-  const s = p.scale, B = p.bias;
-  out[0] = B[0]! + z0 * s; out[1] = B[1]! + z1 * s; out[2] = B[2]! + z2 * s; out[3] = B[3]! + z3 * s;
-  out[4] = B[4]! + z4 * s; out[5] = B[5]! + z5 * s; out[6] = B[6]! + z6 * s; out[7] = B[7]! + z7 * s;
+  const s = p.scale,
+    B = p.bias;
+  out[0] = B[0]! + z0 * s;
+  out[1] = B[1]! + z1 * s;
+  out[2] = B[2]! + z2 * s;
+  out[3] = B[3]! + z3 * s;
+  out[4] = B[4]! + z4 * s;
+  out[5] = B[5]! + z5 * s;
+  out[6] = B[6]! + z6 * s;
+  out[7] = B[7]! + z7 * s;
   softmaxInPlace(out);
 }
 
@@ -136,7 +213,8 @@ export function intentProbs(p: IntentParams, idx: Int32Array, val: Float32Array,
   const W = p.W;
   for (let k = 0; k < K; k++) out[k] = p.bias[k]!;
   for (let i = 0; i < n; i++) {
-    const b = idx[i]! * K, v = val[i]!;
+    const b = idx[i]! * K,
+      v = val[i]!;
     for (let k = 0; k < K; k++) out[k]! += v * W[b + k]!;
   }
   softmaxInPlace(out);
@@ -178,8 +256,13 @@ export class LinearIntentModel {
   constructor(file: IntentModelFile, modelDir: string) {
     this.params = decodeQuantised(file);
     this.vectors = file.wordVectors ? loadWordVectors(join(modelDir, file.wordVectors.file)) : null;
-    if (this.vectors && (this.vectors.size !== file.wordVectors!.words || this.vectors.dims !== file.wordVectors!.dims)) {
-      throw new Error(`intent model expects ${file.wordVectors!.words}x${file.wordVectors!.dims} word vectors, ${file.wordVectors!.file} has ${this.vectors.size}x${this.vectors.dims}`);
+    if (
+      this.vectors &&
+      (this.vectors.size !== file.wordVectors!.words || this.vectors.dims !== file.wordVectors!.dims)
+    ) {
+      throw new Error(
+        `intent model expects ${file.wordVectors!.words}x${file.wordVectors!.dims} word vectors, ${file.wordVectors!.file} has ${this.vectors.size}x${this.vectors.dims}`,
+      );
     }
     this.replyThreshold = file.replyThreshold;
     this.version = `intent-lr-${file.version}`;

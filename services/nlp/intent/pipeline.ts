@@ -16,12 +16,19 @@ export interface IntentContext {
 }
 
 /** Training-time helper (allocates fresh rule signals per call). */
-export function analyzeForIntent(text: string, languageHint: string | null, sentimentModel: SentimentModel): IntentContext {
+export function analyzeForIntent(
+  text: string,
+  languageHint: string | null,
+  sentimentModel: SentimentModel,
+): IntentContext {
   const tokens = tokenize(text);
   const hint = normalizeLanguageHint(languageHint);
   const language = resolveLanguage(detectLanguage(tokens, hint), hint);
   const languageSupported = isSupportedLanguage(language);
   const sentiment = languageSupported ? sentimentModel.score({ text, tokens, language }) : null;
-  const rules = ruleSignals({ lower: decodeArtifacts(text).toLowerCase(), tokens, language, sentiment }, newRuleSignals());
+  const rules = ruleSignals(
+    { lower: decodeArtifacts(text).toLowerCase(), tokens, language, sentiment },
+    newRuleSignals(),
+  );
   return { tokens, language, languageSupported, sentiment, rules };
 }

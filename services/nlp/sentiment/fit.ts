@@ -53,8 +53,17 @@ function pointOf(c: GridPoint): GridPoint {
  * With a teacher, fold f trains on the teacher's nested[f] targets (never fitted on fold f's labels),
  * and after `grid` the DISTILL_GRID weights are tried at the best point found so far, then DISTILL_REFINE.
  */
-export function crossValidate(examples: readonly RawExample[], lexEntries: Array<[string, number]>, grid: readonly GridPoint[], k: number, features: FeatureConfig, log: (s: string) => void, teacher?: TeacherTargets): FitReport {
-  if (teacher && k !== TEACHER_FOLDS) throw new Error(`the teacher targets are cross-fitted for ${TEACHER_FOLDS} folds, not ${k}`);
+export function crossValidate(
+  examples: readonly RawExample[],
+  lexEntries: Array<[string, number]>,
+  grid: readonly GridPoint[],
+  k: number,
+  features: FeatureConfig,
+  log: (s: string) => void,
+  teacher?: TeacherTargets,
+): FitReport {
+  if (teacher && k !== TEACHER_FOLDS)
+    throw new Error(`the teacher targets are cross-fitted for ${TEACHER_FOLDS} folds, not ${k}`);
   const lex = lexiconFromEntries(lexEntries);
   const data = featurize(examples, lex, features);
   const folds = Array.from({ length: k }, (_, f) => ({
@@ -71,7 +80,9 @@ export function crossValidate(examples: readonly RawExample[], lexEntries: Array
       gold.push(...te.map((e) => e.y));
     }
     const macroF1 = scores(confusionMatrix(gold, pred)).macroF1;
-    log(`cv lr=${g.learningRate} l2=${g.l2} epochs=${g.epochs} distill=${g.distill ?? 0}: macroF1=${macroF1.toFixed(4)}`);
+    log(
+      `cv lr=${g.learningRate} l2=${g.l2} epochs=${g.epochs} distill=${g.distill ?? 0}: macroF1=${macroF1.toFixed(4)}`,
+    );
     cv.push({ ...g, macroF1 });
   };
   // Ties (within 0.001) go to the earlier, i.e. simpler/slower-learning, grid point: stable choice.
@@ -109,7 +120,15 @@ export function fitModel(o: FitOptions): LinearModelFile {
   const features = o.features ?? DEFAULT_FEATURES;
   const report: FitReport = o.fixed
     ? { chosen: o.fixed, cv: [] }
-    : crossValidate(o.train, o.lexEntries, o.grid ?? (o.teacher ? TEACHER_GRID : DEFAULT_GRID), o.folds ?? 5, features, log, o.teacher);
+    : crossValidate(
+        o.train,
+        o.lexEntries,
+        o.grid ?? (o.teacher ? TEACHER_GRID : DEFAULT_GRID),
+        o.folds ?? 5,
+        features,
+        log,
+        o.teacher,
+      );
   log(`chosen: ${JSON.stringify(report.chosen)}`);
   const opts: TrainOptions = { features, seed: SEED, ...report.chosen };
   const data = featurize(o.train, lexiconFromEntries(o.lexEntries), features);
@@ -118,7 +137,8 @@ export function fitModel(o: FitOptions): LinearModelFile {
   const draft = encodeModel(params, o.lexEntries, MODEL_RELEASE, {});
   const version = `${MODEL_RELEASE}-${shortHash(draft.weights)}`;
   return encodeModel(params, o.lexEntries, version, {
-    algorithm: 'multinomial logistic regression, AdaGrad SGD, hashed word/char n-grams + lexicon features' +
+    algorithm:
+      'multinomial logistic regression, AdaGrad SGD, hashed word/char n-grams + lexicon features' +
       (o.teacher ? ', distilled from an e5 sentence-embedding teacher (soft targets)' : ''),
     teacher: o.teacher?.source ?? null,
     seed: SEED,

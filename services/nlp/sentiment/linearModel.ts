@@ -28,7 +28,12 @@ export interface LinearParams {
   bias: Float64Array;
 }
 
-export function encodeModel(p: LinearParams, lexicon: Array<[string, number]>, version: string, training: Record<string, unknown>): LinearModelFile {
+export function encodeModel(
+  p: LinearParams,
+  lexicon: Array<[string, number]>,
+  version: string,
+  training: Record<string, unknown>,
+): LinearModelFile {
   const { weightScale, weights } = quantizeWeights(p.W);
   return {
     format: MODEL_FORMAT,
@@ -45,7 +50,10 @@ export function encodeModel(p: LinearParams, lexicon: Array<[string, number]>, v
 export function decodeModel(f: LinearModelFile): { params: LinearParams; lexicon: Lexicon } {
   if (f.format !== MODEL_FORMAT) throw new Error(`unsupported sentiment model format ${String(f.format)}`);
   const W = dequantize(readQuantizedWeights(f.weights, (1 << f.features.bits) * 3, 'sentiment model'), f.weightScale);
-  return { params: { features: f.features, W, bias: Float64Array.from(f.bias) }, lexicon: lexiconFromEntries(f.lexicon) };
+  return {
+    params: { features: f.features, W, bias: Float64Array.from(f.bias) },
+    lexicon: lexiconFromEntries(f.lexicon),
+  };
 }
 
 export function readModelFile(path: string): LinearModelFile {
@@ -54,16 +62,23 @@ export function readModelFile(path: string): LinearModelFile {
 
 /** Softmax of the linear scores for the features in `buf`, written into `out`. */
 export function predictProbs(p: LinearParams, buf: FeatureBuffer, out: Float64Array): void {
-  let z0 = p.bias[0]!, z1 = p.bias[1]!, z2 = p.bias[2]!;
-  const W = p.W, idx = buf.idx, val = buf.val;
+  let z0 = p.bias[0]!,
+    z1 = p.bias[1]!,
+    z2 = p.bias[2]!;
+  const W = p.W,
+    idx = buf.idx,
+    val = buf.val;
   for (let i = 0; i < buf.n; i++) {
-    const b = idx[i]! * 3, v = val[i]!;
+    const b = idx[i]! * 3,
+      v = val[i]!;
     z0 += v * W[b]!;
     z1 += v * W[b + 1]!;
     z2 += v * W[b + 2]!;
   }
   const m = Math.max(z0, z1, z2);
-  const e0 = Math.exp(z0 - m), e1 = Math.exp(z1 - m), e2 = Math.exp(z2 - m);
+  const e0 = Math.exp(z0 - m),
+    e1 = Math.exp(z1 - m),
+    e2 = Math.exp(z2 - m);
   const s = e0 + e1 + e2;
   out[0] = e0 / s;
   out[1] = e1 / s;
@@ -71,7 +86,9 @@ export function predictProbs(p: LinearParams, buf: FeatureBuffer, out: Float64Ar
 }
 
 export function resultFromProbs(pr: ArrayLike<number>): SentimentResult {
-  const p0 = pr[0]!, p1 = pr[1]!, p2 = pr[2]!;
+  const p0 = pr[0]!,
+    p1 = pr[1]!,
+    p2 = pr[2]!;
   const k = p0 >= p1 && p0 >= p2 ? 0 : p2 >= p1 ? 2 : 1;
   return { score: Math.max(-1, Math.min(1, p2 - p0)), label: SENTIMENT_LABELS[k]!, confidence: [p0, p1, p2][k]! };
 }

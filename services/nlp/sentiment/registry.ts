@@ -44,7 +44,9 @@ function factoryFor(spec: string | undefined): { factory: SentimentModelFactory;
   const { scheme, arg } = parseModelSpec(spec ?? process.env[MODEL_ENV] ?? 'builtin');
   const factory = factories.get(scheme);
   if (!factory) {
-    throw new Error(`unknown sentiment model "${scheme}" (known: ${[...factories.keys()].join(', ')}; others: registerSentimentModel before createAnalyzer)`);
+    throw new Error(
+      `unknown sentiment model "${scheme}" (known: ${[...factories.keys()].join(', ')}; others: registerSentimentModel before createAnalyzer)`,
+    );
   }
   return { factory, arg };
 }

@@ -37,18 +37,24 @@ function parseProbs(cell: string, where: string): Float32Array | null {
  * file does not describe exactly these tweets (other data: train with `--teacher none`).
  */
 export function readTeacher(path: string, sets: readonly LabelledSet[]): TeacherTargets {
-  const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const rows = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'));
   const header = rows.shift()?.split('\t') ?? [];
-  if (header[0] !== 'folder' || header.length !== 3 + TEACHER_FOLDS) throw new Error(`${path}: not a sentiment teacher file`);
+  if (header[0] !== 'folder' || header.length !== 3 + TEACHER_FOLDS)
+    throw new Error(`${path}: not a sentiment teacher file`);
   const expected = sets.flatMap((s) => s.texts.map((_, i) => `${s.folder}\t${i}`));
   if (rows.length !== expected.length) {
-    throw new Error(`${path}: ${rows.length} teacher rows for ${expected.length} train tweets (other data? use --teacher none)`);
+    throw new Error(
+      `${path}: ${rows.length} teacher rows for ${expected.length} train tweets (other data? use --teacher none)`,
+    );
   }
   const full: TeacherTargets['full'] = [];
   const nested: TeacherTargets['nested'] = Array.from({ length: TEACHER_FOLDS }, () => []);
   rows.forEach((row, i) => {
     const c = row.split('\t');
-    if (`${c[0]}\t${c[1]}` !== expected[i]) throw new Error(`${path}:${i + 3}: row ${c[0]}:${c[1]}, expected ${expected[i]} (use --teacher none)`);
+    if (`${c[0]}\t${c[1]}` !== expected[i])
+      throw new Error(`${path}:${i + 3}: row ${c[0]}:${c[1]}, expected ${expected[i]} (use --teacher none)`);
     full.push(parseProbs(c[2]!, `${path}:${i + 3}`));
     for (let f = 0; f < TEACHER_FOLDS; f++) nested[f]!.push(parseProbs(c[3 + f]!, `${path}:${i + 3}`));
   });

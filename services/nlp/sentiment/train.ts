@@ -84,7 +84,8 @@ export function trainLinear(data: readonly Featurized[], opt: TrainOptions): Lin
         bias[k]! -= (opt.learningRate * g) / Math.sqrt(gBias[k]! + eps);
       }
       for (let f = 0; f < buf.n; f++) {
-        const b = buf.idx[f]! * 3, v = buf.val[f]!;
+        const b = buf.idx[f]! * 3,
+          v = buf.val[f]!;
         for (let k = 0; k < 3; k++) {
           const g = (probs[k]! - target[k]!) * ex.w * v + opt.l2 * W[b + k]!;
           G[b + k]! += g * g;

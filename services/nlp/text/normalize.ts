@@ -14,7 +14,12 @@ export function decodeArtifacts(text: string): string {
     t = t.replace(/\\"/g, '"').replace(/\\n/g, ' ');
   }
   if (t.indexOf('""') >= 0) t = t.replace(/"{2,}/g, '"');
-  if (t.indexOf('&') >= 0) t = t.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
+  if (t.indexOf('&') >= 0)
+    t = t
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"');
   return t;
 }
 

@@ -60,14 +60,30 @@ function wordToken(raw: string, out: Token[]): void {
     const m = ELISION.exec(lower);
     if (m && m[1] && m[2]) {
       const norm = m[1] + "'";
-      out.push({ kind: 'word', norm, raw, elongated: false, allCaps: false, memo: null, stopwordLangs: STOPWORD_MASK.get(norm) ?? 0 });
+      out.push({
+        kind: 'word',
+        norm,
+        raw,
+        elongated: false,
+        allCaps: false,
+        memo: null,
+        stopwordLangs: STOPWORD_MASK.get(norm) ?? 0,
+      });
       lower = m[2];
     } else if (lower.endsWith("'")) {
       lower = lower.slice(0, -1);
     }
   }
   if (laughter || isLaughter(lower)) lower = '<laugh>';
-  out.push({ kind: 'word', norm: lower, raw, elongated, allCaps: caps, memo: null, stopwordLangs: STOPWORD_MASK.get(lower) ?? 0 });
+  out.push({
+    kind: 'word',
+    norm: lower,
+    raw,
+    elongated,
+    allCaps: caps,
+    memo: null,
+    stopwordLangs: STOPWORD_MASK.get(lower) ?? 0,
+  });
 }
 
 // Words, hashtags and emoji map to the same tokens wherever they occur, and real traffic repeats
@@ -93,7 +109,7 @@ function pushWord(raw: string, out: Token[]): void {
   if (c === undefined) {
     const made: Token[] = [];
     wordToken(raw, made);
-    c = remember(wordCache, raw, made.length === 1 ? made[0]! : [made[0]!, made[1]!] as const);
+    c = remember(wordCache, raw, made.length === 1 ? made[0]! : ([made[0]!, made[1]!] as const));
   }
   if ('kind' in c) out.push(c);
   else out.push(c[0], c[1]);
@@ -101,14 +117,40 @@ function pushWord(raw: string, out: Token[]): void {
 
 function hashtagToken(raw: string): Token {
   const body = raw.slice(1);
-  return { kind: 'hashtag', norm: collapseElongation(body.toLowerCase()), raw, elongated: false, allCaps: false, parts: splitHashtag(body), memo: null, stopwordLangs: 0 };
+  return {
+    kind: 'hashtag',
+    norm: collapseElongation(body.toLowerCase()),
+    raw,
+    elongated: false,
+    allCaps: false,
+    parts: splitHashtag(body),
+    memo: null,
+    stopwordLangs: 0,
+  };
 }
 
 /** Punctuation: keep "!" / "?" / "?!" classes and whether they were repeated ("!!!"). */
 function punctToken(raw: string): Token {
   const c = raw[0]!;
-  const norm = c === '!' || c === '¡' ? (raw.includes('?') ? '?!' : '!') : c === '?' || c === '¿' ? (raw.includes('!') ? '?!' : '?') : '.';
-  return { kind: 'punct', norm, raw, elongated: raw.length > 1 && norm !== '.', allCaps: false, memo: null, stopwordLangs: 0 };
+  const norm =
+    c === '!' || c === '¡'
+      ? raw.includes('?')
+        ? '?!'
+        : '!'
+      : c === '?' || c === '¿'
+        ? raw.includes('!')
+          ? '?!'
+          : '?'
+        : '.';
+  return {
+    kind: 'punct',
+    norm,
+    raw,
+    elongated: raw.length > 1 && norm !== '.',
+    allCaps: false,
+    memo: null,
+    stopwordLangs: 0,
+  };
 }
 
 /** Tokenizes social text. Never throws; returns [] for empty input. */
@@ -120,18 +162,51 @@ export function tokenize(text: string): Token[] {
   while ((m = TOKEN_RE.exec(t)) !== null) {
     const raw = m[0];
     if (m[6] !== undefined) pushWord(raw, out);
-    else if (m[1] !== undefined) out.push({ kind: 'url', norm: '<url>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 });
+    else if (m[1] !== undefined)
+      out.push({ kind: 'url', norm: '<url>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 });
     else if (m[2] !== undefined) {
-      out.push(mentionCache.get(raw) ?? remember(mentionCache, raw, { kind: 'mention', norm: '<user>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 }));
-    }
-    else if (m[3] !== undefined) out.push(tagCache.get(raw) ?? remember(tagCache, raw, hashtagToken(raw)));
+      out.push(
+        mentionCache.get(raw) ??
+          remember(mentionCache, raw, {
+            kind: 'mention',
+            norm: '<user>',
+            raw,
+            elongated: false,
+            allCaps: false,
+            memo: null,
+            stopwordLangs: 0,
+          }),
+      );
+    } else if (m[3] !== undefined) out.push(tagCache.get(raw) ?? remember(tagCache, raw, hashtagToken(raw)));
     else if (m[4] !== undefined) {
       const e = emoticonCache.get(raw);
-      out.push(e ?? remember(emoticonCache, raw, { kind: 'emoticon', norm: raw.toLowerCase() === 'xd' ? 'xD' : raw, raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 }));
-    }
-    else if (m[5] !== undefined) {
-      out.push(emojiCache.get(raw) ?? remember(emojiCache, raw, { kind: 'emoji', norm: raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''), raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 }));
-    } else if (m[7] !== undefined) out.push({ kind: 'number', norm: '<num>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 });
+      out.push(
+        e ??
+          remember(emoticonCache, raw, {
+            kind: 'emoticon',
+            norm: raw.toLowerCase() === 'xd' ? 'xD' : raw,
+            raw,
+            elongated: false,
+            allCaps: false,
+            memo: null,
+            stopwordLangs: 0,
+          }),
+      );
+    } else if (m[5] !== undefined) {
+      out.push(
+        emojiCache.get(raw) ??
+          remember(emojiCache, raw, {
+            kind: 'emoji',
+            norm: raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''),
+            raw,
+            elongated: false,
+            allCaps: false,
+            memo: null,
+            stopwordLangs: 0,
+          }),
+      );
+    } else if (m[7] !== undefined)
+      out.push({ kind: 'number', norm: '<num>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 });
     else out.push(punctCache.get(raw) ?? remember(punctCache, raw, punctToken(raw)));
   }
   return out;

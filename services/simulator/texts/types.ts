@@ -7,7 +7,17 @@ export const LANGUAGES = ['it', 'en', 'es', 'fr', 'de', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** What a customer's opening message is about. `abuse` is a complaint with insults (moderated). */
-export const CUSTOMER_INTENTS = ['question', 'technical_issue', 'order', 'pre_purchase', 'complaint', 'praise', 'spam', 'abuse', 'other'] as const;
+export const CUSTOMER_INTENTS = [
+  'question',
+  'technical_issue',
+  'order',
+  'pre_purchase',
+  'complaint',
+  'praise',
+  'spam',
+  'abuse',
+  'other',
+] as const;
 export type CustomerIntent = (typeof CUSTOMER_INTENTS)[number];
 
 export const CRISIS_TOPICS = ['outage', 'delivery_delays', 'price_increase', 'data_breach', 'bad_campaign'] as const;
@@ -30,7 +40,10 @@ export interface Phrasebook {
   crisis: Record<CrisisTopic, readonly string[]>;
   brand: {
     /** First replies, by what the customer asked. */
-    reply: Record<'question' | 'technical_issue' | 'order' | 'pre_purchase' | 'complaint' | 'praise' | 'other', readonly string[]>;
+    reply: Record<
+      'question' | 'technical_issue' | 'order' | 'pre_purchase' | 'complaint' | 'praise' | 'other',
+      readonly string[]
+    >;
     /** Reply to a crisis complaint. */
     crisis: readonly string[];
     /** Second and later replies. */

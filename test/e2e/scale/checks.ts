@@ -21,14 +21,21 @@ export interface Check {
 export class CountingClient extends AckingClient {
   readonly answers: Array<{ at: number; status: number | 'network'; retryAfter: boolean }> = [];
 
-  override async postOnce(brand: string, body: string): Promise<{ status: number | 'network'; text: string; retryAfter?: number }> {
+  override async postOnce(
+    brand: string,
+    body: string,
+  ): Promise<{ status: number | 'network'; text: string; retryAfter?: number }> {
     const r = await super.postOnce(brand, body);
     this.answers.push({ at: Date.now(), status: r.status, retryAfter: r.retryAfter !== undefined });
     return r;
   }
 }
 
-export async function storedOnce(ch: ClickHouseClient, events: readonly CanonicalEvent[], acked: ReadonlySet<string>): Promise<{ checks: Check[]; rows: Comparison[] }> {
+export async function storedOnce(
+  ch: ClickHouseClient,
+  events: readonly CanonicalEvent[],
+  acked: ReadonlySet<string>,
+): Promise<{ checks: Check[]; rows: Comparison[] }> {
   const rows = await compareStored(ch, expectedFrom(events, acked));
   const s = await sentimentCounts(ch);
   const checks: Check[] = rows.map((r) => ({
@@ -36,25 +43,47 @@ export async function storedOnce(ch: ClickHouseClient, events: readonly Canonica
     ok: r.lost === 0 && r.duplicated === 0,
     detail: `${r.stored} stored of ${r.expected}, ${r.lost} lost, ${r.duplicated} duplicated${r.lost ? ` (e.g. ${r.lostSample.join(', ')})` : ''}`,
   }));
-  checks.push({ name: 'v_sentiment_minute counts each counted message once', ok: s.counted === s.inMinuteView, detail: `${s.counted} counted messages, ${s.inMinuteView} in v_sentiment_minute` });
+  checks.push({
+    name: 'v_sentiment_minute counts each counted message once',
+    ok: s.counted === s.inMinuteView,
+    detail: `${s.counted} counted messages, ${s.inMinuteView} in v_sentiment_minute`,
+  });
   return { checks, rows };
 }
 
-async function hashes(ch: ClickHouseClient, database: string, table: string, key: string, skip: string[]): Promise<Map<string, string>> {
-  const cols = await (await ch.query({
-    query: 'SELECT name FROM system.columns WHERE database = {db:String} AND table = {t:String} ORDER BY position',
-    query_params: { db: database, t: table }, format: 'JSONEachRow',
-  })).json<{ name: string }>();
+async function hashes(
+  ch: ClickHouseClient,
+  database: string,
+  table: string,
+  key: string,
+  skip: string[],
+): Promise<Map<string, string>> {
+  const cols = await (
+    await ch.query({
+      query: 'SELECT name FROM system.columns WHERE database = {db:String} AND table = {t:String} ORDER BY position',
+      query_params: { db: database, t: table },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string }>();
   const kept = cols.map((c) => c.name).filter((c) => !skip.includes(c));
-  const rows = await (await ch.query({
-    query: `SELECT ${key} AS k, toString(cityHash64(${kept.map((c) => `\`${c}\``).join(', ')})) AS h FROM ${database}.${table} FINAL`,
-    format: 'JSONCompactEachRow',
-  })).json<[string, string]>();
+  const rows = await (
+    await ch.query({
+      query: `SELECT ${key} AS k, toString(cityHash64(${kept.map((c) => `\`${c}\``).join(', ')})) AS h FROM ${database}.${table} FINAL`,
+      format: 'JSONCompactEachRow',
+    })
+  ).json<[string, string]>();
   return new Map(rows);
 }
 
 /** Rows of `table` (FINAL) that differ between the live and the rebuilt database, by key. */
-export async function sameAsRebuild(ch: ClickHouseClient, live: string, rebuilt: string, table: string, key: string, skip: string[]): Promise<Check> {
+export async function sameAsRebuild(
+  ch: ClickHouseClient,
+  live: string,
+  rebuilt: string,
+  table: string,
+  key: string,
+  skip: string[],
+): Promise<Check> {
   const a = await hashes(ch, live, table, key, skip);
   const b = await hashes(ch, rebuilt, table, key, skip);
   const differ = [...a].filter(([k, h]) => b.get(k) !== h).map(([k]) => k);
@@ -66,11 +95,21 @@ export async function sameAsRebuild(ch: ClickHouseClient, live: string, rebuilt:
   };
 }
 
-export function renderChecks(title: string, checks: readonly Check[], measures: ReadonlyArray<[string, string]>): string {
+export function renderChecks(
+  title: string,
+  checks: readonly Check[],
+  measures: ReadonlyArray<[string, string]>,
+): string {
   return [
-    `### ${title}`, '', '| Check | Result |', '| --- | --- |',
+    `### ${title}`,
+    '',
+    '| Check | Result |',
+    '| --- | --- |',
     ...checks.map((c) => `| ${c.name} | ${c.ok ? 'ok' : '**FAILED**'}: ${c.detail} |`),
-    '', '| Measure | Value |', '| --- | ---: |',
-    ...measures.map(([k, v]) => `| ${k} | ${v} |`), '',
+    '',
+    '| Measure | Value |',
+    '| --- | ---: |',
+    ...measures.map(([k, v]) => `| ${k} | ${v} |`),
+    '',
   ].join('\n');
 }

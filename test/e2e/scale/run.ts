@@ -30,15 +30,24 @@ const env = (k: string, d: number) => Number(process.env[k] ?? d);
 const DIR = resolve(ROOT, process.env.SCALE_STACK_DIR ?? '.stack/scale');
 const RATE = env('SCALE_RATE', 150);
 const started = Date.now();
-const log = (line: string) => console.log(`[scale ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[scale ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const keys = new Map(CHAOS_BRANDS.map((b) => [b, `dev-key-${b}`]));
 
 const stack = new ScaleStack({
-  root: ROOT, dir: DIR, brokers: 3, kafkaPort: env('SCALE_KAFKA_PORT', 39092), controllerPort: env('SCALE_KAFKA_CONTROLLER_PORT', 39093),
+  root: ROOT,
+  dir: DIR,
+  brokers: 3,
+  kafkaPort: env('SCALE_KAFKA_PORT', 39092),
+  controllerPort: env('SCALE_KAFKA_CONTROLLER_PORT', 39093),
   clickhousePort: env('SCALE_CLICKHOUSE_PORT', 38123),
 });
-const base = loadBaseConfig({ KAFKA_BROKERS: stack.kafkaBrokers, CLICKHOUSE_URL: stack.clickhouseUrl, LOG_LEVEL: 'warn' });
+const base = loadBaseConfig({
+  KAFKA_BROKERS: stack.kafkaBrokers,
+  CLICKHOUSE_URL: stack.clickhouseUrl,
+  LOG_LEVEL: 'warn',
+});
 const { kafka } = createKafka(base, createLogger('scale', 'silent'), 'scale');
 const ch = createClickHouse(base, { noDatabase: true });
 
@@ -46,19 +55,35 @@ const ch = createClickHouse(base, { noDatabase: true });
 const pipelines: ScaledPipeline[] = [];
 
 async function pipelineFor(name: string): Promise<ScaledPipeline> {
-  const p = await ScaledPipeline.create({ root: ROOT, logDir: join(DIR, 'logs', name), kafkaBrokers: stack.kafkaBrokers, clickhouseUrl: stack.clickhouseUrl, prefix: `${name}.`, database: `scale_${name}` });
+  const p = await ScaledPipeline.create({
+    root: ROOT,
+    logDir: join(DIR, 'logs', name),
+    kafkaBrokers: stack.kafkaBrokers,
+    clickhouseUrl: stack.clickhouseUrl,
+    prefix: `${name}.`,
+    database: `scale_${name}`,
+  });
   pipelines.push(p);
   await p.init();
   return p;
 }
 
-async function drained(p: ScaledPipeline, prefix: string, timeoutMs = env('SCALE_DRAIN_SECONDS', 600) * 1000): Promise<number> {
+async function drained(
+  p: ScaledPipeline,
+  prefix: string,
+  timeoutMs = env('SCALE_DRAIN_SECONDS', 600) * 1000,
+): Promise<number> {
   const t = Date.now();
-  await until('the pipeline to drain', async () => {
-    const e = await groupProgress(kafka, p.groups.enricher, `${prefix}brandpulse.conversation-events.v1`);
-    const s = await groupProgress(kafka, p.groups.sink, `${prefix}brandpulse.enriched-events.v1`);
-    return e.end > 0 && e.committed >= e.end && s.committed >= s.end;
-  }, timeoutMs, 1_000);
+  await until(
+    'the pipeline to drain',
+    async () => {
+      const e = await groupProgress(kafka, p.groups.enricher, `${prefix}brandpulse.conversation-events.v1`);
+      const s = await groupProgress(kafka, p.groups.sink, `${prefix}brandpulse.enriched-events.v1`);
+      return e.end > 0 && e.committed >= e.end && s.committed >= s.end;
+    },
+    timeoutMs,
+    1_000,
+  );
   return (Date.now() - t) / 1000;
 }
 
@@ -77,7 +102,7 @@ async function brokerKill(): Promise<{ checks: Check[]; measures: Array<[string,
   };
   let outage = { from: 0, to: 0 };
   const faults = (async () => {
-    const topics = (await (async () => {
+    const topics = await (async () => {
       const a = kafka.admin();
       await a.connect();
       try {
@@ -85,7 +110,7 @@ async function brokerKill(): Promise<{ checks: Check[]; measures: Array<[string,
       } finally {
         await a.disconnect();
       }
-    })());
+    })();
     await sleep(15_000);
     mark('SIGKILL broker 2');
     await stack.killBroker(2);
@@ -119,14 +144,25 @@ async function brokerKill(): Promise<{ checks: Check[]; measures: Array<[string,
   const inOutage = client.answers.filter((a) => a.at >= outage.from + 5_000 && a.at <= outage.to);
   const ok2xx = inOutage.filter((a) => typeof a.status === 'number' && a.status < 300).length;
   const s503 = client.answers.filter((a) => a.status === 503);
-  checks.push({ name: 'one broker left: the API acknowledges nothing', ok: inOutage.length > 0 && ok2xx === 0, detail: `${inOutage.length} answers in the outage, ${ok2xx} 2xx` });
-  checks.push({ name: 'it answers 503 with Retry-After', ok: s503.length > 0 && s503.every((a) => a.retryAfter), detail: `${s503.length} 503s, ${s503.filter((a) => !a.retryAfter).length} without Retry-After` });
+  checks.push({
+    name: 'one broker left: the API acknowledges nothing',
+    ok: inOutage.length > 0 && ok2xx === 0,
+    detail: `${inOutage.length} answers in the outage, ${ok2xx} 2xx`,
+  });
+  checks.push({
+    name: 'it answers 503 with Retry-After',
+    ok: s503.length > 0 && s503.every((a) => a.retryAfter),
+    detail: `${s503.length} 503s, ${s503.filter((a) => !a.retryAfter).length} without Retry-After`,
+  });
   return {
     checks,
     measures: [
       ...marks,
       ['events sent / acknowledged', `${events.length} / ${client.acked.size}`],
-      ['requests / 503 / network errors / other 5xx', `${client.stats.requests} / ${client.stats.retried503} / ${client.stats.retriedNetwork} / ${client.stats.other5xx}`],
+      [
+        'requests / 503 / network errors / other 5xx',
+        `${client.stats.requests} / ${client.stats.retried503} / ${client.stats.retriedNetwork} / ${client.stats.other5xx}`,
+      ],
       ['services that exited by themselves (not restarted by the run)', String(exits)],
     ],
   };
@@ -145,25 +181,57 @@ async function rebalance(): Promise<{ checks: Check[]; measures: Array<[string, 
   // Each step waits for the groups to settle (a member joining takes a while on a busy machine:
   // conditions, not a fixed schedule); a step is marked with whether the load was still running.
   const settle = async (enrichers: number, sinks: number) => {
-    await until(`groups of ${enrichers} enrichers and ${sinks} sinks`, async () =>
-      (await groupMembers(kafka, p.groups.enricher)) === enrichers && (await groupMembers(kafka, p.groups.sink)) === sinks, 300_000, 1_000);
+    await until(
+      `groups of ${enrichers} enrichers and ${sinks} sinks`,
+      async () =>
+        (await groupMembers(kafka, p.groups.enricher)) === enrichers &&
+        (await groupMembers(kafka, p.groups.sink)) === sinks,
+      300_000,
+      1_000,
+    );
   };
   const step = async (what: string, act: () => Promise<unknown> | void, enrichers: number, sinks: number) => {
     await act();
     await settle(enrichers, sinks);
-    marks.push([`${what}; groups settled (${enrichers} enrichers, ${sinks} sinks)`, `${((Date.now() - t0) / 1000).toFixed(1)} s${loadEnd ? ' (after the load)' : ''}`]);
+    marks.push([
+      `${what}; groups settled (${enrichers} enrichers, ${sinks} sinks)`,
+      `${((Date.now() - t0) / 1000).toFixed(1)} s${loadEnd ? ' (after the load)' : ''}`,
+    ]);
     log(what);
   };
   const plan = (async () => {
     await step('start: 2 enrichers, 2 sinks', () => undefined, 2, 2);
-    await step('scale up: enricher-3 and sink-3 join', () => { p.start('enricher-3'); p.start('sink-3'); }, 3, 3);
+    await step(
+      'scale up: enricher-3 and sink-3 join',
+      () => {
+        p.start('enricher-3');
+        p.start('sink-3');
+      },
+      3,
+      3,
+    );
     await step('SIGKILL sink-1 under load (mid-batch; stays down)', () => p.kill('sink-1'), 3, 2);
     await step('SIGKILL enricher-2 (stays down)', () => p.kill('enricher-2'), 2, 2);
-    await step('scale down: sink-3 and enricher-3 stop (SIGTERM)', () => Promise.all([p.stop('sink-3'), p.stop('enricher-3')]), 1, 1);
-    await step('scale up again: sink-1 and enricher-2 restart', () => { p.start('sink-1'); p.start('enricher-2'); }, 2, 2);
+    await step(
+      'scale down: sink-3 and enricher-3 stop (SIGTERM)',
+      () => Promise.all([p.stop('sink-3'), p.stop('enricher-3')]),
+      1,
+      1,
+    );
+    await step(
+      'scale up again: sink-1 and enricher-2 restart',
+      () => {
+        p.start('sink-1');
+        p.start('enricher-2');
+      },
+      2,
+      2,
+    );
     await step('SIGKILL sink-2 (stays down: one sink left)', () => p.kill('sink-2'), 2, 1);
   })();
-  const load = paced(client, batchesOf(events, 50), RATE, 4).then(() => { loadEnd = Date.now(); });
+  const load = paced(client, batchesOf(events, 50), RATE, 4).then(() => {
+    loadEnd = Date.now();
+  });
   await Promise.all([load, plan]);
   log(`load done: ${client.acked.size} of ${events.length} acknowledged`);
   const drainS = await drained(p, 'rb.');
@@ -173,12 +241,33 @@ async function rebalance(): Promise<{ checks: Check[]; measures: Array<[string, 
   await p.command(['replay', '--database', 'scale_rb_rebuild']);
   const db = createClickHouse(base, { database: 'scale_rb' });
   const { checks } = await storedOnce(db, events, client.acked);
-  checks.push(await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'thread_facts', "concat(brand, '/', thread_id)", ['version', 'computed_at']));
-  checks.push(await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'messages', "concat(brand, '/', message_id)", ['revision', 'updated_at', 'prev_counted', 'prev_minute', 'prev_language', 'prev_author_role', 'prev_sentiment_label', 'prev_sentiment_score']));
+  checks.push(
+    await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'thread_facts', "concat(brand, '/', thread_id)", [
+      'version',
+      'computed_at',
+    ]),
+  );
+  checks.push(
+    await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'messages', "concat(brand, '/', message_id)", [
+      'revision',
+      'updated_at',
+      'prev_counted',
+      'prev_minute',
+      'prev_language',
+      'prev_author_role',
+      'prev_sentiment_label',
+      'prev_sentiment_score',
+    ]),
+  );
   await db.close();
   return {
     checks,
-    measures: [...marks, ['events sent / acknowledged', `${events.length} / ${client.acked.size}`], ['drain after the load', `${drainS.toFixed(1)} s`], ['members that exited by themselves', String(exits)]],
+    measures: [
+      ...marks,
+      ['events sent / acknowledged', `${events.length} / ${client.acked.size}`],
+      ['drain after the load', `${drainS.toFixed(1)} s`],
+      ['members that exited by themselves', String(exits)],
+    ],
   };
 }
 
@@ -193,21 +282,34 @@ async function throughput(): Promise<{ checks: Check[]; measures: Array<[string,
     await until('ingest /readyz', () => p.ready(), 120_000, 500);
     // Every member in its group before the events come: eager rebalances as members join one by one
     // would otherwise be measured as throughput (a first attempt did: 1161, 649, 251 events/s).
-    for (let i = 1; i <= k; i++) { p.start(`enricher-${i}`); p.start(`sink-${i}`); }
-    await until(`${k} members in each group`, async () =>
-      (await groupMembers(kafka, p.groups.enricher)) === k && (await groupMembers(kafka, p.groups.sink)) === k, 300_000, 1_000);
+    for (let i = 1; i <= k; i++) {
+      p.start(`enricher-${i}`);
+      p.start(`sink-${i}`);
+    }
+    await until(
+      `${k} members in each group`,
+      async () =>
+        (await groupMembers(kafka, p.groups.enricher)) === k && (await groupMembers(kafka, p.groups.sink)) === k,
+      300_000,
+      1_000,
+    );
     const events = chaosEvents(n, 20 + k, name);
     const client = new CountingClient({ url: p.url, keys, deadline: Date.now() + 300_000 });
     const sent = paced(client, batchesOf(events, 500), 1e9, 4);
     const samples: Array<[number, number]> = [];
     const topic = `${name}.brandpulse.enriched-events.v1`;
     const raw = `${name}.brandpulse.conversation-events.v1`;
-    await until(`${k} instances to drain`, async () => {
-      const s = await groupProgress(kafka, p.groups.sink, topic);
-      const e = await groupProgress(kafka, p.groups.enricher, raw);
-      samples.push([Date.now(), s.committed]);
-      return e.committed >= e.end && s.committed >= n;
-    }, 600_000, 1_000);
+    await until(
+      `${k} instances to drain`,
+      async () => {
+        const s = await groupProgress(kafka, p.groups.sink, topic);
+        const e = await groupProgress(kafka, p.groups.enricher, raw);
+        samples.push([Date.now(), s.committed]);
+        return e.committed >= e.end && s.committed >= n;
+      },
+      600_000,
+      1_000,
+    );
     await sent;
     // From the first committed batch to 95%.
     const first = samples.find(([, c]) => c > 0)!;
@@ -219,7 +321,15 @@ async function throughput(): Promise<{ checks: Check[]; measures: Array<[string,
     const db = createClickHouse(base, { database: `scale_${name}` });
     const r = await storedOnce(db, events, client.acked);
     await db.close();
-    checks.push({ name: `${k} instance(s): every table and view exact`, ok: r.checks.every((c) => c.ok), detail: r.checks.filter((c) => !c.ok).map((c) => c.detail).join('; ') || 'ok' });
+    checks.push({
+      name: `${k} instance(s): every table and view exact`,
+      ok: r.checks.every((c) => c.ok),
+      detail:
+        r.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.detail)
+          .join('; ') || 'ok',
+    });
   }
   measures.push(['machine', `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end`]);
   return { checks, measures };
@@ -229,7 +339,8 @@ const SCENARIOS = { 'broker-kill': brokerKill, rebalance, throughput } as const;
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SCENARIOS);
-  for (const w of wanted) if (!(w in SCENARIOS)) throw new Error(`unknown scenario ${w}: ${Object.keys(SCENARIOS).join(', ')}`);
+  for (const w of wanted)
+    if (!(w in SCENARIOS)) throw new Error(`unknown scenario ${w}: ${Object.keys(SCENARIOS).join(', ')}`);
   log(`own stack in ${DIR}: Kafka ${stack.kafkaBrokers}, ClickHouse ${stack.clickhouseUrl}`);
   await stack.prepare();
   await stack.up();
@@ -248,13 +359,17 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(pipelines.map((p) => p.stopAll().catch(() => undefined)));
     await ch.close().catch(() => undefined);
-    if (process.env.SCALE_KEEP_STACK !== '1') await stack.down().catch((err: unknown) => log(`stack down failed: ${(err as Error).message}`));
+    if (process.env.SCALE_KEEP_STACK !== '1')
+      await stack.down().catch((err: unknown) => log(`stack down failed: ${(err as Error).message}`));
   }
   log(failed === 0 ? 'all checks passed' : `${failed} check(s) FAILED (logs in ${join(DIR, 'logs')})`);
   return failed === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -26,7 +26,8 @@ const run = promisify(execFile);
 
 export class ScaleStack {
   constructor(readonly o: ScaleStackOptions) {
-    if ([9092, 9093, 8123].some((p) => [o.kafkaPort, o.controllerPort, o.clickhousePort].includes(p))) throw new Error('the scale runs need their own ports');
+    if ([9092, 9093, 8123].some((p) => [o.kafkaPort, o.controllerPort, o.clickhousePort].includes(p)))
+      throw new Error('the scale runs need their own ports');
     if (join(o.root, '.stack') === o.dir) throw new Error('the scale runs need their own stack dir');
   }
 
@@ -71,7 +72,11 @@ export class ScaleStack {
       if (existsSync(path) || !existsSync(join(target, '.stamp'))) return;
       if (readFileSync(join(target, '.stamp'), 'utf8').trim() === stamp(by)) symlinkSync(target, path);
     };
-    link(join(shared, 'kafka', 'lib'), join(this.o.dir, 'kafka', 'lib'), join(this.o.root, 'infra/local/kafka/pom.xml'));
+    link(
+      join(shared, 'kafka', 'lib'),
+      join(this.o.dir, 'kafka', 'lib'),
+      join(this.o.root, 'infra/local/kafka/pom.xml'),
+    );
     link(join(shared, 'venv'), join(this.o.dir, 'venv'), join(this.o.root, 'infra/local/chdb/requirements.txt'));
   }
 
@@ -84,7 +89,10 @@ export class ScaleStack {
   }
 
   private pidOf(n: number): number | null {
-    const file = this.o.brokers === 1 ? join(this.o.dir, 'kafka', 'kafka.pid') : join(this.o.dir, 'kafka', `node${n}`, 'kafka.pid');
+    const file =
+      this.o.brokers === 1
+        ? join(this.o.dir, 'kafka', 'kafka.pid')
+        : join(this.o.dir, 'kafka', `node${n}`, 'kafka.pid');
     return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : null;
   }
 
@@ -93,14 +101,19 @@ export class ScaleStack {
     const pid = this.pidOf(n);
     if (!pid) throw new Error(`no pid for broker ${n}`);
     process.kill(pid, 'SIGKILL');
-    await until(`broker ${n} to exit`, () => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 10_000, 100);
+    await until(
+      `broker ${n} to exit`,
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+      100,
+    );
   }
 
   async startBroker(n: number): Promise<void> {
@@ -121,7 +134,11 @@ export async function fullyInSync(kafka: Kafka, topics: string[], replicas: numb
 }
 
 /** Sum over partitions of a group's committed offsets and of the topic's end offsets. */
-export async function groupProgress(kafka: Kafka, groupId: string, topic: string): Promise<{ committed: number; end: number }> {
+export async function groupProgress(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<{ committed: number; end: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -165,14 +182,20 @@ export class Member {
     mkdirSync(this.o.logDir, { recursive: true });
     const log = openSync(join(this.o.logDir, `${this.o.name}.log`), 'a');
     const role = this.o.name.split('-')[0]!;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(this.o.root, 'services/cli.ts'), role], { cwd: this.o.root, env: this.o.env, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(this.o.root, 'services/cli.ts'), role], {
+      cwd: this.o.root,
+      env: this.o.env,
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     this.child = child;
     this.expected = false;
-    this.exited = new Promise((resolve) => child.once('exit', () => {
-      if (!this.expected) this.unexpectedExits++;
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        if (!this.expected) this.unexpectedExits++;
+        resolve();
+      }),
+    );
   }
 
   /** SIGKILL (mid-batch under load: no drain, no commit) or SIGTERM (drain, leave the group). */
@@ -197,21 +220,45 @@ export class ScaledPipeline {
   readonly url: string;
   readonly groups: { enricher: string; sink: string };
 
-  private constructor(private readonly o: { root: string; logDir: string; env: Record<string, string> }, port: number) {
+  private constructor(
+    private readonly o: { root: string; logDir: string; env: Record<string, string> },
+    port: number,
+  ) {
     this.url = `http://127.0.0.1:${port}`;
     this.groups = { enricher: o.env.ENRICHER_GROUP_ID!, sink: o.env.SINK_GROUP_ID! };
-    this.env = { ...process.env, ...o.env, INGEST_PORT: String(port), ENRICHER_METRICS_PORT: '0', SINK_METRICS_PORT: '0' };
+    this.env = {
+      ...process.env,
+      ...o.env,
+      INGEST_PORT: String(port),
+      ENRICHER_METRICS_PORT: '0',
+      SINK_METRICS_PORT: '0',
+    };
   }
 
-  static async create(o: { root: string; logDir: string; kafkaBrokers: string; clickhouseUrl: string; prefix: string; database: string }): Promise<ScaledPipeline> {
-    return new ScaledPipeline({
-      root: o.root,
-      logDir: o.logDir,
-      env: {
-        KAFKA_BROKERS: o.kafkaBrokers, KAFKA_TOPIC_PREFIX: o.prefix, CLICKHOUSE_URL: o.clickhouseUrl, CLICKHOUSE_DATABASE: o.database,
-        ENRICHER_GROUP_ID: `${o.prefix}enricher`, SINK_GROUP_ID: `${o.prefix}sink`, LOG_LEVEL: 'info',
+  static async create(o: {
+    root: string;
+    logDir: string;
+    kafkaBrokers: string;
+    clickhouseUrl: string;
+    prefix: string;
+    database: string;
+  }): Promise<ScaledPipeline> {
+    return new ScaledPipeline(
+      {
+        root: o.root,
+        logDir: o.logDir,
+        env: {
+          KAFKA_BROKERS: o.kafkaBrokers,
+          KAFKA_TOPIC_PREFIX: o.prefix,
+          CLICKHOUSE_URL: o.clickhouseUrl,
+          CLICKHOUSE_DATABASE: o.database,
+          ENRICHER_GROUP_ID: `${o.prefix}enricher`,
+          SINK_GROUP_ID: `${o.prefix}sink`,
+          LOG_LEVEL: 'info',
+        },
       },
-    }, await freePort());
+      await freePort(),
+    );
   }
 
   async init(): Promise<void> {
@@ -244,7 +291,10 @@ export class ScaledPipeline {
   }
 
   async ready(): Promise<boolean> {
-    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
   }
 
   async stopAll(): Promise<void> {

@@ -23,18 +23,41 @@ const codec = new AvroCodec();
 function enriched(i: number, time: number, negative: boolean, platform: string): EnrichedEvent {
   return {
     event: {
-      event_id: `ev-${i}`, event_time: time, ingest_time: time + 50, brand: 'acme', platform, account_id: 'acct', post_id: null,
-      thread_id: `th-${i}`, source: 'test', metadata: {},
+      event_id: `ev-${i}`,
+      event_time: time,
+      ingest_time: time + 50,
+      brand: 'acme',
+      platform,
+      account_id: 'acct',
+      post_id: null,
+      thread_id: `th-${i}`,
+      source: 'test',
+      metadata: {},
       payload: {
         'dev.brandpulse.events.MessagePosted': {
-          message_id: `m-${i}`, parent_id: null, kind: 'comment', author_id: `u-${i}`, author_role: 'customer', agent_id: null,
-          text: negative ? 'checkout broken again, payment failed' : 'love it', language_hint: null, url: `https://example.test/${i}`, priority: null,
+          message_id: `m-${i}`,
+          parent_id: null,
+          kind: 'comment',
+          author_id: `u-${i}`,
+          author_role: 'customer',
+          agent_id: null,
+          text: negative ? 'checkout broken again, payment failed' : 'love it',
+          language_hint: null,
+          url: `https://example.test/${i}`,
+          priority: null,
         },
       },
     },
     enrichment: {
-      language: 'en', language_supported: true, sentiment_score: negative ? -0.8 : 0.7, sentiment_label: negative ? 'negative' : 'positive',
-      sentiment_confidence: 0.9, intent: negative ? 'complaint' : 'praise', needs_reply: negative, model_version: 'test', human_override: false,
+      language: 'en',
+      language_supported: true,
+      sentiment_score: negative ? -0.8 : 0.7,
+      sentiment_label: negative ? 'negative' : 'positive',
+      sentiment_confidence: 0.9,
+      intent: negative ? 'complaint' : 'praise',
+      needs_reply: negative,
+      model_version: 'test',
+      human_override: false,
     },
     enriched_time: time + 100,
   };
@@ -60,7 +83,11 @@ describe('alerter against real Kafka and ClickHouse', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        received.push({ key: headers[IDEMPOTENCY_HEADER] ?? '', valid: verifySignature(SECRET, headers, body, Math.floor(Date.now() / 1000)), body });
+        received.push({
+          key: headers[IDEMPOTENCY_HEADER] ?? '',
+          valid: verifySignature(SECRET, headers, body, Math.floor(Date.now() / 1000)),
+          body,
+        });
         res.writeHead(200).end('ok');
       });
     });
@@ -78,10 +105,16 @@ describe('alerter against real Kafka and ClickHouse', () => {
     new Alerter(
       { kafka: kafka.kafka, codec, store: new AlertStore(ch.client), logger, now },
       {
-        sourceTopic: kafka.topics.name('enrichedEvents'), alertsTopic: kafka.topics.name('alerts'), groupId,
-        params: DEFAULT_PARAMS, endpoints: parseEndpoints([`json=${hookUrl}`]),
+        sourceTopic: kafka.topics.name('enrichedEvents'),
+        alertsTopic: kafka.topics.name('alerts'),
+        groupId,
+        params: DEFAULT_PARAMS,
+        endpoints: parseEndpoints([`json=${hookUrl}`]),
         delivery: { secret: SECRET, policy: { maxAttempts: 5, baseMs: 100, maxMs: 1_000 } },
-        maxAlertAgeMs: 15 * 60_000, snapshotIntervalMs: 0, idleMs: 1_000, maxClockSkewMs: 5 * 60_000,
+        maxAlertAgeMs: 15 * 60_000,
+        snapshotIntervalMs: 0,
+        idleMs: 1_000,
+        maxClockSkewMs: 5 * 60_000,
       },
     );
 
@@ -103,12 +136,14 @@ describe('alerter against real Kafka and ClickHouse', () => {
     // negative messages in 20 s on instagram.
     const events: EnrichedEvent[] = [];
     let i = 0;
-    for (let t = onset - 8 * HOUR; t < onset; t += 60_000) events.push(enriched(i++, t, i % 10 === 0, i % 2 ? 'instagram' : 'facebook'));
+    for (let t = onset - 8 * HOUR; t < onset; t += 60_000)
+      events.push(enriched(i++, t, i % 10 === 0, i % 2 ? 'instagram' : 'facebook'));
     for (let k = 0; k < 30; k++) events.push(enriched(i++, onset + k * 666, true, 'instagram'));
     const producer = kafka.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
-      topic: kafka.topics.name('enrichedEvents'), acks: -1,
+      topic: kafka.topics.name('enrichedEvents'),
+      acks: -1,
       messages: events.map((e) => ({ key: e.event.thread_id, value: codec.encode('enriched-event', e) })),
     });
     await producer.disconnect();
@@ -130,7 +165,11 @@ describe('alerter against real Kafka and ClickHouse', () => {
       await again.start();
       // alerter-a resumes where its snapshot left off; alerter-b has none and reads from the start.
       expect(again.positions()).toEqual(group === 'alerter-a' ? snapshotted : {});
-      const caughtUp = await until(`${group} to read the whole topic`, () => isDeepStrictEqual(again.positions(), end), 60_000);
+      const caughtUp = await until(
+        `${group} to read the whole topic`,
+        () => isDeepStrictEqual(again.positions(), end),
+        60_000,
+      );
       // Then its idle timer (every second, once the input is idle for idleMs = 1 s) advances event time
       // with the wall clock: the step where a restart could raise an alert a second time. With no
       // input left, a clock read 1.5 s after catching up is that timer's.
@@ -153,8 +192,16 @@ describe('alerter against real Kafka and ClickHouse', () => {
     expect(insta.detected_at - onset).toBeLessThanOrEqual(60_000);
     expect(insta.top_terms.map((t) => t.term)).toContain('checkout');
 
-    const rows = await (await ch.client.query({ query: 'SELECT alert_id, kind, platform, observed FROM alerts FINAL ORDER BY platform', format: 'JSONEachRow' })).json<{ alert_id: string; kind: string; platform: string }>();
-    expect(rows.map((r) => [r.platform, r.kind])).toEqual([['', 'start'], ['instagram', 'start']]);
+    const rows = await (
+      await ch.client.query({
+        query: 'SELECT alert_id, kind, platform, observed FROM alerts FINAL ORDER BY platform',
+        format: 'JSONEachRow',
+      })
+    ).json<{ alert_id: string; kind: string; platform: string }>();
+    expect(rows.map((r) => [r.platform, r.kind])).toEqual([
+      ['', 'start'],
+      ['instagram', 'start'],
+    ]);
     expect(rows.map((r) => `${r.alert_id}:start`).sort()).toEqual(starts.map((r) => r.key).sort());
 
     const admin = kafka.kafka.admin();

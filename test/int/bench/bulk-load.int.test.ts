@@ -28,7 +28,8 @@ function simulated(): ConversationEvent[] {
   const start = Date.now() - 2 * 86_400_000;
   const sim = new Simulation({ seed: 5, brands: ['acme', 'globex'], start, rate: 0.03, crisisEveryHours: 12 });
   const out: ConversationEvent[] = [];
-  for (let t = start; t < start + 86_400_000; t += 60_000) for (const d of sim.advance(t)) out.push(rawEvent(d.event, d.deliverAt));
+  for (let t = start; t < start + 86_400_000; t += 60_000)
+    for (const d of sim.advance(t)) out.push(rawEvent(d.event, d.deliverAt));
   return out;
 }
 
@@ -38,7 +39,9 @@ async function rows(client: ClickHouseClient, table: string, final: boolean, dig
   return (await rs.json<Record<string, unknown>>())
     .map((r) => {
       for (const k of PROCESSING_TIME) delete r[k];
-      return JSON.stringify(r, (_k, v: unknown) => (digits !== undefined && typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(digits)) : v));
+      return JSON.stringify(r, (_k, v: unknown) =>
+        digits !== undefined && typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(digits)) : v,
+      );
     })
     .sort();
 }
@@ -67,11 +70,14 @@ describe('bench:queries bulk path', () => {
     await new Fold({ clickhouse: folded.client, codec, analyzer, logger }).write(events);
     for (let j = 1; j < COPIES; j++) {
       // Its own made-up topic (the dedup tokens name it), the same offsets as the original.
-      await new Fold({ clickhouse: folded.client, codec, analyzer, logger }, `bulk-copy-${j}`).write(events.map((e) => copyEvent(e, j)));
+      await new Fold({ clickhouse: folded.client, codec, analyzer, logger }, `bulk-copy-${j}`).write(
+        events.map((e) => copyEvent(e, j)),
+      );
     }
     // Merge everything first: a merge applies the retention TTLs (a message never posted has a 1970
     // posted_time), and which rows a merge has reached yet differs between two databases.
-    for (const c of [copied.client, folded.client]) for (const table of PIPELINE_TABLES) await c.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
+    for (const c of [copied.client, folded.client])
+      for (const table of PIPELINE_TABLES) await c.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
     for (const table of PIPELINE_TABLES) {
       const final = table !== 'events' && table !== 'moderation_actions';
       const [mine, theirs] = await Promise.all([rows(copied.client, table, final), rows(folded.client, table, final)]);

@@ -43,7 +43,9 @@ function grafanaContext(brand: string, minInterval: string | undefined): Interpo
 // Columns computed from now() move between two queries a few ms apart.
 const moving = new Set(['oldest', 'waiting_s']);
 const stable = (rows: Record<string, unknown>[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, moving.has(k) ? Math.round(Number(v)) : v])));
+  rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, moving.has(k) ? Math.round(Number(v)) : v])),
+  );
 
 describe.each(BRANDS)('the page and Grafana agree for brand %s', (brand) => {
   it('every page panel returns the rows Grafana gets from the same SQL', async () => {

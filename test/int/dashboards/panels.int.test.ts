@@ -6,7 +6,6 @@ import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { SPIKE_RULE_SQL } from '../../../dashboards/alerting.ts';
 import { ALERTS_SQL } from '../../../dashboards/lib/annotations.ts';
 import { buildDashboards } from '../../../dashboards/index.ts';
-import type { ClickHouseQuery } from '../../../dashboards/lib/clickhouse.ts';
 import { queryPanels, structureProblems } from '../../../dashboards/lib/inspect.ts';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../../dashboards/lib/interpolate.ts';
 import { FILTER_VARIABLES } from '../../../dashboards/lib/variables.ts';
@@ -23,7 +22,11 @@ import { BRANDS, LANGUAGES, PLATFORMS, SPIKE_AT, seed } from './seed.ts';
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const dashboards = buildDashboards();
 
-interface Result { meta: { name: string; type: string }[]; data: Record<string, unknown>[]; rows: number }
+interface Result {
+  meta: { name: string; type: string }[];
+  data: Record<string, unknown>[];
+  rows: number;
+}
 
 const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
 const TIME = /^(Nullable\()?DateTime/;
@@ -41,7 +44,10 @@ type Selection = 'all' | 'single';
 function context(selection: Selection, minInterval?: string): InterpolationContext {
   const options = { brand: BRANDS, platform: PLATFORMS, language: LANGUAGES };
   const variables = Object.fromEntries(
-    FILTER_VARIABLES.map((v) => [v, { options: options[v], values: selection === 'all' ? ['$__all'] : [options[v][0]!] }]),
+    FILTER_VARIABLES.map((v) => [
+      v,
+      { options: options[v], values: selection === 'all' ? ['$__all'] : [options[v][0]!] },
+    ]),
   );
   return { ...range, intervalMs: grafanaIntervalMs(range.from, range.to, 1000, minInterval), variables };
 }
@@ -52,7 +58,8 @@ function shapeProblems(panel: Panel, meta: Result['meta']): string[] {
   switch (panel.type) {
     case 'timeseries': {
       const problems: string[] = [];
-      if (meta[0]?.name !== 'time' || !TIME.test(meta[0].type)) problems.push(`first column must be a DateTime named time, got ${JSON.stringify(meta[0])}`);
+      if (meta[0]?.name !== 'time' || !TIME.test(meta[0].type))
+        problems.push(`first column must be a DateTime named time, got ${JSON.stringify(meta[0])}`);
       if (numeric.length === 0) problems.push('no numeric column');
       return problems;
     }
@@ -82,7 +89,9 @@ afterAll(async () => {
 describe('dashboard structure', () => {
   it('has unique uids, datasources that resolve to a provisioned one, and no empty panel', () => {
     const dir = join(ROOT, 'infra/grafana/provisioning/datasources');
-    const provisioned = readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).datasources);
+    const provisioned = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).datasources);
     const uids = new Set<string>(provisioned.map((d: { uid: string }) => d.uid));
     expect(structureProblems(dashboards, uids)).toEqual([]);
   });
@@ -94,7 +103,7 @@ describe.each(['all', 'single'] as const)('panel queries with filters = %s', (se
     const panels = queryPanels(dashboards);
     expect(panels.length).toBeGreaterThanOrEqual(20);
     for (const { dashboard, panel, targets } of panels) {
-      for (const target of targets as ClickHouseQuery[]) {
+      for (const target of targets) {
         const where = `${dashboard} / ${panel.title} / ${target.refId}`;
         let sql = '';
         try {
@@ -103,7 +112,9 @@ describe.each(['all', 'single'] as const)('panel queries with filters = %s', (se
           for (const p of shapeProblems(panel, result.meta)) failures.push(`${where}: ${p}`);
           if (result.rows === 0) failures.push(`${where}: no rows on seeded data`);
         } catch (err) {
-          failures.push(`${where}: ${(err as Error).message.split('\n')[0]}\n    ${sql.replace(/\s+/g, ' ').slice(0, 300)}`);
+          failures.push(
+            `${where}: ${(err as Error).message.split('\n')[0]}\n    ${sql.replace(/\s+/g, ' ').slice(0, 300)}`,
+          );
         }
       }
     }
@@ -112,7 +123,7 @@ describe.each(['all', 'single'] as const)('panel queries with filters = %s', (se
 
   it('the brand, platform and language variables list the seeded values', async () => {
     const d = dashboards['brand-health.json']!;
-    for (const v of d.templating!.list!) {
+    for (const v of d.templating.list!) {
       const res = await run(interpolate(v.query as string, context(selection)));
       const expected = { brand: BRANDS, platform: PLATFORMS, language: LANGUAGES }[v.name as 'brand'];
       const values = res.data.map((r) => Object.values(r)[0]);

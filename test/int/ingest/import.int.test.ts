@@ -35,11 +35,18 @@ describe('brandpulse import against real Kafka', () => {
     lines.splice(20, 0, JSON.stringify(event('h-x', 0, { brand: 'globex' })));
     writeFileSync(httpFile, lines.join('\n'));
     const http = await importFile({
-      file: httpFile, format: 'ndjson', sink: new HttpSink(base, API_KEY), batchSize: 25,
-      checkpointPath: `${httpFile}.cp`, rejectsPath: `${httpFile}.rejects`,
+      file: httpFile,
+      format: 'ndjson',
+      sink: new HttpSink(base, API_KEY),
+      batchSize: 25,
+      checkpointPath: `${httpFile}.cp`,
+      rejectsPath: `${httpFile}.rejects`,
     });
     expect(http).toMatchObject({ accepted: 60, rejected: 2, done: true });
-    const rejects = readFileSync(`${httpFile}.rejects`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rejects = readFileSync(`${httpFile}.rejects`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rejects.map((r: { line: number }) => r.line)).toEqual([11, 21]);
     expect(rejects[1].reason).toMatch(/brand: brand "globex" is not "acme"/);
 
@@ -47,8 +54,12 @@ describe('brandpulse import against real Kafka', () => {
     writeFileSync(directFile, Array.from({ length: 40 }, (_, i) => JSON.stringify(event(`d-${i % 4}`, i))).join('\n'));
     const direct = createKafkaIntake(config, logger);
     const summary = await importFile({
-      file: directFile, format: 'ndjson', sink: new DirectSink(direct.intake, direct.close), batchSize: 15,
-      checkpointPath: `${directFile}.cp`, rejectsPath: `${directFile}.rejects`,
+      file: directFile,
+      format: 'ndjson',
+      sink: new DirectSink(direct.intake, direct.close),
+      batchSize: 15,
+      checkpointPath: `${directFile}.cp`,
+      rejectsPath: `${directFile}.rejects`,
     });
     await direct.close();
     expect(summary).toMatchObject({ accepted: 40, rejected: 0 });

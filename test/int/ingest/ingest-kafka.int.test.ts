@@ -13,7 +13,10 @@ describe('ingest against real Kafka', () => {
   beforeAll(async () => {
     const config = isolatedConfig('ingest');
     kafka = await isolatedKafka(config);
-    service = createIngestService(ingestConfigFor(config, { META_APP_SECRET: 'meta-secret', META_ACCOUNTS: '1111:acme' }), logger);
+    service = createIngestService(
+      ingestConfigFor(config, { META_APP_SECRET: 'meta-secret', META_ACCOUNTS: '1111:acme' }),
+      logger,
+    );
     base = await service.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -34,7 +37,27 @@ describe('ingest against real Kafka', () => {
     const webhookBody = Buffer.from(
       JSON.stringify({
         object: 'page',
-        entry: [{ id: '1111', time: 1_714_557_700, changes: [{ field: 'feed', value: { from: { id: '9876' }, post_id: '1111_5', comment_id: '5_7', parent_id: '1111_5', created_time: 1_714_557_600, item: 'comment', verb: 'add', message: 'hi' } }] }],
+        entry: [
+          {
+            id: '1111',
+            time: 1_714_557_700,
+            changes: [
+              {
+                field: 'feed',
+                value: {
+                  from: { id: '9876' },
+                  post_id: '1111_5',
+                  comment_id: '5_7',
+                  parent_id: '1111_5',
+                  created_time: 1_714_557_600,
+                  item: 'comment',
+                  verb: 'add',
+                  message: 'hi',
+                },
+              },
+            ],
+          },
+        ],
       }),
     );
     const hook = await fetch(`${base}/webhooks/meta`, {
@@ -51,7 +74,11 @@ describe('ingest against real Kafka', () => {
       ...((await hook.json()) as { event_ids: string[] }).event_ids,
     ]);
     expect(acked.size).toBe(21);
-    const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) => new Set(r.map((x) => x.event.event_id)).size >= acked.size);
+    const records = await consumeUntil(
+      kafka.kafka,
+      kafka.topics.name('conversationEvents'),
+      (r) => new Set(r.map((x) => x.event.event_id)).size >= acked.size,
+    );
     expect(new Set(records.map((r) => r.event.event_id))).toEqual(acked);
     for (const r of records) {
       expect(r.key).toBe(r.event.thread_id);
@@ -61,7 +88,9 @@ describe('ingest against real Kafka', () => {
       const inThread = records.filter((r) => r.event.thread_id === t);
       // One partition per thread, and the thread's messages in the order they were sent.
       expect(new Set(inThread.map((r) => r.partition)).size).toBe(1);
-      expect(inThread.map((r) => (payloadOf(r.event).value as { message_id: string }).message_id)).toEqual([0, 1, 2, 3, 4].map((n) => `${t}-m${n}`));
+      expect(inThread.map((r) => (payloadOf(r.event).value as { message_id: string }).message_id)).toEqual(
+        [0, 1, 2, 3, 4].map((n) => `${t}-m${n}`),
+      );
     }
     const fromHook = records.find((r) => r.event.source === 'meta-webhook');
     expect(fromHook?.event).toMatchObject({ platform: 'facebook', thread_id: '5_7', brand: 'acme' });
@@ -72,22 +101,41 @@ describe('ingest against real Kafka', () => {
     expect(bad.status).toBe(400);
     const marker = await post(base, event('t-marker', 0));
     expect(marker.status).toBe(202);
-    const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) => r.some((x) => x.event.thread_id === 't-marker'));
+    const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) =>
+      r.some((x) => x.event.thread_id === 't-marker'),
+    );
     expect(records.filter((r) => r.event.thread_id === 't-z')).toEqual([]);
   });
 
   it('far-future and far-past ISO event times get 400 naming event_time, and nothing reaches the topic', async () => {
-    for (const eventTime of ['9999-12-31T23:59:59Z', '1899-12-31T23:59:59+14:00', new Date(Date.now() + 3 * 86_400_000).toISOString()]) {
+    for (const eventTime of [
+      '9999-12-31T23:59:59Z',
+      '1899-12-31T23:59:59+14:00',
+      new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    ]) {
       const res = await post(base, event('t-poison', 0, { event_time: eventTime }));
       expect(res.status, eventTime).toBe(400);
-      expect(res.json.issues).toEqual([expect.objectContaining({ index: 0, path: 'event_time', message: expect.stringMatching(/^must be between 2000-01-01T00:00:00.000Z and now \+ 1 day/) })]);
+      expect(res.json.issues).toEqual([
+        expect.objectContaining({
+          index: 0,
+          path: 'event_time',
+          message: expect.stringMatching(/^must be between 2000-01-01T00:00:00.000Z and now \+ 1 day/),
+        }),
+      ]);
     }
-    const oversize = await post(base, event('t-poison', 1, { text: 'x'.repeat(300 * 1024), thread_id: 't'.repeat(257) }));
+    const oversize = await post(
+      base,
+      event('t-poison', 1, { text: 'x'.repeat(300 * 1024), thread_id: 't'.repeat(257) }),
+    );
     expect(oversize.status).toBe(400);
     expect(oversize.json.issues.map((i: { path: string }) => i.path).sort()).toEqual(['text', 'thread_id']);
     const marker = await post(base, event('t-after-poison', 0));
     expect(marker.status).toBe(202);
-    const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) => r.some((x) => x.event.thread_id === 't-after-poison'));
-    expect(records.filter((r) => r.event.thread_id.startsWith('t-poison') || r.event.thread_id.startsWith('ttt'))).toEqual([]);
+    const records = await consumeUntil(kafka.kafka, kafka.topics.name('conversationEvents'), (r) =>
+      r.some((x) => x.event.thread_id === 't-after-poison'),
+    );
+    expect(
+      records.filter((r) => r.event.thread_id.startsWith('t-poison') || r.event.thread_id.startsWith('ttt')),
+    ).toEqual([]);
   });
 });

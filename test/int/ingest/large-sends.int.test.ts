@@ -15,7 +15,12 @@ import { isolatedConfig, isolatedKafka, logger } from '../../support/stack.ts';
  */
 const codec = new AvroCodec();
 
-async function countRecords(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000): Promise<{ count: number; ordered: boolean }> {
+async function countRecords(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs = 60_000,
+): Promise<{ count: number; ordered: boolean }> {
   const consumer = kafka.consumer({ groupId: `int-large-${randomBytes(4).toString('hex')}` });
   let count = 0;
   let ordered = true;
@@ -24,7 +29,10 @@ async function countRecords(kafka: Kafka, topic: string, expected: number, timeo
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${count}/${expected} records within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${count}/${expected} records within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {
@@ -54,7 +62,11 @@ describe('sends larger than the broker takes in one request', () => {
 
   it('ChunkedSend delivers 3 MiB for one partition, in order, where a single send is refused', async () => {
     const topic = kafka.topics.name('deadLetters'); // one partition
-    const messages = Array.from({ length: 384 }, (_, n) => ({ key: 'one-thread', value: randomBytes(8 * 1024), headers: { n: String(n) } }));
+    const messages = Array.from({ length: 384 }, (_, n) => ({
+      key: 'one-thread',
+      value: randomBytes(8 * 1024),
+      headers: { n: String(n) },
+    }));
     const producer = durableProducer(kafka.kafka, { retry: { retries: 1 } });
     await producer.connect();
     try {
@@ -72,15 +84,26 @@ describe('sends larger than the broker takes in one request', () => {
     const target = kafka.topics.name('enrichedEvents');
     // 6000 short posts in one thread (one partition), ~1.5 MB waiting when the enricher starts: a
     // 1 MiB fetch of them grows by the enrichment (~+50% for short posts) past the broker limit.
-    const events = Array.from({ length: 6000 }, (_, n) => posted(`big-${n}`, n, `m-${n}`, `Where is my order ${n}?`, enrichment('neutral', 0)).event);
+    const events = Array.from(
+      { length: 6000 },
+      (_, n) => posted(`big-${n}`, n, `m-${n}`, `Where is my order ${n}?`, enrichment('neutral', 0)).event,
+    );
     const producer = durableProducer(kafka.kafka);
     await producer.connect();
-    await new ChunkedSend(producer, [{ topic: raw, messages: events.map((e) => ({ key: e.thread_id, value: codec.encode('conversation-event', e) })) }]).run();
+    await new ChunkedSend(producer, [
+      { topic: raw, messages: events.map((e) => ({ key: e.thread_id, value: codec.encode('conversation-event', e) })) },
+    ]).run();
     await producer.disconnect();
 
-    const enricher = new Enricher({ kafka: kafka.kafka, codec, analyzer: await createAnalyzer(), logger }, {
-      sourceTopic: raw, targetTopic: target, deadLetterTopic: kafka.topics.name('deadLetters'), groupId: 'int-large-enricher',
-    });
+    const enricher = new Enricher(
+      { kafka: kafka.kafka, codec, analyzer: await createAnalyzer(), logger },
+      {
+        sourceTopic: raw,
+        targetTopic: target,
+        deadLetterTopic: kafka.topics.name('deadLetters'),
+        groupId: 'int-large-enricher',
+      },
+    );
     await enricher.start();
     try {
       expect((await countRecords(kafka.kafka, target, events.length)).count).toBe(events.length);

@@ -28,19 +28,36 @@ export interface Consumed {
 }
 
 /** Reads the topic from the beginning until `until` holds (or the timeout passes), decoding every record. */
-export async function consumeUntil(kafka: Kafka, topic: string, until: (records: Consumed[]) => boolean, timeoutMs = 60_000): Promise<Consumed[]> {
+export async function consumeUntil(
+  kafka: Kafka,
+  topic: string,
+  until: (records: Consumed[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<Consumed[]> {
   const codec = new AvroCodec();
-  const consumer = kafka.consumer({ groupId: `int-ingest-${randomBytes(4).toString('hex')}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({
+    groupId: `int-ingest-${randomBytes(4).toString('hex')}`,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
   const records: Consumed[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${records.length} records; condition not met within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`consumed ${records.length} records; condition not met within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message, partition }) => {
-            records.push({ key: message.key!.toString(), partition, offset: message.offset, event: codec.decode<ConversationEvent>('conversation-event', message.value) });
+            records.push({
+              key: message.key!.toString(),
+              partition,
+              offset: message.offset,
+              event: codec.decode<ConversationEvent>('conversation-event', message.value),
+            });
             if (until(records)) {
               clearTimeout(timer);
               resolve();
@@ -69,10 +86,14 @@ export function event(thread: string, n: number, overrides: Partial<Record<strin
     author_platform_id: `raw-user-${thread}`,
     text: `message ${n} in ${thread}`,
     ...overrides,
-  } as CanonicalEvent;
+  };
 }
 
-export async function post(base: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: any; headers: Headers }> {
+export async function post(
+  base: string,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(`${base}/v1/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': contentType },

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../../services/migrate/apply.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BRAND_SYSTEM_TABLES, BRAND_TABLES, BRAND_VIEWS, NOT_FOR_BRANDS, OUTPUTS, ROOT } from '../../../services/migrate/access.ts';
+import {
+  BRAND_SYSTEM_TABLES,
+  BRAND_TABLES,
+  BRAND_VIEWS,
+  NOT_FOR_BRANDS,
+  OUTPUTS,
+  ROOT,
+} from '../../../services/migrate/access.ts';
 import { isolatedClickHouse, isolatedConfig } from '../../support/stack.ts';
 
 /**
@@ -28,7 +35,9 @@ describe('brand access catalogue against the migrated schema', () => {
         format: 'JSONEachRow',
       })
     ).json<{ name: string; engine: string; has_brand: boolean | number }>();
-    const tables = objects.filter((o) => !['View', 'MaterializedView'].includes(o.engine) && o.has_brand).map((o) => o.name);
+    const tables = objects
+      .filter((o) => !['View', 'MaterializedView'].includes(o.engine) && o.has_brand)
+      .map((o) => o.name);
     const views = objects.filter((o) => o.engine === 'View' && o.has_brand).map((o) => o.name);
     const rest = objects.filter((o) => !tables.includes(o.name) && !views.includes(o.name)).map((o) => o.name);
     expect(tables).toEqual([...BRAND_TABLES].sort());
@@ -36,12 +45,20 @@ describe('brand access catalogue against the migrated schema', () => {
     expect(rest).toEqual([...NOT_FOR_BRANDS].sort());
   });
 
-  it("the row policy filter is valid SQL on every brand table, and each brand system table exists", async () => {
+  it('the row policy filter is valid SQL on every brand table, and each brand system table exists', async () => {
     for (const t of BRAND_TABLES) {
-      const rs = await ch.client.query({ query: `SELECT count() AS c FROM ${t} WHERE brand = 'acme'`, format: 'JSONEachRow' });
+      const rs = await ch.client.query({
+        query: `SELECT count() AS c FROM ${t} WHERE brand = 'acme'`,
+        format: 'JSONEachRow',
+      });
       expect(await rs.json()).toEqual([{ c: expect.anything() }]);
     }
-    const sys = await (await ch.client.query({ query: 'SELECT name FROM system.tables WHERE database = \'system\'', format: 'JSONEachRow' })).json<{ name: string }>();
+    const sys = await (
+      await ch.client.query({
+        query: "SELECT name FROM system.tables WHERE database = 'system'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ name: string }>();
     const names = new Set(sys.map((s) => s.name));
     for (const t of BRAND_SYSTEM_TABLES) expect(names.has(t), t).toBe(true);
   });
@@ -53,7 +70,15 @@ describe('brand access catalogue against the migrated schema', () => {
     expect(grants.length).toBeGreaterThan(20);
     expect(filters.length).toBeGreaterThanOrEqual(BRAND_TABLES.length);
     const parse = async (q: string) =>
-      (await (await ch.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q }, format: 'JSONEachRow' })).json<{ f: string }>())[0]!.f;
+      (
+        await (
+          await ch.client.query({
+            query: 'SELECT formatQuery({q:String}) AS f',
+            query_params: { q },
+            format: 'JSONEachRow',
+          })
+        ).json<{ f: string }>()
+      )[0]!.f;
     for (const g of grants) expect(await parse(`${g} TO someone`)).toMatch(/^GRANT SELECT ON /);
     for (const f of filters) expect(await parse(`SELECT 1 FROM messages WHERE ${f}`)).toContain('WHERE brand = ');
   });

@@ -21,9 +21,13 @@ describe('cluster-mode migrations parse with the ClickHouse engine', () => {
 
   /** Every statement in one query (the dev front runs one query at a time; ~150 round trips took minutes on a busy machine). */
   const formatAll = async (sqls: string[]): Promise<Array<string | null>> => {
-    const rows = await (await ch.client.query({
-      query: 'SELECT arrayMap(q -> formatQueryOrNull(q), {sqls:Array(String)}) AS f', query_params: { sqls }, format: 'JSONEachRow',
-    })).json<{ f: Array<string | null> }>();
+    const rows = await (
+      await ch.client.query({
+        query: 'SELECT arrayMap(q -> formatQueryOrNull(q), {sqls:Array(String)}) AS f',
+        query_params: { sqls },
+        format: 'JSONEachRow',
+      })
+    ).json<{ f: Array<string | null> }>();
     return rows[0]!.f;
   };
 
@@ -37,17 +41,33 @@ describe('cluster-mode migrations parse with the ClickHouse engine', () => {
     expect(formatted.length).toBe(migrations.reduce((n, m) => n + m.statements.length, 0));
     for (const [table, placement] of catalogue.tables) {
       if (placement.kind === 'everywhere') {
-        const create = formatted.find((q) => q.startsWith(`CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER brandpulse\n`));
-        expect(create, table).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/all\/\{database\}\/\{table\}', '\{replica\}'/);
+        const create = formatted.find((q) =>
+          q.startsWith(`CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER brandpulse\n`),
+        );
+        expect(create, table).toMatch(
+          /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/all\/\{database\}\/\{table\}', '\{replica\}'/,
+        );
         continue;
       }
-      const local = formatted.find((q) => q.startsWith(`CREATE TABLE IF NOT EXISTS ${table}_local ON CLUSTER brandpulse\n`));
-      expect(local, table).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'/);
+      const local = formatted.find((q) =>
+        q.startsWith(`CREATE TABLE IF NOT EXISTS ${table}_local ON CLUSTER brandpulse\n`),
+      );
+      expect(local, table).toMatch(
+        /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'/,
+      );
       expect(local, table).toMatch(/replicated_deduplication_window = 1000/);
-      const distributed = formatted.find((q) => q.startsWith(`CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER brandpulse AS ${table}_local`));
-      expect(distributed, table).toContain(`ENGINE = Distributed(brandpulse, currentDatabase(), ${table}_local, ${placement.shardingKey})`);
+      const distributed = formatted.find((q) =>
+        q.startsWith(`CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER brandpulse AS ${table}_local`),
+      );
+      expect(distributed, table).toContain(
+        `ENGINE = Distributed(brandpulse, currentDatabase(), ${table}_local, ${placement.shardingKey})`,
+      );
     }
     const mvs = formatted.filter((q) => q.startsWith('CREATE MATERIALIZED VIEW'));
-    expect(mvs.map((q) => /TO (\w+)/.exec(q)![1])).toEqual(['ingest_minute_local', 'sentiment_minute_local', 'ingest_minute_by_brand_local']);
+    expect(mvs.map((q) => /TO (\w+)/.exec(q)![1])).toEqual([
+      'ingest_minute_local',
+      'sentiment_minute_local',
+      'ingest_minute_by_brand_local',
+    ]);
   });
 });

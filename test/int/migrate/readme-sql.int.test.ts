@@ -19,7 +19,12 @@ describe('infra/clickhouse: migrations and README SQL against the real engine', 
     const first = await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
     expect(first.length).toBeGreaterThanOrEqual(5);
     expect(await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE })).toEqual([]);
-    const rows = await (await ch.client.query({ query: 'SELECT version, checksum FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })).json<{ version: number; checksum: string }>();
+    const rows = await (
+      await ch.client.query({
+        query: 'SELECT version, checksum FROM schema_migrations ORDER BY version',
+        format: 'JSONEachRow',
+      })
+    ).json<{ version: number; checksum: string }>();
     expect(rows.map((r) => Number(r.version))).toEqual(first.map((m) => m.version));
     expect(rows.map((r) => r.checksum)).toEqual(first.map((m) => m.checksum));
   });
@@ -32,7 +37,7 @@ describe('infra/clickhouse: migrations and README SQL against the real engine', 
         const result = await analyst.query({ query: sql, format: 'JSONEachRow' });
         expect(Array.isArray(await result.json())).toBe(true);
       }
-      await expect(analyst.command({ query: 'INSERT INTO events (event_id) VALUES (\'x\')' })).rejects.toThrow();
+      await expect(analyst.command({ query: "INSERT INTO events (event_id) VALUES ('x')" })).rejects.toThrow();
     } finally {
       await analyst.close();
     }

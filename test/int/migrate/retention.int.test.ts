@@ -7,14 +7,17 @@ import { isolatedClickHouse, isolatedConfig } from '../../support/stack.ts';
 describe('retention per brand (TTL) against the real engine', () => {
   const config = isolatedConfig('retention');
   let ch: Awaited<ReturnType<typeof isolatedClickHouse>>;
-  const rules = { defaults: { retention_days: 365 }, brands: { acme: { retention_days: 30 }, globex: {}, forever: { retention_days: null } } } as never;
+  const rules = {
+    defaults: { retention_days: 365 },
+    brands: { acme: { retention_days: 30 }, globex: {}, forever: { retention_days: null } },
+  } as never;
 
   beforeAll(async () => {
     ch = await isolatedClickHouse(config);
   });
   afterAll(async () => ch?.cleanup());
 
-  it('drops a brand\'s texts older than its retention_days, keeps the others, and applies a rule once', async () => {
+  it("drops a brand's texts older than its retention_days, keeps the others, and applies a rule once", async () => {
     await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE, retention: rules });
     const insert = (brand: string, id: string, daysAgo: number) =>
       ch.client.command({
@@ -27,11 +30,24 @@ describe('retention per brand (TTL) against the real engine', () => {
     await insert('globex', 'globex-400d', 400);
     await insert('forever', 'forever-4000d', 4000);
     await ch.client.command({ query: 'OPTIMIZE TABLE messages FINAL' });
-    const left = await (await ch.client.query({ query: 'SELECT message_id FROM messages ORDER BY message_id', format: 'JSONEachRow' })).json<{ message_id: string }>();
+    const left = await (
+      await ch.client.query({ query: 'SELECT message_id FROM messages ORDER BY message_id', format: 'JSONEachRow' })
+    ).json<{ message_id: string }>();
     expect(left.map((r) => r.message_id)).toEqual(['acme-10d', 'forever-4000d', 'globex-40d']);
-    const ddl = await (await ch.client.query({ query: "SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'alerts'", format: 'JSONEachRow' })).json<{ q: string }>();
+    const ddl = await (
+      await ch.client.query({
+        query:
+          "SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'alerts'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ q: string }>();
     expect(ddl[0]!.q).toContain("toDateTime(detected_at) + toIntervalDay(30) WHERE brand IN ('acme')");
     expect(await applyRetention(ch.client, config.CLICKHOUSE_DATABASE, rules)).toEqual([]);
-    expect(await applyRetention(ch.client, config.CLICKHOUSE_DATABASE, { defaults: { retention_days: null }, brands: {} } as never)).toEqual(['messages', 'moderation_actions', 'alerts']);
+    expect(
+      await applyRetention(ch.client, config.CLICKHOUSE_DATABASE, {
+        defaults: { retention_days: null },
+        brands: {},
+      } as never),
+    ).toEqual(['messages', 'moderation_actions', 'alerts']);
   });
 });

@@ -25,7 +25,10 @@ describe('durable producer after a failed send', () => {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
     let created = 0;
     const counting = new Proxy(ctx.kafka, {
-      get: (t, p, r) => (p === 'producer' ? (...a: Parameters<Kafka['producer']>) => (created++, t.producer(...a)) : Reflect.get(t, p, r)),
+      get: (t, p, r) =>
+        p === 'producer'
+          ? (...a: Parameters<Kafka['producer']>) => (created++, t.producer(...a))
+          : Reflect.get(t, p, r),
     });
     const producer = durableProducer(counting);
     await producer.connect();
@@ -33,7 +36,14 @@ describe('durable producer after a failed send', () => {
     expect(created).toBe(1);
     await expect(producer.send({ topic: `${topic}.missing`, acks: -1, messages: [{ value: 'x' }] })).rejects.toThrow();
     expect(created).toBe(2);
-    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'after-1' }, { key: 'k', value: 'after-2' }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: 'k', value: 'after-1' },
+        { key: 'k', value: 'after-2' },
+      ],
+    });
     expect(created).toBe(2);
     await producer.disconnect();
 
@@ -42,10 +52,12 @@ describe('durable producer after a failed send', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     const seen: string[] = [];
     await new Promise<void>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => {
-        seen.push(message.value!.toString());
-        if (seen.length >= 3) resolve();
-      } });
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(message.value!.toString());
+          if (seen.length >= 3) resolve();
+        },
+      });
     });
     await consumer.disconnect();
     await admin.disconnect();

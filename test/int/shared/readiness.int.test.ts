@@ -25,8 +25,27 @@ describe('ServiceMonitor readiness', () => {
     const group = `${config.KAFKA_TOPIC_PREFIX}readiness`;
     // Nothing listens on port 9 (discard): the ClickHouse check fails fast.
     const deadClickHouse = createClickHouse(loadBaseConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:9' }));
-    const monitor = new ServiceMonitor({ kafka: kafka.kafka, logger, host: '127.0.0.1', port: 0, stages: ['test'], lag: [{ group, topic }], topics: [topic], defaultMetrics: false });
-    const withClickHouse = new ServiceMonitor({ kafka: kafka.kafka, logger, host: '127.0.0.1', port: 0, stages: [], lag: [], topics: [topic], clickhouse: deadClickHouse, defaultMetrics: false });
+    const monitor = new ServiceMonitor({
+      kafka: kafka.kafka,
+      logger,
+      host: '127.0.0.1',
+      port: 0,
+      stages: ['test'],
+      lag: [{ group, topic }],
+      topics: [topic],
+      defaultMetrics: false,
+    });
+    const withClickHouse = new ServiceMonitor({
+      kafka: kafka.kafka,
+      logger,
+      host: '127.0.0.1',
+      port: 0,
+      stages: [],
+      lag: [],
+      topics: [topic],
+      clickhouse: deadClickHouse,
+      defaultMetrics: false,
+    });
     await monitor.start();
     await withClickHouse.start();
     const readyz = async (m: ServiceMonitor) => {
@@ -35,11 +54,19 @@ describe('ServiceMonitor readiness', () => {
     };
     const consumer = groupConsumer(monitor.kafka, group);
     try {
-      expect(await readyz(monitor)).toMatchObject({ code: 503, checks: { consumers: `${group}: connecting`, kafka: 'ok' } });
+      expect(await readyz(monitor)).toMatchObject({
+        code: 503,
+        checks: { consumers: `${group}: connecting`, kafka: 'ok' },
+      });
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({ eachMessage: async () => undefined });
-      await waitFor('the consumer to join', () => readyz(monitor), (r) => r.code === 200, 60_000);
+      await waitFor(
+        'the consumer to join',
+        () => readyz(monitor),
+        (r) => r.code === 200,
+        60_000,
+      );
       expect((await readyz(monitor)).checks).toEqual({ consumers: 'ok', kafka: 'ok' });
       await consumer.disconnect();
       expect(await readyz(monitor)).toMatchObject({ code: 503, checks: { consumers: `${group}: stopped` } });

@@ -15,7 +15,10 @@ import { rows } from './support.ts';
  */
 let offset = 0;
 function batch(events: EnrichedEvent[]) {
-  const accepted: Accepted[] = events.map((event) => ({ record: { topic: 'enriched', partition: 0, offset: String(offset++), key: null, value: null }, event }));
+  const accepted: Accepted[] = events.map((event) => ({
+    record: { topic: 'enriched', partition: 0, offset: String(offset++), key: null, value: null },
+    event,
+  }));
   return { accepted, ranges: offsetRanges(accepted.map((a) => a.record)) };
 }
 
@@ -29,8 +32,12 @@ describe('ClickHouseWriter remembers stored message states', () => {
   afterAll(async () => ch?.cleanup());
 
   const minute = async () =>
-    (await rows<Record<string, string | number>>(ch.client, `SELECT messages, negative, neutral, positive FROM v_sentiment_minute WHERE brand = 'acme'`))
-      .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+    (
+      await rows<Record<string, string | number>>(
+        ch.client,
+        `SELECT messages, negative, neutral, positive FROM v_sentiment_minute WHERE brand = 'acme'`,
+      )
+    ).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
 
   it('reads a conversation once, then works from memory; after a reset it reads again and stays exact', async () => {
     const a = new ClickHouseWriter(ch.client);
@@ -55,12 +62,18 @@ describe('ClickHouseWriter remembers stored message states', () => {
   it('without memory (cacheBytes 0) it writes the same rows, reading every batch', async () => {
     const c = new ClickHouseWriter(ch.client, { cacheBytes: 0 });
     const reads = vi.spyOn(ch.client, 'query');
-    const other = (id: string, m: number, e: EnrichedEvent) => ({ ...e, event: { ...e.event, event_id: id, thread_id: 'th-2', event_time: e.event.event_time + m } });
+    const other = (id: string, m: number, e: EnrichedEvent) => ({
+      ...e,
+      event: { ...e.event, event_id: id, thread_id: 'th-2', event_time: e.event.event_time + m },
+    });
     await c.run(batch([other('s1', 0, posted('x', 0, 'm-9', 'meh', enrichment('neutral', 0)))]));
     await c.run(batch([other('s2', 1, edited('x', 0, 'm-9', 'great', enrichment('positive', 0.7, 'praise')))]));
     expect(reads).toHaveBeenCalledTimes(2);
     reads.mockRestore();
-    const states = await rows<Record<string, unknown>>(ch.client, `SELECT message_id, sentiment_label, revision FROM messages FINAL WHERE thread_id = 'th-2'`);
+    const states = await rows<Record<string, unknown>>(
+      ch.client,
+      `SELECT message_id, sentiment_label, revision FROM messages FINAL WHERE thread_id = 'th-2'`,
+    );
     expect(states).toEqual([{ message_id: 'm-9', sentiment_label: 'positive', revision: 2 }]);
   });
 });

@@ -29,15 +29,20 @@ export async function migratedStack(label: string): Promise<MigratedStack> {
 export async function produce(kafka: Kafka, topic: string, records: { key: string; value: Buffer }[]): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  for (let i = 0; i < records.length; i += 1000) await producer.send({ topic, acks: -1, messages: records.slice(i, i + 1000) });
+  for (let i = 0; i < records.length; i += 1000)
+    await producer.send({ topic, acks: -1, messages: records.slice(i, i + 1000) });
   await producer.disconnect();
 }
 
 export const encoded = (e: EnrichedEvent) => ({ key: e.event.thread_id, value: codec.encode('enriched-event', e) });
 
 /** test/support/wait.ts's waitFor with the sink tests' deadline (ClickHouse may be restarting meanwhile). */
-export const waitFor = <T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 90_000): Promise<T> =>
-  waitUntilDone(what, probe, done, timeoutMs, 500);
+export const waitFor = <T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 90_000,
+): Promise<T> => waitUntilDone(what, probe, done, timeoutMs, 500);
 
 export async function rows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
   return (await client.query({ query, format: 'JSONEachRow' })).json<T>();
@@ -56,7 +61,11 @@ type Label = (typeof LABELS)[number];
  * posted; every 2nd is edited (re-scored to the next label); every 5th is deleted; every 7th is
  * relabelled negative. Returns the events and the expected sentiment totals, computed directly.
  */
-export function workload(threads: number): { events: EnrichedEvent[]; expected: Record<Label | 'messages', number>; messages: number } {
+export function workload(threads: number): {
+  events: EnrichedEvent[];
+  expected: Record<Label | 'messages', number>;
+  messages: number;
+} {
   const events: EnrichedEvent[] = [];
   const expected = { messages: 0, negative: 0, neutral: 0, positive: 0 };
   let n = 0;
@@ -65,19 +74,82 @@ export function workload(threads: number): { events: EnrichedEvent[]; expected: 
     for (let m = 0; m < 3; m++) {
       const id = `m-${t}-${m}`;
       const label: Label = LABELS[n % 3]!;
-      const post: Payload = { type: 'message_posted', value: { message_id: id, parent_id: null, kind: 'comment', author_id: 'u', author_role: 'customer', agent_id: null, text: `t${n}`, language_hint: null, url: null, priority: null } };
-      events.push(enriched(`${id}-p`, m, post, enrichment(label, label === 'negative' ? -0.5 : label === 'positive' ? 0.5 : 0), thread));
+      const post: Payload = {
+        type: 'message_posted',
+        value: {
+          message_id: id,
+          parent_id: null,
+          kind: 'comment',
+          author_id: 'u',
+          author_role: 'customer',
+          agent_id: null,
+          text: `t${n}`,
+          language_hint: null,
+          url: null,
+          priority: null,
+        },
+      };
+      events.push(
+        enriched(
+          `${id}-p`,
+          m,
+          post,
+          enrichment(label, label === 'negative' ? -0.5 : label === 'positive' ? 0.5 : 0),
+          thread,
+        ),
+      );
       let final: Label = label;
       if (n % 2 === 0) {
         final = LABELS[(n + 1) % 3]!;
-        events.push(enriched(`${id}-e`, m + 1, { type: 'message_edited', value: { message_id: id, author_id: 'u', text: `edited ${n}`, language_hint: null } }, enrichment(final, 0.1), thread));
+        events.push(
+          enriched(
+            `${id}-e`,
+            m + 1,
+            {
+              type: 'message_edited',
+              value: { message_id: id, author_id: 'u', text: `edited ${n}`, language_hint: null },
+            },
+            enrichment(final, 0.1),
+            thread,
+          ),
+        );
       }
       if (n % 7 === 0) {
         final = 'negative';
-        events.push(enriched(`${id}-r`, m + 2, { type: 'moderation_action', value: { action: 'relabel', actor_id: 'a', actor_role: 'brand', target_message_id: id, target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: 'negative', relabel_intent: null } }, null, thread));
+        events.push(
+          enriched(
+            `${id}-r`,
+            m + 2,
+            {
+              type: 'moderation_action',
+              value: {
+                action: 'relabel',
+                actor_id: 'a',
+                actor_role: 'brand',
+                target_message_id: id,
+                target_author_id: null,
+                reason: null,
+                assignee_id: null,
+                relabel_sentiment: 'negative',
+                relabel_intent: null,
+              },
+            },
+            null,
+            thread,
+          ),
+        );
       }
       const removed = n % 5 === 0;
-      if (removed) events.push(enriched(`${id}-d`, m + 3, { type: 'message_deleted', value: { message_id: id, author_id: 'u' } }, null, thread));
+      if (removed)
+        events.push(
+          enriched(
+            `${id}-d`,
+            m + 3,
+            { type: 'message_deleted', value: { message_id: id, author_id: 'u' } },
+            null,
+            thread,
+          ),
+        );
       if (!removed) {
         expected.messages++;
         expected[final]++;

@@ -19,10 +19,16 @@ import { rows } from '../sink/support.ts';
  */
 let offset = 0;
 function batch(events: EnrichedEvent[]) {
-  const accepted: Accepted[] = events.map((event) => ({ record: { topic: 'enriched', partition: 0, offset: String(offset++), key: null, value: null }, event }));
+  const accepted: Accepted[] = events.map((event) => ({
+    record: { topic: 'enriched', partition: 0, offset: String(offset++), key: null, value: null },
+    event,
+  }));
   return { accepted, ranges: offsetRanges(accepted.map((a) => a.record)) };
 }
-const inThread = (thread: string, e: EnrichedEvent): EnrichedEvent => ({ ...e, event: { ...e.event, thread_id: thread, event_id: `${thread}-${e.event.event_id}` } });
+const inThread = (thread: string, e: EnrichedEvent): EnrichedEvent => ({
+  ...e,
+  event: { ...e.event, thread_id: thread, event_id: `${thread}-${e.event.event_id}` },
+});
 
 describe('one message fold, every view', () => {
   const config = isolatedConfig('every_view');
@@ -48,27 +54,47 @@ describe('one message fold, every view', () => {
       inThread('Q', posted('q1', 0, 'm-q', 'where is my order?', enrichment('neutral', 0, 'question'))),
       inThread('Q', posted('q2', 10, 'm-r', 'on its way!', enrichment('positive', 0.5, ''), 'brand')),
     ]);
-    await run('b4', [inThread('Q', edited('q3', 11, 'm-r', 'on its way, did you get it?', enrichment('neutral', 0, 'question')))]);
+    await run('b4', [
+      inThread('Q', edited('q3', 11, 'm-r', 'on its way, did you get it?', enrichment('neutral', 0, 'question'))),
+    ]);
     await run('b5', [
       inThread('Q', moderation('q4', 20, 'resolve_thread', null)),
       inThread('Q', posted('q5', 30, 'm-s', 'cheap pills here, any questions?', enrichment('neutral', 0, 'question'))),
     ]);
     await run('b6', [inThread('Q', moderation('q6', 32, 'mark_spam', 'm-s'))]);
 
-    const messages = await rows<{ message_id: string; intent: string; needs_reply: number; spam: number }>(ch.client,
-      `SELECT message_id, intent, needs_reply, spam FROM v_messages ORDER BY message_id`);
+    const messages = await rows<{ message_id: string; intent: string; needs_reply: number; spam: number }>(
+      ch.client,
+      `SELECT message_id, intent, needs_reply, spam FROM v_messages ORDER BY message_id`,
+    );
     expect(messages.map((m) => [m.message_id, m.intent, Number(m.needs_reply), Number(m.spam)])).toEqual([
-      ['m-p', 'complaint', 1, 0], ['m-q', 'question', 1, 0], ['m-r', '', 0, 0], ['m-s', 'question', 1, 1],
+      ['m-p', 'complaint', 1, 0],
+      ['m-q', 'question', 1, 0],
+      ['m-r', '', 0, 0],
+      ['m-s', 'question', 1, 1],
     ]);
-    const backlog = await rows<{ thread_id: string; message_id: string }>(ch.client, `SELECT thread_id, message_id FROM v_unanswered_backlog ORDER BY message_id`);
+    const backlog = await rows<{ thread_id: string; message_id: string }>(
+      ch.client,
+      `SELECT thread_id, message_id FROM v_unanswered_backlog ORDER BY message_id`,
+    );
     expect(backlog).toEqual([{ thread_id: 'P', message_id: 'm-p' }]);
-    const q = await rows<Record<string, unknown>>(ch.client,
-      `SELECT resolved, full_resolution_calendar_s, resolution_breached FROM v_thread_response WHERE thread_id = 'Q'`);
-    expect(q.map((r) => [Number(r.resolved), Number(r.full_resolution_calendar_s), Number(r.resolution_breached)])).toEqual([[1, 1200, 0]]);
-    const reopened = await rows<{ reopen_count: number }>(ch.client, `SELECT reopen_count FROM thread_facts FINAL WHERE thread_id = 'Q'`);
+    const q = await rows<Record<string, unknown>>(
+      ch.client,
+      `SELECT resolved, full_resolution_calendar_s, resolution_breached FROM v_thread_response WHERE thread_id = 'Q'`,
+    );
+    expect(
+      q.map((r) => [Number(r.resolved), Number(r.full_resolution_calendar_s), Number(r.resolution_breached)]),
+    ).toEqual([[1, 1200, 0]]);
+    const reopened = await rows<{ reopen_count: number }>(
+      ch.client,
+      `SELECT reopen_count FROM thread_facts FINAL WHERE thread_id = 'Q'`,
+    );
     expect(reopened.map((r) => Number(r.reopen_count))).toEqual([0]);
     // Resolution breaches: P needs a reply and has waited since 2023; Q was resolved in time and its spam did not reopen it.
-    const breaches = await rows<{ thread_id: string }>(ch.client, `SELECT thread_id FROM v_sla_breaches WHERE metric = 'resolution' ORDER BY thread_id`);
+    const breaches = await rows<{ thread_id: string }>(
+      ch.client,
+      `SELECT thread_id FROM v_sla_breaches WHERE metric = 'resolution' ORDER BY thread_id`,
+    );
     expect(breaches).toEqual([{ thread_id: 'P' }]);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, Observation } from '../../../services/alerter/alert.ts';
-import { coldExpectation, foldSlot, newColdState, PLATFORM_NEGATIVE_SHARE, priorShare } from '../../../services/alerter/cold-start.ts';
+import {
+  coldExpectation,
+  foldSlot,
+  newColdState,
+  PLATFORM_NEGATIVE_SHARE,
+  priorShare,
+} from '../../../services/alerter/cold-start.ts';
 import { SpikeDetector } from '../../../services/alerter/detector.ts';
 import { evaluateColdStart } from '../../../services/alerter/eval/cold-start.ts';
 import { DEFAULT_PARAMS } from '../../../services/alerter/params.ts';
@@ -13,13 +19,25 @@ let seq = 0;
 function obs(t: number, negative: boolean, platform = 'instagram'): Observation {
   seq++;
   const text = negative ? 'checkout broken again, refund please' : 'nice';
-  return { eventId: `e${seq}`, time: Math.floor(t), brand: 'newco', platform, negative, score: negative ? -0.8 : 0.6, messageId: `m${seq}`, text, language: 'en', url: null };
+  return {
+    eventId: `e${seq}`,
+    time: Math.floor(t),
+    brand: 'newco',
+    platform,
+    negative,
+    score: negative ? -0.8 : 0.6,
+    messageId: `m${seq}`,
+    text,
+    language: 'en',
+    url: null,
+  };
 }
 
 /** Evenly spaced messages, every `1/share`-th one negative. */
 function steady(from: number, to: number, perHour: number, share: number, platform = 'instagram'): Observation[] {
   const out: Observation[] = [];
-  for (let t = from, i = 0; t < to; t += HOUR / perHour, i++) out.push(obs(t, Math.floor((i + 1) * share) > Math.floor(i * share), platform));
+  for (let t = from, i = 0; t < to; t += HOUR / perHour, i++)
+    out.push(obs(t, Math.floor((i + 1) * share) > Math.floor(i * share), platform));
   return out;
 }
 
@@ -28,7 +46,8 @@ function run(events: Observation[]): AlertEvent[] {
   return [...events].sort((a, b) => a.time - b.time).flatMap((o) => detector.observe(o));
 }
 
-const spike = (at: number, count: number, overMs: number) => Array.from({ length: count }, (_, i) => obs(at + (i * overMs) / count, true));
+const spike = (at: number, count: number, overMs: number) =>
+  Array.from({ length: count }, (_, i) => obs(at + (i * overMs) / count, true));
 
 describe('cold start (a brand with less than warmupHours of history)', () => {
   it('takes its prior share from the platform, or from the brand-wide platform mix', () => {
@@ -53,11 +72,16 @@ describe('cold start (a brand with less than warmupHours of history)', () => {
     const angry = newColdState();
     angry.fromSlot = 0;
     for (let slot = 0; slot < 360; slot++) foldSlot(angry, slot, 5_000, 10, 3, false);
-    expect(coldExpectation(angry, 'instagram', DEFAULT_PARAMS)!.share).toBeCloseTo((1080 + 50 * 0.12) / (3600 + 50), 10);
+    expect(coldExpectation(angry, 'instagram', DEFAULT_PARAMS)!.share).toBeCloseTo(
+      (1080 + 50 * 0.12) / (3600 + 50),
+      10,
+    );
   });
 
   it('alerts on a spike 45 minutes after onboarding (no 6-hour wait), and not during the first 30 minutes', () => {
-    const early = run([...steady(T0, T0 + HOUR, 120, 0.1), ...spike(T0 + 20 * MIN, 60, 2 * MIN)]).filter((a) => a.kind === 'start');
+    const early = run([...steady(T0, T0 + HOUR, 120, 0.1), ...spike(T0 + 20 * MIN, 60, 2 * MIN)]).filter(
+      (a) => a.kind === 'start',
+    );
     expect(early).toEqual([]);
     const alerts = run([...steady(T0, T0 + 2 * HOUR, 120, 0.1), ...spike(T0 + 45 * MIN, 60, 2 * MIN)]);
     const starts = alerts.filter((a) => a.kind === 'start');
@@ -66,7 +90,12 @@ describe('cold start (a brand with less than warmupHours of history)', () => {
       expect(s.detected_at - (T0 + 45 * MIN)).toBeLessThanOrEqual(60_000);
       expect(s.baseline_share).toBeGreaterThanOrEqual(PLATFORM_NEGATIVE_SHARE.instagram!);
     }
-    expect(alerts.filter((a) => a.kind === 'end').map((a) => a.platform).sort()).toEqual(['', 'instagram']);
+    expect(
+      alerts
+        .filter((a) => a.kind === 'end')
+        .map((a) => a.platform)
+        .sort(),
+    ).toEqual(['', 'instagram']);
   });
 
   it('does not take a morning ramp after a night-time onboarding for a spike (volume x6, same share)', () => {

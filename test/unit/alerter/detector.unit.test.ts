@@ -9,7 +9,14 @@ const T0 = Date.UTC(2025, 0, 6); // Monday 00:00 UTC
 let seq = 0;
 
 /** Evenly spaced customer messages: `perHour` of them, every `1/share`-th one negative. */
-function steady(from: number, to: number, perHour: number, share: number, platform = 'x', brand = 'acme'): Observation[] {
+function steady(
+  from: number,
+  to: number,
+  perHour: number,
+  share: number,
+  platform = 'x',
+  brand = 'acme',
+): Observation[] {
   const out: Observation[] = [];
   const gap = HOUR / perHour;
   let i = 0;
@@ -20,16 +27,37 @@ function steady(from: number, to: number, perHour: number, share: number, platfo
   return out;
 }
 
-function obs(t: number, negative: boolean, platform = 'x', brand = 'acme', text = negative ? 'checkout broken again, refund please' : 'nice'): Observation {
+function obs(
+  t: number,
+  negative: boolean,
+  platform = 'x',
+  brand = 'acme',
+  text = negative ? 'checkout broken again, refund please' : 'nice',
+): Observation {
   seq++;
-  return { eventId: `e${seq}`, time: Math.floor(t), brand, platform, negative, score: negative ? -0.8 : 0.6, messageId: `m${seq}`, text, language: 'en', url: null };
+  return {
+    eventId: `e${seq}`,
+    time: Math.floor(t),
+    brand,
+    platform,
+    negative,
+    score: negative ? -0.8 : 0.6,
+    messageId: `m${seq}`,
+    text,
+    language: 'en',
+    url: null,
+  };
 }
 
 function burst(at: number, count: number, overMs: number, platform = 'x'): Observation[] {
   return Array.from({ length: count }, (_, i) => obs(at + (i * overMs) / count, true, platform));
 }
 
-function run(events: Observation[], params: Partial<DetectorParams> = {}, det = new SpikeDetector({ ...DEFAULT_PARAMS, ...params })): AlertEvent[] {
+function run(
+  events: Observation[],
+  params: Partial<DetectorParams> = {},
+  det = new SpikeDetector({ ...DEFAULT_PARAMS, ...params }),
+): AlertEvent[] {
   const sorted = [...events].sort((a, b) => a.time - b.time);
   return sorted.flatMap((o) => det.observe(o));
 }
@@ -71,10 +99,24 @@ describe('SpikeDetector', () => {
     const alone = run([...base, ...first], fast);
     const end = endTime(alone);
     // A second spike 5 minutes after the end (inside the 15-minute cooldown) starts nothing…
-    const within = run([...steady(T0, T0 + 6 * HOUR, 60, 0.1), ...burst(T0 + 3 * HOUR, 40, 2 * MIN), ...burst(end + 5 * MIN, 40, 2 * MIN)], fast);
+    const within = run(
+      [
+        ...steady(T0, T0 + 6 * HOUR, 60, 0.1),
+        ...burst(T0 + 3 * HOUR, 40, 2 * MIN),
+        ...burst(end + 5 * MIN, 40, 2 * MIN),
+      ],
+      fast,
+    );
     expect(within.filter((a) => a.kind === 'start' && a.platform === 'x')).toHaveLength(1);
     // …one 20 minutes after it does.
-    const after = run([...steady(T0, T0 + 6 * HOUR, 60, 0.1), ...burst(T0 + 3 * HOUR, 40, 2 * MIN), ...burst(end + 20 * MIN, 40, 2 * MIN)], fast);
+    const after = run(
+      [
+        ...steady(T0, T0 + 6 * HOUR, 60, 0.1),
+        ...burst(T0 + 3 * HOUR, 40, 2 * MIN),
+        ...burst(end + 20 * MIN, 40, 2 * MIN),
+      ],
+      fast,
+    );
     expect(after.filter((a) => a.kind === 'start' && a.platform === 'x')).toHaveLength(2);
   });
 
@@ -90,15 +132,31 @@ describe('SpikeDetector', () => {
     const det = new SpikeDetector({ ...DEFAULT_PARAMS, ...fast });
     const history = run(events, {}, det);
     const week4 = T0 + weeks * 7 * 24 * HOUR;
-    const rushAtUsualHour = run([...steady(week4, week4 + 12 * HOUR, 60, 0.2), ...steady(week4 + 10 * HOUR, week4 + 11 * HOUR, 240, 0.75)], {}, det)
-      .filter((a) => a.kind === 'start');
-    expect(rushAtUsualHour.map((a) => [new Date(a.detected_at).toISOString(), a.platform, a.window_s, a.observed, a.baseline, a.negative_share, a.baseline_share])).toEqual([]);
+    const rushAtUsualHour = run(
+      [...steady(week4, week4 + 12 * HOUR, 60, 0.2), ...steady(week4 + 10 * HOUR, week4 + 11 * HOUR, 240, 0.75)],
+      {},
+      det,
+    ).filter((a) => a.kind === 'start');
+    expect(
+      rushAtUsualHour.map((a) => [
+        new Date(a.detected_at).toISOString(),
+        a.platform,
+        a.window_s,
+        a.observed,
+        a.baseline,
+        a.negative_share,
+        a.baseline_share,
+      ]),
+    ).toEqual([]);
     // A fresh detector with the same history but the rush on Tuesday at 15:00 instead.
     const det2 = new SpikeDetector({ ...DEFAULT_PARAMS, ...fast });
     run(events, {}, det2);
     const tuesday = week4 + 24 * HOUR;
-    const rushElsewhere = run([...steady(week4, tuesday + 16 * HOUR, 60, 0.2), ...steady(tuesday + 15 * HOUR, tuesday + 16 * HOUR, 240, 0.75)], {}, det2)
-      .filter((a) => a.kind === 'start' && a.platform === 'x');
+    const rushElsewhere = run(
+      [...steady(week4, tuesday + 16 * HOUR, 60, 0.2), ...steady(tuesday + 15 * HOUR, tuesday + 16 * HOUR, 240, 0.75)],
+      {},
+      det2,
+    ).filter((a) => a.kind === 'start' && a.platform === 'x');
     expect(rushElsewhere).toHaveLength(1);
     expect(rushElsewhere[0]!.detected_at).toBeGreaterThanOrEqual(tuesday + 15 * HOUR);
     expect(history.filter((a) => a.kind === 'start' && a.detected_at >= T0 + 2 * 7 * 24 * HOUR)).toEqual([]);
@@ -123,7 +181,9 @@ describe('SpikeDetector', () => {
   });
 
   it('resumes from a snapshot exactly as if it had never stopped', () => {
-    const events = [...steady(T0, T0 + 5 * HOUR, 60, 0.1), ...burst(T0 + 3 * HOUR, 60, 5 * MIN)].sort((a, b) => a.time - b.time);
+    const events = [...steady(T0, T0 + 5 * HOUR, 60, 0.1), ...burst(T0 + 3 * HOUR, 60, 5 * MIN)].sort(
+      (a, b) => a.time - b.time,
+    );
     const whole = run(events, fast);
     const cut = events.findIndex((e) => e.time >= T0 + 3 * HOUR + 2 * MIN);
     const first = new SpikeDetector({ ...DEFAULT_PARAMS, ...fast });
@@ -136,11 +196,14 @@ describe('SpikeDetector', () => {
   });
 
   it('works on event time: arrival order within the allowed lateness does not change the result', () => {
-    const events = [...steady(T0, T0 + 4 * HOUR, 60, 0.1), ...burst(T0 + 3 * HOUR, 30, MIN)].sort((a, b) => a.time - b.time);
+    const events = [...steady(T0, T0 + 4 * HOUR, 60, 0.1), ...burst(T0 + 3 * HOUR, 30, MIN)].sort(
+      (a, b) => a.time - b.time,
+    );
     // Swap neighbours that are less than 2 s apart (within the 5 s lateness).
     const shuffled = [...events];
     for (let i = 0; i + 1 < shuffled.length; i += 2) {
-      if (shuffled[i + 1]!.time - shuffled[i]!.time < 2_000) [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1]!, shuffled[i]!];
+      if (shuffled[i + 1]!.time - shuffled[i]!.time < 2_000)
+        [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1]!, shuffled[i]!];
     }
     const inOrder = events.flatMap((o) => new SpikeDetector({ ...DEFAULT_PARAMS, ...fast }).observe(o)).length; // warm-up only, sanity
     expect(inOrder).toBe(0);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HelpRequested, numberFlag, parseCommandLine, UsageError, usageOutcome } from '../../../services/shared/usage.ts';
+import {
+  HelpRequested,
+  numberFlag,
+  parseCommandLine,
+  UsageError,
+  usageOutcome,
+} from '../../../services/shared/usage.ts';
 
 const USAGE = 'usage: demo [--rate <n>] [--flat] <file>';
 const OPTIONS = { rate: { type: 'string' }, flat: { type: 'boolean' } } as const;
@@ -48,11 +54,19 @@ describe('numberFlag', () => {
 
 describe('usageOutcome (what services/cli.ts and the npm-script tools do with an error)', () => {
   it('prints help on stdout with exit 0 and a mistake as one stderr line with exit 2', () => {
-    expect(usageOutcome('brandpulse sink', new HelpRequested(USAGE))).toEqual({ stream: 'stdout', text: USAGE, exitCode: 0 });
-    expect(usageOutcome('brandpulse sink', new UsageError("unknown option '--x'"))).toEqual({
-      stream: 'stderr', text: "brandpulse sink: unknown option '--x' (see brandpulse sink --help)", exitCode: 2,
+    expect(usageOutcome('brandpulse sink', new HelpRequested(USAGE))).toEqual({
+      stream: 'stdout',
+      text: USAGE,
+      exitCode: 0,
     });
-    expect(usageOutcome('intent:eval', new UsageError('bad'), 'npm run intent:eval -- --help')?.text).toBe('intent:eval: bad (see npm run intent:eval -- --help)');
+    expect(usageOutcome('brandpulse sink', new UsageError("unknown option '--x'"))).toEqual({
+      stream: 'stderr',
+      text: "brandpulse sink: unknown option '--x' (see brandpulse sink --help)",
+      exitCode: 2,
+    });
+    expect(usageOutcome('intent:eval', new UsageError('bad'), 'npm run intent:eval -- --help')?.text).toBe(
+      'intent:eval: bad (see npm run intent:eval -- --help)',
+    );
   });
 
   it('leaves every other error to the caller (shown in full: a bug or a dependency)', () => {

@@ -14,14 +14,18 @@ const yamlFiles = (dir: string) => readdirSync(join(PROVISIONING, dir)).filter((
 const readYaml = (dir: string, file: string) => parse(readFileSync(join(PROVISIONING, dir, file), 'utf8'));
 
 function provisionedDatasourceUids(): Set<string> {
-  const uids = yamlFiles('datasources').flatMap((f) => (readYaml('datasources', f).datasources ?? []).map((d: { uid: string }) => d.uid));
+  const uids = yamlFiles('datasources').flatMap((f) =>
+    (readYaml('datasources', f).datasources ?? []).map((d: { uid: string }) => d.uid),
+  );
   return new Set(uids);
 }
 
 describe('generated files', () => {
   it('the checked-in dashboard JSON is what the TypeScript generates (run `npm run dashboards`)', () => {
     const expected = renderDashboards();
-    const onDisk = readdirSync(join(ROOT, OUTPUT_DIR)).filter((f) => f.endsWith('.json')).sort();
+    const onDisk = readdirSync(join(ROOT, OUTPUT_DIR))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(onDisk).toEqual(Object.keys(expected).sort());
     for (const [file, json] of Object.entries(expected)) {
       expect(readFileSync(join(ROOT, OUTPUT_DIR, file), 'utf8'), `${file} is stale: run npm run dashboards`).toBe(json);
@@ -30,7 +34,9 @@ describe('generated files', () => {
 
   it('the checked-in alert rules are what the TypeScript generates', () => {
     for (const [file, yaml] of Object.entries(renderAlerting())) {
-      expect(readFileSync(join(ROOT, ALERTING_DIR, file), 'utf8'), `${file} is stale: run npm run dashboards`).toBe(yaml);
+      expect(readFileSync(join(ROOT, ALERTING_DIR, file), 'utf8'), `${file} is stale: run npm run dashboards`).toBe(
+        yaml,
+      );
     }
   });
 });
@@ -39,7 +45,11 @@ describe('dashboard structure', () => {
   const dashboards = buildDashboards();
 
   it('has the four dashboards of the issue', () => {
-    expect(Object.values(dashboards).map((d) => d.title).sort()).toEqual(['Brand health', 'Community team', 'Moderation', 'Pipeline health']);
+    expect(
+      Object.values(dashboards)
+        .map((d) => d.title)
+        .sort(),
+    ).toEqual(['Brand health', 'Community team', 'Moderation', 'Pipeline health']);
   });
 
   it('has unique uids, resolvable datasources, and no empty panel; every panel has a unit, thresholds and a description', () => {
@@ -120,7 +130,11 @@ describe('provisioning YAML', () => {
     expect(ds.jsonData.username).toBe('analyst');
     expect(ds.jsonData).not.toHaveProperty('password');
     expect(ds.secureJsonData.password).toBe('$CLICKHOUSE_READONLY_PASSWORD');
-    expect(ds.jsonData).toMatchObject({ host: expect.any(String), port: expect.any(Number), protocol: expect.stringMatching(/^(http|native)$/) });
+    expect(ds.jsonData).toMatchObject({
+      host: expect.any(String),
+      port: expect.any(Number),
+      protocol: expect.stringMatching(/^(http|native)$/),
+    });
   });
 
   it('the dashboards provider reads the folder the generator writes', () => {
@@ -133,8 +147,12 @@ describe('provisioning YAML', () => {
   it('the spike rule queries a provisioned datasource, fires on a threshold, and has no $ for Grafana to expand', () => {
     const rule = spikeRuleProvisioning().groups[0]!.rules[0]!;
     const uids = provisionedDatasourceUids();
-    for (const q of rule.data) expect(q.datasourceUid === "__expr__" || uids.has(q.datasourceUid ?? ""), q.refId).toBe(true);
-    expect(rule.data.find((q) => q.refId === rule.condition)?.model).toMatchObject({ type: 'threshold', expression: 'A' });
+    for (const q of rule.data)
+      expect(q.datasourceUid === '__expr__' || uids.has(q.datasourceUid ?? ''), q.refId).toBe(true);
+    expect(rule.data.find((q) => q.refId === rule.condition)?.model).toMatchObject({
+      type: 'threshold',
+      expression: 'A',
+    });
     expect(JSON.stringify(rule.annotations)).not.toContain('$');
     expect(JSON.stringify(rule.data[0])).not.toContain('$');
   });

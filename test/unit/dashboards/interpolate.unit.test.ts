@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyConditionalAll, grafanaIntervalMs, interpolate, type InterpolationContext } from '../../../dashboards/lib/interpolate.ts';
+import {
+  applyConditionalAll,
+  grafanaIntervalMs,
+  interpolate,
+  type InterpolationContext,
+} from '../../../dashboards/lib/interpolate.ts';
 import { dashboardFilters } from '../../../dashboards/lib/variables.ts';
 
 const from = new Date('2026-03-01T10:00:00Z');
@@ -24,7 +29,9 @@ describe('plugin macro and variable expansion', () => {
   });
 
   it('an empty selection counts as All, like the plugin', () => {
-    expect(applyConditionalAll('$__conditionalAll(a IN (${brand:singlequote}), $brand)', ctx([]).variables)).toBe('1=1');
+    expect(applyConditionalAll('$__conditionalAll(a IN (${brand:singlequote}), $brand)', ctx([]).variables)).toBe(
+      '1=1',
+    );
   });
 
   it('expands time macros the way pkg/macros does', () => {
@@ -42,7 +49,7 @@ describe('plugin macro and variable expansion', () => {
   });
 
   it('keeps nested brackets inside macro arguments', () => {
-    expect(interpolate('$__timeFilter(toDateTime(a, \'UTC\'))', ctx(['acme']))).toBe(
+    expect(interpolate("$__timeFilter(toDateTime(a, 'UTC'))", ctx(['acme']))).toBe(
       "toDateTime(a, 'UTC') >= toDateTime(1772359200) AND toDateTime(a, 'UTC') <= toDateTime(1772380800)",
     );
   });

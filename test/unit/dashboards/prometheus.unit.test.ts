@@ -26,7 +26,11 @@ function registered(): Map<string, Set<string>> {
   const pipeline = serviceRegistry({ defaultMetrics: true });
   new PipelineMetrics(pipeline);
   // Built, never scraped: no connection is made.
-  new ConsumerLagMetrics(pipeline, { admin: new LazyAdmin(createKafka(loadBaseConfig({}), logger).kafka), sources: [], logger });
+  new ConsumerLagMetrics(pipeline, {
+    admin: new LazyAdmin(createKafka(loadBaseConfig({}), logger).kafka),
+    sources: [],
+    logger,
+  });
   registries.push(pipeline);
   const metrics = new Map<string, Set<string>>([['up', new Set()]]);
   for (const r of registries) {
@@ -43,7 +47,21 @@ function registered(): Map<string, Set<string>> {
   return metrics;
 }
 
-const FUNCTIONS = new Set(['sum', 'min', 'max', 'avg', 'count', 'by', 'without', 'rate', 'increase', 'irate', 'histogram_quantile', 'le', 'time']);
+const FUNCTIONS = new Set([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'count',
+  'by',
+  'without',
+  'rate',
+  'increase',
+  'irate',
+  'histogram_quantile',
+  'le',
+  'time',
+]);
 
 function problemsOf(panels: PromPanel[], metrics: Map<string, Set<string>>): string[] {
   const problems: string[] = [];
@@ -56,10 +74,13 @@ function problemsOf(panels: PromPanel[], metrics: Map<string, Set<string>>): str
       const series = used.filter((n) => metrics.has(n));
       const labels = new Set([...series.flatMap((n) => [...metrics.get(n)!]), 'job', 'instance']);
       const grouped = [...stripped.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(',').map((l) => l.trim()));
-      const filtered = [...stripped.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/([a-z_]+)\s*=~?/g)].map((l) => l[1]!));
+      const filtered = [...stripped.matchAll(/\{([^}]*)\}/g)].flatMap((m) =>
+        [...m[1]!.matchAll(/([a-z_]+)\s*=~?/g)].map((l) => l[1]!),
+      );
       if (series.length === 0) problems.push(`${panel.title}: names no registered metric: ${expr}`);
       for (const n of used) if (!metrics.has(n)) problems.push(`${panel.title}: ${n} is not a registered metric`);
-      for (const l of [...grouped, ...filtered]) if (!labels.has(l)) problems.push(`${panel.title}: label ${l} is not on ${series.join(', ')}`);
+      for (const l of [...grouped, ...filtered])
+        if (!labels.has(l)) problems.push(`${panel.title}: label ${l} is not on ${series.join(', ')}`);
     }
   }
   return problems;
@@ -70,8 +91,16 @@ describe('Prometheus panels', () => {
   const metrics = registered();
 
   it('show lag, dead letters and write age on the Pipeline health dashboard', () => {
-    const pipeline = panels.filter((p) => p.dashboard === 'brandpulse-pipeline-health').flatMap((p) => p.exprs).join('\n');
-    for (const name of ['brandpulse_consumer_lag', 'brandpulse_dead_letters_total', 'brandpulse_last_write_age_seconds']) expect(pipeline).toContain(name);
+    const pipeline = panels
+      .filter((p) => p.dashboard === 'brandpulse-pipeline-health')
+      .flatMap((p) => p.exprs)
+      .join('\n');
+    for (const name of [
+      'brandpulse_consumer_lag',
+      'brandpulse_dead_letters_total',
+      'brandpulse_last_write_age_seconds',
+    ])
+      expect(pipeline).toContain(name);
   });
 
   it('query only metrics the services register, by labels those metrics have', () => {
@@ -80,7 +109,16 @@ describe('Prometheus panels', () => {
   });
 
   it('catches what it claims to catch', () => {
-    const broken = [{ dashboard: 'x', panel: { title: 'Broken' } as PromPanel['panel'], exprs: ['sum by (stage, shard) (rate(brandpulse_rows_writen_total{tabel="messages"}[5m]))', 'max(brandpulse_consumer_lag{stage="sink"})'] }];
+    const broken = [
+      {
+        dashboard: 'x',
+        panel: { title: 'Broken' } as PromPanel['panel'],
+        exprs: [
+          'sum by (stage, shard) (rate(brandpulse_rows_writen_total{tabel="messages"}[5m]))',
+          'max(brandpulse_consumer_lag{stage="sink"})',
+        ],
+      },
+    ];
     expect(problemsOf(broken, metrics)).toEqual([
       'Broken: names no registered metric: sum by (stage, shard) (rate(brandpulse_rows_writen_total{tabel="messages"}[5m]))',
       'Broken: brandpulse_rows_writen_total is not a registered metric',
@@ -92,7 +130,8 @@ describe('Prometheus panels', () => {
   });
 
   it('use the provisioned Prometheus datasource, which points at the compose service that scrapes every service', () => {
-    const ds = parse(readFileSync(join(ROOT, 'infra/grafana/provisioning/datasources/prometheus.yaml'), 'utf8')).datasources[0];
+    const ds = parse(readFileSync(join(ROOT, 'infra/grafana/provisioning/datasources/prometheus.yaml'), 'utf8'))
+      .datasources[0];
     expect({ type: ds.type, uid: ds.uid }).toEqual(PROMETHEUS_DATASOURCE);
     expect(ds.url).toBe('http://prometheus:9090');
     for (const { panel } of panels) expect(panel.datasource, panel.title).toEqual(PROMETHEUS_DATASOURCE);

@@ -50,9 +50,13 @@ function randomThread(seed: number): EnrichedEvent[] {
       const t = minute();
       if (r < 0.2) events.push(edited(id(), t, m, `edit ${i}`, analysis()));
       else if (r < 0.28) events.push(deleted(id(), t, m));
-      else if (r < 0.58) events.push(moderation(id(), t, pick(['hide', 'unhide', 'delete', 'restore', 'mark_spam', 'approve']), m));
+      else if (r < 0.58)
+        events.push(moderation(id(), t, pick(['hide', 'unhide', 'delete', 'restore', 'mark_spam', 'approve']), m));
       else if (r < 0.88) {
-        const relabel = rand() < 0.7 ? { intent: pick(INTENTS), ...(rand() < 0.5 ? { sentiment: pick(LABELS) } : {}) } : { sentiment: pick(LABELS) };
+        const relabel =
+          rand() < 0.7
+            ? { intent: pick(INTENTS), ...(rand() < 0.5 ? { sentiment: pick(LABELS) } : {}) }
+            : { sentiment: pick(LABELS) };
         events.push(moderation(id(), t, 'relabel', m, relabel, intents));
       } else events.push(moderation(id(), t, pick(['resolve_thread', 'reopen_thread']), null));
     }
@@ -87,14 +91,34 @@ describe('messages (sink) and thread_facts (threads) agree on every message', ()
       for (const [id, m] of threadView) {
         const s = sinkState(sinkOrder, id);
         const context = `seed ${seed}, message ${id}`;
-        expect({ id: context, needs_reply: s.needs_reply === 1, hidden: isHidden(s), deleted: isDeleted(s), spam: isSpam(s), intent: s.intent, sentiment_label: s.sentiment_label, sentiment_score: s.sentiment_score, gone: s.counted === 0 })
-          .toEqual({ id: context, needs_reply: m.needs_reply, hidden: m.hidden, deleted: m.deleted, spam: m.spam, intent: m.intent, sentiment_label: m.sentiment_label, sentiment_score: m.sentiment_score, gone: m.gone });
+        expect({
+          id: context,
+          needs_reply: s.needs_reply === 1,
+          hidden: isHidden(s),
+          deleted: isDeleted(s),
+          spam: isSpam(s),
+          intent: s.intent,
+          sentiment_label: s.sentiment_label,
+          sentiment_score: s.sentiment_score,
+          gone: s.counted === 0,
+        }).toEqual({
+          id: context,
+          needs_reply: m.needs_reply,
+          hidden: m.hidden,
+          deleted: m.deleted,
+          spam: m.spam,
+          intent: m.intent,
+          sentiment_label: m.sentiment_label,
+          sentiment_score: m.sentiment_score,
+          gone: m.gone,
+        });
         compared++;
         if (m.needs_reply) needingReply++;
       }
       // The thread's backlog holds only messages the sink also says need a reply.
       const f = computeThreadFacts(key, events.map(toThreadEvent), settings);
-      for (const w of f.waiting_messages) expect(sinkState(sinkOrder, w.message_id).needs_reply, `seed ${seed}, waiting ${w.message_id}`).toBe(1);
+      for (const w of f.waiting_messages)
+        expect(sinkState(sinkOrder, w.message_id).needs_reply, `seed ${seed}, waiting ${w.message_id}`).toBe(1);
     }
     // The generator exercises both outcomes (a property over only one kind of message proves little).
     expect(compared).toBeGreaterThan(SEEDS * 2);

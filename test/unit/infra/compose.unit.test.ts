@@ -21,7 +21,9 @@ interface Service {
   stop_grace_period?: string;
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 const cliSource = readFileSync('services/cli.ts', 'utf8');
 
@@ -30,7 +32,8 @@ describe('docker-compose.yml', () => {
     expect(services.kafka?.image).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
     expect(services.clickhouse?.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+/);
     expect(services.grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
-    for (const [name, s] of Object.entries(services)) if (s.image) expect(s.image, name).not.toMatch(/:latest$|^[^:]+$/);
+    for (const [name, s] of Object.entries(services))
+      if (s.image) expect(s.image, name).not.toMatch(/:latest$|^[^:]+$/);
   });
 
   it('keeps Kafka in KRaft mode with auto topic creation off', () => {
@@ -48,7 +51,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('has healthchecks on every long-running dependency', () => {
-    for (const name of ['kafka', 'clickhouse', 'grafana', 'prometheus', 'ingest', 'enricher', 'sink', 'alerter']) expect(services[name]?.healthcheck?.test.length, name).toBeGreaterThan(0);
+    for (const name of ['kafka', 'clickhouse', 'grafana', 'prometheus', 'ingest', 'enricher', 'sink', 'alerter'])
+      expect(services[name]?.healthcheck?.test.length, name).toBeGreaterThan(0);
   });
 
   it('depends only on services that exist, with valid conditions', () => {
@@ -57,7 +61,8 @@ describe('docker-compose.yml', () => {
       for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
         expect(services[dep], `${name} depends on ${dep}`).toBeDefined();
         expect(conditions.has(condition), `${name} -> ${dep}: ${condition}`).toBe(true);
-        if (condition === 'service_healthy') expect(services[dep]?.healthcheck, `${dep} needs a healthcheck`).toBeDefined();
+        if (condition === 'service_healthy')
+          expect(services[dep]?.healthcheck, `${dep} needs a healthcheck`).toBeDefined();
       }
     }
   });
@@ -69,7 +74,9 @@ describe('docker-compose.yml', () => {
       expect(existsSync(s.build!.dockerfile), name).toBe(true);
       const command = s.command?.[0];
       expect(command, name).toBeDefined();
-      expect(cliSource, `${name} runs "brandpulse ${command}"`).toMatch(new RegExp(`\\n  ${command}: \\{ module: '([^']+)'`));
+      expect(cliSource, `${name} runs "brandpulse ${command}"`).toMatch(
+        new RegExp(`\\n  ${command}: \\{\\s*module: '([^']+)'`),
+      ); // one line or, past 120 characters, several
     }
   });
 
@@ -103,10 +110,19 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  const lines = readFileSync('Dockerfile', 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-  const stages = lines.reduce<string[][]>((acc, l) => (l.startsWith('FROM ') ? [...acc, [l]] : (acc.at(-1)?.push(l), acc)), []);
+  const lines = readFileSync('Dockerfile', 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+  const stages = lines.reduce<string[][]>(
+    (acc, l) => (l.startsWith('FROM ') ? [...acc, [l]] : (acc.at(-1)?.push(l), acc)),
+    [],
+  );
   const runtime = stages.at(-1) ?? [];
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    engines: { node: string };
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
 
   it('builds on a current Node LTS that the engines range admits, in several stages', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -127,14 +143,18 @@ describe('Dockerfile', () => {
     // The runtime's node_modules come from a stage that installed production dependencies only.
     const deps = runtime.find((l) => /^COPY --from=\w+ \/app\/node_modules/.test(l));
     const depsStage = stages.find((s) => s[0]!.endsWith(` AS ${/--from=(\w+)/.exec(deps ?? '')?.[1]}`));
-    expect(depsStage?.some((l) => /^RUN npm ci --omit=dev\b/.test(l)), 'node_modules from npm ci --omit=dev').toBe(true);
+    expect(
+      depsStage?.some((l) => /^RUN npm ci --omit=dev\b/.test(l)),
+      'node_modules from npm ci --omit=dev',
+    ).toBe(true);
     expect(pkg.dependencies.tsx, 'tsx is a dev dependency').toBeUndefined();
     expect(pkg.devDependencies.tsx).toBeDefined();
   });
 
   it('ships the compiled services and the files they read next to themselves', () => {
     const copies = runtime.filter((l) => l.startsWith('COPY ')).join('\n');
-    for (const path of ['package.json', 'schemas', 'infra/clickhouse', 'infra/brands.yaml']) expect(copies, path).toContain(`COPY ${path} `);
+    for (const path of ['package.json', 'schemas', 'infra/clickhouse', 'infra/brands.yaml'])
+      expect(copies, path).toContain(`COPY ${path} `);
     expect(copies).toMatch(/COPY --from=build \/app\/services \.\/services/);
     expect(copies).toMatch(/COPY --from=build \/app\/dashboards \.\/dashboards/);
     expect(existsSync('tsconfig.build.json')).toBe(true);

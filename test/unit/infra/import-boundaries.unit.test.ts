@@ -1,58 +1,39 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Linter } from 'eslint';
+import importX from 'eslint-plugin-import-x';
 import ts from 'typescript';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
+import { EXCEPTIONS, allowed, exceptionsFor, restrictedZones, tsFiles } from '../../../eslint/import-boundaries.js';
 
 /**
- * Feature folders (services/<feature>/) import services/shared/ and services/domain/ only, never
- * each other, so two projections cannot grow two copies of one rule by reaching into each other.
- * services/domain/ (pure rules every projection shares) imports domain/ and shared/; shared/
- * imports shared/. Every exception is listed below with its reason. Imports are read with the
- * TypeScript parser (static imports, re-exports, dynamic import() of a literal).
+ * The rules and their exceptions live in eslint/import-boundaries.js; `npm run lint` enforces them
+ * as import-x/no-restricted-paths zones. This test checks them once more by itself, then what the
+ * linter cannot: that every exception is still needed, and that the zones built from the rules do
+ * stop an import. Imports are
+ * read with the TypeScript parser (static imports, re-exports, dynamic import() of a literal).
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SERVICES = join(ROOT, 'services');
-
-/**
- * [importing path prefix, imported path prefix, reason]; paths relative to services/. services/cli.ts
- * needs none: it loads each command's main.ts by path at run time and imports only shared/.
- */
-const EXCEPTIONS: ReadonlyArray<readonly [string, string, string]> = [
-  ['start/', '', 'npm start wires the stack, the migrations, every service and the simulator'],
-  ['enricher/', 'nlp/', 'the enricher runs the language, sentiment and intent models (nlp is the model library, not a projection)'],
-  ['domain/enrichment.ts', 'nlp/', 'what an event\'s enrichment is: the analyzer\'s output (type only)'],
-  ['domain/enrich-records.ts', 'nlp/', 'the batch enrichment takes the analyzer (type only)'],
-  ['domain/message-fold.ts', 'nlp/intent/types.ts', 'the intent vocabulary and its default needs_reply are the classifier\'s output contract (pure data)'],
-  ['domain/brand-settings.ts', 'nlp/intent/types.ts', 'needs_reply_intents must name intents the classifier emits (pure data)'],
-  ['sink/main.ts', 'threads/', 'the sink hosts the thread projection: one writer per partition for thread_facts'],
-  ['sink/config.ts', 'threads/', 'the sink hosts the thread projection (its cache size)'],
-  ['sink/steps.ts', 'threads/', 'the sink hosts the thread projection (its cache size)'],
-  ['sink/replay-cli.ts', 'threads/', 'a replay rebuilds thread_facts with the same projector'],
-  ['sink/replay-cli.ts', 'nlp/', 'a replay re-enriches the raw topic with the current models'],
-  ['sink/replay-cli.ts', 'migrate/', 'a replay migrates the shadow database before filling it'],
-  ['sink/replay.ts', 'nlp/', 'a replay re-enriches the raw topic (analyzer type only)'],
-  ['importer/', 'ingest/', 'the importer sends files through the ingestion API\'s own validation and intake (one door for events)'],
-  ['simulator/', 'ingest/canonical.ts', 'simulated traffic is built and checked as canonical events, the ingestion API\'s contract'],
-  ['dashboard/', '../dashboards/queries/', 'the live page runs the Grafana panels\' own SQL: one query catalogue (SDK-free), never a copy'],
-  ['dashboard/', '../dashboards/lib/interpolate.ts', 'Grafana\'s macro expansion, reused so the page binds the very same SQL'],
-];
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) return d.name === 'node_modules' ? [] : tsFiles(p);
-    return d.name.endsWith('.ts') && !d.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
 
 function importsOf(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
   const out: string[] = [];
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       out.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
       out.push(node.arguments[0].text);
     }
     ts.forEachChild(node, visit);
@@ -61,62 +42,72 @@ function importsOf(file: string): string[] {
   return out;
 }
 
-/** The top folder of a path under services/ ('' for files directly in services/). */
-const area = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : '');
-
-function allowed(from: string, to: string): boolean {
-  const a = area(from);
-  const b = area(to);
-  if (a === b && a !== '') return true; // inside one folder, at any depth
-  if (b === 'shared') return true;
-  if (b === 'domain') return a !== 'shared'; // shared/ is below domain/
-  return false;
+/** Every relative import under services/ as [importer, imported], both relative to services/. */
+let imports: Array<[string, string]> | undefined;
+function serviceImports(): Array<[string, string]> {
+  return (imports ??= tsFiles(SERVICES).flatMap((from) =>
+    importsOf(join(SERVICES, from))
+      .filter((spec) => spec.startsWith('.')) // packages and node: builtins
+      .map((spec): [string, string] => [from, join(dirname(from), spec).split('\\').join('/')]),
+  ));
 }
 
-function violations(): string[] {
-  const out: string[] = [];
-  for (const file of tsFiles(SERVICES)) {
-    const from = relative(SERVICES, file).split('\\').join('/');
-    for (const spec of importsOf(file)) {
-      if (!spec.startsWith('.')) continue; // packages and node: builtins
-      const target = relative(SERVICES, resolve(dirname(file), spec)).split('\\').join('/');
-      if (target.startsWith('..')) {
-        if (EXCEPTIONS.some(([f, t]) => from.startsWith(f) && target.startsWith(t))) continue;
-        out.push(`${from} -> ${spec} (outside services/)`);
-        continue;
-      }
-      if (allowed(from, target)) continue;
-      if (EXCEPTIONS.some(([f, t]) => from.startsWith(f) && target.startsWith(t))) continue;
-      out.push(`${from} -> ${target}`);
-    }
-  }
-  return out;
+/** The boundary rule alone, as `npm run lint` configures it, applied to `code` posing as services/<file>. */
+function lintAs(file: string, code: string): string[] {
+  const linter = new Linter({ cwd: ROOT });
+  const config = [
+    {
+      files: ['**/*.ts'],
+      languageOptions: { parser: tseslint.parser },
+      plugins: { 'import-x': importX as unknown as Record<string, unknown> },
+      rules: { 'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: restrictedZones(ROOT) }] },
+    },
+  ] as Linter.Config[];
+  return linter.verify(code, config, join(SERVICES, file)).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
 }
 
-describe('import boundaries between services/ folders', () => {
+// Parsing every file under services/ takes ~2 s on an idle machine, over 5 s on a busy 2-core one.
+describe('import boundaries between services/ folders', { timeout: 30_000 }, () => {
   it('feature folders import only shared/ and domain/ (plus the listed exceptions)', () => {
-    expect(violations()).toEqual([]);
+    // Also read here because import-x skips an import it cannot resolve.
+    const crossing = serviceImports().filter(
+      ([from, target]) => !allowed(from, target) && exceptionsFor(from, target).length === 0,
+    );
+    expect(crossing.map(([from, target]) => `${from} -> ${target}`)).toEqual([]);
   });
 
   it('every exception is still needed (a stale one would hide a new import)', () => {
     const used = new Set<number>();
-    for (const file of tsFiles(SERVICES)) {
-      const from = relative(SERVICES, file).split('\\').join('/');
-      for (const spec of importsOf(file)) {
-        if (!spec.startsWith('.')) continue;
-        const target = relative(SERVICES, resolve(dirname(file), spec)).split('\\').join('/');
-        if (allowed(from, target)) continue;
-        EXCEPTIONS.forEach(([f, t], i) => { if (from.startsWith(f) && target.startsWith(t)) used.add(i); });
-      }
+    for (const [from, target] of serviceImports()) {
+      if (!allowed(from, target)) for (const i of exceptionsFor(from, target)) used.add(i);
     }
     expect(EXCEPTIONS.filter((_, i) => !used.has(i)).map(([f, t]) => `${f} -> ${t}`)).toEqual([]);
   });
 
   it('sees the imports it checks (a parser that found none would pass everything)', () => {
-    const imports = importsOf(join(SERVICES, 'sink', 'message-state.ts'));
-    expect(imports).toContain('../domain/message-fold.ts');
+    expect(importsOf(join(SERVICES, 'sink', 'message-state.ts'))).toContain('../domain/message-fold.ts');
+    expect(serviceImports()).toContainEqual(['sink/main.ts', 'threads/projector.ts']);
     expect(allowed('sink/message-state.ts', 'threads/messages.ts')).toBe(false);
     expect(allowed('threads/facts.ts', 'domain/event-order.ts')).toBe(true);
     expect(allowed('shared/events.ts', 'domain/message-fold.ts')).toBe(false);
+  });
+
+  it('the lint zones stop an import between feature folders and let an exception through', () => {
+    const intoThreads = "import { x } from '../threads/messages.ts';\nexport { x };\n";
+    expect(lintAs('sink/message-state.ts', intoThreads)).toEqual([
+      expect.stringContaining('import-x/no-restricted-paths'),
+    ]);
+    expect(lintAs('sink/main.ts', intoThreads)).toEqual([]); // the sink hosts the thread projection
+    // simulator/ may import ingest/canonical.ts, and nothing else of ingest/.
+    expect(lintAs('simulator/sender.ts', "export * from '../ingest/canonical.ts';\n")).toEqual([]);
+    expect(lintAs('simulator/sender.ts', "export * from '../ingest/app.ts';\n")).toHaveLength(1);
+    expect(
+      lintAs('shared/kafka.ts', "import type { X } from '../domain/message-fold.ts';\nexport type { X };\n"),
+    ).toHaveLength(1);
+    expect(lintAs('domain/sentiment.ts', "export * from '../shared/kafka.ts';\n")).toEqual([]);
+    expect(lintAs('alerter/store.ts', "export * from '../../test/support/events.ts';\n")).toHaveLength(1);
+    // start/ may import every folder of services/, and still nothing outside it.
+    expect(lintAs('start/main.ts', "export * from '../alerter/store.ts';\n")).toEqual([]);
+    expect(lintAs('start/main.ts', "export * from '../../test/support/events.ts';\n")).toHaveLength(1);
   });
 });

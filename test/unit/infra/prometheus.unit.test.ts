@@ -20,9 +20,14 @@ interface Service {
   healthcheck?: { test: string[] };
   environment?: Record<string, string | number>;
 }
-interface ScrapeConfig { job_name: string; static_configs: Array<{ targets: string[] }> }
+interface ScrapeConfig {
+  job_name: string;
+  static_configs: Array<{ targets: string[] }>;
+}
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 const prometheusFile = 'infra/prometheus/prometheus.yml';
 
@@ -35,8 +40,13 @@ const metricsPorts: Record<string, { shape: z.ZodRawShape; port: string; host?: 
 };
 
 function configOf(name: string): Record<string, unknown> {
-  const env = Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
-  return parseEnv(metricsPorts[name]!.shape, env) as Record<string, unknown>;
+  const env = Object.fromEntries(
+    Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [
+      k,
+      String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'),
+    ]),
+  );
+  return parseEnv(metricsPorts[name]!.shape, env);
 }
 
 describe('Prometheus in docker-compose.yml', () => {
@@ -50,7 +60,9 @@ describe('Prometheus in docker-compose.yml', () => {
 
   it('scrapes ingest, enricher, sink and alerter where each one listens, on every interface', () => {
     const config = parse(readFileSync(prometheusFile, 'utf8')) as { scrape_configs: ScrapeConfig[] };
-    const targets = Object.fromEntries(config.scrape_configs.map((s) => [s.job_name, s.static_configs.flatMap((c) => c.targets)]));
+    const targets = Object.fromEntries(
+      config.scrape_configs.map((s) => [s.job_name, s.static_configs.flatMap((c) => c.targets)]),
+    );
     for (const name of Object.keys(metricsPorts)) {
       const { port, host } = metricsPorts[name]!;
       const c = configOf(name);
@@ -63,7 +75,9 @@ describe('Prometheus in docker-compose.yml', () => {
   it('gives the processors a readiness healthcheck on their metrics port', () => {
     for (const name of ['enricher', 'sink', 'alerter']) {
       const c = configOf(name);
-      expect(services[name]?.healthcheck?.test.join(' '), name).toContain(`127.0.0.1:${c[metricsPorts[name]!.port]}/readyz`);
+      expect(services[name]?.healthcheck?.test.join(' '), name).toContain(
+        `127.0.0.1:${c[metricsPorts[name]!.port]}/readyz`,
+      );
     }
   });
 

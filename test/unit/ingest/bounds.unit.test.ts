@@ -15,7 +15,7 @@ import {
   MAX_TEXT_BYTES,
   MAX_URL_BYTES,
 } from '../../../services/shared/limits.ts';
-import { toConversationEvent, validateEvent, type CanonicalEvent } from '../../../services/ingest/canonical.ts';
+import { toConversationEvent, validateEvent } from '../../../services/ingest/canonical.ts';
 import { signBody } from '../../../services/ingest/meta/signature.ts';
 import { hmacPseudonymizer } from '../../../services/ingest/pseudonym.ts';
 import { ACME, harness, META_SECRET, posted } from './harness.ts';
@@ -37,11 +37,23 @@ describe('validation at the door: time', () => {
     expect(paths(posted({ event_time: '1999-12-31T23:59:59Z' }))).toEqual(['event_time']);
     expect(paths(posted({ event_time: new Date(Date.now() + 2 * 86_400_000).toISOString() }))).toEqual(['event_time']);
     expect(paths(posted({ event_time: new Date(Date.now() + 3_600_000).toISOString() }))).toEqual([]);
-    expect(messageOf(posted({ event_time: '9999-12-31T23:59:59Z' }), 'event_time')).toMatch(/between 2000-01-01T00:00:00\.000Z and now \+ 1 day/);
+    expect(messageOf(posted({ event_time: '9999-12-31T23:59:59Z' }), 'event_time')).toMatch(
+      /between 2000-01-01T00:00:00\.000Z and now \+ 1 day/,
+    );
   });
 
   it('refuses impossible dates, leap seconds, long fractions, 5-digit years, numbers out of the window', () => {
-    for (const event_time of ['2024-02-30T10:00:00Z', '2016-12-31T23:59:60Z', '2024-05-01T10:00:00.1234567891Z', '12024-05-01T10:00:00Z', '2024-05-01T10:00:00+15:00', 1e300, -8.64e15, 253_402_300_799_000, 1_714_557_600]) {
+    for (const event_time of [
+      '2024-02-30T10:00:00Z',
+      '2016-12-31T23:59:60Z',
+      '2024-05-01T10:00:00.1234567891Z',
+      '12024-05-01T10:00:00Z',
+      '2024-05-01T10:00:00+15:00',
+      1e300,
+      -8.64e15,
+      253_402_300_799_000,
+      1_714_557_600,
+    ]) {
       expect(paths(posted({ event_time })), String(event_time)).toEqual(['event_time']);
     }
   });
@@ -49,8 +61,12 @@ describe('validation at the door: time', () => {
   it('uses the window it is given (INGEST_MAX_FUTURE_SKEW_MS and the clock)', () => {
     const now = Date.UTC(2030, 0, 1);
     const inTwoHours = new Date(now + 2 * 3_600_000).toISOString();
-    expect(validateEvent(posted({ event_time: inTwoHours }), 0, { now: () => now, maxFutureSkewMs: 3_600_000 }).ok).toBe(false);
-    expect(validateEvent(posted({ event_time: inTwoHours }), 0, { now: () => now, maxFutureSkewMs: 3 * 3_600_000 }).ok).toBe(true);
+    expect(
+      validateEvent(posted({ event_time: inTwoHours }), 0, { now: () => now, maxFutureSkewMs: 3_600_000 }).ok,
+    ).toBe(false);
+    expect(
+      validateEvent(posted({ event_time: inTwoHours }), 0, { now: () => now, maxFutureSkewMs: 3 * 3_600_000 }).ok,
+    ).toBe(true);
   });
 });
 
@@ -63,7 +79,12 @@ describe('validation at the door: sizes and characters', () => {
     expect(paths(posted({ message_id: 'é'.repeat(129) }))).toEqual(['message_id']);
     expect(paths(posted({ author_platform_id: 'user\u000042' }))).toEqual(['author_platform_id']);
     expect(paths(posted({ account_id: 'acct\n1' }))).toEqual(['account_id']);
-    expect(paths(posted({ event_id: id(300), post_id: id(300), parent_id: id(300), agent_id: id(300) }))).toEqual(['agent_id', 'event_id', 'parent_id', 'post_id']);
+    expect(paths(posted({ event_id: id(300), post_id: id(300), parent_id: id(300), agent_id: id(300) }))).toEqual([
+      'agent_id',
+      'event_id',
+      'parent_id',
+      'post_id',
+    ]);
     expect(paths(posted({ brand: id(65) }))).toEqual(['brand']);
     expect(paths(posted({ platform: 'p'.repeat(41) }))).toEqual(['platform']);
     expect(paths(posted({ priority: 'p'.repeat(MAX_PRIORITY_LENGTH + 1) }))).toEqual(['priority']);
@@ -79,7 +100,16 @@ describe('validation at the door: sizes and characters', () => {
     expect(paths(posted({ text: 'hi\u0000there' }))).toEqual(['text']);
     expect(paths(posted({ text: 'broken \ud83d' }))).toEqual(['text']);
     expect(paths(posted({ text: 'fine 😀 ok\n' }))).toEqual([]);
-    const moderation = { type: 'moderation_action', event_time: 1_714_557_800_000, brand: 'acme', platform: 'forum', account_id: 'a', thread_id: 't', action: 'relabel', actor_id: 'agent-7' };
+    const moderation = {
+      type: 'moderation_action',
+      event_time: 1_714_557_800_000,
+      brand: 'acme',
+      platform: 'forum',
+      account_id: 'a',
+      thread_id: 't',
+      action: 'relabel',
+      actor_id: 'agent-7',
+    };
     expect(paths({ ...moderation, reason: 'r'.repeat(MAX_REASON_BYTES + 1) })).toEqual(['reason']);
     expect(paths({ ...moderation, relabel_intent: 'x'.repeat(MAX_LABEL_LENGTH + 1) })).toEqual(['relabel_intent']);
   });
@@ -91,11 +121,15 @@ describe('validation at the door: sizes and characters', () => {
     expect(paths(posted({ metadata: { k: 'v'.repeat(MAX_METADATA_VALUE_BYTES + 1) } }))).toEqual(['metadata.k']);
     expect(paths(posted({ metadata: { [id(MAX_METADATA_KEY_BYTES + 1)]: 'v' } }))).toHaveLength(1);
     expect(paths(posted({ metadata: { 'a\u0000b': 'v' } }))).toEqual(['metadata.a\u0000b']);
-    expect(paths(JSON.parse(JSON.stringify(posted()).replace(/}$/, ',"metadata":{"__proto__":"x"}}')))).toEqual(['metadata.__proto__']);
+    expect(paths(JSON.parse(JSON.stringify(posted()).replace(/}$/, ',"metadata":{"__proto__":"x"}}')))).toEqual([
+      'metadata.__proto__',
+    ]);
   });
 
   it('names every failing field of a hostile event at once, and caps the list', () => {
-    expect(paths(posted({ event_time: '9999-12-31T23:59:59Z', text: 'x\u0000', thread_id: id(1000), message_id: 7 }))).toEqual(['event_time', 'message_id', 'text', 'thread_id']);
+    expect(
+      paths(posted({ event_time: '9999-12-31T23:59:59Z', text: 'x\u0000', thread_id: id(1000), message_id: 7 })),
+    ).toEqual(['event_time', 'message_id', 'text', 'thread_id']);
     const manyBad = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
     const v = validateEvent(posted({ metadata: manyBad }));
     expect(v.ok).toBe(false);
@@ -114,26 +148,51 @@ describe('validation at the door: sizes and characters', () => {
 describe('an accepted event always fits in a Kafka record', () => {
   it('the largest event the bounds allow, enriched, is under the broker limit', () => {
     const biggest = posted({
-      event_id: id(MAX_ID_BYTES), account_id: id(MAX_ID_BYTES), post_id: id(MAX_ID_BYTES), thread_id: id(MAX_ID_BYTES),
-      message_id: id(MAX_ID_BYTES), parent_id: id(MAX_ID_BYTES), author_platform_id: id(MAX_ID_BYTES), agent_id: id(MAX_ID_BYTES),
-      brand: 'b'.repeat(64), platform: 'p'.repeat(40), source: 's'.repeat(40), priority: 'p'.repeat(MAX_PRIORITY_LENGTH),
+      event_id: id(MAX_ID_BYTES),
+      account_id: id(MAX_ID_BYTES),
+      post_id: id(MAX_ID_BYTES),
+      thread_id: id(MAX_ID_BYTES),
+      message_id: id(MAX_ID_BYTES),
+      parent_id: id(MAX_ID_BYTES),
+      author_platform_id: id(MAX_ID_BYTES),
+      agent_id: id(MAX_ID_BYTES),
+      brand: 'b'.repeat(64),
+      platform: 'p'.repeat(40),
+      source: 's'.repeat(40),
+      priority: 'p'.repeat(MAX_PRIORITY_LENGTH),
       language_hint: `pt${'-abcdefgh'.repeat(3)}`.slice(0, MAX_LANGUAGE_HINT_LENGTH),
       url: `https://example.com/${'u'.repeat(MAX_URL_BYTES - 20)}`,
       // 4-byte characters: the most bytes per character.
       text: '😀'.repeat(MAX_TEXT_BYTES / 4),
-      metadata: Object.fromEntries(Array.from({ length: MAX_METADATA_ENTRIES }, (_, i) => [`${i}`.padEnd(MAX_METADATA_KEY_BYTES, 'k'), '€'.repeat(MAX_METADATA_VALUE_BYTES / 3 - 1) + 'v'])),
+      metadata: Object.fromEntries(
+        Array.from({ length: MAX_METADATA_ENTRIES }, (_, i) => [
+          `${i}`.padEnd(MAX_METADATA_KEY_BYTES, 'k'),
+          '€'.repeat(MAX_METADATA_VALUE_BYTES / 3 - 1) + 'v',
+        ]),
+      ),
     });
     const v = validateEvent(biggest);
     expect(v.ok, JSON.stringify(v.ok ? [] : v.issues)).toBe(true);
     const codec = new AvroCodec();
-    const event = toConversationEvent(biggest as CanonicalEvent, { pseudonymize: hmacPseudonymizer('k'.repeat(16)), ingestTime: Date.now(), defaultSource: 'api' });
+    const event = toConversationEvent(biggest, {
+      pseudonymize: hmacPseudonymizer('k'.repeat(16)),
+      ingestTime: Date.now(),
+      defaultSource: 'api',
+    });
     const raw = codec.encode('conversation-event', event);
     expect(raw.length).toBeLessThanOrEqual(MAX_EVENT_BYTES);
     const enriched: EnrichedEvent = {
       event,
       enrichment: {
-        language: 'pt', language_supported: true, sentiment_score: -0.5, sentiment_label: 'negative', sentiment_confidence: 0.9,
-        intent: 'technical_issue', needs_reply: true, model_version: 'm'.repeat(64), human_override: false,
+        language: 'pt',
+        language_supported: true,
+        sentiment_score: -0.5,
+        sentiment_label: 'negative',
+        sentiment_confidence: 0.9,
+        intent: 'technical_issue',
+        needs_reply: true,
+        model_version: 'm'.repeat(64),
+        human_override: false,
       },
       enriched_time: Date.now(),
     };
@@ -152,9 +211,18 @@ describe('the API and the Meta webhook apply the same checks', () => {
     const h = harness();
     app = h.app;
     for (const event_time of ['9999-12-31T23:59:59Z', '1899-12-31T23:59:59+14:00']) {
-      const res = await h.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ACME, 'content-type': 'application/json' }, payload: posted({ event_time }) });
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...ACME, 'content-type': 'application/json' },
+        payload: posted({ event_time }),
+      });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ error: 'invalid_events', issues: [{ index: 0, path: 'event_time' }], results: [{ index: 0, status: 'invalid' }] });
+      expect(res.json()).toMatchObject({
+        error: 'invalid_events',
+        issues: [{ index: 0, path: 'event_time' }],
+        results: [{ index: 0, status: 'invalid' }],
+      });
     }
     expect(h.publisher.published).toEqual([]);
   });
@@ -163,7 +231,12 @@ describe('the API and the Meta webhook apply the same checks', () => {
     const h = harness();
     app = h.app;
     const body = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
-    const res = await h.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ACME, 'content-type': 'application/json' }, payload: body });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...ACME, 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(res.statusCode).toBe(400);
   });
 
@@ -172,10 +245,26 @@ describe('the API and the Meta webhook apply the same checks', () => {
     app = h.app;
     const notification = (time: number) => ({
       object: 'instagram',
-      entry: [{ id: '17841400000000001', time, changes: [{ field: 'comments', value: { from: { id: '2323', username: 'jane' }, media: { id: '123' }, id: '178657', text: 'hi' } }] }],
+      entry: [
+        {
+          id: '17841400000000001',
+          time,
+          changes: [
+            {
+              field: 'comments',
+              value: { from: { id: '2323', username: 'jane' }, media: { id: '123' }, id: '178657', text: 'hi' },
+            },
+          ],
+        },
+      ],
     });
     const body = Buffer.from(JSON.stringify(notification(253_402_300_799)));
-    const res = await h.app.inject({ method: 'POST', url: '/webhooks/meta', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, META_SECRET) }, payload: body });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, META_SECRET) },
+      payload: body,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().accepted).toBe(0);
     expect(JSON.stringify(res.json().ignored)).toMatch(/event_time must be between/);

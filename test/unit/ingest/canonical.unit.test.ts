@@ -1,22 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../../services/shared/avro.ts';
 import { payloadOf } from '../../../services/shared/events.ts';
-import { deriveEventId, toConversationEvent, validateEvent, type CanonicalEvent } from '../../../services/ingest/canonical.ts';
+import {
+  deriveEventId,
+  toConversationEvent,
+  validateEvent,
+  type CanonicalEvent,
+} from '../../../services/ingest/canonical.ts';
 import { hmacPseudonymizer } from '../../../services/ingest/pseudonym.ts';
 import { posted } from './harness.ts';
 
 const pseudonymize = hmacPseudonymizer('unit-test-pseudonym-key');
-const convert = (e: CanonicalEvent) => toConversationEvent(e, { pseudonymize, ingestTime: 1_714_557_600_500, defaultSource: 'api' });
+const convert = (e: CanonicalEvent) =>
+  toConversationEvent(e, { pseudonymize, ingestTime: 1_714_557_600_500, defaultSource: 'api' });
 const codec = new AvroCodec();
 
 const examples: CanonicalEvent[] = [
   posted(),
-  posted({ message_id: 'm-2', parent_id: 'm-1', author_platform_id: 'page-1', author_role: 'brand', agent_id: 'agent-7', priority: 'high', url: 'https://instagram.com/p/1' }),
-  { type: 'message_edited', event_time: 1_714_557_700_000, brand: 'acme', platform: 'instagram', account_id: 'acct-1', thread_id: 'thread-1', message_id: 'm-1', author_platform_id: 'raw-user-42', text: 'Found it' },
-  { type: 'message_deleted', event_time: '2024-05-01T12:00:00+02:00', brand: 'acme', platform: 'instagram', account_id: 'acct-1', thread_id: 'thread-1', message_id: 'm-1', author_platform_id: 'raw-user-42' },
+  posted({
+    message_id: 'm-2',
+    parent_id: 'm-1',
+    author_platform_id: 'page-1',
+    author_role: 'brand',
+    agent_id: 'agent-7',
+    priority: 'high',
+    url: 'https://instagram.com/p/1',
+  }),
   {
-    type: 'moderation_action', event_time: 1_714_557_800_000, brand: 'acme', platform: 'forum', account_id: 'acct-1', thread_id: 'thread-1',
-    action: 'ban_author', actor_id: 'agent-7', target_message_id: 'm-1', target_author_platform_id: 'raw-user-42', reason: 'spam', metadata: { queue: 'eu' },
+    type: 'message_edited',
+    event_time: 1_714_557_700_000,
+    brand: 'acme',
+    platform: 'instagram',
+    account_id: 'acct-1',
+    thread_id: 'thread-1',
+    message_id: 'm-1',
+    author_platform_id: 'raw-user-42',
+    text: 'Found it',
+  },
+  {
+    type: 'message_deleted',
+    event_time: '2024-05-01T12:00:00+02:00',
+    brand: 'acme',
+    platform: 'instagram',
+    account_id: 'acct-1',
+    thread_id: 'thread-1',
+    message_id: 'm-1',
+    author_platform_id: 'raw-user-42',
+  },
+  {
+    type: 'moderation_action',
+    event_time: 1_714_557_800_000,
+    brand: 'acme',
+    platform: 'forum',
+    account_id: 'acct-1',
+    thread_id: 'thread-1',
+    action: 'ban_author',
+    actor_id: 'agent-7',
+    target_message_id: 'm-1',
+    target_author_platform_id: 'raw-user-42',
+    reason: 'spam',
+    metadata: { queue: 'eu' },
   },
 ];
 
@@ -38,10 +81,19 @@ describe('canonical events', () => {
     expect(avro.post_id).toBeNull();
     expect(avro.metadata).toEqual({});
     const reply = payloadOf(convert(examples[1]!));
-    expect(reply).toMatchObject({ type: 'message_posted', value: { kind: 'reply', parent_id: 'm-1', author_role: 'brand', agent_id: 'agent-7' } });
+    expect(reply).toMatchObject({
+      type: 'message_posted',
+      value: { kind: 'reply', parent_id: 'm-1', author_role: 'brand', agent_id: 'agent-7' },
+    });
     const first = payloadOf(convert(examples[0]!));
-    expect(first).toMatchObject({ type: 'message_posted', value: { kind: 'comment', author_role: 'customer', parent_id: null } });
-    expect(payloadOf(convert(examples[4]!))).toMatchObject({ type: 'moderation_action', value: { action: 'ban_author', actor_role: 'brand', reason: 'spam' } });
+    expect(first).toMatchObject({
+      type: 'message_posted',
+      value: { kind: 'comment', author_role: 'customer', parent_id: null },
+    });
+    expect(payloadOf(convert(examples[4]!))).toMatchObject({
+      type: 'moderation_action',
+      value: { action: 'ban_author', actor_role: 'brand', reason: 'spam' },
+    });
   });
 
   it('replaces raw author ids with keyed pseudonyms; the raw id never appears in the record', () => {
@@ -72,11 +124,35 @@ describe('canonical events', () => {
   });
 
   it('names every failing field, including unknown ones and type-specific ones', () => {
-    const v = validateEvent({ type: 'message_posted', brand: 'a c m e', platform: 'Facebook', event_time: 1_700_000_000, thread_id: '', extra: 1, metadata: { n: 5 } }, 3);
+    const v = validateEvent(
+      {
+        type: 'message_posted',
+        brand: 'a c m e',
+        platform: 'Facebook',
+        event_time: 1_700_000_000,
+        thread_id: '',
+        extra: 1,
+        metadata: { n: 5 },
+      },
+      3,
+    );
     expect(v.ok).toBe(false);
     if (v.ok) return;
     const paths = v.issues.map((i) => i.path).sort();
-    expect(paths).toEqual(['account_id', 'author_platform_id', 'brand', 'event_time', 'extra', 'message_id', 'metadata.n', 'platform', 'text', 'thread_id'].sort());
+    expect(paths).toEqual(
+      [
+        'account_id',
+        'author_platform_id',
+        'brand',
+        'event_time',
+        'extra',
+        'message_id',
+        'metadata.n',
+        'platform',
+        'text',
+        'thread_id',
+      ].sort(),
+    );
     expect(v.issues.every((i) => i.index === 3)).toBe(true);
     expect(v.issues.find((i) => i.path === 'extra')?.message).toBe('unknown field');
   });
@@ -94,6 +170,8 @@ describe('canonical events', () => {
     expect(paths(posted({ event_time: '2024-05-01T10:00:00' }))).toEqual(['event_time']);
     expect(paths(posted({ language_hint: 'English' }))).toEqual(['language_hint']);
     expect(paths(posted({ url: 'not a url' }))).toEqual(['url']);
-    expect(paths({ ...posted(), text: undefined, message_id: 42 })).toEqual(expect.arrayContaining(['text', 'message_id']));
+    expect(paths({ ...posted(), text: undefined, message_id: 42 })).toEqual(
+      expect.arrayContaining(['text', 'message_id']),
+    );
   });
 });

@@ -13,8 +13,15 @@ describe('ingest config', () => {
   });
 
   it('parses keys and Meta accounts', () => {
-    const c = loadIngestConfig({ INGEST_API_KEYS: 'acme:k-acme-0001, acme:k-acme-0002,globex:k-globex-01', META_ACCOUNTS: '1111:acme,1784:globex' });
-    expect([...c.INGEST_API_KEYS]).toEqual([['k-acme-0001', 'acme'], ['k-acme-0002', 'acme'], ['k-globex-01', 'globex']]);
+    const c = loadIngestConfig({
+      INGEST_API_KEYS: 'acme:k-acme-0001, acme:k-acme-0002,globex:k-globex-01',
+      META_ACCOUNTS: '1111:acme,1784:globex',
+    });
+    expect([...c.INGEST_API_KEYS]).toEqual([
+      ['k-acme-0001', 'acme'],
+      ['k-acme-0002', 'acme'],
+      ['k-globex-01', 'globex'],
+    ]);
     expect(c.META_ACCOUNTS.get('1784')).toBe('globex');
   });
 
@@ -34,7 +41,9 @@ describe('ingest config', () => {
   it('takes the allowed future skew of event times, 1 day by default, at most 30 days', () => {
     expect(loadIngestConfig({}).INGEST_MAX_FUTURE_SKEW_MS).toBe(86_400_000);
     expect(loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: '3600000' }).INGEST_MAX_FUTURE_SKEW_MS).toBe(3_600_000);
-    expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: String(31 * 86_400_000) })).toThrow(/INGEST_MAX_FUTURE_SKEW_MS: at most 30 days/);
+    expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: String(31 * 86_400_000) })).toThrow(
+      /INGEST_MAX_FUTURE_SKEW_MS: at most 30 days/,
+    );
     expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: '-1' })).toThrow(/INGEST_MAX_FUTURE_SKEW_MS/);
     expect(() => loadIngestConfig({ INGEST_MAX_FUTURE_SKEW_MS: '1d' })).toThrow(/INGEST_MAX_FUTURE_SKEW_MS/);
   });

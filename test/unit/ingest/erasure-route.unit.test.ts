@@ -21,7 +21,7 @@ describe('DELETE /v1/authors/{platform}/{id}', () => {
     const bad = await app.inject({ method: 'DELETE', url: '/v1/authors/Insta%20Gram/user-42', headers: ACME });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'invalid_author', issues: [{ path: 'platform' }] });
-    const long = await app.inject({ method: 'DELETE', url: "/v1/authors/instagram/%20%20", headers: ACME });
+    const long = await app.inject({ method: 'DELETE', url: '/v1/authors/instagram/%20%20', headers: ACME });
     expect(long.statusCode).toBe(400);
     expect(long.json().issues.map((i: { path: string }) => i.path)).toEqual(['id']);
   });

@@ -10,7 +10,9 @@ export const PSEUDONYM_KEY = 'unit-test-pseudonym-key';
 export const META_SECRET = 'meta-app-secret';
 
 /** The ingestion app around an in-memory publisher: the core driven without I/O. */
-export function harness(opts: { maxInflightEvents?: number; sendTimeoutMs?: number; maxBodyBytes?: number; maxBatchEvents?: number } = {}) {
+export function harness(
+  opts: { maxInflightEvents?: number; sendTimeoutMs?: number; maxBodyBytes?: number; maxBatchEvents?: number } = {},
+) {
   const publisher = new MemoryPublisher();
   const metrics = new IngestMetrics();
   const budget = new InflightBudget(opts.maxInflightEvents ?? 1000, 10 * 1024 * 1024);
@@ -25,12 +27,25 @@ export function harness(opts: { maxInflightEvents?: number; sendTimeoutMs?: numb
   const app = buildApp({
     intake,
     publisher,
-    apiKeys: new ApiKeys(new Map([['key-acme-123', 'acme'], ['key-globex-123', 'globex']])),
+    apiKeys: new ApiKeys(
+      new Map([
+        ['key-acme-123', 'acme'],
+        ['key-globex-123', 'globex'],
+      ]),
+    ),
     metrics,
     maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024,
     maxBatchEvents: opts.maxBatchEvents ?? 500,
     retryAfterSeconds: 7,
-    meta: { appSecret: META_SECRET, verifyToken: 'verify-me', accounts: new Map([['1111', 'acme'], ['17841400000000001', 'acme'], ['106540352242922', 'acme']]) },
+    meta: {
+      appSecret: META_SECRET,
+      verifyToken: 'verify-me',
+      accounts: new Map([
+        ['1111', 'acme'],
+        ['17841400000000001', 'acme'],
+        ['106540352242922', 'acme'],
+      ]),
+    },
   });
   return { app, publisher, budget, metrics };
 }
@@ -51,5 +66,5 @@ export function posted(overrides: Partial<Record<string, unknown>> = {}): Canoni
     text: 'Where is my order?',
     language_hint: 'en',
     ...overrides,
-  } as CanonicalEvent;
+  };
 }

@@ -16,17 +16,36 @@ beforeEach(() => {
 });
 
 function directSink(publisher = new MemoryPublisher()) {
-  const intake = new Intake({ publisher, budget: new InflightBudget(10_000, 1e9), pseudonymize: hmacPseudonymizer('k'.repeat(16)), sendTimeoutMs: 1000 });
+  const intake = new Intake({
+    publisher,
+    budget: new InflightBudget(10_000, 1e9),
+    pseudonymize: hmacPseudonymizer('k'.repeat(16)),
+    sendTimeoutMs: 1000,
+  });
   return { publisher, sink: new DirectSink(intake, async () => undefined, { maxWaitMs: 0 }) };
 }
 
-const paths = (name: string) => ({ file: join(dir, name), checkpointPath: join(dir, `${name}.checkpoint.json`), rejectsPath: join(dir, `${name}.rejects.ndjson`) });
-const rejects = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; reason: string }) : []);
+const paths = (name: string) => ({
+  file: join(dir, name),
+  checkpointPath: join(dir, `${name}.checkpoint.json`),
+  rejectsPath: join(dir, `${name}.rejects.ndjson`),
+});
+const rejects = (p: string) =>
+  existsSync(p)
+    ? readFileSync(p, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { line: number; reason: string })
+    : [];
 
 function ndjsonExport(n: number, badLines: number[] = []): string {
   return Array.from({ length: n }, (_, i) => {
     const line = i + 1;
-    if (badLines.includes(line)) return line % 2 === 0 ? '{"type":"message_posted", broken' : JSON.stringify(posted({ message_id: `m-${line}`, text: undefined, platform: 'X' }));
+    if (badLines.includes(line))
+      return line % 2 === 0
+        ? '{"type":"message_posted", broken'
+        : JSON.stringify(posted({ message_id: `m-${line}`, text: undefined, platform: 'X' }));
     return JSON.stringify(posted({ message_id: `m-${line}`, thread_id: `t-${line % 7}` }));
   }).join('\n');
 }
@@ -77,8 +96,16 @@ describe('brandpulse import', () => {
     const [first, reply, hide] = publisher.published;
     expect(first).toMatchObject({ event_time: 1_714_557_600_000, metadata: { campaign: 'spring' }, thread_id: 'c-1' });
     expect(JSON.stringify(first!.payload)).toContain('the box was \\"crushed\\"');
-    expect(reply!.payload).toMatchObject({ 'dev.brandpulse.events.MessagePosted': { kind: 'reply', author_role: 'brand', text: 'Sorry! DM us\nyour order number' } });
-    expect(hide!.payload).toMatchObject({ 'dev.brandpulse.events.ModerationAction': { action: 'hide', reason: 'abusive', target_message_id: 'c-1' } });
+    expect(reply!.payload).toMatchObject({
+      'dev.brandpulse.events.MessagePosted': {
+        kind: 'reply',
+        author_role: 'brand',
+        text: 'Sorry! DM us\nyour order number',
+      },
+    });
+    expect(hide!.payload).toMatchObject({
+      'dev.brandpulse.events.ModerationAction': { action: 'hide', reason: 'abusive', target_message_id: 'c-1' },
+    });
     const r = rejects(p.rejectsPath);
     expect(r).toHaveLength(2);
     expect(r.find((x) => /event_time/.test(x.reason))?.line).toBe(6);
@@ -92,7 +119,10 @@ describe('brandpulse import', () => {
     const { sink: working } = directSink(publisher);
     let batches = 0;
     // Dies on the 4th batch, before it is acknowledged (the process was killed mid-import).
-    const dying = { send: async (b: Numbered[]) => (++batches === 4 ? Promise.reject(new Error('killed')) : working.send(b)), close: async () => undefined };
+    const dying = {
+      send: async (b: Numbered[]) => (++batches === 4 ? Promise.reject(new Error('killed')) : working.send(b)),
+      close: async () => undefined,
+    };
     await expect(importFile({ ...p, format: 'ndjson', sink: dying, batchSize: 10 })).rejects.toThrow('killed');
     const cp = JSON.parse(readFileSync(p.checkpointPath, 'utf8'));
     expect(cp).toMatchObject({ line: 31, accepted: 30, rejected: 1, done: false });
@@ -110,7 +140,13 @@ describe('brandpulse import', () => {
     const p = paths('stop.ndjson');
     writeFileSync(p.file, ndjsonExport(40));
     const { publisher, sink } = directSink();
-    const first = await importFile({ ...p, format: 'ndjson', sink, batchSize: 10, shouldStop: () => publisher.published.length >= 20 });
+    const first = await importFile({
+      ...p,
+      format: 'ndjson',
+      sink,
+      batchSize: 10,
+      shouldStop: () => publisher.published.length >= 20,
+    });
     expect(first).toMatchObject({ accepted: 20, done: false, lastLine: 20 });
     const rest = await importFile({ ...p, format: 'ndjson', sink, batchSize: 10 });
     expect(rest).toMatchObject({ accepted: 40, done: true, resumedAfterLine: 20 });
@@ -147,14 +183,34 @@ describe('brandpulse import: the same bounds as the API', () => {
     const { publisher, sink } = directSink();
     const summary = await importFile({ ...p, format: 'ndjson', sink, batchSize: 10 });
     expect(summary).toMatchObject({ accepted: 2, rejected: 5 });
-    expect(publisher.published.map((e) => (e.payload as { 'dev.brandpulse.events.MessagePosted': { message_id: string } })['dev.brandpulse.events.MessagePosted'].message_id)).toEqual(['ok-1', 'ok-2']);
+    expect(
+      publisher.published.map(
+        (e) =>
+          (e.payload as { 'dev.brandpulse.events.MessagePosted': { message_id: string } })[
+            'dev.brandpulse.events.MessagePosted'
+          ].message_id,
+      ),
+    ).toEqual(['ok-1', 'ok-2']);
     const r = rejects(p.rejectsPath);
-    expect(r.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([[2, 'event_time'], [3, 'event_time'], [4, 'event_time'], [5, 'message_id'], [6, 'text']]);
+    expect(r.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([
+      [2, 'event_time'],
+      [3, 'event_time'],
+      [4, 'event_time'],
+      [5, 'message_id'],
+      [6, 'text'],
+    ]);
   });
 
   it('checks CSV epoch milliseconds against the window too', async () => {
     const p = paths('times.csv');
-    writeFileSync(p.file, ['type,event_time,brand,platform,account_id,thread_id,message_id,author_platform_id,text', 'message_posted,99999999999999999999,acme,x,a,t,m1,u,hi', 'message_posted,1714557600000,acme,x,a,t,m2,u,hi'].join('\n'));
+    writeFileSync(
+      p.file,
+      [
+        'type,event_time,brand,platform,account_id,thread_id,message_id,author_platform_id,text',
+        'message_posted,99999999999999999999,acme,x,a,t,m1,u,hi',
+        'message_posted,1714557600000,acme,x,a,t,m2,u,hi',
+      ].join('\n'),
+    );
     const { publisher, sink } = directSink();
     const summary = await importFile({ ...p, format: 'csv', sink, batchSize: 10 });
     expect(summary).toMatchObject({ accepted: 1, rejected: 1 });

@@ -23,7 +23,8 @@ function openSilentConnection(port: number): Promise<Socket> {
   });
 }
 
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
 describe('ingest stop', () => {
   it('does not wait for connections that never sent a request (spare pool connections)', async () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BRAND_SHARDING_KEY, ClusterCatalogue, clusterFromEnv, clusterMigrations, ClusterRewriteError, EVERYWHERE_PATH,
-  rewriteStatement, SHARDED_PATH, THREAD_SHARDING_KEY, withoutLeadingComments,
+  BRAND_SHARDING_KEY,
+  ClusterCatalogue,
+  clusterFromEnv,
+  clusterMigrations,
+  ClusterRewriteError,
+  EVERYWHERE_PATH,
+  rewriteStatement,
+  SHARDED_PATH,
+  THREAD_SHARDING_KEY,
+  withoutLeadingComments,
 } from '../../../services/migrate/cluster.ts';
 import { loadMigrations, parseMigration, splitStatements } from '../../../services/migrate/migrations.ts';
 
@@ -16,14 +24,23 @@ const { migrations } = clusterMigrations(files, CLUSTER);
 const statements = migrations.flatMap((m) => m.statements);
 
 /** Single-node tables: name -> {engine, engine args, has thread_id}. */
-const singleNodeTables = new Map<string, { engine: string; args: string; orderBy: string; threadId: boolean; brand: boolean }>();
+const singleNodeTables = new Map<
+  string,
+  { engine: string; args: string; orderBy: string; threadId: boolean; brand: boolean }
+>();
 for (const f of files) {
   for (const s of splitStatements(f.sql).map(withoutLeadingComments)) {
-    const m = /^CREATE TABLE IF NOT EXISTS (\w+)\s*\(([\s\S]*)\)\s*ENGINE\s*=\s*(\w+)(\(([^)]*)\))?[\s\S]*?ORDER BY ([^\n]+)/.exec(s);
+    const m =
+      /^CREATE TABLE IF NOT EXISTS (\w+)\s*\(([\s\S]*)\)\s*ENGINE\s*=\s*(\w+)(\(([^)]*)\))?[\s\S]*?ORDER BY ([^\n]+)/.exec(
+        s,
+      );
     if (m) {
       singleNodeTables.set(m[1]!, {
-        engine: m[3]!, args: m[5] ?? '', orderBy: m[6]!.trim(),
-        threadId: /^\s*thread_id\s/m.test(m[2]!), brand: /^\s*brand\s/m.test(m[2]!),
+        engine: m[3]!,
+        args: m[5] ?? '',
+        orderBy: m[6]!.trim(),
+        threadId: /^\s*thread_id\s/m.test(m[2]!),
+        brand: /^\s*brand\s/m.test(m[2]!),
       });
     }
   }
@@ -33,9 +50,19 @@ const createOf = (table: string) => statements.find((s) => s.startsWith(`CREATE 
 
 /** Where each table lives, pinned: a change here is a change of the cluster layout. */
 const EXPECTED: Record<string, 'thread' | 'brand' | 'everywhere'> = {
-  events: 'thread', messages: 'thread', moderation_actions: 'thread', thread_events: 'thread', thread_facts: 'thread',
-  ingest_minute: 'brand', ingest_minute_by_brand: 'brand', sentiment_minute: 'brand', alerts: 'brand',
-  dead_letters: 'everywhere', retention_rules: 'everywhere', alert_deliveries: 'everywhere', alerter_snapshots: 'everywhere',
+  events: 'thread',
+  messages: 'thread',
+  moderation_actions: 'thread',
+  thread_events: 'thread',
+  thread_facts: 'thread',
+  ingest_minute: 'brand',
+  ingest_minute_by_brand: 'brand',
+  sentiment_minute: 'brand',
+  alerts: 'brand',
+  dead_letters: 'everywhere',
+  retention_rules: 'everywhere',
+  alert_deliveries: 'everywhere',
+  alerter_snapshots: 'everywhere',
 };
 
 describe('cluster mode of every migration', () => {
@@ -78,7 +105,7 @@ describe('cluster mode of every migration', () => {
     for (const s of withoutOnCluster) expect(s).toMatch(/^INSERT INTO /);
   });
 
-  it('attaches materialized views to the local tables, where the sink\'s inserts land', () => {
+  it("attaches materialized views to the local tables, where the sink's inserts land", () => {
     const mvs = statements.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
     expect(mvs.length).toBe(3);
     for (const mv of mvs) {
@@ -105,15 +132,30 @@ describe('cluster mode of every migration', () => {
 describe('rewriteStatement', () => {
   it('sends a TTL and a truncate to the storage table only', () => {
     const c = new ClusterCatalogue('c1');
-    rewriteStatement('CREATE TABLE IF NOT EXISTS m (brand String, thread_id String) ENGINE = MergeTree ORDER BY brand', c);
-    expect(rewriteStatement('ALTER TABLE m MODIFY TTL toDateTime(0) + toIntervalDay(1)', c)).toEqual(['ALTER TABLE m_local ON CLUSTER c1 MODIFY TTL toDateTime(0) + toIntervalDay(1)']);
-    expect(rewriteStatement('TRUNCATE TABLE IF EXISTS m', c)).toEqual(['TRUNCATE TABLE IF EXISTS m_local ON CLUSTER c1']);
-    expect(rewriteStatement('DROP TABLE IF EXISTS m', c)).toEqual(['DROP TABLE IF EXISTS m ON CLUSTER c1 SYNC', 'DROP TABLE IF EXISTS m_local ON CLUSTER c1 SYNC']);
+    rewriteStatement(
+      'CREATE TABLE IF NOT EXISTS m (brand String, thread_id String) ENGINE = MergeTree ORDER BY brand',
+      c,
+    );
+    expect(rewriteStatement('ALTER TABLE m MODIFY TTL toDateTime(0) + toIntervalDay(1)', c)).toEqual([
+      'ALTER TABLE m_local ON CLUSTER c1 MODIFY TTL toDateTime(0) + toIntervalDay(1)',
+    ]);
+    expect(rewriteStatement('TRUNCATE TABLE IF EXISTS m', c)).toEqual([
+      'TRUNCATE TABLE IF EXISTS m_local ON CLUSTER c1',
+    ]);
+    expect(rewriteStatement('DROP TABLE IF EXISTS m', c)).toEqual([
+      'DROP TABLE IF EXISTS m ON CLUSTER c1 SYNC',
+      'DROP TABLE IF EXISTS m_local ON CLUSTER c1 SYNC',
+    ]);
   });
 
   it('adds the replicated dedup window to a table that had no settings', () => {
-    const [s] = rewriteStatement('-- note\nCREATE TABLE IF NOT EXISTS k (x UInt8) ENGINE = MergeTree ORDER BY x', new ClusterCatalogue('c1'));
-    expect(s).toBe(`CREATE TABLE IF NOT EXISTS k ON CLUSTER c1\n(x UInt8)\nENGINE = ReplicatedMergeTree(${EVERYWHERE_PATH})\nORDER BY x\nSETTINGS replicated_deduplication_window = 1000`);
+    const [s] = rewriteStatement(
+      '-- note\nCREATE TABLE IF NOT EXISTS k (x UInt8) ENGINE = MergeTree ORDER BY x',
+      new ClusterCatalogue('c1'),
+    );
+    expect(s).toBe(
+      `CREATE TABLE IF NOT EXISTS k ON CLUSTER c1\n(x UInt8)\nENGINE = ReplicatedMergeTree(${EVERYWHERE_PATH})\nORDER BY x\nSETTINGS replicated_deduplication_window = 1000`,
+    );
   });
 
   it('refuses a statement it has no cluster form for, naming the file', () => {

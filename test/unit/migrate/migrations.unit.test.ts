@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checksumOf, loadMigrations, MIGRATIONS_DIR, parseMigration, planMigrations, splitStatements } from '../../../services/migrate/migrations.ts';
+import {
+  checksumOf,
+  loadMigrations,
+  MIGRATIONS_DIR,
+  parseMigration,
+  planMigrations,
+  splitStatements,
+} from '../../../services/migrate/migrations.ts';
 
 describe('splitStatements', () => {
   it('splits on semicolons outside strings and comments', () => {
@@ -28,11 +35,15 @@ describe('planMigrations', () => {
 
   it('returns the files not yet applied, in order', () => {
     expect(planMigrations([m1, m2], []).map((m) => m.version)).toEqual([1, 2]);
-    expect(planMigrations([m1, m2], [{ version: 1, name: 'a', checksum: m1.checksum }]).map((m) => m.version)).toEqual([2]);
+    expect(planMigrations([m1, m2], [{ version: 1, name: 'a', checksum: m1.checksum }]).map((m) => m.version)).toEqual([
+      2,
+    ]);
   });
 
   it('refuses when an applied file changed', () => {
-    expect(() => planMigrations([m1, m2], [{ version: 1, name: 'a', checksum: checksumOf('something else') }])).toThrow(/0001_a.sql changed/);
+    expect(() => planMigrations([m1, m2], [{ version: 1, name: 'a', checksum: checksumOf('something else') }])).toThrow(
+      /0001_a.sql changed/,
+    );
   });
 
   it('refuses when an applied file is gone', () => {

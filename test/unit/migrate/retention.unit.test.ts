@@ -8,7 +8,17 @@ const file = (defaults: number | null, brands: Record<string, { retention_days?:
 
 describe('retention_days -> TTL', () => {
   it('gives each brand its own rule and the rest the default', () => {
-    expect(ttlClause(messages, file(730, { acme: { retention_days: 30 }, globex: {}, initech: { retention_days: 30 }, hooli: { retention_days: 90 } }))).toBe(
+    expect(
+      ttlClause(
+        messages,
+        file(730, {
+          acme: { retention_days: 30 },
+          globex: {},
+          initech: { retention_days: 30 },
+          hooli: { retention_days: 90 },
+        }),
+      ),
+    ).toBe(
       "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(30) WHERE brand IN ('acme', 'initech'), " +
         "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(90) WHERE brand IN ('hooli'), " +
         "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(730) WHERE brand NOT IN ('acme', 'hooli', 'initech')",
@@ -24,7 +34,9 @@ describe('retention_days -> TTL', () => {
   });
 
   it('quotes brand names as SQL literals', () => {
-    expect(ttlClause(messages, file(null, { "o'neil\\x": { retention_days: 5 } }))).toContain("WHERE brand IN ('o\\'neil\\\\x')");
+    expect(ttlClause(messages, file(null, { "o'neil\\x": { retention_days: 5 } }))).toContain(
+      "WHERE brand IN ('o\\'neil\\\\x')",
+    );
   });
 
   it('reads infra/brands.yaml: a rule per brand on every table that holds texts', () => {
@@ -34,7 +46,16 @@ describe('retention_days -> TTL', () => {
   });
 
   it('rejects a retention that is not a whole number of days', () => {
-    expect(() => BrandSettings.fromObject({ defaults: { business_hours: { time_zone: 'UTC', week: {} }, needs_reply_intents: [], retention_days: 0 } })).toThrow(/retention_days/);
-    expect(() => BrandSettings.fromObject({ defaults: { business_hours: { time_zone: 'UTC', week: {} }, needs_reply_intents: [] }, brands: { a: { retention_days: 1.5 } } })).toThrow(/retention_days/);
+    expect(() =>
+      BrandSettings.fromObject({
+        defaults: { business_hours: { time_zone: 'UTC', week: {} }, needs_reply_intents: [], retention_days: 0 },
+      }),
+    ).toThrow(/retention_days/);
+    expect(() =>
+      BrandSettings.fromObject({
+        defaults: { business_hours: { time_zone: 'UTC', week: {} }, needs_reply_intents: [] },
+        brands: { a: { retention_days: 1.5 } },
+      }),
+    ).toThrow(/retention_days/);
   });
 });

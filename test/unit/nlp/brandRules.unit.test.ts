@@ -5,7 +5,12 @@ const rules = {
   acme: {
     phrases: [
       { phrase: 'Killer Deal', action: 'neutralize' as const },
-      { phrase: 'sick of waiting', action: 'override' as const, label: 'negative' as const, intent: 'complaint' as const },
+      {
+        phrase: 'sick of waiting',
+        action: 'override' as const,
+        label: 'negative' as const,
+        intent: 'complaint' as const,
+      },
     ],
     needsReply: { praise: true },
   },
@@ -34,7 +39,10 @@ describe('brand rules', () => {
   it('needsReply is configurable per brand', () => {
     const text = 'Thank you, amazing service! 😍';
     expect(plain.analyze({ text, languageHint: 'en' })).toMatchObject({ intent: 'praise', needsReply: false });
-    expect(branded.analyze({ text, languageHint: 'en', brand: 'acme' })).toMatchObject({ intent: 'praise', needsReply: true });
+    expect(branded.analyze({ text, languageHint: 'en', brand: 'acme' })).toMatchObject({
+      intent: 'praise',
+      needsReply: true,
+    });
   });
 
   it('the rule set hash is part of the model version', () => {

@@ -10,8 +10,17 @@ const root = join(import.meta.dirname, '..', '..', '..');
 function makeDataset(): string {
   const dir = mkdtempSync(join(tmpdir(), 'nlp-eval-'));
   const sets: Record<string, Array<[string, number]>> = {
-    italian: [['Che schifo di servizio, vergogna', 0], ['Il treno parte alle otto', 1], ['Bellissimo, grazie mille! 😍', 2]],
-    english: [['Worst service ever, I hate it', 0], ['The store opens at nine', 1], ['Love it, amazing! 😍', 2], ['Thanks a lot, great job', 2]],
+    italian: [
+      ['Che schifo di servizio, vergogna', 0],
+      ['Il treno parte alle otto', 1],
+      ['Bellissimo, grazie mille! 😍', 2],
+    ],
+    english: [
+      ['Worst service ever, I hate it', 0],
+      ['The store opens at nine', 1],
+      ['Love it, amazing! 😍', 2],
+      ['Thanks a lot, great job', 2],
+    ],
   };
   for (const [folder, rows] of Object.entries(sets)) {
     mkdirSync(join(dir, folder));
@@ -24,10 +33,14 @@ function makeDataset(): string {
 describe('sentiment:eval CLI', () => {
   it('--json prints exactly one JSON object with per-folder and overall figures', () => {
     const dir = makeDataset();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'services/nlp/cli/eval.ts'), '--data', dir, '--split', 'test', '--json'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'services/nlp/cli/eval.ts'), '--data', dir, '--split', 'test', '--json'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);

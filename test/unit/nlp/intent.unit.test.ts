@@ -28,7 +28,13 @@ describe('learned intent model on the hand-written fixture (never trained on: an
     for (const intent of INTENTS) {
       for (const text of byIntent[intent]) {
         const a = learned.analyze({ text, languageHint: lang });
-        preds.push({ language: lang, gold: intent, goldNeedsReply: DEFAULT_NEEDS_REPLY[intent], pred: a.intent, predNeedsReply: a.needsReply });
+        preds.push({
+          language: lang,
+          gold: intent,
+          goldNeedsReply: DEFAULT_NEEDS_REPLY[intent],
+          pred: a.intent,
+          predNeedsReply: a.needsReply,
+        });
       }
     }
   }
@@ -48,7 +54,11 @@ describe('learned intent model on the hand-written fixture (never trained on: an
 });
 
 describe('known misses of the rules (issue 16): plain Italian requests need a reply', () => {
-  for (const text of ['sto ancora aspettando una risposta', "mi date un numero di telefono dell'assistenza", 'ma il negozio di Roma è aperto domenica']) {
+  for (const text of [
+    'sto ancora aspettando una risposta',
+    "mi date un numero di telefono dell'assistenza",
+    'ma il negozio di Roma è aperto domenica',
+  ]) {
     it(text, () => {
       for (const analyzer of [learned, rules]) {
         const a = analyzer.analyze({ text, languageHint: 'it' });
@@ -61,9 +71,15 @@ describe('known misses of the rules (issue 16): plain Italian requests need a re
 
 describe('intent signals', () => {
   it('the rules use sentiment for complaint vs praise when no cue word is present', () => {
-    expect(rules.analyze({ text: 'I hate waiting all day for this, so sad and angry', languageHint: 'en' }).intent).toBe('complaint');
-    expect(rules.analyze({ text: 'Such a happy day, everything was lovely 😊', languageHint: 'en' }).intent).toBe('praise');
-    expect(learned.analyze({ text: 'Such a happy day, everything was lovely 😊', languageHint: 'en' }).needsReply).toBe(false);
+    expect(
+      rules.analyze({ text: 'I hate waiting all day for this, so sad and angry', languageHint: 'en' }).intent,
+    ).toBe('complaint');
+    expect(rules.analyze({ text: 'Such a happy day, everything was lovely 😊', languageHint: 'en' }).intent).toBe(
+      'praise',
+    );
+    expect(learned.analyze({ text: 'Such a happy day, everything was lovely 😊', languageHint: 'en' }).needsReply).toBe(
+      false,
+    );
   });
 
   it('still classifies obvious spam and questions in unsupported languages', () => {
@@ -81,6 +97,9 @@ describe('intent signals', () => {
     const a = createAnalyzerSync({ brandRules: { acme: { needsReply: { praise: true } } } });
     const r = a.analyze({ text: 'Grazie mille, servizio impeccabile! 😍', languageHint: 'it', brand: 'acme' });
     expect(r).toMatchObject({ intent: 'praise', needsReply: true });
-    expect(learned.analyze({ text: 'Grazie mille, servizio impeccabile! 😍', languageHint: 'it' })).toMatchObject({ intent: 'praise', needsReply: false });
+    expect(learned.analyze({ text: 'Grazie mille, servizio impeccabile! 😍', languageHint: 'it' })).toMatchObject({
+      intent: 'praise',
+      needsReply: false,
+    });
   });
 });

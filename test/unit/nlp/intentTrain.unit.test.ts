@@ -39,7 +39,9 @@ describe('intent decision', () => {
       gold.push(INTENTS.indexOf('other'));
       flat.push(...probs({ question: 0.05, other: 0.95 }));
     }
-    const recallAt = (t: number) => gold.filter((g, i) => REPLY[g] && REPLY[decideIntent(Float64Array.from(flat.slice(i * K, i * K + K)), REPLY, t)]!).length / 40;
+    const recallAt = (t: number) =>
+      gold.filter((g, i) => REPLY[g] && REPLY[decideIntent(Float64Array.from(flat.slice(i * K, i * K + K)), REPLY, t)]!)
+        .length / 40;
     const t = chooseThreshold(Float64Array.from(flat), gold);
     expect(recallAt(t)).toBeGreaterThanOrEqual(REPLY_RECALL_FLOOR);
     const next = THRESHOLDS[THRESHOLDS.indexOf(t) + 1]!;
@@ -64,7 +66,9 @@ describe('training corpus', () => {
     expect(scored.map((c) => c.text)).toEqual(dev.map((d) => d.text));
     // every variant shares its message's group, and no extra message shares a group with a dev message
     const devGroups = new Set(scored.map((c) => c.group));
-    expect(corpus.filter((c) => !c.original && extra.some((e) => e.text === c.text)).every((c) => !devGroups.has(c.group))).toBe(true);
+    expect(
+      corpus.filter((c) => !c.original && extra.some((e) => e.text === c.text)).every((c) => !devGroups.has(c.group)),
+    ).toBe(true);
     expect(corpus.filter((c) => !c.original && c.weight === 1)).toHaveLength(262);
   });
 });
@@ -72,7 +76,9 @@ describe('training corpus', () => {
 describe('training-time noise', () => {
   it('lazy and typo variants are deterministic and look like real customer writing', () => {
     expect(lazyVariant('Perché il negozio è chiuso? ¿Qué pasa?')).toBe('perche il negozio e chiuso que pasa');
-    expect(typoVariant('Il negozio di Roma è aperto domenica? Grazie mille', 7)).toBe(typoVariant('Il negozio di Roma è aperto domenica? Grazie mille', 7));
+    expect(typoVariant('Il negozio di Roma è aperto domenica? Grazie mille', 7)).toBe(
+      typoVariant('Il negozio di Roma è aperto domenica? Grazie mille', 7),
+    );
   });
 });
 
@@ -81,14 +87,35 @@ describe('intent:train', () => {
     const dir = mkdtempSync(join(tmpdir(), 'intent-train-'));
     const rows = ['language\tplatform\tintent\tneeds_reply\ttext'];
     const texts: Array<[string, string]> = [
-      ['question', 'a che ora aprite domenica?'], ['question', 'il negozio di Roma è aperto sabato?'],
-      ['order', 'il mio pacco non è ancora arrivato'], ['order', 'rimborso mai ricevuto, ordine 1234'],
-      ['praise', 'grazie mille, bravissimi'], ['praise', 'servizio perfetto, complimenti'],
-      ['complaint', 'servizio pessimo, vergogna'], ['complaint', 'nessuno risponde mai, ridicolo'],
+      ['question', 'a che ora aprite domenica?'],
+      ['question', 'il negozio di Roma è aperto sabato?'],
+      ['order', 'il mio pacco non è ancora arrivato'],
+      ['order', 'rimborso mai ricevuto, ordine 1234'],
+      ['praise', 'grazie mille, bravissimi'],
+      ['praise', 'servizio perfetto, complimenti'],
+      ['complaint', 'servizio pessimo, vergogna'],
+      ['complaint', 'nessuno risponde mai, ridicolo'],
     ];
-    for (const [intent, text] of texts) rows.push(`it\tx\t${intent}\t${DEFAULT_NEEDS_REPLY[intent as 'order'] ? 1 : 0}\t${text}`);
+    for (const [intent, text] of texts)
+      rows.push(`it\tx\t${intent}\t${DEFAULT_NEEDS_REPLY[intent as 'order'] ? 1 : 0}\t${text}`);
     writeFileSync(join(dir, 'it.tsv'), rows.join('\n') + '\n');
-    const run = (out: string) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'services/nlp/cli/intentTrain.ts'), '--data', dir, '--out', out, '--folds', '2', '--no-cv'], { cwd: root, encoding: 'utf8' });
+    const run = (out: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(root, 'services/nlp/cli/intentTrain.ts'),
+          '--data',
+          dir,
+          '--out',
+          out,
+          '--folds',
+          '2',
+          '--no-cv',
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
     const a = run(join(dir, 'a.json'));
     expect(a.status, a.stderr).toBe(0);
     const b = run(join(dir, 'b.json'));
@@ -104,7 +131,10 @@ describe('intent:train', () => {
     expect(m.replyThreshold).toBeGreaterThan(0);
     expect(m.replyThreshold).toBeLessThan(1);
     expect(m.wordVectors?.file).toBe('word-vectors.bin');
-    const cv = m.training.nestedCv as Record<string, { needsReplyRecall: number; needsReplyPrecision: number; n: number }>;
+    const cv = m.training.nestedCv as Record<
+      string,
+      { needsReplyRecall: number; needsReplyPrecision: number; n: number }
+    >;
     for (const lang of ['it', 'en', 'es', 'fr', 'de', 'pt']) {
       expect(cv[lang]!.n).toBe(250);
       expect(cv[lang]!.needsReplyRecall).toBeGreaterThanOrEqual(0.9);

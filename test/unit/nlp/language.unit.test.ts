@@ -45,7 +45,9 @@ describe('relabel feedback', () => {
     expect(a).toEqual({ sentimentN: 2, sentimentAccuracy: 0.5, intentN: 2, intentAccuracy: 0.5 });
   });
   it('turns relabels into weighted training examples, detecting a missing language', () => {
-    const [e] = relabelsToExamples(parseRelabels('{"text":"Ich habe das Paket immer noch nicht bekommen und das ist schlecht","label":"negative"}'));
+    const [e] = relabelsToExamples(
+      parseRelabels('{"text":"Ich habe das Paket immer noch nicht bekommen und das ist schlecht","label":"negative"}'),
+    );
     expect(e).toEqual({ text: expect.any(String), language: 'de', label: 0, weight: RELABEL_WEIGHT });
   });
 });

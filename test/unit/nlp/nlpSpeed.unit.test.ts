@@ -7,14 +7,25 @@ import { tokenize } from '../../../services/nlp/text/tokenize.ts';
 import { detectLanguage } from '../../../services/nlp/language.ts';
 import { newRuleSignals, ruleSignals } from '../../../services/nlp/intent/classify.ts';
 import { extractIntentFeatures, IntentFeatureBuffer } from '../../../services/nlp/intent/features.ts';
-import { decodeQuantised, intentProbsQuantised, intentProbsWeighted, readIntentModelFile, BUILTIN_INTENT_MODEL_PATH, K } from '../../../services/nlp/intent/model.ts';
+import {
+  decodeQuantised,
+  intentProbsQuantised,
+  intentProbsWeighted,
+  readIntentModelFile,
+  BUILTIN_INTENT_MODEL_PATH,
+  K,
+} from '../../../services/nlp/intent/model.ts';
 import { loadWordVectors } from '../../../services/nlp/embeddings/table.ts';
 import { loadSentimentModelSync } from '../../../services/nlp/sentiment/registry.ts';
 import { INTENT_EXAMPLES } from './fixtures/intent-examples.ts';
 
 const texts = [
   ...readIntentDir(defaultIntentDataDir()).map((e) => ({ text: e.text, language: e.language })),
-  ...Object.entries(INTENT_EXAMPLES).flatMap(([language, byIntent]) => Object.values(byIntent).flat().map((text) => ({ text, language }))),
+  ...Object.entries(INTENT_EXAMPLES).flatMap(([language, byIntent]) =>
+    Object.values(byIntent)
+      .flat()
+      .map((text) => ({ text, language })),
+  ),
 ];
 
 describe('shared tokens', () => {
@@ -23,7 +34,20 @@ describe('shared tokens', () => {
     const b = tokenize("Ciao @acme l'app non va!!! #NonMiPiace 😤 :) 123 http://x.co");
     expect(b.map((t) => [t.kind, t.norm, t.raw])).toEqual(a.map((t) => [t.kind, t.norm, t.raw]));
     expect(b[0]).toBe(a[0]);
-    expect(a.map((t) => t.kind)).toEqual(['word', 'mention', 'word', 'word', 'word', 'word', 'punct', 'hashtag', 'emoji', 'emoticon', 'number', 'url']);
+    expect(a.map((t) => t.kind)).toEqual([
+      'word',
+      'mention',
+      'word',
+      'word',
+      'word',
+      'word',
+      'punct',
+      'hashtag',
+      'emoji',
+      'emoticon',
+      'number',
+      'url',
+    ]);
   });
 });
 
@@ -33,8 +57,10 @@ describe('weighted intent scoring', () => {
     const p = decodeQuantised(file);
     const vectors = loadWordVectors();
     const sentiment = loadSentimentModelSync('builtin');
-    const plain = new IntentFeatureBuffer(), weighted = new IntentFeatureBuffer();
-    const a = new Float64Array(K), b = new Float64Array(K);
+    const plain = new IntentFeatureBuffer(),
+      weighted = new IntentFeatureBuffer();
+    const a = new Float64Array(K),
+      b = new Float64Array(K);
     let compared = 0;
     for (const { text, language } of texts) {
       const tokens = tokenize(text);
@@ -54,11 +80,18 @@ describe('weighted intent scoring', () => {
 describe('language: the hint confirmed by the function-word vote', () => {
   // "molto" votes for Italian only: one vote, below the 3 the vote needs on its own.
   it('confirms a supported hint that the vote leans to, without the detector', () => {
-    expect(detectLanguage(tokenize('molto bello'), 'it')).toEqual({ language: 'it', reliable: true, latinScript: true });
+    expect(detectLanguage(tokenize('molto bello'), 'it')).toEqual({
+      language: 'it',
+      reliable: true,
+      latinScript: true,
+    });
   });
   it('leaves ties and leanings to another language to the detector (the hint changes nothing there)', () => {
     // "de" votes for es, fr and pt alike; "the" votes for English, not for the German hint
-    for (const [text, hint] of [['de Roma', 'es'], ['the weather in Berlin today', 'de']] as const) {
+    for (const [text, hint] of [
+      ['de Roma', 'es'],
+      ['the weather in Berlin today', 'de'],
+    ] as const) {
       expect(detectLanguage(tokenize(text), hint), text).toEqual(detectLanguage(tokenize(text), null));
     }
     expect(detectLanguage(tokenize('the weather in Berlin today'), 'de').language).toBe('en');

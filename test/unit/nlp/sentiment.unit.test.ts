@@ -10,7 +10,14 @@ const score = (text: string, languageHint = 'it') => analyzer.analyze({ text, la
 
 describe('sentiment output contract', () => {
   it('returns score in [-1,1], a label consistent with probabilities, confidence in (1/3,1]', () => {
-    for (const text of ['Che bella giornata!', 'Servizio pessimo', 'Il treno parte alle 8', '', '🙂', 'a'.repeat(5000)]) {
+    for (const text of [
+      'Che bella giornata!',
+      'Servizio pessimo',
+      'Il treno parte alle 8',
+      '',
+      '🙂',
+      'a'.repeat(5000),
+    ]) {
       const s = analyzer.analyze({ text, languageHint: 'it' }).sentiment!;
       expect(s.score).toBeGreaterThanOrEqual(-1);
       expect(s.score).toBeLessThanOrEqual(1);
@@ -21,14 +28,21 @@ describe('sentiment output contract', () => {
   });
   it('labels clear cases in each supported language', () => {
     const cases: Array<[string, string, 'negative' | 'positive']> = [
-      ['it', 'Servizio pessimo, che schifo', 'negative'], ['it', 'Bellissimo, grazie mille! 😍', 'positive'],
-      ['en', 'This is the worst, I hate it', 'negative'], ['en', 'I love it, amazing! 😍', 'positive'],
-      ['es', 'Qué asco de servicio, horrible', 'negative'], ['es', 'Me encanta, genial! 😍', 'positive'],
-      ['fr', 'Service nul, quelle honte', 'negative'], ['fr', "J'adore, c'est génial ! 😍", 'positive'],
-      ['de', 'Schlechtester Service, eine Frechheit', 'negative'], ['de', 'Ich liebe es, großartig! 😍', 'positive'],
-      ['pt', 'Atendimento péssimo, que vergonha', 'negative'], ['pt', 'Amei, maravilhoso! 😍', 'positive'],
+      ['it', 'Servizio pessimo, che schifo', 'negative'],
+      ['it', 'Bellissimo, grazie mille! 😍', 'positive'],
+      ['en', 'This is the worst, I hate it', 'negative'],
+      ['en', 'I love it, amazing! 😍', 'positive'],
+      ['es', 'Qué asco de servicio, horrible', 'negative'],
+      ['es', 'Me encanta, genial! 😍', 'positive'],
+      ['fr', 'Service nul, quelle honte', 'negative'],
+      ['fr', "J'adore, c'est génial ! 😍", 'positive'],
+      ['de', 'Schlechtester Service, eine Frechheit', 'negative'],
+      ['de', 'Ich liebe es, großartig! 😍', 'positive'],
+      ['pt', 'Atendimento péssimo, que vergonha', 'negative'],
+      ['pt', 'Amei, maravilhoso! 😍', 'positive'],
     ];
-    for (const [lang, text, label] of cases) expect({ text, label: analyzer.analyze({ text, languageHint: lang }).sentiment!.label }).toEqual({ text, label });
+    for (const [lang, text, label] of cases)
+      expect({ text, label: analyzer.analyze({ text, languageHint: lang }).sentiment!.label }).toEqual({ text, label });
   });
 });
 
@@ -58,10 +72,12 @@ describe('social-text handling moves the score the right way', () => {
   });
   it('negated lexicon words feed the negated-polarity features, not the plain ones', () => {
     const lex = lexiconFromEntries([['bello', 3]]);
-    const a = new FeatureBuffer(), b = new FeatureBuffer();
+    const a = new FeatureBuffer(),
+      b = new FeatureBuffer();
     extractFeatures(tokenize('è bello'), 'it', lex, DEFAULT_FEATURES, a);
     extractFeatures(tokenize('non è bello'), 'it', lex, DEFAULT_FEATURES, b);
-    const setA = new Set(Array.from(a.idx.slice(0, a.n))), setB = new Set(Array.from(b.idx.slice(0, b.n)));
+    const setA = new Set(Array.from(a.idx.slice(0, a.n))),
+      setB = new Set(Array.from(b.idx.slice(0, b.n)));
     const onlyA = [...setA].filter((x) => !setB.has(x));
     expect(onlyA.length).toBeGreaterThan(0); // "bello" unigram and lexpos differ from the negated forms
   });
@@ -80,7 +96,10 @@ describe('languages', () => {
     expect(a.sentiment).not.toBeNull();
   });
   it('reliable detection of a supported language beats a wrong hint', () => {
-    const a = analyzer.analyze({ text: 'Ich habe das Paket immer noch nicht bekommen und niemand antwortet mir', languageHint: 'it' });
+    const a = analyzer.analyze({
+      text: 'Ich habe das Paket immer noch nicht bekommen und niemand antwortet mir',
+      languageHint: 'it',
+    });
     expect(a.language).toBe('de');
   });
   it("marks empty text as 'und'", () => {
@@ -89,6 +108,8 @@ describe('languages', () => {
     expect(a.languageSupported).toBe(false);
   });
   it('exposes a model version naming model, intent rules and brand rule hash', () => {
-    expect(analyzer.modelVersion).toMatch(/^builtin-lr-\d{4}\.\d+\.\d+-[0-9a-f]{8}\+intent-(rules-\d+|lr-\d{4}\.\d+\.\d+-[0-9a-f]{8})\+rules-[0-9a-f]{8}$/);
+    expect(analyzer.modelVersion).toMatch(
+      /^builtin-lr-\d{4}\.\d+\.\d+-[0-9a-f]{8}\+intent-(rules-\d+|lr-\d{4}\.\d+\.\d+-[0-9a-f]{8})\+rules-[0-9a-f]{8}$/,
+    );
   });
 });

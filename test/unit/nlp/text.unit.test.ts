@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../../services/nlp/text/tokenize.ts';
-import { collapseElongation, decodeArtifacts, isLaughter, splitHashtag, squeeze } from '../../../services/nlp/text/normalize.ts';
+import {
+  collapseElongation,
+  decodeArtifacts,
+  isLaughter,
+  splitHashtag,
+  squeeze,
+} from '../../../services/nlp/text/normalize.ts';
 import { emoticonPolarity } from '../../../services/nlp/text/wordlists.ts';
 
 const kinds = (s: string) => tokenize(s).map((t) => `${t.kind}:${t.norm}`);
@@ -17,7 +23,8 @@ describe('normalize', () => {
     expect(squeeze('soo')).toBe('so');
   });
   it('recognises laughter in several languages', () => {
-    for (const w of ['hahaha', 'jajaja', 'kkkkk', 'rsrsrs', 'ahahah', 'mdrrr', 'lol', 'lmao']) expect(isLaughter(w), w).toBe(true);
+    for (const w of ['hahaha', 'jajaja', 'kkkkk', 'rsrsrs', 'ahahah', 'mdrrr', 'lol', 'lmao'])
+      expect(isLaughter(w), w).toBe(true);
     for (const w of ['hat', 'jamais', 'kaffee', 'mdr'.slice(0, 2)]) expect(isLaughter(w), w).toBe(false);
   });
   it('splits hashtags on camel case, digits and underscores', () => {
@@ -42,14 +49,33 @@ describe('tokenize', () => {
     expect(b).toMatchObject({ norm: 'soo', elongated: true, allCaps: false });
   });
   it('keeps emoticons and emoji (modifiers stripped) as their own tokens', () => {
-    expect(kinds('ok :) :-( <3 xD 👍🏽 😂')).toEqual(['word:ok', 'emoticon::)', 'emoticon::-(', 'emoticon:<3', 'emoticon:xD', 'emoji:👍', 'emoji:😂']);
+    expect(kinds('ok :) :-( <3 xD 👍🏽 😂')).toEqual([
+      'word:ok',
+      'emoticon::)',
+      'emoticon::-(',
+      'emoticon:<3',
+      'emoticon:xD',
+      'emoji:👍',
+      'emoji:😂',
+    ]);
   });
   it('splits French/Italian elisions but keeps English contractions', () => {
-    expect(kinds("c'est l'approche dell'app don't")).toEqual(["word:c'", 'word:est', "word:l'", 'word:approche', "word:dell'", 'word:app', "word:don't"]);
+    expect(kinds("c'est l'approche dell'app don't")).toEqual([
+      "word:c'",
+      'word:est',
+      "word:l'",
+      'word:approche',
+      "word:dell'",
+      'word:app',
+      "word:don't",
+    ]);
   });
   it('keeps ?! classes and repetition', () => {
     const t = tokenize('davvero?!? no!!!');
-    expect(t.filter((x) => x.kind === 'punct').map((x) => [x.norm, x.elongated])).toEqual([['?!', true], ['!', true]]);
+    expect(t.filter((x) => x.kind === 'punct').map((x) => [x.norm, x.elongated])).toEqual([
+      ['?!', true],
+      ['!', true],
+    ]);
   });
   it('handles empty and symbol-only input', () => {
     expect(tokenize('')).toEqual([]);
@@ -60,6 +86,8 @@ describe('tokenize', () => {
 describe('emoticon polarity', () => {
   it('classifies common emoticons', () => {
     expect([':)', ':D', '<3', ';-)', '^^'].map(emoticonPolarity)).toEqual([1, 1, 1, 1, 1]);
-    expect([':(', ":'(", ':/', '</3', 'D:'].map((e) => emoticonPolarity(e === ":'(" ? ":'(" : e))).toEqual([-1, -1, -1, -1, 0]);
+    expect([':(', ":'(", ':/', '</3', 'D:'].map((e) => emoticonPolarity(e === ":'(" ? ":'(" : e))).toEqual([
+      -1, -1, -1, -1, 0,
+    ]);
   });
 });

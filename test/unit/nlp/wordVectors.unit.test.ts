@@ -10,7 +10,9 @@ function vec(word: string): number[] {
   return Array.from(wv.q.subarray(r * wv.dims, (r + 1) * wv.dims));
 }
 function cos(a: number[], b: number[]): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += a[i]! * b[i]!;
     aa += a[i]! * a[i]!;

@@ -14,16 +14,47 @@ const from = to - 24 * 3_600_000;
 function sample(overrides: Partial<ReportData> = {}): ReportData {
   const bucketMs = bucketFor(to - from);
   return {
-    brand: 'acme', timeZone: 'Europe/Rome', from, to, bucketMs,
+    brand: 'acme',
+    timeZone: 'Europe/Rome',
+    from,
+    to,
+    bucketMs,
     totals: { messages: 1000, negative: 250, neutral: 350, positive: 400 },
-    series: fillSeries([{ t: from, messages: 10, negative: 5, neutral: 3, positive: 2 }, { t: from + 2 * bucketMs, messages: 30, negative: 3, neutral: 7, positive: 20 }], from, to, bucketMs),
-    platforms: [{ key: 'x', messages: 100, negative: 60, neutral: 20, positive: 20 }, { key: 'instagram', messages: 900, negative: 190, neutral: 330, positive: 380 }],
+    series: fillSeries(
+      [
+        { t: from, messages: 10, negative: 5, neutral: 3, positive: 2 },
+        { t: from + 2 * bucketMs, messages: 30, negative: 3, neutral: 7, positive: 20 },
+      ],
+      from,
+      to,
+      bucketMs,
+    ),
+    platforms: [
+      { key: 'x', messages: 100, negative: 60, neutral: 20, positive: 20 },
+      { key: 'instagram', messages: 900, negative: 190, neutral: 330, positive: 380 },
+    ],
     languages: [{ key: 'it', messages: 700, negative: 200, neutral: 200, positive: 300 }],
-    response: { threadsNeedingReply: 200, answered: 150, handledByModeration: 10, frtCalendarP50: 1800, frtCalendarP90: 5 * 3600 + 30 * 60, frtBusinessP50: 900, frtBusinessP90: 7200, responseRate: 0.8 },
+    response: {
+      threadsNeedingReply: 200,
+      answered: 150,
+      handledByModeration: 10,
+      frtCalendarP50: 1800,
+      frtCalendarP90: 5 * 3600 + 30 * 60,
+      frtBusinessP50: 900,
+      frtBusinessP90: 7200,
+      responseRate: 0.8,
+    },
     backlog: { waiting: 12, oldestAgeS: 26 * 3600, breached: 4 },
-    breaches: [{ metric: 'first_response', open: 4, closed: 6 }, { metric: 'resolution', open: 0, closed: 2 }],
-    alerts: [{ startedAt: to - 3_600_000, endedAt: null, platform: 'x', summary: 'negative spike <x> & "app down" 😡' }],
-    negativeSamples: [{ postedAt: to - 60_000, platform: 'x', language: 'it', text: 'App <b>down</b> 😡', score: -0.9 }],
+    breaches: [
+      { metric: 'first_response', open: 4, closed: 6 },
+      { metric: 'resolution', open: 0, closed: 2 },
+    ],
+    alerts: [
+      { startedAt: to - 3_600_000, endedAt: null, platform: 'x', summary: 'negative spike <x> & "app down" 😡' },
+    ],
+    negativeSamples: [
+      { postedAt: to - 60_000, platform: 'x', language: 'it', text: 'App <b>down</b> 😡', score: -0.9 },
+    ],
     ...overrides,
   };
 }
@@ -49,7 +80,14 @@ describe('report numbers', () => {
 
 describe('terminal summary', () => {
   it('formats durations for people', () => {
-    expect([formatDuration(42), formatDuration(125), formatDuration(3600), formatDuration(5 * 3600 + 30 * 60), formatDuration(26 * 3600), formatDuration(null)]).toEqual(['42s', '2m', '1h', '5h30m', '1d2h', '–']);
+    expect([
+      formatDuration(42),
+      formatDuration(125),
+      formatDuration(3600),
+      formatDuration(5 * 3600 + 30 * 60),
+      formatDuration(26 * 3600),
+      formatDuration(null),
+    ]).toEqual(['42s', '2m', '1h', '5h30m', '1d2h', '–']);
   });
 
   it('shows every headline number', () => {
@@ -77,19 +115,38 @@ describe('SVG charts', () => {
   });
 
   it('stacks bars in proportion to the counts', () => {
-    const svg = stackedVolumeChart({ x: 0, y: 0, width: 476, height: 278 }, 'v', [{ t: 0, negative: 50, neutral: 0, positive: 50 }, { t: 1, negative: 0, neutral: 25, positive: 0 }], 1000);
+    const svg = stackedVolumeChart(
+      { x: 0, y: 0, width: 476, height: 278 },
+      'v',
+      [
+        { t: 0, negative: 50, neutral: 0, positive: 50 },
+        { t: 1, negative: 0, neutral: 25, positive: 0 },
+      ],
+      1000,
+    );
     // plot height = 278 - 44 - 34 = 200, top tick 100: 50 → 100px, 25 → 50px.
-    const heights = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#/g)].map((m) => Number(m[1]));
+    const heights = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#/g)].map(
+      (m) => Number(m[1]),
+    );
     expect(heights).toEqual([100, 100, 50]);
   });
 
   it('breaks a line where there is no data', () => {
-    const svg = lineChart({ x: 0, y: 0, width: 400, height: 200 }, 'n', [0, 1, 2, 3], [0.5, null, -0.5, 0], { min: -1, max: 1, format: String }, 1000);
+    const svg = lineChart(
+      { x: 0, y: 0, width: 400, height: 200 },
+      'n',
+      [0, 1, 2, 3],
+      [0.5, null, -0.5, 0],
+      { min: -1, max: 1, format: String },
+      1000,
+    );
     expect(svg.match(/<path /g)).toHaveLength(2);
   });
 
   it('draws a bar per item with its note, escaped', () => {
-    const svg = barChart({ x: 0, y: 0, width: 500, height: 200 }, 'p', [{ label: 'x<y', value: 10, accent: 0.5, note: '10 · 50% neg' }]);
+    const svg = barChart({ x: 0, y: 0, width: 500, height: 200 }, 'p', [
+      { label: 'x<y', value: 10, accent: 0.5, note: '10 · 50% neg' },
+    ]);
     expect(svg).toContain('x&lt;y');
     expect(svg).toContain('10 · 50% neg');
   });
@@ -98,7 +155,14 @@ describe('SVG charts', () => {
 describe('report page', () => {
   it('has six KPI tiles with tones', () => {
     const t = kpiTiles(sample());
-    expect(t.map((x) => x.label)).toEqual(['Net sentiment', 'Negative share', 'Volume', 'First response p50 / p90', 'Unanswered backlog', 'SLA breaches']);
+    expect(t.map((x) => x.label)).toEqual([
+      'Net sentiment',
+      'Negative share',
+      'Volume',
+      'First response p50 / p90',
+      'Unanswered backlog',
+      'SLA breaches',
+    ]);
     expect(t[0]).toMatchObject({ value: '+0.23', tone: 'good' });
     expect(t[4]).toMatchObject({ value: '12', tone: 'bad' });
   });
@@ -128,7 +192,9 @@ describe('report times in the brand time zone', () => {
     expect(brandTimeZone('acme', settings)).toBe('Europe/Rome');
     expect(brandTimeZone('globex', settings)).toBe('Europe/Madrid');
     expect(brandTimeZone('newco', settings)).toBe(settings.file.defaults.business_hours.time_zone);
-    expect(brandTimeZone('acme', BrandSettings.load(join(import.meta.dirname, '../../support/brands-always-open.yaml')))).toBe('UTC');
+    expect(
+      brandTimeZone('acme', BrandSettings.load(join(import.meta.dirname, '../../support/brands-always-open.yaml'))),
+    ).toBe('UTC');
     expect(brandTimeZone('acme', null)).toBe('UTC');
   });
 
@@ -141,7 +207,9 @@ describe('report times in the brand time zone', () => {
     expect(rome.label(Date.UTC(2026, 6, 1))).toBe('Europe/Rome, UTC+2');
     expect(zoneClock('America/St_Johns').label(Date.UTC(2026, 0, 1))).toBe('America/St_Johns, UTC-3:30');
     expect(zoneClock('UTC').label(0)).toBe('UTC');
-    expect(rangeLabel(Date.UTC(2026, 10, 23, 12), Date.UTC(2026, 10, 24, 12), 'Europe/Rome')).toBe('2026-11-23 13:00 → 2026-11-24 13:00 Europe/Rome, UTC+1');
+    expect(rangeLabel(Date.UTC(2026, 10, 23, 12), Date.UTC(2026, 10, 24, 12), 'Europe/Rome')).toBe(
+      '2026-11-23 13:00 → 2026-11-24 13:00 Europe/Rome, UTC+1',
+    );
   });
 
   it('shows every time of the summary, the page and the charts in the brand zone, named', () => {

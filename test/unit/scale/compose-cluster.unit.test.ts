@@ -20,7 +20,10 @@ interface Service {
   init?: boolean;
 }
 
-const file = parse(readFileSync('docker-compose.cluster.yml', 'utf8'), { merge: true }) as { name: string; services: Record<string, Service> };
+const file = parse(readFileSync('docker-compose.cluster.yml', 'utf8'), { merge: true }) as {
+  name: string;
+  services: Record<string, Service>;
+};
 const services = file.services;
 const clusterXml = readFileSync('infra/clickhouse/cluster/cluster.xml', 'utf8');
 const cliSource = readFileSync('services/cli.ts', 'utf8');
@@ -57,7 +60,9 @@ describe('docker-compose.cluster.yml', () => {
   it('runs 2 shards x 2 replicas whose macros and hosts match the cluster definition, with Keeper', () => {
     const nodes = Object.entries(services).filter(([, s]) => s.image?.startsWith('clickhouse/clickhouse-server:'));
     expect(nodes).toHaveLength(4);
-    const shards = [...clusterXml.matchAll(/<shard>([\s\S]*?)<\/shard>/g)].map((m) => [...m[1]!.matchAll(/<host>([^<]+)<\/host>/g)].map((h) => h[1]));
+    const shards = [...clusterXml.matchAll(/<shard>([\s\S]*?)<\/shard>/g)].map((m) =>
+      [...m[1]!.matchAll(/<host>([^<]+)<\/host>/g)].map((h) => h[1]),
+    );
     expect(shards).toHaveLength(2);
     for (const [name, s] of nodes) {
       const shard = Number(s.environment!.CH_SHARD);
@@ -81,7 +86,15 @@ describe('docker-compose.cluster.yml', () => {
     expect(init.command).toEqual(['init']);
     expect(init.environment!.CLICKHOUSE_CLUSTER).toBe(clusterName);
     expect(String(init.environment!.KAFKA_BROKERS).split(',')).toHaveLength(3);
-    for (const dep of ['kafka-1', 'kafka-2', 'kafka-3', 'clickhouse-s1r1', 'clickhouse-s1r2', 'clickhouse-s2r1', 'clickhouse-s2r2']) {
+    for (const dep of [
+      'kafka-1',
+      'kafka-2',
+      'kafka-3',
+      'clickhouse-s1r1',
+      'clickhouse-s1r2',
+      'clickhouse-s2r1',
+      'clickhouse-s2r2',
+    ]) {
       expect(init.depends_on?.[dep]?.condition, dep).toBe('service_healthy');
     }
   });
@@ -92,7 +105,12 @@ describe('docker-compose.cluster.yml', () => {
     expect(byCommand('alerter')).toHaveLength(1);
     const sinks = byCommand('sink').map(([, s]) => s.environment!.CLICKHOUSE_URL);
     expect(new Set(sinks).size, 'each sink talks to another node').toBe(2);
-    for (const [name, s] of [...byCommand('enricher'), ...byCommand('sink'), ...byCommand('ingest'), ...byCommand('alerter')]) {
+    for (const [name, s] of [
+      ...byCommand('enricher'),
+      ...byCommand('sink'),
+      ...byCommand('ingest'),
+      ...byCommand('alerter'),
+    ]) {
       expect(s.depends_on?.init?.condition, name).toBe('service_completed_successfully');
       expect(s.environment!.CLICKHOUSE_CLUSTER, name).toBe('brandpulse');
       expect(s.init, name).toBe(true);
@@ -105,13 +123,18 @@ describe('docker-compose.cluster.yml', () => {
         expect(services[dep], `${name} -> ${dep}`).toBeDefined();
         if (condition === 'service_healthy') expect(services[dep]!.healthcheck, dep).toBeDefined();
       }
-      for (const v of s.volumes ?? []) if (v.startsWith('./')) expect(existsSync(v.split(':')[0]!), `${name}: ${v}`).toBe(true);
+      for (const v of s.volumes ?? [])
+        if (v.startsWith('./')) expect(existsSync(v.split(':')[0]!), `${name}: ${v}`).toBe(true);
       if (s.build) {
         expect(existsSync(s.build.dockerfile)).toBe(true);
-        expect(cliSource, `${name}: brandpulse ${s.command?.[0]}`).toMatch(new RegExp(`\\n  ${s.command?.[0]}: \\{ module: '`));
+        expect(cliSource, `${name}: brandpulse ${s.command?.[0]}`).toMatch(
+          new RegExp(`\\n  ${s.command?.[0]}: \\{ module: '`),
+        );
       }
     }
-    const hostPorts = Object.values(services).flatMap((s) => s.ports ?? []).map((p) => p.split(':')[0]);
+    const hostPorts = Object.values(services)
+      .flatMap((s) => s.ports ?? [])
+      .map((p) => p.split(':')[0]);
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
   });
 });

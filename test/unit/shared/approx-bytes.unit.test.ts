@@ -33,10 +33,26 @@ function state(i: number, j: number): MessageState {
 
 function event(i: number, j: number): ThreadEvent {
   return {
-    brand: 'acme', platform: 'x', account_id: 'acme-x', thread_id: `sim-acme-t${i}`, event_id: `sim-acme-t${i}-e${j}`,
-    event_time: 1.7e12 + i, enriched_time: 1.7e12 + i + 5, kind: 'posted', message_id: `sim-acme-t${i}-m${j}`, role: 'customer', action: '',
-    priority: '', has_enrichment: true, needs_reply: true, intent: 'order', language: 'en', sentiment_score: -0.5 - i / 1e7,
-    sentiment_label: 'negative', relabel_sentiment: '', relabel_intent: '',
+    brand: 'acme',
+    platform: 'x',
+    account_id: 'acme-x',
+    thread_id: `sim-acme-t${i}`,
+    event_id: `sim-acme-t${i}-e${j}`,
+    event_time: 1.7e12 + i,
+    enriched_time: 1.7e12 + i + 5,
+    kind: 'posted',
+    message_id: `sim-acme-t${i}-m${j}`,
+    role: 'customer',
+    action: '',
+    priority: '',
+    has_enrichment: true,
+    needs_reply: true,
+    intent: 'order',
+    language: 'en',
+    sentiment_score: -0.5 - i / 1e7,
+    sentiment_label: 'negative',
+    relabel_sentiment: '',
+    relabel_intent: '',
   };
 }
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AuthorKeyStore, MasterKeys, authorRefFunction, erasedRecord, isSealed, keyRecord, keyRecordKey, newDataKey, seal, sealedKeyId, unseal,
+  AuthorKeyStore,
+  MasterKeys,
+  authorRefFunction,
+  erasedRecord,
+  isSealed,
+  keyRecord,
+  keyRecordKey,
+  newDataKey,
+  seal,
+  sealedKeyId,
+  unseal,
 } from '../../../services/shared/author-keys.ts';
 import { authorOf, openEvent, sealEvent } from '../../../services/shared/sealed-event.ts';
 import { payloadOf, type MessagePosted, type ModerationAction } from '../../../services/shared/events.ts';
@@ -80,7 +90,11 @@ describe('the key store, fed as compaction would', () => {
   });
 
   it('counts unreadable records instead of failing on them', () => {
-    const store = load([{ key: 'key/r/1', value: 'not json' }, { key: 'key/r/2', value: JSON.stringify({ v: 1, kek: 'nope', wrapped: 'AAAA' }) }, { key: 'erased/r', value: '{}' }]);
+    const store = load([
+      { key: 'key/r/1', value: 'not json' },
+      { key: 'key/r/2', value: JSON.stringify({ v: 1, kek: 'nope', wrapped: 'AAAA' }) },
+      { key: 'erased/r', value: '{}' },
+    ]);
     expect(store.unreadable).toBe(3);
     expect(store.size).toEqual({ keys: 0, erased: 0 });
   });
@@ -99,20 +113,33 @@ describe('sealing an event', () => {
     store.remember(ref('acme', 'u1'), key);
     expect(openEvent(sealed, store)).toEqual(event);
     const empty = new AuthorKeyStore(master);
-    expect(payloadOf(openEvent(sealed, empty)).value).toMatchObject({ text: '', url: null, author_id: '', message_id: 'm1' });
+    expect(payloadOf(openEvent(sealed, empty)).value).toMatchObject({
+      text: '',
+      url: null,
+      author_id: '',
+      message_id: 'm1',
+    });
 
     const mod = moderation('e2', 1, 'hide', 'm1').event;
     Object.assign(payloadOf(mod).value, { target_author_id: 'u1', reason: 'quoted: my order is late' });
     const m = payloadOf(sealEvent(mod, key)).value as ModerationAction;
     expect(isSealed(m.target_author_id) && isSealed(m.reason)).toBe(true);
     expect(m.actor_id).toBe('agent-1');
-    expect(payloadOf(openEvent(sealEvent(mod, key), empty)).value).toMatchObject({ target_author_id: null, reason: null });
+    expect(payloadOf(openEvent(sealEvent(mod, key), empty)).value).toMatchObject({
+      target_author_id: null,
+      reason: null,
+    });
     expect(authorOf(moderation('e3', 1, 'assign', null).event)).toBeNull();
   });
 
   it("an erased author's new events are stored without text and id", () => {
     const event = posted('e1', 0, 'm1', 'again', { language: 'en' } as never).event;
-    expect(payloadOf(sealEvent(event, null)).value).toMatchObject({ text: '', author_id: '', url: null, message_id: 'm1' });
+    expect(payloadOf(sealEvent(event, null)).value).toMatchObject({
+      text: '',
+      author_id: '',
+      url: null,
+      message_id: 'm1',
+    });
   });
 });
 

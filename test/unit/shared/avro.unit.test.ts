@@ -42,8 +42,15 @@ describe('Avro codec', () => {
     const enriched = {
       event,
       enrichment: {
-        language: 'it', language_supported: true, sentiment_score: -0.8, sentiment_label: 'negative', sentiment_confidence: 0.9,
-        intent: 'complaint', needs_reply: true, model_version: 'test', human_override: false,
+        language: 'it',
+        language_supported: true,
+        sentiment_score: -0.8,
+        sentiment_label: 'negative',
+        sentiment_confidence: 0.9,
+        intent: 'complaint',
+        needs_reply: true,
+        model_version: 'test',
+        human_override: false,
       },
       enriched_time: 1_700_000_000_500,
     };
@@ -58,7 +65,10 @@ describe('Avro codec', () => {
       [Buffer.from([0xc3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0]), 'unknown-schema'],
       [Buffer.from([0, 0, 0, 0x30, 0x39, 0]), 'unknown-schema'],
       [Buffer.concat([codec.encode('conversation-event', sampleEvents()[0]).subarray(0, 14)]), 'corrupt'],
-      [codec.encode('enriched-event', { event: sampleEvents()[0], enrichment: null, enriched_time: 1 }), 'wrong-subject'],
+      [
+        codec.encode('enriched-event', { event: sampleEvents()[0], enrichment: null, enriched_time: 1 }),
+        'wrong-subject',
+      ],
     ];
     for (const [bytes, reason] of cases) {
       let error: unknown;
@@ -89,7 +99,10 @@ describe('schema catalogue compatibility', () => {
       const own = versions.filter((v) => v.subject === subject);
       for (const reader of own) {
         for (const writer of own) {
-          expect(() => reader.type.createResolver(writer.type), `${subject} v${reader.version} reads v${writer.version}`).not.toThrow();
+          expect(
+            () => reader.type.createResolver(writer.type),
+            `${subject} v${reader.version} reads v${writer.version}`,
+          ).not.toThrow();
         }
       }
     }

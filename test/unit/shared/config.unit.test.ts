@@ -17,13 +17,19 @@ describe('config', () => {
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {
-      loadBaseConfig({ KAFKA_BROKERS: 'nope', CLICKHOUSE_URL: 'not a url', LOG_LEVEL: 'loud', CLICKHOUSE_DATABASE: 'drop table;' });
+      loadBaseConfig({
+        KAFKA_BROKERS: 'nope',
+        CLICKHOUSE_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+        CLICKHOUSE_DATABASE: 'drop table;',
+      });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'LOG_LEVEL', 'CLICKHOUSE_DATABASE']) expect(problems).toContain(name);
+    for (const name of ['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'LOG_LEVEL', 'CLICKHOUSE_DATABASE'])
+      expect(problems).toContain(name);
     expect((error as Error).message).toContain('got "loud"');
   });
 

@@ -25,7 +25,12 @@ function start(drain: 'ok' | 'fail' | 'hang' | 'exit' | 'late', ipc = false, env
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const printed = (line: string): Promise<void> =>
     new Promise((resolve, reject) => {
-      const check = () => (out.split('\n').includes(line) ? resolve() : child.exitCode !== null ? reject(new Error(`exited before "${line}": ${out}`)) : waiters.push(check));
+      const check = () =>
+        out.split('\n').includes(line)
+          ? resolve()
+          : child.exitCode !== null
+            ? reject(new Error(`exited before "${line}": ${out}`))
+            : waiters.push(check);
       check();
     });
   return { child, exited, printed, lines: () => out.trim().split('\n'), stderr: () => err };
@@ -45,7 +50,12 @@ describe('stopOnSignals', { timeout: 20_000 }, () => {
     await p.printed('ready');
     p.child.disconnect();
     expect(await p.exited).toBe(0);
-    expect(p.lines()).toEqual(['ready', 'info stop: the parent process is gone (its IPC channel closed)', 'drain 1 parent exited', 'drained']);
+    expect(p.lines()).toEqual([
+      'ready',
+      'info stop: the parent process is gone (its IPC channel closed)',
+      'drain 1 parent exited',
+      'drained',
+    ]);
   });
 
   it('exits when the parent goes away while the service is still starting (before its drain is installed)', async () => {
@@ -77,7 +87,11 @@ describe('stopOnSignals', { timeout: 20_000 }, () => {
     await p.printed('ready');
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(1);
-    expect(p.lines()).toEqual(['ready', 'drain 1 SIGTERM', 'error stop: the drain did not finish in time, exiting anyway']);
+    expect(p.lines()).toEqual([
+      'ready',
+      'drain 1 SIGTERM',
+      'error stop: the drain did not finish in time, exiting anyway',
+    ]);
   });
 
   it('takes a signal repeated within the grace period as the same stop (npm forwarding a Ctrl-C the service also got)', async () => {
@@ -88,7 +102,11 @@ describe('stopOnSignals', { timeout: 20_000 }, () => {
     p.child.kill('SIGINT');
     // Not 130: the drain went on until its timeout.
     expect(await p.exited).toBe(1);
-    expect(p.lines()).toEqual(['ready', 'drain 1 SIGINT', 'error stop: the drain did not finish in time, exiting anyway']);
+    expect(p.lines()).toEqual([
+      'ready',
+      'drain 1 SIGINT',
+      'error stop: the drain did not finish in time, exiting anyway',
+    ]);
   });
 
   it('exits at once with 128 + the signal number on a second signal while draining, having drained once', async () => {
@@ -107,7 +125,9 @@ describe('stopTimeoutMs', () => {
     expect(stopTimeoutMs({})).toBe(DEFAULT_STOP_TIMEOUT_MS);
     expect(DEFAULT_STOP_TIMEOUT_MS).toBe(20_000);
     expect(stopTimeoutMs({ BRANDPULSE_STOP_TIMEOUT_MS: '5000' })).toBe(5000);
-    expect(() => stopTimeoutMs({ BRANDPULSE_STOP_TIMEOUT_MS: '5s' })).toThrow(/BRANDPULSE_STOP_TIMEOUT_MS must be a positive integer/);
+    expect(() => stopTimeoutMs({ BRANDPULSE_STOP_TIMEOUT_MS: '5s' })).toThrow(
+      /BRANDPULSE_STOP_TIMEOUT_MS must be a positive integer/,
+    );
     expect(() => stopTimeoutMs({ BRANDPULSE_STOP_TIMEOUT_MS: '0' })).toThrow(/positive integer/);
   });
 });

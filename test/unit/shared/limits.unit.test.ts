@@ -85,7 +85,9 @@ describe('event time: the window', () => {
   it('is [2000-01-01T00:00:00Z, now + skew] whatever the form', () => {
     expect(checkEventTime('9999-12-31T23:59:59Z', window).ok).toBe(false);
     expect(checkEventTime('1899-12-31T23:59:59+14:00', window).ok).toBe(false);
-    expect(reason(checkEventTime('9999-12-31T23:59:59Z', window))).toMatch(/between 2000-01-01T00:00:00\.000Z and now \+ 1 day \(2026-12-02T12:00:00\.000Z\); got 9999-12-31T23:59:59\.000Z/);
+    expect(reason(checkEventTime('9999-12-31T23:59:59Z', window))).toMatch(
+      /between 2000-01-01T00:00:00\.000Z and now \+ 1 day \(2026-12-02T12:00:00\.000Z\); got 9999-12-31T23:59:59\.000Z/,
+    );
     expect(checkEventTime(MIN_EVENT_TIME_MS, window).ok).toBe(true);
     expect(checkEventTime(MIN_EVENT_TIME_MS - 1, window).ok).toBe(false);
     expect(checkEventTime('2000-01-01T00:00:00Z', window).ok).toBe(true);
@@ -100,7 +102,12 @@ describe('event time: the window', () => {
 
   it('moves with the clock and the skew setting, under a ceiling that does not', () => {
     expect(isEventTimeInWindow(NOW + 2 * DEFAULT_MAX_FUTURE_SKEW_MS, window)).toBe(false);
-    expect(isEventTimeInWindow(NOW + 2 * DEFAULT_MAX_FUTURE_SKEW_MS, { ...window, maxFutureSkewMs: 3 * DEFAULT_MAX_FUTURE_SKEW_MS })).toBe(true);
+    expect(
+      isEventTimeInWindow(NOW + 2 * DEFAULT_MAX_FUTURE_SKEW_MS, {
+        ...window,
+        maxFutureSkewMs: 3 * DEFAULT_MAX_FUTURE_SKEW_MS,
+      }),
+    ).toBe(true);
     expect(isEventTimeInWindow(NOW + 1, { ...window, maxFutureSkewMs: 0 })).toBe(false);
     const farClock: TimeWindow = { now: () => Date.UTC(2099, 11, 31, 12), maxFutureSkewMs: DEFAULT_MAX_FUTURE_SKEW_MS };
     expect(isEventTimeInWindow(EVENT_TIME_HARD_MAX_MS, farClock)).toBe(true);

@@ -14,22 +14,44 @@ describe('partitionLag', () => {
   ];
 
   it('is the end of the log minus the committed offset, per partition, in partition order', () => {
-    expect(partitionLag(ends, new Map([[0, '70'], [1, '100']]))).toEqual([{ partition: 0, lag: 10 }, { partition: 1, lag: 0 }]);
+    expect(
+      partitionLag(
+        ends,
+        new Map([
+          [0, '70'],
+          [1, '100'],
+        ]),
+      ),
+    ).toEqual([
+      { partition: 0, lag: 10 },
+      { partition: 1, lag: 0 },
+    ]);
   });
 
   it('counts everything still retained when nothing is committed or the commit fell out of retention', () => {
-    expect(partitionLag(ends, new Map())).toEqual([{ partition: 0, lag: 30 }, { partition: 1, lag: 100 }]);
-    expect(partitionLag(ends, new Map([[0, '10']]))).toEqual([{ partition: 0, lag: 30 }, { partition: 1, lag: 100 }]);
+    expect(partitionLag(ends, new Map())).toEqual([
+      { partition: 0, lag: 30 },
+      { partition: 1, lag: 100 },
+    ]);
+    expect(partitionLag(ends, new Map([[0, '10']]))).toEqual([
+      { partition: 0, lag: 30 },
+      { partition: 1, lag: 100 },
+    ]);
   });
 
   it('is never negative when a commit races the end-offset read, and handles offsets beyond 2^53', () => {
-    expect(partitionLag([{ partition: 0, low: '0', high: '5' }], new Map([[0, '7']]))).toEqual([{ partition: 0, lag: 0 }]);
+    expect(partitionLag([{ partition: 0, low: '0', high: '5' }], new Map([[0, '7']]))).toEqual([
+      { partition: 0, lag: 0 },
+    ]);
     const big = 2n ** 60n;
-    expect(partitionLag([{ partition: 0, low: String(big), high: String(big + 3n) }], new Map([[0, String(big + 1n)]]))).toEqual([{ partition: 0, lag: 2 }]);
+    expect(
+      partitionLag([{ partition: 0, low: String(big), high: String(big + 3n) }], new Map([[0, String(big + 1n)]])),
+    ).toEqual([{ partition: 0, lag: 2 }]);
   });
 });
 
-const sample = (text: string, name: string, labels: Record<string, string> = {}) => value(parseSamples(text), name, labels);
+const sample = (text: string, name: string, labels: Record<string, string> = {}) =>
+  value(parseSamples(text), name, labels);
 
 describe('PipelineMetrics', () => {
   it('exposes batches, rows, retries and dead letters under their labels', async () => {
@@ -57,7 +79,8 @@ describe('PipelineMetrics', () => {
   it('shows a new dead-letter or retry reason at 0 for one scrape, so that increase() counts its first occurrence', async () => {
     const registry = serviceRegistry();
     const m = new PipelineMetrics(registry);
-    const deadLetters = async () => sample(await registry.metrics(), METRIC.deadLetters, { stage: 'sink', reason: 'invalid' });
+    const deadLetters = async () =>
+      sample(await registry.metrics(), METRIC.deadLetters, { stage: 'sink', reason: 'invalid' });
     m.deadLetter('sink', 'invalid');
     m.deadLetter('sink', 'invalid', 2);
     expect(await deadLetters()).toBe(0);
@@ -101,12 +124,19 @@ describe('health app', () => {
       registry,
       logger,
       checkTimeoutMs: 100,
-      checks: { kafka: () => undefined, clickhouse: () => Promise.reject(new Error('ECONNREFUSED')), consumers: () => new Promise(() => undefined) },
+      checks: {
+        kafka: () => undefined,
+        clickhouse: () => Promise.reject(new Error('ECONNREFUSED')),
+        consumers: () => new Promise(() => undefined),
+      },
     });
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toEqual({ status: 'not_ready', checks: { kafka: 'ok', clickhouse: 'ECONNREFUSED', consumers: 'consumers timed out after 100 ms' } });
+    expect(ready.json()).toEqual({
+      status: 'not_ready',
+      checks: { kafka: 'ok', clickhouse: 'ECONNREFUSED', consumers: 'consumers timed out after 100 ms' },
+    });
     await app.close();
   });
 

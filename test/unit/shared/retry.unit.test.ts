@@ -13,11 +13,14 @@ describe('withRetry: the one retry helper', () => {
   it('retries dependency errors with capped, jittered exponential backoff until success', async () => {
     const r = recorder();
     let calls = 0;
-    const out = await withRetry(async () => {
-      calls++;
-      if (calls < 5) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-      return 'ok';
-    }, { sleep: r.sleep, random: () => 1, initialMs: 100, maxMs: 500 });
+    const out = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 5) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        return 'ok';
+      },
+      { sleep: r.sleep, random: () => 1, initialMs: 100, maxMs: 500 },
+    );
     expect(out).toBe('ok');
     expect(calls).toBe(5);
     expect(r.waits).toEqual([200, 400, 500, 500]);
@@ -26,20 +29,31 @@ describe('withRetry: the one retry helper', () => {
   it('honours Retry-After, capped at the longest wait', async () => {
     const r = recorder();
     let calls = 0;
-    await withRetry(async () => {
-      if (calls++ < 2) throw new DependencyError('503', { retryAfterMs: calls === 1 ? 3_000 : 60_000 });
-    }, { sleep: r.sleep, random: () => 0, initialMs: 100, maxMs: 10_000 });
+    await withRetry(
+      async () => {
+        if (calls++ < 2) throw new DependencyError('503', { retryAfterMs: calls === 1 ? 3_000 : 60_000 });
+      },
+      { sleep: r.sleep, random: () => 0, initialMs: 100, maxMs: 10_000 },
+    );
     expect(r.waits).toEqual([3_000, 10_000]);
   });
 
   it('throws programmer and data errors at once, without a wait', async () => {
-    for (const err of [new TypeError('boom'), new ClickHouseError({ message: 'parse', code: '27', type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' })]) {
+    for (const err of [
+      new TypeError('boom'),
+      new ClickHouseError({ message: 'parse', code: '27', type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' }),
+    ]) {
       const r = recorder();
       let calls = 0;
-      await expect(withRetry(async () => {
-        calls++;
-        throw err;
-      }, { sleep: r.sleep })).rejects.toBe(err);
+      await expect(
+        withRetry(
+          async () => {
+            calls++;
+            throw err;
+          },
+          { sleep: r.sleep },
+        ),
+      ).rejects.toBe(err);
       expect([calls, r.waits.length]).toEqual([1, 0]);
     }
   });
@@ -50,18 +64,30 @@ describe('withRetry: the one retry helper', () => {
     };
     const a = recorder();
     let attempts = 0;
-    await expect(withRetry(async () => {
-      attempts++;
-      await failing();
-    }, { sleep: a.sleep, maxAttempts: 3 })).rejects.toThrow('down');
+    await expect(
+      withRetry(
+        async () => {
+          attempts++;
+          await failing();
+        },
+        { sleep: a.sleep, maxAttempts: 3 },
+      ),
+    ).rejects.toThrow('down');
     expect(attempts).toBe(3);
-    await expect(withRetry(failing, { sleep: recorder().sleep, random: () => 1, initialMs: 1000, maxElapsedMs: 500 })).rejects.toThrow('down');
+    await expect(
+      withRetry(failing, { sleep: recorder().sleep, random: () => 1, initialMs: 1000, maxElapsedMs: 500 }),
+    ).rejects.toThrow('down');
     let stop = false;
     const s = recorder();
-    await expect(withRetry(async () => {
-      stop = true;
-      await failing();
-    }, { sleep: s.sleep, stopped: () => stop })).rejects.toThrow('down');
+    await expect(
+      withRetry(
+        async () => {
+          stop = true;
+          await failing();
+        },
+        { sleep: s.sleep, stopped: () => stop },
+      ),
+    ).rejects.toThrow('down');
     expect(s.waits).toEqual([]);
   });
 

@@ -4,7 +4,17 @@ import { Random } from '../../../services/simulator/random.ts';
 
 const rome = new BusinessHours({
   timeZone: 'Europe/Rome',
-  days: { 1: [['09:00', '13:00'], ['14:00', '18:00']], 2: [['09:00', '13:00'], ['14:00', '18:00']], 6: [['09:00', '13:00']] },
+  days: {
+    1: [
+      ['09:00', '13:00'],
+      ['14:00', '18:00'],
+    ],
+    2: [
+      ['09:00', '13:00'],
+      ['14:00', '18:00'],
+    ],
+    6: [['09:00', '13:00']],
+  },
   holidays: ['2026-11-24'],
 });
 // 2026-11-23 is a Monday; Rome is UTC+1 in November.
@@ -59,8 +69,21 @@ describe('Random', () => {
 describe('hours from the brands file', () => {
   it('converts periods (24:00 included), yearly, dated and Easter holidays', async () => {
     const { hoursFromSpec } = await import('../../../services/simulator/brands.ts');
-    const hours = hoursFromSpec({ time_zone: 'Europe/Rome', week: { mon: ['09:00-13:00', '14:00-18:00'], sat: ['20:00-24:00'] }, holidays: ['12-25', '2026-08-14', 'easter+1'] }, [2026]);
-    expect(hours.days).toEqual({ 1: [['09:00', '13:00'], ['14:00', '18:00']], 6: [['20:00', '24:00']] });
+    const hours = hoursFromSpec(
+      {
+        time_zone: 'Europe/Rome',
+        week: { mon: ['09:00-13:00', '14:00-18:00'], sat: ['20:00-24:00'] },
+        holidays: ['12-25', '2026-08-14', 'easter+1'],
+      },
+      [2026],
+    );
+    expect(hours.days).toEqual({
+      1: [
+        ['09:00', '13:00'],
+        ['14:00', '18:00'],
+      ],
+      6: [['20:00', '24:00']],
+    });
     expect(hours.holidays).toEqual(['2026-12-25', '2026-08-14', '2026-04-06']);
     const bh = new BusinessHours(hours);
     expect(bh.isOpen(Date.parse('2026-11-28T22:30:00Z'))).toBe(true); // Saturday 23:30 local

@@ -9,7 +9,13 @@ import { enrichment, moderation, posted } from './fixtures.ts';
 import { settled } from '../../support/wait.ts';
 
 const codec = new AvroCodec();
-const rec = (partition: number, offset: number, value: Buffer | null = null, topic = 'enriched'): SourceRecord => ({ topic, partition, offset: String(offset), key: Buffer.from('th-1'), value });
+const rec = (partition: number, offset: number, value: Buffer | null = null, topic = 'enriched'): SourceRecord => ({
+  topic,
+  partition,
+  offset: String(offset),
+  key: Buffer.from('th-1'),
+  value,
+});
 
 // The Batcher's clock is Date.now() and setTimeout: fake timers make "after maxWaitMs" exact
 // instead of a race against real time.
@@ -24,11 +30,18 @@ describe('Batcher', () => {
     const second = b.add([3, 4, 5, 6, 7]);
     await first; // [1, 2] could not take [3, 4] without passing maxRows, so it was flushed alone
     await settled();
-    expect(flushed).toEqual([[1, 2], [3, 4, 5]]);
+    expect(flushed).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     expect(b.size).toBe(2);
     await b.drain();
     await second;
-    expect(flushed).toEqual([[1, 2], [3, 4, 5], [6, 7]]);
+    expect(flushed).toEqual([
+      [1, 2],
+      [3, 4, 5],
+      [6, 7],
+    ]);
   });
 
   it('flushes a partial batch after maxWaitMs, not before', async () => {
@@ -65,7 +78,11 @@ describe('Batcher', () => {
     const adds = [b.add([1, 2, 3]), b.add([4, 5]), b.add([6, 7, 8, 9, 10])];
     await Promise.all([adds[0], adds[1]]);
     await settled();
-    expect(flushed).toEqual([[1, 2, 3], [4, 5], [6, 7, 8, 9]]);
+    expect(flushed).toEqual([
+      [1, 2, 3],
+      [4, 5],
+      [6, 7, 8, 9],
+    ]);
     expect(b.size).toBe(1); // [10] waits for more rows or for maxWaitMs
     await vi.advanceTimersByTimeAsync(60_000);
     await Promise.all(adds);
@@ -89,7 +106,10 @@ describe('Batcher', () => {
     await vi.advanceTimersByTimeAsync(9);
     expect(flushed).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(flushed.map((f) => [f.items, f.at - t0])).toEqual([[[1], 40], [[2], 100]]);
+    expect(flushed.map((f) => [f.items, f.at - t0])).toEqual([
+      [[1], 40],
+      [[2], 100],
+    ]);
     await Promise.all([first, second]);
   });
 
@@ -108,7 +128,10 @@ describe('Batcher', () => {
     expect(flushed).toHaveLength(1);
     release();
     await Promise.all([first, second]);
-    expect(flushed.map((f) => [f.items, f.at - t0])).toEqual([[[1], 40], [[2], 200]]);
+    expect(flushed.map((f) => [f.items, f.at - t0])).toEqual([
+      [[1], 40],
+      [[2], 200],
+    ]);
   });
 
   it('rejects the adds of a failed flush and keeps going', async () => {
@@ -135,7 +158,9 @@ describe('dedup tokens', () => {
   });
 
   it('compares offsets as integers, not strings', () => {
-    expect(offsetRanges([rec(0, 9), rec(0, 10), rec(0, 100)])).toEqual([{ topic: 'enriched', partition: 0, first: '9', last: '100' }]);
+    expect(offsetRanges([rec(0, 9), rec(0, 10), rec(0, 100)])).toEqual([
+      { topic: 'enriched', partition: 0, first: '9', last: '100' },
+    ]);
   });
 
   it('hash long range lists', () => {
@@ -156,7 +181,10 @@ describe('dead-letter routing', () => {
       [null, 'decode:empty'],
       [Buffer.from('not avro'), 'decode:bad-magic'],
       [Buffer.from([0xc3, 0x01, 1, 2]), 'decode:truncated'],
-      [codec.encode('conversation-event', posted('e1', 0, 'm-1', 'hi', enrichment('neutral', 0)).event), 'decode:wrong-subject'],
+      [
+        codec.encode('conversation-event', posted('e1', 0, 'm-1', 'hi', enrichment('neutral', 0)).event),
+        'decode:wrong-subject',
+      ],
     ];
     for (const [value, reason] of cases) {
       const r = routeRecord(codec, rec(0, 1, value));
@@ -168,7 +196,10 @@ describe('dead-letter routing', () => {
     const badRelabel = moderation('e9', 0, 'relabel', 'm-1', { sentiment: 'furious' });
     const noId = { ...posted('e1', 0, 'm-1', 'hi', enrichment('neutral', 0)) };
     noId.event = { ...noId.event, event_id: '' };
-    for (const [e, detail] of [[badRelabel, /relabel_sentiment furious/], [noId, /event_id is empty/]] as const) {
+    for (const [e, detail] of [
+      [badRelabel, /relabel_sentiment furious/],
+      [noId, /event_id is empty/],
+    ] as const) {
       const r = routeRecord(codec, rec(0, 1, codec.encode('enriched-event', e)));
       expect(r.ok).toBe(false);
       if (!r.ok) {
@@ -180,26 +211,61 @@ describe('dead-letter routing', () => {
 
   it('a dead letter keeps the original bytes and key and says why and where from', () => {
     const original = Buffer.from([0xde, 0xad, 0xbe, 0xef]);
-    const m = deadLetterMessage({ record: rec(3, 42, original), stage: 'sink', reason: 'decode:bad-magic', detail: 'x' }, 1000);
+    const m = deadLetterMessage(
+      { record: rec(3, 42, original), stage: 'sink', reason: 'decode:bad-magic', detail: 'x' },
+      1000,
+    );
     expect(m.value).toEqual(original);
     expect(m.key).toEqual(Buffer.from('th-1'));
-    expect(m.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'decode:bad-magic', [DLQ_HEADERS.partition]: '3', [DLQ_HEADERS.offset]: '42', [DLQ_HEADERS.stage]: 'sink' });
+    expect(m.headers).toMatchObject({
+      [DLQ_HEADERS.reason]: 'decode:bad-magic',
+      [DLQ_HEADERS.partition]: '3',
+      [DLQ_HEADERS.offset]: '42',
+      [DLQ_HEADERS.stage]: 'sink',
+    });
   });
 
   it('a dead letter read back from the topic becomes a dead_letters row of its origin, and so does a bare record', () => {
     const original = Buffer.from([0xde, 0xad, 0xbe, 0xef]);
-    const m = deadLetterMessage({ record: { ...rec(3, 42, original), topic: 'brandpulse.conversation-events' }, stage: 'enricher', reason: 'decode:bad-magic', detail: 'magic byte 222' }, 1_700_000_000_123);
-    const onTopic = { topic: 'brandpulse.dead-letters', partition: 0, offset: '7', key: m.key as Buffer, value: m.value as Buffer, headers: m.headers };
+    const m = deadLetterMessage(
+      {
+        record: { ...rec(3, 42, original), topic: 'brandpulse.conversation-events' },
+        stage: 'enricher',
+        reason: 'decode:bad-magic',
+        detail: 'magic byte 222',
+      },
+      1_700_000_000_123,
+    );
+    const onTopic = {
+      topic: 'brandpulse.dead-letters',
+      partition: 0,
+      offset: '7',
+      key: m.key as Buffer,
+      value: m.value as Buffer,
+      headers: m.headers,
+    };
     expect(deadLetterRowFromRecord(onTopic)).toEqual({
-      stage: 'enricher', reason: 'decode:bad-magic', detail: 'magic byte 222', source_topic: 'brandpulse.conversation-events', source_partition: 3,
-      source_offset: '42', size_bytes: 4, dead_lettered_at: '1700000000.123',
+      stage: 'enricher',
+      reason: 'decode:bad-magic',
+      detail: 'magic byte 222',
+      source_topic: 'brandpulse.conversation-events',
+      source_partition: 3,
+      source_offset: '42',
+      size_bytes: 4,
+      dead_lettered_at: '1700000000.123',
     });
     // Headers come back from Kafka as Buffers.
     const asBuffers = Object.fromEntries(Object.entries(m.headers!).map(([k, v]) => [k, Buffer.from(String(v))]));
     expect(deadLetterRowFromRecord({ ...onTopic, headers: asBuffers })).toEqual(deadLetterRowFromRecord(onTopic));
     // Put on the topic by hand, without headers: counted at its own place, cause unknown.
     expect(deadLetterRowFromRecord({ ...onTopic, headers: {} })).toMatchObject({
-      stage: 'unknown', reason: 'unknown', detail: '', source_topic: 'brandpulse.dead-letters', source_partition: 0, source_offset: '7', size_bytes: 4,
+      stage: 'unknown',
+      reason: 'unknown',
+      detail: '',
+      source_topic: 'brandpulse.dead-letters',
+      source_partition: 0,
+      source_offset: '7',
+      size_bytes: 4,
     });
   });
 });
@@ -207,8 +273,12 @@ describe('dead-letter routing', () => {
 describe('retry classification', () => {
   it('retries outages and stops on errors a retry cannot fix', () => {
     expect(isRetriable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isRetriable(new ClickHouseError({ message: 'Table x does not exist', code: '60', type: 'UNKNOWN_TABLE' }))).toBe(false);
-    expect(isRetriable(new ClickHouseError({ message: 'Memory limit', code: '241', type: 'MEMORY_LIMIT_EXCEEDED' }))).toBe(true);
+    expect(
+      isRetriable(new ClickHouseError({ message: 'Table x does not exist', code: '60', type: 'UNKNOWN_TABLE' })),
+    ).toBe(false);
+    expect(
+      isRetriable(new ClickHouseError({ message: 'Memory limit', code: '241', type: 'MEMORY_LIMIT_EXCEEDED' })),
+    ).toBe(true);
     expect(isRetriable(Object.assign(new Error('kafka'), { retriable: false }))).toBe(false);
   });
 

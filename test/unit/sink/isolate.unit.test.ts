@@ -10,7 +10,8 @@ const batch = (n: number): Accepted[] =>
     event: posted(`e${i}`, i, `m-${i}`, 'hi', enrichment('neutral', 0)),
   }));
 
-const refused = () => new ClickHouseError({ message: 'Cannot read DateTime', code: '27', type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' });
+const refused = () =>
+  new ClickHouseError({ message: 'Cannot read DateTime', code: '27', type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' });
 
 /** A store like ClickHouse: an insert holding a bad row fails whole, otherwise every row is kept. */
 function store(bad: Set<string>) {
@@ -37,7 +38,11 @@ describe('writeIsolating: one refused row never holds up its batch', () => {
     const isolated = await writeIsolating(batch(100), s.write);
     expect(isolated.map((i) => i.accepted.record.offset)).toEqual(['3', '64', '65']);
     expect(isolated.every((i) => (i.error as ClickHouseError).code === '27')).toBe(true);
-    expect(s.written).toEqual(batch(100).map((a) => a.record.offset).filter((o) => !['3', '64', '65'].includes(o)));
+    expect(s.written).toEqual(
+      batch(100)
+        .map((a) => a.record.offset)
+        .filter((o) => !['3', '64', '65'].includes(o)),
+    );
     // Every subset gets its own name, so its inserts get their own dedup tokens.
     expect(new Set(s.parts).size).toBe(s.parts.length);
     // ~2·log2(n) writes per bad record, not one per record.
@@ -47,14 +52,18 @@ describe('writeIsolating: one refused row never holds up its batch', () => {
   it('throws dependency and fatal errors as they are: an outage never blames a record', async () => {
     let calls = 0;
     const outage = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    await expect(writeIsolating(batch(8), async (part) => {
-      calls++;
-      if (part.length < 8) throw outage;
-      throw refused();
-    })).rejects.toBe(outage);
+    await expect(
+      writeIsolating(batch(8), async (part) => {
+        calls++;
+        if (part.length < 8) throw outage;
+        throw refused();
+      }),
+    ).rejects.toBe(outage);
     expect(calls).toBe(2);
-    await expect(writeIsolating(batch(8), async () => {
-      throw new TypeError('bug');
-    })).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      writeIsolating(batch(8), async () => {
+        throw new TypeError('bug');
+      }),
+    ).rejects.toBeInstanceOf(TypeError);
   });
 });

@@ -30,13 +30,19 @@ describe('validateEnriched: only rows every column can hold reach ClickHouse', (
   it('refuses an event dated further after its ingestion than any API skew setting allows (deterministic on replay)', () => {
     const e = good();
     expect(validateEnriched(withEvent({ event_time: e.event.ingest_time + MAX_FUTURE_SKEW_LIMIT_MS }))).toBeNull();
-    expect(validateEnriched(withEvent({ event_time: e.event.ingest_time + MAX_FUTURE_SKEW_LIMIT_MS + 1 }))).toMatch(/after ingest_time/);
+    expect(validateEnriched(withEvent({ event_time: e.event.ingest_time + MAX_FUTURE_SKEW_LIMIT_MS + 1 }))).toMatch(
+      /after ingest_time/,
+    );
   });
 
   it('refuses sentiment outside its scale', () => {
     const e = good();
     expect(validateEnriched({ ...e, enrichment: { ...e.enrichment!, sentiment_score: 3 } })).toMatch(/sentiment_score/);
-    expect(validateEnriched({ ...e, enrichment: { ...e.enrichment!, sentiment_score: Number.NaN } })).toMatch(/sentiment_score/);
-    expect(validateEnriched({ ...e, enrichment: { ...e.enrichment!, sentiment_confidence: -1 } })).toMatch(/sentiment_confidence/);
+    expect(validateEnriched({ ...e, enrichment: { ...e.enrichment!, sentiment_score: Number.NaN } })).toMatch(
+      /sentiment_score/,
+    );
+    expect(validateEnriched({ ...e, enrichment: { ...e.enrichment!, sentiment_confidence: -1 } })).toMatch(
+      /sentiment_confidence/,
+    );
   });
 });

@@ -14,9 +14,22 @@ brandpulse_consumer_lag{group="g",topic="t",partition="1"} 9
 `;
 
 const start: StoredAlert = {
-  alert_id: 'a1', kind: 'start', brand: 'acme', platform: '', started_at: Date.UTC(2026, 11, 1, 22, 40, 5), detected_at: Date.UTC(2026, 11, 1, 22, 40, 40),
-  ended_at: null, window_s: 60, observed: 212, baseline: 14.8, ratio: 14.32, peak_ratio: 14.32, negative_share: 0.81, baseline_share: 0.2,
-  sample_messages: ['Ordine mai arrivato,\n rimborso subito', '', 'app down again'], top_terms: ['ordine', 'rimborso', 'app'],
+  alert_id: 'a1',
+  kind: 'start',
+  brand: 'acme',
+  platform: '',
+  started_at: Date.UTC(2026, 11, 1, 22, 40, 5),
+  detected_at: Date.UTC(2026, 11, 1, 22, 40, 40),
+  ended_at: null,
+  window_s: 60,
+  observed: 212,
+  baseline: 14.8,
+  ratio: 14.32,
+  peak_ratio: 14.32,
+  negative_share: 0.81,
+  baseline_share: 0.2,
+  sample_messages: ['Ordine mai arrivato,\n rimborso subito', '', 'app down again'],
+  top_terms: ['ordine', 'rimborso', 'app'],
 };
 
 describe('npm start live output', () => {
@@ -31,11 +44,18 @@ describe('npm start live output', () => {
   it('prints one compact line: events/s in and stored, lag per consumer, the open alerts', () => {
     const before = { at: 0, accepted: 1000, stored: 900, lag: { enricher: 0, sink: 40, alerter: 0 } };
     const now = { at: 5_000, accepted: 1026, stored: 925, lag: { enricher: 2, sink: 12, alerter: null } };
-    expect(liveLine(now, before, [{ brand: 'acme', platform: '' }, { brand: 'acme', platform: 'x' }])).toBe(
+    expect(
+      liveLine(now, before, [
+        { brand: 'acme', platform: '' },
+        { brand: 'acme', platform: 'x' },
+      ]),
+    ).toBe(
       'live  in 5.2 ev/s  stored 5.0 ev/s  lag enricher 2 · sink 12 · alerter –  alerts open 2: acme (all platforms), acme (x)',
     );
     // The first reading has no rate yet.
-    expect(liveLine(now, null, [])).toBe('live  in – ev/s  stored – ev/s  lag enricher 2 · sink 12 · alerter –  alerts open 0');
+    expect(liveLine(now, null, [])).toBe(
+      'live  in – ev/s  stored – ev/s  lag enricher 2 · sink 12 · alerter –  alerts open 0',
+    );
   });
 
   it('writes a spike alert for a person: where, how far above normal, since when in the brand zone, terms, samples', () => {
@@ -48,8 +68,16 @@ describe('npm start live output', () => {
       '  > app down again',
     ]);
     expect(describeStoredAlert(start, 'UTC', true)).toContain('acme, all platforms (in the backfilled history): 212');
-    const end = { ...start, kind: 'end' as const, platform: 'x', ended_at: Date.UTC(2026, 11, 1, 22, 47, 0), peak_ratio: 20.04 };
-    expect(describeStoredAlert(end, 'Europe/Rome')).toBe('ALERT OVER  negative spike for acme, x: 23:40:05 → 23:47:00 (Europe/Rome), peak 20.0× normal');
+    const end = {
+      ...start,
+      kind: 'end' as const,
+      platform: 'x',
+      ended_at: Date.UTC(2026, 11, 1, 22, 47, 0),
+      peak_ratio: 20.04,
+    };
+    expect(describeStoredAlert(end, 'Europe/Rome')).toBe(
+      'ALERT OVER  negative spike for acme, x: 23:40:05 → 23:47:00 (Europe/Rome), peak 20.0× normal',
+    );
   });
 
   it('gives the simulator a demo crisis unless it is turned off', () => {

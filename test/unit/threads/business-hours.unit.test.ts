@@ -82,8 +82,12 @@ describe('business seconds across daylight-saving changes', () => {
 
   it('rejects bad periods, overlaps, holidays and zones', () => {
     expect(() => new BusinessCalendar({ time_zone: 'Mars/Olympus', week: {}, holidays: [] })).toThrow(/time zone/);
-    expect(() => new BusinessCalendar({ time_zone: 'UTC', week: { mon: ['18:00-09:00'] }, holidays: [] })).toThrow(/non-empty/);
-    expect(() => new BusinessCalendar({ time_zone: 'UTC', week: { mon: ['09:00-13:00', '12:00-14:00'] }, holidays: [] })).toThrow(/overlap/);
+    expect(() => new BusinessCalendar({ time_zone: 'UTC', week: { mon: ['18:00-09:00'] }, holidays: [] })).toThrow(
+      /non-empty/,
+    );
+    expect(
+      () => new BusinessCalendar({ time_zone: 'UTC', week: { mon: ['09:00-13:00', '12:00-14:00'] }, holidays: [] }),
+    ).toThrow(/overlap/);
     expect(() => new BusinessCalendar({ time_zone: 'UTC', week: {}, holidays: ['Christmas'] })).toThrow(/holiday/);
   });
 });

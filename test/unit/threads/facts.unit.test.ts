@@ -3,12 +3,22 @@ import { computeThreadFacts } from '../../../services/threads/facts.ts';
 import { BrandSettings } from '../../../services/domain/brand-settings.ts';
 import { KEY, Timeline } from './timeline.ts';
 
-const weekdays = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
+const weekdays = {
+  mon: ['09:00-17:00'],
+  tue: ['09:00-17:00'],
+  wed: ['09:00-17:00'],
+  thu: ['09:00-17:00'],
+  fri: ['09:00-17:00'],
+};
 const brands = BrandSettings.fromObject({
   defaults: {
     business_hours: { time_zone: 'UTC', week: weekdays, holidays: ['2025-01-08'] },
     sla: [
-      { first_response: { target: '1h', clock: 'business' }, next_response: { target: '2h', clock: 'business' }, resolution: { target: '1d', clock: 'calendar' } },
+      {
+        first_response: { target: '1h', clock: 'business' },
+        next_response: { target: '2h', clock: 'business' },
+        resolution: { target: '1d', clock: 'calendar' },
+      },
       { priority: 'high', first_response: { target: '10m', clock: 'calendar' } },
     ],
     needs_reply_intents: ['question', 'complaint'],
@@ -40,7 +50,14 @@ describe('first response time and waiting periods', () => {
   });
 
   it('gives a reply time to every waiting period after the first', () => {
-    const t = tl().customer('q1', 0).brand('r1', 20).praise('p1', 30).customer('q2', 60).brand('r2', 200).customer('q3', 210).brand('r3', 215);
+    const t = tl()
+      .customer('q1', 0)
+      .brand('r1', 20)
+      .praise('p1', 30)
+      .customer('q2', 60)
+      .brand('r2', 200)
+      .customer('q3', 210)
+      .brand('r3', 215);
     const f = facts(t);
     expect(f.frt_calendar_s).toBe(20 * 60);
     expect(f.periods.map((p) => [p.kind, p.calendar_s, p.breached])).toEqual([
@@ -93,7 +110,13 @@ describe('moderation', () => {
     expect(f.is_waiting).toBe(false);
     expect(f.periods[0]).toMatchObject({ kind: 'first', end_reason: 'moderation', calendar_s: 720 });
     expect(f.moderated).toEqual([
-      expect.objectContaining({ message_id: 'q1', first_action: 'hide', calendar_s: 720, business_s: 720, first_actor_role: 'brand' }),
+      expect.objectContaining({
+        message_id: 'q1',
+        first_action: 'hide',
+        calendar_s: 720,
+        business_s: 720,
+        first_actor_role: 'brand',
+      }),
     ]);
   });
 
@@ -125,7 +148,10 @@ describe('moderation', () => {
   });
 
   it('relabels correct sentiment and intent but are not moderation of the message', () => {
-    const t = tl().praise('p1', 0).mod('relabel', 5, 'p1', 'brand', { relabel_intent: 'complaint', relabel_sentiment: 'negative' }).brand('r1', 30);
+    const t = tl()
+      .praise('p1', 0)
+      .mod('relabel', 5, 'p1', 'brand', { relabel_intent: 'complaint', relabel_sentiment: 'negative' })
+      .brand('r1', 30);
     const f = facts(t);
     expect(f.moderated).toEqual([]);
     expect(f.needs_reply).toBe(true); // complaint needs a reply per the brand's intents
@@ -191,7 +217,12 @@ describe('resolution cycles and the inactivity rule', () => {
 
   it('inactivity rule: silence after the brand reply resolves at that reply; a later question opens a new cycle', () => {
     // Reply at 10 min, next question 30 h later (> 24 h silence).
-    const t = tl().customer('q1', 0).brand('r1', 10).praise('thanks', 20).customer('q2', 30 * 60).brand('r2', 30 * 60 + 5);
+    const t = tl()
+      .customer('q1', 0)
+      .brand('r1', 10)
+      .praise('thanks', 20)
+      .customer('q2', 30 * 60)
+      .brand('r2', 30 * 60 + 5);
     const f = facts(t, lazy);
     expect(f.first_resolved_by).toBe('inactivity');
     expect(f.first_resolved_at).toBe(t.at(10));
@@ -207,7 +238,13 @@ describe('resolution cycles and the inactivity rule', () => {
   });
 
   it('inactivity rule: a question within the silence window continues the cycle; no candidate while waiting', () => {
-    const f = facts(tl().customer('q1', 0).brand('r1', 10).customer('q2', 60 * 20), lazy);
+    const f = facts(
+      tl()
+        .customer('q1', 0)
+        .brand('r1', 10)
+        .customer('q2', 60 * 20),
+      lazy,
+    );
     expect(f.resolve_count).toBe(0);
     expect(f.pending_inactivity_at).toBeNull();
     expect(f.is_waiting).toBe(true);
@@ -263,7 +300,9 @@ describe('sentiment recovery', () => {
   it('thread sentiment is the mean of the last five non-neutral customer messages, brand replies excluded', () => {
     const t = tl();
     const scores = [-0.9, 0.1, 0.2, 0.3, 0.4, 0.5];
-    scores.forEach((s, i) => t.customer(`c${i}`, i, { sentiment_label: s < 0 ? 'negative' : 'positive', sentiment_score: s }));
+    scores.forEach((s, i) =>
+      t.customer(`c${i}`, i, { sentiment_label: s < 0 ? 'negative' : 'positive', sentiment_score: s }),
+    );
     t.customer('n', 10).brand('b', 11, { sentiment_label: 'negative', sentiment_score: -1 });
     expect(facts(t).thread_sentiment_score).toBeCloseTo(0.3, 10);
   });
@@ -271,7 +310,11 @@ describe('sentiment recovery', () => {
 
 describe('thread language', () => {
   it('is the language the customer opened the thread in, not what came later or what the brand wrote', () => {
-    const t = tl().brand('post', 0, { language: 'en' }).customer('q1', 5, { language: 'it' }).customer('q2', 10, { language: 'en' }).brand('r1', 20, { language: 'it' });
+    const t = tl()
+      .brand('post', 0, { language: 'en' })
+      .customer('q1', 5, { language: 'it' })
+      .customer('q2', 10, { language: 'en' })
+      .brand('r1', 20, { language: 'it' });
     expect(facts(t).language).toBe('it');
   });
 

@@ -16,12 +16,40 @@ const T0 = Date.UTC(2025, 3, 17, 15, 0); // Thu before Easter 2025: nights, a we
 
 function handBuilt(): Timeline[] {
   return [
-    new Timeline(T0).customer('q1', 0, { sentiment_label: 'negative', sentiment_score: -0.9 }).bot('auto', 0).customer('q2', 5)
-      .brand('r1', 300).customer('q3', 400, { sentiment_label: 'positive', sentiment_score: 0.4 }).edit('q3', 401, { sentiment_label: 'neutral' })
-      .brand('r2', 900).resolve(901).reopen(2000).brand('r3', 2100).resolve(2200),
-    new Timeline(T0).customer('q1', 0).mod('hide', 3, 'q1').customer('q2', 10).mod('delete', 11, 'q2', 'system').customer('q3', 20).brand('r1', 5000),
-    new Timeline(T0).customer('q1', 0).brand('r1', 1).praise('p', 2).customer('q2', 60 * 30).deleteByAuthor('q2', 60 * 31).customer('q3', 60 * 50),
-    new Timeline(T0).mod('hide', -5, 'q1').customer('q1', 0).brand('r1', 0).brand('r2', 0).customer('q2', 0).resolve(0).reopen(0),
+    new Timeline(T0)
+      .customer('q1', 0, { sentiment_label: 'negative', sentiment_score: -0.9 })
+      .bot('auto', 0)
+      .customer('q2', 5)
+      .brand('r1', 300)
+      .customer('q3', 400, { sentiment_label: 'positive', sentiment_score: 0.4 })
+      .edit('q3', 401, { sentiment_label: 'neutral' })
+      .brand('r2', 900)
+      .resolve(901)
+      .reopen(2000)
+      .brand('r3', 2100)
+      .resolve(2200),
+    new Timeline(T0)
+      .customer('q1', 0)
+      .mod('hide', 3, 'q1')
+      .customer('q2', 10)
+      .mod('delete', 11, 'q2', 'system')
+      .customer('q3', 20)
+      .brand('r1', 5000),
+    new Timeline(T0)
+      .customer('q1', 0)
+      .brand('r1', 1)
+      .praise('p', 2)
+      .customer('q2', 60 * 30)
+      .deleteByAuthor('q2', 60 * 31)
+      .customer('q3', 60 * 50),
+    new Timeline(T0)
+      .mod('hide', -5, 'q1')
+      .customer('q1', 0)
+      .brand('r1', 0)
+      .brand('r2', 0)
+      .customer('q2', 0)
+      .resolve(0)
+      .reopen(0),
   ];
 }
 
@@ -37,15 +65,32 @@ function randomTimeline(seed: number): Timeline {
     min += [0, 1, 7, 45, 600, 1700][Math.floor(rand() * 6)]!;
     const r = rand();
     const label = labels[Math.floor(rand() * 3)]!;
-    const o = { sentiment_label: label, sentiment_score: label === 'negative' ? -rand() : label === 'positive' ? rand() : 0 };
+    const o = {
+      sentiment_label: label,
+      sentiment_score: label === 'negative' ? -rand() : label === 'positive' ? rand() : 0,
+    };
     const target = ids[Math.floor(rand() * ids.length)] ?? 'nope';
-    if (r < 0.3) { ids.push(`c${i}`); t.customer(`c${i}`, min, { ...o, needs_reply: rand() < 0.8, priority: rand() < 0.1 ? 'high' : '' }); }
-    else if (r < 0.5) { ids.push(`b${i}`); t.brand(`b${i}`, min); }
-    else if (r < 0.55) t.bot(`s${i}`, min);
+    if (r < 0.3) {
+      ids.push(`c${i}`);
+      t.customer(`c${i}`, min, { ...o, needs_reply: rand() < 0.8, priority: rand() < 0.1 ? 'high' : '' });
+    } else if (r < 0.5) {
+      ids.push(`b${i}`);
+      t.brand(`b${i}`, min);
+    } else if (r < 0.55) t.bot(`s${i}`, min);
     else if (r < 0.62) t.edit(target, min, { ...o, needs_reply: rand() < 0.5 });
     else if (r < 0.66) t.deleteByAuthor(target, min);
-    else if (r < 0.78) t.mod((['hide', 'unhide', 'delete', 'restore', 'mark_spam', 'assign', 'escalate'] as const)[Math.floor(rand() * 7)]!, min, target, rand() < 0.3 ? 'system' : 'brand');
-    else if (r < 0.82) t.mod('relabel', min, target, 'brand', { relabel_sentiment: label, relabel_intent: rand() < 0.5 ? 'complaint' : '' });
+    else if (r < 0.78)
+      t.mod(
+        (['hide', 'unhide', 'delete', 'restore', 'mark_spam', 'assign', 'escalate'] as const)[Math.floor(rand() * 7)]!,
+        min,
+        target,
+        rand() < 0.3 ? 'system' : 'brand',
+      );
+    else if (r < 0.82)
+      t.mod('relabel', min, target, 'brand', {
+        relabel_sentiment: label,
+        relabel_intent: rand() < 0.5 ? 'complaint' : '',
+      });
     else if (r < 0.92) t.resolve(min);
     else t.reopen(min);
   }

@@ -7,7 +7,13 @@ import { wrapPayload, type EnrichedEvent } from '../../../services/shared/events
 const base = {
   defaults: {
     business_hours: { time_zone: 'UTC', week: { mon: ['09:00-17:00'] } },
-    sla: [{ first_response: { target: '4h' }, next_response: { target: '8h', clock: 'calendar' }, resolution: { target: '3d' } }],
+    sla: [
+      {
+        first_response: { target: '4h' },
+        next_response: { target: '8h', clock: 'calendar' },
+        resolution: { target: '3d' },
+      },
+    ],
     needs_reply_intents: ['question'],
   },
 };
@@ -38,7 +44,12 @@ describe('brand settings', () => {
       brands: {
         b: {
           sla: [{ platform: 'x', first_response: { target: '1h', clock: 'calendar' } }, { resolution: null }],
-          accounts: { vip: { business_hours: { time_zone: 'Asia/Tokyo', week: { mon: ['00:00-24:00'] } }, sla: [{ first_response: { target: '90s' } }] } },
+          accounts: {
+            vip: {
+              business_hours: { time_zone: 'Asia/Tokyo', week: { mon: ['00:00-24:00'] } },
+              sla: [{ first_response: { target: '90s' } }],
+            },
+          },
         },
       },
     });
@@ -55,10 +66,21 @@ describe('brand settings', () => {
   });
 
   it('rejects an invalid file naming every problem', () => {
-    expect(() => BrandSettings.fromObject({ defaults: { business_hours: { time_zone: 'UTC', week: { funday: [] } }, needs_reply_intents: [], sla: [{ first_response: { target: 'soon' } }] } }))
-      .toThrow(/week: Unrecognized key: "funday"\n\s+- defaults\.sla\.0\.first_response\.target/);
-    expect(() => BrandSettings.fromObject({ ...base, brands: { b: { business_hours: { time_zone: 'Nowhere/City', week: {} } } } })).toThrow(/time zone/);
-    expect(() => BrandSettings.fromObject({ ...base, brands: { b: { needs_reply_intents: ['order_issue'] } } })).toThrow(/brands\.b\.needs_reply_intents\.0/);
+    expect(() =>
+      BrandSettings.fromObject({
+        defaults: {
+          business_hours: { time_zone: 'UTC', week: { funday: [] } },
+          needs_reply_intents: [],
+          sla: [{ first_response: { target: 'soon' } }],
+        },
+      }),
+    ).toThrow(/week: Unrecognized key: "funday"\n\s+- defaults\.sla\.0\.first_response\.target/);
+    expect(() =>
+      BrandSettings.fromObject({ ...base, brands: { b: { business_hours: { time_zone: 'Nowhere/City', week: {} } } } }),
+    ).toThrow(/time zone/);
+    expect(() =>
+      BrandSettings.fromObject({ ...base, brands: { b: { needs_reply_intents: ['order_issue'] } } }),
+    ).toThrow(/brands\.b\.needs_reply_intents\.0/);
   });
 });
 
@@ -66,18 +88,61 @@ describe('thread events', () => {
   it('keep what the metrics need and survive the ClickHouse row round trip', () => {
     const enriched: EnrichedEvent = {
       event: {
-        event_id: 'e1', event_time: 1_736_500_000_123, ingest_time: 1_736_500_000_200, brand: 'globex', platform: 'x', account_id: 'a',
-        post_id: null, thread_id: "t'1", source: 'api', metadata: {},
-        payload: wrapPayload({ type: 'moderation_action', value: { action: 'relabel', actor_id: 'ag', actor_role: 'brand', target_message_id: 'm1', target_author_id: null, reason: null, assignee_id: null, relabel_sentiment: 'negative', relabel_intent: 'complaint' } }),
+        event_id: 'e1',
+        event_time: 1_736_500_000_123,
+        ingest_time: 1_736_500_000_200,
+        brand: 'globex',
+        platform: 'x',
+        account_id: 'a',
+        post_id: null,
+        thread_id: "t'1",
+        source: 'api',
+        metadata: {},
+        payload: wrapPayload({
+          type: 'moderation_action',
+          value: {
+            action: 'relabel',
+            actor_id: 'ag',
+            actor_role: 'brand',
+            target_message_id: 'm1',
+            target_author_id: null,
+            reason: null,
+            assignee_id: null,
+            relabel_sentiment: 'negative',
+            relabel_intent: 'complaint',
+          },
+        }),
       },
-      enrichment: { language: 'en', language_supported: true, sentiment_score: -0.4, sentiment_label: 'negative', sentiment_confidence: 1, intent: 'complaint', needs_reply: true, model_version: 'v', human_override: true },
+      enrichment: {
+        language: 'en',
+        language_supported: true,
+        sentiment_score: -0.4,
+        sentiment_label: 'negative',
+        sentiment_confidence: 1,
+        intent: 'complaint',
+        needs_reply: true,
+        model_version: 'v',
+        human_override: true,
+      },
       enriched_time: 1_736_500_001_000,
     };
     const e = toThreadEvent(enriched);
-    expect(e).toMatchObject({ kind: 'moderation', action: 'relabel', message_id: 'm1', role: 'brand', relabel_intent: 'complaint', needs_reply: true, has_enrichment: true });
+    expect(e).toMatchObject({
+      kind: 'moderation',
+      action: 'relabel',
+      message_id: 'm1',
+      role: 'brand',
+      relabel_intent: 'complaint',
+      needs_reply: true,
+      has_enrichment: true,
+    });
     const row = threadEventRow(e);
     expect(row.event_time).toBe('1736500000.123'); // 2025-01-10 09:06:40.123 UTC as Unix seconds
-    const back = threadEventFromRow({ ...(row as unknown as ThreadEventRow), event_time_ms: String(e.event_time), enriched_time_ms: String(e.enriched_time) });
+    const back = threadEventFromRow({
+      ...(row as unknown as ThreadEventRow),
+      event_time_ms: String(e.event_time),
+      enriched_time_ms: String(e.enriched_time),
+    });
     expect(back).toEqual(e);
   });
 });
