@@ -98,7 +98,9 @@ export async function timeDashboards(
         });
       }
       const last = out.at(-1)!;
-      console.log(`  ${range.name} ${q.name}: ${last.error ? `error ${last.error}` : `${Math.max(...last.ms).toFixed(0)} ms max`}`);
+      console.log(
+        `  ${range.name} ${q.name}: ${last.error ? `error ${last.error}` : `${Math.max(...last.ms).toFixed(0)} ms max`}`,
+      );
     }
   }
   return out;
