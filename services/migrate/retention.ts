@@ -17,9 +17,13 @@ export interface TextTable {
   writtenAt: string;
 }
 
+const MESSAGE_WRITTEN_AT = 'greatest(posted_time, text_time, removal_time, visibility_time, spam_time)';
+
 export const TEXT_TABLES: readonly TextTable[] = [
-  // posted_time is 1970 while only an edit has arrived; the latest text's time is then text_time.
-  { table: 'messages', writtenAt: 'greatest(posted_time, text_time)' },
+  // posted_time is 1970 while only an edit or a moderation action has arrived (either may precede the
+  // post); the row then lives from its latest event, so a moderation state is never deleted on the
+  // next merge before its post arrives.
+  { table: 'messages', writtenAt: MESSAGE_WRITTEN_AT },
   { table: 'moderation_actions', writtenAt: 'action_time' },
   { table: 'alerts', writtenAt: 'detected_at' },
 ];

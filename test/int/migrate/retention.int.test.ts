@@ -29,11 +29,16 @@ describe('retention per brand (TTL) against the real engine', () => {
     await insert('globex', 'globex-40d', 40);
     await insert('globex', 'globex-400d', 400);
     await insert('forever', 'forever-4000d', 4000);
+    // Hidden before its post arrived: no post or text time yet (1970), only the moderation's.
+    await ch.client.command({
+      query: `INSERT INTO messages (brand, thread_id, message_id, revision, visibility_action, visibility_time)
+              VALUES ('acme', 't', 'acme-hidden-unposted', 1, 'hide', now64(3) - INTERVAL 1 DAY)`,
+    });
     await ch.client.command({ query: 'OPTIMIZE TABLE messages FINAL' });
     const left = await (
       await ch.client.query({ query: 'SELECT message_id FROM messages ORDER BY message_id', format: 'JSONEachRow' })
     ).json<{ message_id: string }>();
-    expect(left.map((r) => r.message_id)).toEqual(['acme-10d', 'forever-4000d', 'globex-40d']);
+    expect(left.map((r) => r.message_id)).toEqual(['acme-10d', 'acme-hidden-unposted', 'forever-4000d', 'globex-40d']);
     const ddl = await (
       await ch.client.query({
         query:

@@ -19,18 +19,20 @@ describe('retention_days -> TTL', () => {
         }),
       ),
     ).toBe(
-      "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(30) WHERE brand IN ('acme', 'initech'), " +
-        "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(90) WHERE brand IN ('hooli'), " +
-        "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(730) WHERE brand NOT IN ('acme', 'hooli', 'initech')",
+      "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(30) WHERE brand IN ('acme', 'initech'), " +
+        "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(90) WHERE brand IN ('hooli'), " +
+        "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(730) WHERE brand NOT IN ('acme', 'hooli', 'initech')",
     );
   });
 
   it('keeps a brand with null forever, and has no TTL when nobody expires', () => {
     expect(ttlClause(messages, file(365, { acme: { retention_days: null } }))).toBe(
-      "toDateTime(greatest(posted_time, text_time)) + toIntervalDay(365) WHERE brand NOT IN ('acme')",
+      "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(365) WHERE brand NOT IN ('acme')",
     );
     expect(ttlClause(messages, file(null, { acme: { retention_days: null }, globex: {} }))).toBeNull();
-    expect(ttlClause(messages, file(10, {}))).toBe('toDateTime(greatest(posted_time, text_time)) + toIntervalDay(10)');
+    expect(ttlClause(messages, file(10, {}))).toBe(
+      'toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(10)',
+    );
   });
 
   it('quotes brand names as SQL literals', () => {
