@@ -3,6 +3,7 @@
  * live line from the services' /metrics, and the spike alerts the alerter stored, written for a
  * person. services/start/watch.ts does the reading and the printing.
  */
+import type { AlertEvent } from '../alerter/alert.ts';
 
 /** Sum of every sample of `name` in a Prometheus text exposition whose labels include `match`. */
 export function metricSum(text: string, name: string, match: Readonly<Record<string, string>> = {}): number | null {
@@ -59,25 +60,24 @@ function alertKey(a: OpenAlert): string {
   return `${a.brand} (${a.platform || 'all platforms'})`;
 }
 
-/** An alert event as the alerts table holds it (samples opened, times epoch ms). */
-export interface StoredAlert {
-  alert_id: string;
-  kind: 'start' | 'end';
-  brand: string;
-  platform: string;
-  started_at: number;
-  detected_at: number;
-  ended_at: number | null;
-  window_s: number;
-  observed: number;
-  baseline: number;
-  ratio: number;
-  peak_ratio: number;
-  negative_share: number;
-  baseline_share: number;
-  sample_messages: string[];
-  top_terms: string[];
-}
+/** An alert event as the alerts table holds it: the alerter's fields, samples opened to their texts and terms to words. */
+export type StoredAlert = Pick<
+  AlertEvent,
+  | 'alert_id'
+  | 'kind'
+  | 'brand'
+  | 'platform'
+  | 'started_at'
+  | 'detected_at'
+  | 'ended_at'
+  | 'window_s'
+  | 'observed'
+  | 'baseline'
+  | 'ratio'
+  | 'peak_ratio'
+  | 'negative_share'
+  | 'baseline_share'
+> & { sample_messages: string[]; top_terms: string[] };
 
 /** HH:MM:SS in `timeZone` (the brand's), with the zone named once per alert. */
 function clock(t: number, timeZone: string): string {
