@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../../dashboards/lib/interpolate.ts';
 import type { PanelSql } from '../../../dashboards/queries/types.ts';
 import { PAGE_PANELS, runPanel, type PanelKey } from '../../../services/dashboard/data.ts';
-import { applyMigrations } from '../../../services/migrate/apply.ts';
-import { createClickHouse, type ClickHouseClient } from '../../../services/shared/clickhouse.ts';
-import { isolatedClickHouse, isolatedConfig } from '../../support/stack.ts';
-import { BRANDS, LANGUAGES, PLATFORMS, seed } from '../dashboards/seed.ts';
+import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
+import { BRANDS, LANGUAGES, PLATFORMS } from '../dashboards/seed.ts';
+import { seededAnalyst } from '../dashboards/seeded.ts';
 
 /**
  * The live page runs each Grafana panel's SQL with bound parameters (services/dashboard/sql.ts);
@@ -17,18 +16,10 @@ let cleanup: () => Promise<void>;
 let range: { from: Date; to: Date };
 
 beforeAll(async () => {
-  const config = isolatedConfig('dashboard_page');
-  const db = await isolatedClickHouse(config);
-  cleanup = db.cleanup;
-  await applyMigrations(db.client, { database: config.CLICKHOUSE_DATABASE });
-  range = await seed(db.client);
-  analyst = createClickHouse(config, { readonly: true });
+  ({ analyst, range, cleanup } = await seededAnalyst('dashboard_page'));
 });
 
-afterAll(async () => {
-  await analyst?.close();
-  await cleanup?.();
-});
+afterAll(async () => cleanup?.());
 
 function grafanaContext(brand: string, minInterval: string | undefined): InterpolationContext {
   const all = (options: string[]) => ({ options, values: ['$__all'] });

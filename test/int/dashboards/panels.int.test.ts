@@ -9,10 +9,9 @@ import { buildDashboards } from '../../../dashboards/index.ts';
 import { queryPanels, structureProblems } from '../../../dashboards/lib/inspect.ts';
 import { grafanaIntervalMs, interpolate, type InterpolationContext } from '../../../dashboards/lib/interpolate.ts';
 import { FILTER_VARIABLES } from '../../../dashboards/lib/variables.ts';
-import { applyMigrations } from '../../../services/migrate/apply.ts';
-import { createClickHouse, type ClickHouseClient } from '../../../services/shared/clickhouse.ts';
-import { isolatedClickHouse, isolatedConfig } from '../../support/stack.ts';
-import { BRANDS, LANGUAGES, PLATFORMS, SPIKE_AT, seed } from './seed.ts';
+import type { ClickHouseClient } from '../../../services/shared/clickhouse.ts';
+import { BRANDS, LANGUAGES, PLATFORMS, SPIKE_AT } from './seed.ts';
+import { seededAnalyst } from './seeded.ts';
 
 /**
  * Every panel query of every dashboard, expanded exactly as Grafana + the ClickHouse plugin
@@ -73,18 +72,10 @@ function shapeProblems(panel: Panel, meta: Result['meta']): string[] {
 }
 
 beforeAll(async () => {
-  const config = isolatedConfig('dashboards');
-  const db = await isolatedClickHouse(config);
-  cleanup = db.cleanup;
-  await applyMigrations(db.client, { database: config.CLICKHOUSE_DATABASE });
-  range = await seed(db.client);
-  analyst = createClickHouse(config, { readonly: true });
+  ({ analyst, range, cleanup } = await seededAnalyst('dashboards'));
 });
 
-afterAll(async () => {
-  await analyst?.close();
-  await cleanup?.();
-});
+afterAll(async () => cleanup?.());
 
 describe('dashboard structure', () => {
   it('has unique uids, datasources that resolve to a provisioned one, and no empty panel', () => {
