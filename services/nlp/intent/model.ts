@@ -108,17 +108,7 @@ export function intentProbsQuantised(
     z6 += v * Q[b + 6]!;
     z7 += v * Q[b + 7]!;
   }
-  const s = p.scale,
-    B = p.bias;
-  out[0] = B[0]! + z0 * s;
-  out[1] = B[1]! + z1 * s;
-  out[2] = B[2]! + z2 * s;
-  out[3] = B[3]! + z3 * s;
-  out[4] = B[4]! + z4 * s;
-  out[5] = B[5]! + z5 * s;
-  out[6] = B[6]! + z6 * s;
-  out[7] = B[7]! + z7 * s;
-  softmaxInPlace(out);
+  classProbs(p, out, z0, z1, z2, z3, z4, z5, z6, z7);
 }
 
 /**
@@ -178,6 +168,22 @@ export function intentProbsWeighted(
     z6 += x * denseQ[b + 6]!;
     z7 += x * denseQ[b + 7]!;
   }
+  classProbs(p, out, z0, z1, z2, z3, z4, z5, z6, z7);
+}
+
+/** The one ending of both scoring paths: logits = bias + class sum × scale, then softmax (8 classes unrolled). */
+function classProbs(
+  p: QuantisedIntentParams,
+  out: Float64Array,
+  z0: number,
+  z1: number,
+  z2: number,
+  z3: number,
+  z4: number,
+  z5: number,
+  z6: number,
+  z7: number,
+): void {
   const s = p.scale,
     B = p.bias;
   out[0] = B[0]! + z0 * s;
