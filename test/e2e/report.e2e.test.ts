@@ -10,6 +10,7 @@ import { MIGRATIONS_DIR } from '../../services/migrate/migrations.ts';
 import type { BaseConfig } from '../../services/shared/config.ts';
 import { Supervisor } from '../../services/start/supervisor.ts';
 import { isolatedClickHouse, isolatedConfig, isolatedKafka, logger } from '../support/stack.ts';
+import { serviceEnv } from '../support/start.ts';
 import { until, waitFor } from '../support/wait.ts';
 
 /**
@@ -29,23 +30,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function envFor(config: BaseConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
-    KAFKA_TOPIC_PREFIX: config.KAFKA_TOPIC_PREFIX,
-    CLICKHOUSE_URL: config.CLICKHOUSE_URL,
-    CLICKHOUSE_USER: config.CLICKHOUSE_USER,
-    CLICKHOUSE_PASSWORD: config.CLICKHOUSE_PASSWORD,
-    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
-    CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
-    CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
-    LOG_LEVEL: 'warn',
-    // Round-the-clock brand hours: simulated replies (and so first-response numbers) exist at any time of day.
-    BRANDS_FILE: join(ROOT, 'test/support/brands-always-open.yaml'),
-    ...extra,
-  };
-}
+const envFor = (config: BaseConfig, extra: Record<string, string> = {}) =>
+  serviceEnv(config, { LOG_LEVEL: 'warn', ...extra });
 
 const config = isolatedConfig('report');
 const dir = mkdtempSync(join(tmpdir(), 'bp-report-'));

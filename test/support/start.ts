@@ -37,10 +37,8 @@ export async function servicePorts(): Promise<
  * The environment of a test `npm start`: the run's topics and database, no Docker, and a mark
  * (BRANDPULSE_TEST_MARK) every process it starts inherits, so the test can find them all.
  */
-export function startEnv(
-  config: BaseConfig,
-  extra: Record<string, string>,
-): NodeJS.ProcessEnv & { BRANDPULSE_TEST_MARK: string } {
+/** The stack's connection settings for a child service, round-the-clock brand hours, then `extra`. */
+export function serviceEnv(config: BaseConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
@@ -51,10 +49,18 @@ export function startEnv(
     CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
     CLICKHOUSE_READONLY_USER: config.CLICKHOUSE_READONLY_USER,
     CLICKHOUSE_READONLY_PASSWORD: config.CLICKHOUSE_READONLY_PASSWORD,
-    BRANDPULSE_NO_DOCKER: '1',
     // Round-the-clock brand hours: simulated replies (and so first-response numbers) exist at any time of day.
     BRANDS_FILE: join(ROOT, 'test/support/brands-always-open.yaml'),
-    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+export function startEnv(
+  config: BaseConfig,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv & { BRANDPULSE_TEST_MARK: string } {
+  return {
+    ...serviceEnv(config, { BRANDPULSE_NO_DOCKER: '1', LOG_LEVEL: 'info' }),
     BRANDPULSE_TEST_MARK: randomBytes(8).toString('hex'),
     ...extra,
   };
