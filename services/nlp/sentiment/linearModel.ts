@@ -4,6 +4,7 @@
 import { dequantize, quantizeWeights, readQuantizedWeights } from '../quantize.ts';
 import { readFileSync } from 'node:fs';
 import { extractFeatures, FeatureBuffer, type FeatureConfig } from './features.ts';
+import { ScoringTables, scoreCached } from './cachedScore.ts';
 import { lexiconFromEntries, type Lexicon } from './lexicon.ts';
 import { SENTIMENT_LABELS, type SentimentModel, type SentimentResult } from './types.ts';
 import type { Token } from '../text/tokenize.ts';
@@ -90,7 +91,11 @@ export function resultFromProbs(pr: ArrayLike<number>): SentimentResult {
     p1 = pr[1]!,
     p2 = pr[2]!;
   const k = p0 >= p1 && p0 >= p2 ? 0 : p2 >= p1 ? 2 : 1;
-  return { score: Math.max(-1, Math.min(1, p2 - p0)), label: SENTIMENT_LABELS[k]!, confidence: [p0, p1, p2][k]! };
+  return {
+    score: Math.max(-1, Math.min(1, p2 - p0)),
+    label: SENTIMENT_LABELS[k]!,
+    confidence: k === 0 ? p0 : k === 2 ? p2 : p1,
+  };
 }
 
 export class LinearSentimentModel implements SentimentModel {
@@ -100,17 +105,30 @@ export class LinearSentimentModel implements SentimentModel {
   private readonly lexicon: Lexicon;
   private readonly buf = new FeatureBuffer();
   private readonly probs = new Float64Array(3);
+  private readonly tables: ScoringTables;
 
   constructor(file: LinearModelFile) {
     const { params, lexicon } = decodeModel(file);
     this.params = params;
     this.lexicon = lexicon;
     this.version = `builtin-lr-${file.version}`;
+    this.tables = new ScoringTables(params.features, params.W, params.bias, lexicon);
   }
 
   score(input: { text: string; tokens: readonly Token[]; language: string }): SentimentResult {
-    extractFeatures(input.tokens, input.language, this.lexicon, this.params.features, this.buf);
+    return resultFromProbs(this.probabilities(input.tokens, input.language));
+  }
+
+  /** Class probabilities (negative, neutral, positive), valid until the next call. */
+  probabilities(tokens: readonly Token[], language: string): Float64Array {
+    if (!scoreCached(this.tables, tokens, language, this.probs)) this.plainProbabilities(tokens, language);
+    return this.probs;
+  }
+
+  /** The reference path (what training uses): features written out, then predictProbs. */
+  plainProbabilities(tokens: readonly Token[], language: string): Float64Array {
+    extractFeatures(tokens, language, this.lexicon, this.params.features, this.buf);
     predictProbs(this.params, this.buf, this.probs);
-    return resultFromProbs(this.probs);
+    return this.probs;
   }
 }

@@ -23,6 +23,8 @@ export interface Token {
    * and found without a look-up. Not part of the token's meaning; null until someone fills it.
    */
   memo: object | null;
+  /** The same for the sentiment model (sentiment/cachedScore.ts): its per-word weight rows. */
+  sentimentMemo: object | null;
   /** Word tokens: bitmask of the languages this is a function word of (text/stopwords.ts), else 0. */
   readonly stopwordLangs: number;
 }
@@ -67,6 +69,7 @@ function wordToken(raw: string, out: Token[]): void {
         elongated: false,
         allCaps: false,
         memo: null,
+        sentimentMemo: null,
         stopwordLangs: STOPWORD_MASK.get(norm) ?? 0,
       });
       lower = m[2];
@@ -82,6 +85,7 @@ function wordToken(raw: string, out: Token[]): void {
     elongated,
     allCaps: caps,
     memo: null,
+    sentimentMemo: null,
     stopwordLangs: STOPWORD_MASK.get(lower) ?? 0,
   });
 }
@@ -125,6 +129,7 @@ function hashtagToken(raw: string): Token {
     allCaps: false,
     parts: splitHashtag(body),
     memo: null,
+    sentimentMemo: null,
     stopwordLangs: 0,
   };
 }
@@ -149,6 +154,7 @@ function punctToken(raw: string): Token {
     elongated: raw.length > 1 && norm !== '.',
     allCaps: false,
     memo: null,
+    sentimentMemo: null,
     stopwordLangs: 0,
   };
 }
@@ -163,7 +169,16 @@ export function tokenize(text: string): Token[] {
     const raw = m[0];
     if (m[6] !== undefined) pushWord(raw, out);
     else if (m[1] !== undefined)
-      out.push({ kind: 'url', norm: '<url>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 });
+      out.push({
+        kind: 'url',
+        norm: '<url>',
+        raw,
+        elongated: false,
+        allCaps: false,
+        memo: null,
+        sentimentMemo: null,
+        stopwordLangs: 0,
+      });
     else if (m[2] !== undefined) {
       out.push(
         mentionCache.get(raw) ??
@@ -174,6 +189,7 @@ export function tokenize(text: string): Token[] {
             elongated: false,
             allCaps: false,
             memo: null,
+            sentimentMemo: null,
             stopwordLangs: 0,
           }),
       );
@@ -189,6 +205,7 @@ export function tokenize(text: string): Token[] {
             elongated: false,
             allCaps: false,
             memo: null,
+            sentimentMemo: null,
             stopwordLangs: 0,
           }),
       );
@@ -202,11 +219,21 @@ export function tokenize(text: string): Token[] {
             elongated: false,
             allCaps: false,
             memo: null,
+            sentimentMemo: null,
             stopwordLangs: 0,
           }),
       );
     } else if (m[7] !== undefined)
-      out.push({ kind: 'number', norm: '<num>', raw, elongated: false, allCaps: false, memo: null, stopwordLangs: 0 });
+      out.push({
+        kind: 'number',
+        norm: '<num>',
+        raw,
+        elongated: false,
+        allCaps: false,
+        memo: null,
+        sentimentMemo: null,
+        stopwordLangs: 0,
+      });
     else out.push(punctCache.get(raw) ?? remember(punctCache, raw, punctToken(raw)));
   }
   return out;
