@@ -66,9 +66,9 @@ export function processRecords(
     try {
       // With author keys (crypto-shredding) the models read the opened text (blank once the author is
       // erased), and the enriched record carries the event as it came, sealed: no stage after
-      // ingest writes a text in clear to Kafka.
+      // ingest writes a text in clear to Kafka. That event is record.value's: its bytes are reused.
       const enriched = enrichEvent(keys ? openTexts(event, keys) : event, analyzer, now);
-      value = codec.encode('enriched-event', keys ? { ...enriched, event } : enriched);
+      value = codec.encodeEnriched(keys ? { ...enriched, event } : enriched, record.value);
     } catch (err) {
       if (isProgrammerError(err)) throw new RecordCrash([record], err);
       reject(record, 'invalid', (err as Error).message);

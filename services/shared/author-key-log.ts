@@ -6,6 +6,7 @@ import {
   authorRefFunction,
   keyRecord,
   newDataKey,
+  seal,
   type AuthorRef,
   type DataKey,
   type MasterKeys,
@@ -107,6 +108,18 @@ export class AuthorKeyLog {
   }
 }
 
+/** Authors an ingest remembers (AuthorSealer): ~300 bytes each. */
+const REMEMBERED_AUTHORS = 20_000;
+
+interface RememberedAuthor {
+  memoKey: string;
+  plain: string;
+  ref: string;
+  /** The key `sealed` was sealed with (null: not yet). */
+  keyId: string | null;
+  sealed: string;
+}
+
 /**
  * Ingest's side: seals each event's author fields with the author's data key, creating and
  * publishing (acks=all) a key for an author seen for the first time before any event sealed with it.
@@ -144,10 +157,11 @@ export class AuthorSealer {
   async seal(events: readonly ConversationEvent[]): Promise<ConversationEvent[]> {
     await this.ready();
     const store = this.deps.log.store;
-    const refs = events.map((e) => {
+    const authors = events.map((e) => {
       const author = authorOf(e);
-      return author === null ? null : this.ref(e.brand, author);
+      return author === null ? null : this.authorOf(e.brand, author);
     });
+    const refs = authors.map((a) => a?.ref ?? null);
     // Authors seen for the first time get their keys in one send for the whole batch (acks=all).
     const fresh = [
       ...new Set(
@@ -157,13 +171,49 @@ export class AuthorSealer {
       ),
     ];
     if (fresh.length > 0) this.createAll(fresh);
-    const keys = await Promise.all(
-      refs.map(async (ref): Promise<DataKey | null> => {
-        if (ref === null || store.isErased(ref)) return null;
-        return store.currentKey(ref) ?? this.creating.get(ref)!;
-      }),
-    );
-    return events.map((e, i) => (refs[i] === null ? e : sealEvent(e, keys[i]!)));
+    // Known authors resolve at once; only the new ones wait for their key's send.
+    const keys: Array<DataKey | null> = refs.map(() => null);
+    const waits: Array<Promise<void>> = [];
+    refs.forEach((ref, i) => {
+      if (ref === null || store.isErased(ref)) return;
+      const key = store.currentKey(ref);
+      if (key) keys[i] = key;
+      else waits.push(this.creating.get(ref)!.then((k) => void (keys[i] = k)));
+    });
+    if (waits.length > 0) await Promise.all(waits);
+    return events.map((e, i) => {
+      const author = authors[i];
+      if (author === null || author === undefined) return e;
+      const key = keys[i]!;
+      if (key === null) {
+        // Erased: the event goes out blank, and nothing of this author stays remembered here.
+        this.authors.delete(author.memoKey);
+        return sealEvent(e, null);
+      }
+      if (author.keyId !== key.id) {
+        author.sealed = seal(author.plain, key, e.brand);
+        author.keyId = key.id;
+      }
+      return sealEvent(e, key, author);
+    });
+  }
+
+  /**
+   * Per author of a brand: its key-topic ref (a keyed hash) and its id sealed under its current key,
+   * computed once instead of an HMAC and a seal per event. Reusing the sealed id reveals nothing new:
+   * its key id already names one author. Bounded (oldest first out).
+   */
+  private readonly authors = new Map<string, RememberedAuthor>();
+
+  private authorOf(brand: string, plain: string): RememberedAuthor {
+    const memoKey = `${brand}\u0000${plain}`;
+    let a = this.authors.get(memoKey);
+    if (a === undefined) {
+      if (this.authors.size >= REMEMBERED_AUTHORS) this.authors.delete(this.authors.keys().next().value!);
+      a = { memoKey, plain, ref: this.ref(brand, plain), keyId: null, sealed: '' };
+      this.authors.set(memoKey, a);
+    }
+    return a;
   }
 
   private createAll(refs: string[]): void {

@@ -83,6 +83,8 @@ export function loadSchemaCatalog(dir = SCHEMAS_DIR): SchemaVersion[] {
 }
 
 const SINGLE_OBJECT_MAGIC = [0xc3, 0x01] as const;
+/** Magic (2) and CRC-64-AVRO fingerprint (8). */
+const SINGLE_OBJECT_HEADER = 10;
 
 export class AvroCodec {
   private readonly latest = new Map<Subject, SchemaVersion>();
@@ -108,7 +110,82 @@ export class AvroCodec {
   /** `value` as the latest version of `subject`, in single-object framing. */
   encode(subject: Subject, value: unknown): Buffer {
     const v = this.latestVersion(subject);
-    return Buffer.concat([Buffer.from(SINGLE_OBJECT_MAGIC), v.fingerprint, v.type.toBuffer(value)]);
+    return this.framed(v, null, v.type, value);
+  }
+
+  /**
+   * An enriched event whose `event` was decoded from `raw` (a conversation-event record), encoded
+   * without encoding that event again: an enriched event's body starts with its event's body (the
+   * first field), so the raw record's body is copied and only the enrichment is encoded after it.
+   * Byte for byte what encode('enriched-event', value) writes for the same values; it falls back to
+   * that when `raw` was written with another schema version or framing (its bytes would not be the
+   * latest version's).
+   */
+  encodeEnriched(value: { event: unknown; enrichment: unknown; enriched_time: number }, raw: Buffer | null): Buffer {
+    const splice = this.enrichedSplice();
+    if (splice === null || raw === null || !this.isLatestSingleObject(raw, splice.event)) {
+      return this.encode('enriched-event', value);
+    }
+    return this.framed(splice.enriched, raw.subarray(SINGLE_OBJECT_HEADER), splice.tail, value);
+  }
+
+  private isLatestSingleObject(raw: Buffer, v: SchemaVersion): boolean {
+    return (
+      raw.length > SINGLE_OBJECT_HEADER &&
+      raw[0] === SINGLE_OBJECT_MAGIC[0] &&
+      raw[1] === SINGLE_OBJECT_MAGIC[1] &&
+      v.fingerprint.equals(raw.subarray(2, SINGLE_OBJECT_HEADER))
+    );
+  }
+
+  private splice: { enriched: SchemaVersion; event: SchemaVersion; tail: avro.Type } | null | undefined;
+
+  /** The enriched event's fields after `event`, as a record of their own; null if `event` is not its first field. */
+  private enrichedSplice(): { enriched: SchemaVersion; event: SchemaVersion; tail: avro.Type } | null {
+    if (this.splice !== undefined) return this.splice;
+    const enriched = this.latest.get('enriched-event');
+    const event = this.latest.get('conversation-event');
+    const fields = enriched?.type instanceof avro.types.RecordType ? enriched.type.fields : [];
+    const first = fields[0];
+    this.splice =
+      enriched && event && first?.name === 'event' && first.type.equals(event.type)
+        ? {
+            enriched,
+            event,
+            tail: avro.Type.forSchema({
+              type: 'record',
+              name: 'EnrichedEventTail',
+              namespace: 'dev.brandpulse.codec',
+              fields: fields.slice(1).map((f) => ({ name: f.name, type: f.type })),
+            }),
+          }
+        : null;
+    return this.splice;
+  }
+
+  /** Scratch space for encoding: the frame and body are written once, then copied out at their size. */
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+
+  /** Single-object frame of `v` | `prefix` | `type`'s encoding of `value`, in one buffer of the exact size. */
+  private framed(v: SchemaVersion, prefix: Buffer | null, type: avro.Type, value: unknown): Buffer {
+    for (;;) {
+      const buf = this.scratch;
+      const start = SINGLE_OBJECT_HEADER + (prefix?.length ?? 0);
+      if (start <= buf.length) {
+        buf[0] = SINGLE_OBJECT_MAGIC[0];
+        buf[1] = SINGLE_OBJECT_MAGIC[1];
+        v.fingerprint.copy(buf, 2);
+        prefix?.copy(buf, SINGLE_OBJECT_HEADER);
+        // avsc returns the end, or minus the bytes missing when the buffer was too small.
+        const end = type.encode(value, buf, start);
+        if (end >= 0) {
+          const out = Buffer.allocUnsafe(end);
+          buf.copy(out, 0, 0, end);
+          return out;
+        }
+        this.scratch = Buffer.allocUnsafe(Math.max(2 * buf.length, buf.length - end));
+      } else this.scratch = Buffer.allocUnsafe(2 * start);
+    }
   }
 
   /** Decodes either framing into the latest version of `subject`. Throws DecodeError with a reason. */

@@ -22,9 +22,15 @@ export const ERASED_AUTHOR = '';
  * Seals the author's fields with `key`; with key null (the author is erased) blanks them instead,
  * so the erased author's later events are stored without text and identifier, like the earlier ones.
  */
-export function sealEvent(event: ConversationEvent, key: DataKey | null): ConversationEvent {
+export function sealEvent(
+  event: ConversationEvent,
+  key: DataKey | null,
+  /** The author's id already sealed under `key` for this brand (the same bytes may stand in every event). */
+  sealedAuthor?: { plain: string; sealed: string },
+): ConversationEvent {
   const s = (v: string) => (key ? seal(v, key, event.brand) : ERASED_TEXT);
-  const author = (v: string) => (key ? seal(v, key, event.brand) : ERASED_AUTHOR);
+  const author = (v: string) =>
+    key ? (sealedAuthor?.plain === v ? sealedAuthor.sealed : seal(v, key, event.brand)) : ERASED_AUTHOR;
   return withPayload(event, mapAuthorFields(payloadOf(event), s, author));
 }
 
