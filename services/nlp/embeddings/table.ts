@@ -12,6 +12,7 @@ import { fnvString, familySeed } from '../sentiment/hash.ts';
 export const WORD_VECTORS_FILE = 'word-vectors.bin';
 export const BUILTIN_WORD_VECTORS_PATH = fileURLToPath(new URL(`../models/${WORD_VECTORS_FILE}`, import.meta.url));
 const MAGIC = 'BPWV0001';
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Seed of the folded-word hash (shared with intent/features.ts, which computes it per word). */
 export const WORD_KEY_SEED = familySeed('iw');
@@ -25,6 +26,11 @@ export class WordVectors {
   readonly size: number;
   /** Row-major, size x dims, int8 (real value = q * scale). */
   readonly q: Int8Array;
+  /**
+   * The same bytes read 4 at a time (little-endian machines, dims a multiple of 4; else null): the
+   * intent features sum rows in 16-bit lanes of 32-bit words, 4 values an operation, exactly.
+   */
+  readonly q32: Uint32Array | null;
   readonly scale: number;
   private readonly keys: Uint32Array;
   private readonly rows: Int32Array;
@@ -41,6 +47,7 @@ export class WordVectors {
     if (words.length !== n) throw new Error(`word vectors: ${words.length} words, header says ${n}`);
     this.q = new Int8Array(n * dims);
     this.q.set(new Int8Array(bytes.buffer, bytes.byteOffset + 24 + blobLen, n * dims));
+    this.q32 = dims % 4 === 0 && LITTLE_ENDIAN ? new Uint32Array(this.q.buffer, 0, (n * dims) / 4) : null;
     this.scale = scale;
     this.dims = dims;
     this.size = n;

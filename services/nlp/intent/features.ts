@@ -131,6 +131,9 @@ export class IntentFeatureBuffer {
   readonly codes = new Uint16Array(256);
   /** Word-vector sum of the message: int8 rows summed exactly as integers (cheaper than float adds). */
   readonly sum = new Int32Array(1024);
+  /** The same sum in 16-bit lanes (see extractIntentFeatures): dims 4k, 4k+2 in lo; 4k+1, 4k+3 in hi. */
+  readonly lo = new Int32Array(256);
+  readonly hi = new Int32Array(256);
   /** Weighted mode only (see extractIntentFeatures): int sums of the cached words' weights per class. */
   readonly acc = new Int32Array(K);
   /** Weighted mode: number of sparse features in all (those in idx and those summed in acc). */
@@ -275,6 +278,17 @@ export function extractIntentFeatures(
   const dims = useVectors ? vectors.dims : 0;
   const sum = buf.sum;
   if (useVectors) sum.fill(0, 0, dims);
+  // Rows summed 4 values at a time: each int8 v read as the byte v ^ 0x80 = v + 128 (0..255), two bytes
+  // of a 32-bit word per 16-bit lane; at most MAX_TOKENS rows, so a lane stays below 2^16 and the sum is
+  // exact: value sum = lane - 128 * rows. Same integers as the plain loop, a quarter of the operations.
+  const U = useVectors && dims <= 1024 ? vectors.q32 : null;
+  const lanes = dims >> 2,
+    lo = buf.lo,
+    hi = buf.hi;
+  if (U !== null) {
+    lo.fill(0, 0, lanes);
+    hi.fill(0, 0, lanes);
+  }
   const end = Math.min(tokens.length, MAX_TOKENS);
   for (let ti = 0; ti < end; ti++) {
     const t = tokens[ti]!;
@@ -299,9 +313,18 @@ export function extractIntentFeatures(
       }
       if (wf.row >= 0) {
         found++;
-        const V = vectors!.q,
-          o = wf.row * dims;
-        for (let d = 0; d < dims; d++) sum[d]! += V[o + d]!;
+        if (U !== null) {
+          const o = wf.row * lanes;
+          for (let i = 0; i < lanes; i++) {
+            const w = U[o + i]! ^ 0x80808080;
+            lo[i]! += w & 0x00ff00ff;
+            hi[i]! += (w >>> 8) & 0x00ff00ff;
+          }
+        } else {
+          const V = vectors!.q,
+            o = wf.row * dims;
+          for (let d = 0; d < dims; d++) sum[d]! += V[o + d]!;
+        }
       }
       if (position === 0) {
         first = h;
@@ -378,6 +401,17 @@ export function extractIntentFeatures(
     if (sentiment.score !== 0) {
       slot[nd] = 3;
       dval[nd++] = sentiment.score;
+    }
+  }
+  if (found > 0 && U !== null) {
+    const bias = 128 * found;
+    for (let i = 0; i < lanes; i++) {
+      const l = lo[i]!,
+        h = hi[i]!;
+      sum[4 * i] = (l & 0xffff) - bias;
+      sum[4 * i + 1] = (h & 0xffff) - bias;
+      sum[4 * i + 2] = (l >>> 16) - bias;
+      sum[4 * i + 3] = (h >>> 16) - bias;
     }
   }
   if (found > 0) {
