@@ -17,6 +17,8 @@ import { withRetry } from './retry.ts';
 import { DependencyError } from './errors.ts';
 import { authorOf, sealEvent } from './sealed-event.ts';
 
+type TopicEnds = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+
 /**
  * Follows the author-key topic (author-keys.v1, compacted) into an AuthorKeyStore: read from the
  * beginning at start, then kept up to date. Every stage that reads texts (enricher, sink, alerter,
@@ -81,7 +83,7 @@ export class AuthorKeyLog {
   async sync(timeoutMs = 30_000): Promise<void> {
     const admin = this.admin;
     if (!admin) throw new DependencyError('author key log not started');
-    const ends = await withRetry(() => admin.fetchTopicOffsets(this.deps.topic), { maxElapsedMs: timeoutMs });
+    const ends = await this.endsAfterNow(admin, timeoutMs);
     const behind = () =>
       ends.some((p) => BigInt(p.high) > BigInt(p.low) && (this.position.get(p.partition) ?? 0n) < BigInt(p.high));
     const deadline = Date.now() + timeoutMs;
@@ -96,6 +98,31 @@ export class AuthorKeyLog {
         });
       });
     }
+  }
+
+  private endsInFlight: Promise<TopicEnds> | null = null;
+  private endsNext: Promise<TopicEnds> | null = null;
+
+  /**
+   * The key topic's end offsets, asked after this call: concurrent syncs (the enricher's and the
+   * sink's batches of several partitions at once) share one request (two ListOffsets round trips in
+   * kafkajs) instead of one each. A call that finds a request in flight cannot use its answer (it
+   * may predate a key written just before the call), so it waits for the next one, which every
+   * call arriving meanwhile shares.
+   */
+  private endsAfterNow(admin: Admin, timeoutMs: number): Promise<TopicEnds> {
+    if (this.endsInFlight === null) {
+      const fetched = withRetry(() => admin.fetchTopicOffsets(this.deps.topic), { maxElapsedMs: timeoutMs });
+      this.endsInFlight = fetched.finally(() => (this.endsInFlight = null));
+      return this.endsInFlight;
+    }
+    this.endsNext ??= this.endsInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.endsNext = null;
+        return this.endsAfterNow(admin, timeoutMs);
+      });
+    return this.endsNext;
   }
 
   async stop(): Promise<void> {
