@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { MAX_FUTURE_SKEW_LIMIT_MS, MIN_EVENT_TIME_MS } from '../shared/limits.ts';
-import { dateTime, dateTime64 } from '../shared/clickhouse.ts';
 import { DecodeError, type AvroCodec } from '../shared/avro.ts';
 import type { SourceRecord } from '../shared/kafka.ts';
 import { MODERATION_ACTIONS, payloadOf, type EnrichedEvent } from '../shared/events.ts';
@@ -180,7 +179,8 @@ export interface Rows {
 }
 
 /**
- * Turns a batch into table rows. `prior` holds the stored state of every message the batch touches
+ * Turns a batch into table rows, as insertRowBinary (shared/clickhouse.ts) writes them: instants
+ * are epoch ms numbers, the DateTime(64) columns' own unit. `prior` holds the stored state of every message the batch touches
  * (absent = never seen). A message gets a new row only if its state changed, so replaying events
  * that are already stored writes nothing, and each new row carries the contribution it replaces.
  */
@@ -201,9 +201,9 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
       thread_id: ev.thread_id,
       message_id: id?.message_id ?? '',
       source: ev.source,
-      event_time: dateTime64(ev.event_time),
-      ingest_time: dateTime64(ev.ingest_time),
-      enriched_time: dateTime64(e.enriched_time),
+      event_time: ev.event_time,
+      ingest_time: ev.ingest_time,
+      enriched_time: e.enriched_time,
       model_version: e.enrichment?.model_version ?? '',
       kafka_partition: record.partition,
       kafka_offset: record.offset,
@@ -217,8 +217,8 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
         account_id: ev.account_id,
         thread_id: ev.thread_id,
         action: v.action,
-        action_time: dateTime64(ev.event_time),
-        ingest_time: dateTime64(ev.ingest_time),
+        action_time: ev.event_time,
+        ingest_time: ev.ingest_time,
         actor_id: v.actor_id,
         actor_role: v.actor_role,
         target_message_id: v.target_message_id ?? '',
@@ -245,16 +245,8 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
     const prev = contributionOf(before);
     messages.push({
       ...next,
-      posted_time: dateTime64(next.posted_time),
-      text_time: dateTime64(next.text_time),
-      relabel_sentiment_time: dateTime64(next.relabel_sentiment_time),
-      relabel_intent_time: dateTime64(next.relabel_intent_time),
-      removal_time: dateTime64(next.removal_time),
-      visibility_time: dateTime64(next.visibility_time),
-      spam_time: dateTime64(next.spam_time),
-      first_moderation_time: next.first_moderation_time === null ? null : dateTime64(next.first_moderation_time),
       prev_counted: prev.counted,
-      prev_minute: dateTime(prev.minute),
+      prev_minute: prev.minute,
       prev_language: prev.language,
       prev_author_role: prev.author_role,
       prev_sentiment_label: prev.sentiment_label,

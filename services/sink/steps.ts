@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_CACHE_BYTES } from '../threads/projector.ts';
 import { approxRecordBytes, ENTRY_BYTES } from '../shared/approx-bytes.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
-import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
+import { insertRowBinary, type ClickHouseClient } from '../shared/clickhouse.ts';
 import {
   buildRows,
   dedupToken,
@@ -54,7 +54,12 @@ export interface BatchStep {
  * step to settle before failing, so a retry never runs alongside a step still in flight.
  */
 export async function runConcurrently(steps: readonly BatchStep[], ctx: BatchContext): Promise<void> {
-  const results = await Promise.allSettled(steps.map((step) => step.run(ctx)));
+  await settleAll(steps.map((step) => step.run(ctx)));
+}
+
+/** Waits for every promise to settle, then throws the first failure (nothing is left in flight behind a retry). */
+export async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
@@ -102,14 +107,15 @@ export class ClickHouseWriter implements BatchStep {
     const prior = await this.readStates(ctx.accepted);
     const rows = buildRows(ctx.accepted, prior);
     const insert = async (table: string, values: Record<string, unknown>[]) => {
-      await insertRows(this.clickhouse, table, values, { insert_deduplication_token: batchToken(ctx, table) });
+      await insertRowBinary(this.clickhouse, table, values, { insert_deduplication_token: batchToken(ctx, table) });
       this.observer.rowsWritten(table, values.length);
     };
-    await insert('events', rows.events);
-    await insert('moderation_actions', rows.moderation);
-    // Last: its rows carry the retracted contributions, so they must be written exactly once per
-    // state change (the token covers a retry of this same insert; a replay after a crash finds the
-    // states already stored and writes nothing).
+    // Side by side: one encodes while the engine reads the other.
+    await settleAll([insert('events', rows.events), insert('moderation_actions', rows.moderation)]);
+    // Last, so a record ClickHouse refuses in the tables above never reaches the analysts' views. Its
+    // rows carry the retracted contributions, so they must be written exactly once per state change
+    // (the token covers a retry of this same insert; a replay after a crash finds the states
+    // already stored and writes nothing).
     await insert('messages', rows.messages);
     // Only now are the new states stored: remember them (a failed batch leaves the cache as it was).
     if (this.stored) {

@@ -1,12 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import { approxRecordBytes, ENTRY_BYTES } from '../shared/approx-bytes.ts';
-import { insertRows, type ClickHouseClient } from '../shared/clickhouse.ts';
+import { insertRowBinary, type ClickHouseClient } from '../shared/clickhouse.ts';
 import { BrandpulseError, classify } from '../shared/errors.ts';
 import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { factsFromHistory } from './facts.ts';
 import { dedupeEvents } from './messages.ts';
 import {
+  asEpochMs,
   THREAD_EVENT_SELECT,
   threadEventFromRow,
   threadEventRow,
@@ -41,9 +42,9 @@ const MAX_KEYS_PER_QUERY = 5_000;
 
 /**
  * Keeps response-time facts current as enriched events flow through the sink. For each batch:
- * 1. store the batch's events in thread_events (compact rows, deduplicated by event_id);
- * 2. get the full event set of every thread the batch touches: from memory, or in one query for
- *    the threads not remembered;
+ * 1. store the batch's events in thread_events (compact rows, deduplicated by event_id), and at the
+ *    same time get the full event set of every thread the batch touches: from memory, or in one
+ *    query for the threads not remembered;
  * 3. recompute each thread's facts from that set and insert them into thread_facts.
  * Facts depend only on the set of events, so late, duplicated or reordered events and retried
  * batches all converge on the same rows; inserts carry dedup tokens derived from the sink's
@@ -92,7 +93,6 @@ export class ThreadProjector {
       }
     }
     if (events.length === 0) return;
-    await this.insert('thread_events', events.map(threadEventRow), `${dedupToken}:thread_events`);
 
     const keys = new Map<string, ThreadKey>();
     const fresh = new Map<string, ThreadEvent[]>();
@@ -110,8 +110,19 @@ export class ThreadProjector {
       if (known) remembered.set(k, known);
       else missing.push(key);
     }
-    // Loaded after the insert above, so the batch's own events are part of what comes back.
-    const loaded = missing.length > 0 ? await this.loadThreads(missing) : new Map<string, ThreadEvent[]>();
+    // The batch's events are stored while the threads not remembered are read: the read may or may
+    // not see them, and either way they are merged in from `fresh` (the set is the same).
+    const [stored, read] = await Promise.allSettled([
+      this.insert(
+        'thread_events',
+        events.map((e) => threadEventRow(e, asEpochMs)),
+        `${dedupToken}:thread_events`,
+      ),
+      missing.length > 0 ? this.loadThreads(missing) : Promise.resolve(new Map<string, ThreadEvent[]>()),
+    ]);
+    if (stored.status === 'rejected') throw stored.reason;
+    if (read.status === 'rejected') throw read.reason;
+    const loaded = read.value;
 
     const computedAt = Date.now();
     const next = new Map<string, ThreadEvent[]>();
@@ -121,7 +132,7 @@ export class ThreadProjector {
         known ? [...known, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!],
       );
       next.set(k, threadEvents);
-      return threadFactsRow(factsFromHistory(key, threadEvents, this.settings.forThread(key)), computedAt);
+      return threadFactsRow(factsFromHistory(key, threadEvents, this.settings.forThread(key)), computedAt, asEpochMs);
     });
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
     if (this.stored) for (const [k, list] of next) this.stored.set(k, list);
@@ -169,7 +180,10 @@ export class ThreadProjector {
 
   private async insert(table: string, values: Array<Record<string, unknown>>, token: string): Promise<void> {
     try {
-      await insertRows(this.clickhouse, table, values, { insert_deduplicate: 1, insert_deduplication_token: token });
+      await insertRowBinary(this.clickhouse, table, values, {
+        insert_deduplicate: 1,
+        insert_deduplication_token: token,
+      });
     } catch (err) {
       throw new ThreadProjectionError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
     }

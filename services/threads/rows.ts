@@ -7,18 +7,21 @@ import type { ThreadEvent } from './thread-event.ts';
  * Unix seconds with milliseconds (dateTime64), which DateTime64(3, 'UTC') reads exactly; read back
  * as epoch ms via toUnixTimestamp64Milli so nothing depends on the session time zone.
  */
-const timeOrNull = (ms: number | null) => (ms === null ? null : dateTime64(ms));
 const flag = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 
-export function threadEventRow(e: ThreadEvent): Record<string, unknown> {
+/** How a row holds an instant: JSON text (dateTime64, the default) or epoch ms for insertRowBinary (`asEpochMs`). */
+export type TimeValue = (ms: number) => unknown;
+export const asEpochMs: TimeValue = (ms) => ms;
+
+export function threadEventRow(e: ThreadEvent, time: TimeValue = dateTime64): Record<string, unknown> {
   return {
     brand: e.brand,
     platform: e.platform,
     account_id: e.account_id,
     thread_id: e.thread_id,
     event_id: e.event_id,
-    event_time: dateTime64(e.event_time),
-    enriched_time: dateTime64(e.enriched_time),
+    event_time: time(e.event_time),
+    enriched_time: time(e.enriched_time),
     kind: e.kind,
     message_id: e.message_id,
     role: e.role,
@@ -96,7 +99,12 @@ export function threadEventFromRow(r: ThreadEventRow): ThreadEvent {
  * counts mean the same set and so the same facts (a settings change or a model replay re-inserts
  * with an equal version, and ClickHouse keeps the last inserted).
  */
-export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<string, unknown> {
+export function threadFactsRow(
+  f: ThreadFacts,
+  computedAt: number,
+  time: TimeValue = dateTime64,
+): Record<string, unknown> {
+  const timeOrNull = (ms: number | null) => (ms === null ? null : time(ms));
   const first = f.periods.find((p) => p.kind === 'first');
   const waiting = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)! : null;
   return {
@@ -106,7 +114,7 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
     thread_id: f.thread_id,
     language: f.language,
     version: f.event_count,
-    computed_at: dateTime64(computedAt),
+    computed_at: time(computedAt),
     event_count: f.event_count,
     priority: f.priority,
     time_zone: f.time_zone,
@@ -133,7 +141,7 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
     wait_started_at: timeOrNull(f.wait_started_at),
     wait_sla_deadline_at: timeOrNull(f.wait_sla_deadline_at),
     waiting_message_ids: f.waiting_messages.map((m) => m.message_id),
-    waiting_message_posted_at: f.waiting_messages.map((m) => dateTime64(m.posted_at)),
+    waiting_message_posted_at: f.waiting_messages.map((m) => time(m.posted_at)),
     resolve_count: f.resolve_count,
     reopen_count: f.reopen_count,
     is_resolved: flag(f.is_resolved),
@@ -154,7 +162,7 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
     resolution_breached: flag(f.resolution_breached),
     period_index: f.periods.map((p) => p.index),
     period_kind: f.periods.map((p) => p.kind),
-    period_start_at: f.periods.map((p) => dateTime64(p.start_at)),
+    period_start_at: f.periods.map((p) => time(p.start_at)),
     period_end_at: f.periods.map((p) => timeOrNull(p.end_at)),
     period_end_reason: f.periods.map((p) => p.end_reason ?? ''),
     period_calendar_s: f.periods.map((p) => p.calendar_s),
@@ -166,8 +174,8 @@ export function threadFactsRow(f: ThreadFacts, computedAt: number): Record<strin
     period_message_count: f.periods.map((p) => p.message_ids.length),
     mod_message_id: f.moderated.map((m) => m.message_id),
     mod_author_role: f.moderated.map((m) => m.author_role),
-    mod_posted_at: f.moderated.map((m) => dateTime64(m.posted_at)),
-    mod_first_action_at: f.moderated.map((m) => dateTime64(m.first_action_at)),
+    mod_posted_at: f.moderated.map((m) => time(m.posted_at)),
+    mod_first_action_at: f.moderated.map((m) => time(m.first_action_at)),
     mod_first_action: f.moderated.map((m) => m.first_action),
     mod_first_actor_role: f.moderated.map((m) => m.first_actor_role),
     mod_calendar_s: f.moderated.map((m) => m.calendar_s),
