@@ -38,7 +38,30 @@ for (const [lang, table] of Object.entries(CUES)) {
     qstart: compileOne(table.qstart, true),
   };
 }
-const STRONG_SPAM = compileOne(COMMON_SPAM_STRONG, false);
+export const STRONG_SPAM = compileOne(COMMON_SPAM_STRONG, false);
+
+/**
+ * The text each fragment needs verbatim (a fragment without regex syntax but "\\." and a final "~"), or
+ * null when some fragment has more. A regex of such fragments can only match where one of them occurs,
+ * so `includes` can rule it out first: ~15 substring searches cost far less than the regex's look-behind
+ * tried at every position (measured: 1.8 µs a message for STRONG_SPAM alone).
+ */
+export function requiredLiterals(fragments: readonly string[]): string[] | null {
+  const out: string[] = [];
+  for (const f of fragments) {
+    const body = f.endsWith('~') ? f.slice(0, -1) : f;
+    if (body.length === 0 || /[\\()[\]{}|?*+^$~. ]/.test(body.replace(/\\\./g, ''))) return null;
+    out.push(body.replace(/\\\./g, '.'));
+  }
+  return out;
+}
+const STRONG_SPAM_LITERALS = requiredLiterals(COMMON_SPAM_STRONG);
+
+/** STRONG_SPAM.test(s), ruled out first by the literals when none occurs. */
+export function strongSpam(s: string): boolean {
+  if (STRONG_SPAM_LITERALS !== null && !STRONG_SPAM_LITERALS.some((l) => s.includes(l))) return false;
+  return STRONG_SPAM.test(s);
+}
 /** The cue sets scanned per language: its own plus English (code-switching); English alone otherwise. */
 const EN_ONLY: readonly Compiled[] = [COMPILED.en!];
 const SETS = new Map<string, readonly Compiled[]>(
@@ -131,7 +154,7 @@ export function ruleSignals(x: IntentInput, out: RuleSignals): RuleSignals {
   out.words = words;
   const question = s.includes('?') || s.includes('¿') || sets.some((c) => c.qstart.test(s));
   out.question = question;
-  out.strongSpam = STRONG_SPAM.test(s);
+  out.strongSpam = strongSpam(s);
   out.intent = decide(out, x.sentiment);
   return out;
 }
