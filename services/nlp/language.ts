@@ -3,7 +3,7 @@
 // stage 2 is `eld` (Apache-2.0, n-gram based, ~40k short texts/s/core, ~97% on the six languages of
 // the tweet corpora). It runs on the words only (no URLs, mentions, emoji) to avoid noise.
 
-import { eld } from 'eld/small';
+import { detectNgrams } from './ngramDetector.ts';
 import type { Token } from './text/tokenize.ts';
 import { STOPWORD_LANGS } from './text/stopwords.ts';
 
@@ -118,9 +118,8 @@ export function detectLanguage(tokens: readonly Token[], hint: string | null = n
     const cut = head.lastIndexOf(' ', DETECT_CHARS);
     head = head.slice(0, cut > DETECT_CHARS / 2 ? cut : DETECT_CHARS);
   }
-  const r = eld.detect(head);
-  // isReliable() sorts all scores; only a supported language's reliability changes the decision.
-  return { language: r.language, reliable: isSupportedLanguage(r.language) && r.isReliable(), latinScript };
+  const r = detectNgrams(head); // eld's answer (ngramDetector.ts)
+  return { language: r.language, reliable: isSupportedLanguage(r.language) && r.reliable, latinScript };
 }
 
 /**
