@@ -1,6 +1,8 @@
 import {
   Kafka,
+  Partitioners,
   logLevel as KafkaLogLevel,
+  type ICustomPartitioner,
   type LogEntry,
   type Admin,
   type Consumer,
@@ -57,8 +59,41 @@ export function createKafka(config: BaseConfig, logger: Logger, clientSuffix?: s
  */
 export function durableProducer(kafka: Kafka, extra: Partial<ProducerConfig> = {}): Producer {
   // A new producer id after any failed send: kafkajs would reuse sequence numbers (fresh-producer.ts).
-  return freshProducer(kafka, { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, ...extra });
+  return freshProducer(kafka, {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: rememberingPartitioner,
+    ...extra,
+  });
 }
+
+/** String keys whose partition a producer remembers; past this many it starts over. */
+const REMEMBERED_KEYS = 100_000;
+
+/**
+ * kafkajs' default partitioner (murmur2 of the key, Java-compatible: the same partition for the same
+ * key and partition count), remembering the partition of each string key: a thread's key comes back
+ * with every event of the thread, and kafkajs' murmur2 copies a string key into a new Buffer each
+ * time (~2 µs a record). Records with a partition, a Buffer key or no key go to the default as they are.
+ */
+export const rememberingPartitioner: ICustomPartitioner = () => {
+  const fallback = Partitioners.DefaultPartitioner();
+  const known = new Map<string, { partitions: number; partition: number }>();
+  return (args) => {
+    const { message, partitionMetadata } = args;
+    const key = message.key;
+    if (typeof key !== 'string' || (message.partition !== null && message.partition !== undefined)) {
+      return fallback(args);
+    }
+    const seen = known.get(key);
+    if (seen !== undefined && seen.partitions === partitionMetadata.length) return seen.partition;
+    const partition = fallback(args);
+    if (known.size >= REMEMBERED_KEYS) known.clear();
+    known.set(key, { partitions: partitionMetadata.length, partition });
+    return partition;
+  };
+};
 
 /**
  * The consumer every service uses: a group member that never creates topics. An idle fetch waits at
