@@ -1,13 +1,16 @@
 // `npm run bench:nlp` — single-core throughput of the NLP stages on the public tweet corpora
 // (val split of every language, cycled). Baseline, measured in the same run: a naive lexicon-only
 // scorer (tokenize + sum of lexicon polarities), the cheapest thing that could call itself sentiment,
-// and the previous intent classifier (the cue rules alone) next to the learned intent model.
+// and the previous intent classifier (the cue rules alone) next to the learned intent model; the
+// reference paths the fast ones are tested against (tokenizer regex alone, plain sentiment features,
+// eld itself) are measured too, so each speed-up is shown in the same run.
 
-import { decodeModel, readModelFile } from '../services/nlp/sentiment/linearModel.ts';
+import { decodeModel, LinearSentimentModel, readModelFile } from '../services/nlp/sentiment/linearModel.ts';
 import { BUILTIN_MODEL_PATH, loadSentimentModelSync } from '../services/nlp/sentiment/registry.ts';
 import { defaultDataDir, readSplit } from '../services/nlp/eval/dataset.ts';
-import { tokenize } from '../services/nlp/text/tokenize.ts';
-import { detectLanguage, resolveLanguage } from '../services/nlp/language.ts';
+import { tokenize, tokenizeByRegex } from '../services/nlp/text/tokenize.ts';
+import { detectLanguage, detectionText, resolveLanguage } from '../services/nlp/language.ts';
+import { detectNgrams, detectWithEld } from '../services/nlp/ngramDetector.ts';
 import { classifyIntent, newRuleSignals, ruleSignals } from '../services/nlp/intent/classify.ts';
 import { loadIntentModel } from '../services/nlp/intent/model.ts';
 import { INTENTS, DEFAULT_NEEDS_REPLY } from '../services/nlp/intent/types.ts';
@@ -19,6 +22,15 @@ const sets = readSplit(process.env.BENCH_DATA ?? defaultDataDir(), 'val');
 const msgs = sets.flatMap((s) => s.texts.map((text) => ({ text, lang: s.language ?? 'en' })));
 const lexicon = decodeModel(readModelFile(BUILTIN_MODEL_PATH)).lexicon;
 const model = loadSentimentModelSync('builtin');
+const linear = new LinearSentimentModel(readModelFile(BUILTIN_MODEL_PATH));
+// what the n-gram detector sees: the words, cut at a space near 80 characters (language.ts)
+function head(text: string): string {
+  const words = detectionText(tokenize(text)).text;
+  if (words.length <= 80) return words;
+  const cut = words.lastIndexOf(' ', 80);
+  return words.slice(0, cut > 40 ? cut : 80);
+}
+const heads = new Map(msgs.map((m) => [m.text, head(m.text)]));
 const analyzer = createAnalyzerSync();
 const rulesAnalyzer = createAnalyzerSync({ intentModel: 'rules' });
 const intentModel = loadIntentModel('builtin')!;
@@ -55,11 +67,18 @@ const stages: Array<[string, (m: { text: string; lang: string }) => void]> = [
     },
   ],
   ['tokenize', (m) => void (sink += tokenize(m.text).length)],
+  ['tokenize: the regex alone (reference)', (m) => void (sink += tokenizeByRegex(m.text).length)],
   [
     'language detection',
     (m) => void (sink += resolveLanguage(detectLanguage(tokenize(m.text), m.lang), m.lang).length),
   ],
   ['sentiment', (m) => void (sink += model.score({ text: m.text, tokens: tokenize(m.text), language: m.lang }).score)],
+  [
+    'sentiment: plain features (reference)',
+    (m) => void (sink += linear.plainProbabilities(tokenize(m.text), m.lang)[0]!),
+  ],
+  ['n-gram detector, every message', (m) => void (sink += detectNgrams(heads.get(m.text)!).language.length)],
+  ['n-gram detector: eld itself (reference)', (m) => void (sink += detectWithEld(heads.get(m.text)!).language.length)],
   [
     'intent: cue rules (previous)',
     (m) => {
