@@ -15,6 +15,7 @@
 import { AvroCodec } from '../services/shared/avro.ts';
 import { applyMigrations } from '../services/migrate/apply.ts';
 import { createAnalyzer } from '../services/nlp/index.ts';
+import { loadavg } from 'node:os';
 import { createClient } from '@clickhouse/client';
 import { createClickHouse, type ClickHouseClient } from '../services/shared/clickhouse.ts';
 import { loadBaseConfig } from '../services/shared/config.ts';
@@ -188,14 +189,20 @@ async function main(): Promise<void> {
         ).json<{ v: string }>()
       ).map((r) => r.v),
     };
+    // The machine is shared: the load average while the queries ran says how far the figures can be trusted.
+    const loadBefore = loadavg()[0]!;
     const timings = [
       ...(await timeDashboards(analyst, { brand: 'acme', options }, to, RUNS)),
       ...(await timeReport(analyst, 'acme', to, RUNS)),
     ];
+    const loadAfter = loadavg()[0]!;
     const misses = print(timings);
     printPivot(timings);
     console.log(
       `\n${timings.length} queries, ${RUNS} runs each after a warm-up; p95 ≤ ${TARGET_MS} ms: ${misses === 0 ? 'met by every query' : `missed by ${misses}`}`,
+    );
+    console.log(
+      `load average (1 min) while timing: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end`,
     );
   } finally {
     if (KEEP || REUSE)

@@ -1,0 +1,53 @@
+-- Prototype of the read side proposed in docs/dashboards-at-scale.md, run by hand in a database kept by
+-- `BENCH_QUERIES_KEEP=1 npm run bench:queries` (not a migration: nothing writes this table yet).
+-- It fills a signed, time-keyed table of "thread points" from today's latest facts (what the table holds
+-- once the sink's -1/+1 rows have collapsed) and reads two panels from it. Each new query must return
+-- exactly the rows of today's panel SQL (compare the two outputs, e.g. with md5sum).
+
+CREATE TABLE IF NOT EXISTS proto_thread_points
+(
+    brand                 LowCardinality(String),
+    metric                LowCardinality(String),   -- first_response | waiting | ...
+    t                     DateTime64(3, 'UTC'),     -- the instant the panels filter on
+    thread_id             String,                   -- the point's id (thread, or thread/message)
+    version               UInt64,                   -- thread_facts.version of the facts it comes from
+    sign                  Int8,                     -- +1 written with the facts, -1 when they are replaced
+    platform              LowCardinality(String),
+    language              LowCardinality(String),
+    calendar_s            Nullable(Float64),
+    business_s            Nullable(Float64),
+    sla_clock             LowCardinality(String),
+    sla_target_s          Nullable(Float64),
+    ended                 UInt8,
+    handled_by_moderation UInt8
+)
+ENGINE = VersionedCollapsingMergeTree(sign, version)
+PARTITION BY toYYYYMM(t)
+ORDER BY (brand, metric, t, thread_id);
+
+INSERT INTO proto_thread_points
+SELECT brand, 'first_response', assumeNotNull(frt_start_at), thread_id, version, 1, platform, language,
+       frt_calendar_s, frt_business_s, frt_sla_clock, frt_sla_target_s, frt_end_at IS NOT NULL, handled_by_moderation
+FROM thread_facts FINAL
+WHERE frt_start_at IS NOT NULL;
+
+INSERT INTO proto_thread_points
+SELECT brand, 'waiting', wp, concat(thread_id, '/', mid), version, 1, platform, language,
+       NULL, NULL, waiting_kind, NULL, 0, 0
+FROM thread_facts FINAL
+ARRAY JOIN waiting_message_ids AS mid, waiting_message_posted_at AS wp
+WHERE is_waiting = 1;
+
+-- Brand health / "First response time p50 / p90 vs SLA" (24 h range as the bench expands it; the 7 d
+-- and 30 d ranges change only the two instants).
+SELECT toStartOfInterval(toDateTime(t), INTERVAL 3600 second) AS time,
+  quantile(0.5)(if(sla_clock = 'calendar', calendar_s, business_s)) AS p50,
+  quantile(0.9)(if(sla_clock = 'calendar', calendar_s, business_s)) AS p90,
+  max(sla_target_s) AS sla_target
+FROM proto_thread_points FINAL
+WHERE brand IN ('acme') AND metric = 'first_response' AND t >= toDateTime(1796084518) AND t <= toDateTime(1796170918)
+  AND ended = 1 AND handled_by_moderation = 0
+GROUP BY time ORDER BY time;
+
+-- Brand health / "Unanswered backlog": a count needs no FINAL, the signs sum to the live points.
+SELECT sum(sign) AS waiting FROM proto_thread_points WHERE brand IN ('acme') AND metric = 'waiting';
