@@ -104,11 +104,20 @@ export class RowBinaryWriter {
 
   /** Length-prefixed UTF-8. Short strings (at most 42 UTF-16 units = 126 bytes) get a one-byte prefix without measuring first. */
   string(s: string): void {
-    if (s.length <= 42) {
-      this.ensure(1 + 3 * s.length);
+    const len = s.length;
+    if (len <= 42) {
+      this.ensure(1 + 3 * len);
+      const buf = this.buf;
       const start = this.pos + 1;
-      const n = this.buf.write(s, start, 'utf8');
-      this.buf[this.pos] = n;
+      // ASCII (ids, labels, most texts) byte by byte: cheaper than a call into Buffer#write.
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      const n = i === len ? len : buf.write(s, start, 'utf8');
+      buf[this.pos] = n;
       this.pos = start + n;
       return;
     }
