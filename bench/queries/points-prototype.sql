@@ -51,3 +51,27 @@ GROUP BY time ORDER BY time;
 
 -- Brand health / "Unanswered backlog": a count needs no FINAL, the signs sum to the live points.
 SELECT sum(sign) AS waiting FROM proto_thread_points WHERE brand IN ('acme') AND metric = 'waiting';
+
+-- Messages: one point per message at its posted_time, from today's v_messages (revision = its version).
+CREATE TABLE IF NOT EXISTS proto_message_points
+(
+    brand LowCardinality(String), t DateTime64(3, 'UTC'), message_id String, thread_id String,
+    revision UInt64, sign Int8, platform LowCardinality(String), language LowCardinality(String),
+    author_role LowCardinality(String), intent LowCardinality(String), spam UInt8,
+    first_moderation_time Nullable(DateTime64(3, 'UTC'))
+)
+ENGINE = VersionedCollapsingMergeTree(sign, revision)
+PARTITION BY toYYYYMM(t)
+ORDER BY (brand, t, message_id);
+
+INSERT INTO proto_message_points
+SELECT brand, posted_time, message_id, thread_id, revision, 1, platform, language, author_role, intent, spam,
+       first_moderation_time
+FROM v_messages;
+
+-- Moderation / "Spam share" and "Time to moderate": today's panel SQL with `FROM v_messages` replaced by
+-- `FROM proto_message_points FINAL` and posted_time by t.
+SELECT toStartOfInterval(toDateTime(t), INTERVAL 3600 second) AS time, countIf(spam OR intent = 'spam') / count() AS spam_share
+FROM proto_message_points FINAL
+WHERE t >= toDateTime(1796084518) AND t <= toDateTime(1796170918) AND author_role = 'customer' AND brand IN ('acme')
+GROUP BY time ORDER BY time;
