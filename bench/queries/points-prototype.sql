@@ -75,3 +75,54 @@ SELECT toStartOfInterval(toDateTime(t), INTERVAL 3600 second) AS time, countIf(s
 FROM proto_message_points FINAL
 WHERE t >= toDateTime(1796084518) AND t <= toDateTime(1796170918) AND author_role = 'customer' AND brand IN ('acme')
 GROUP BY time ORDER BY time;
+
+-- Community team / "SLA breaches": one point per SLA deadline (waiting periods and the resolution), with
+-- what the view needs to decide "breached" at query time (open waits and unresolved threads compare with now()).
+CREATE TABLE IF NOT EXISTS proto_deadline_points
+(
+    brand LowCardinality(String), t DateTime64(3, 'UTC'), point_id String, version UInt64, sign Int8,
+    platform LowCardinality(String), language LowCardinality(String), metric LowCardinality(String),
+    is_open UInt8, closed_breached Nullable(UInt8), sla_target_s Nullable(Float64), sla_clock LowCardinality(String),
+    is_resolved UInt8, full_resolution_calendar_s Nullable(Float64), full_resolution_business_s Nullable(Float64),
+    pending_inactivity_at Nullable(DateTime64(3, 'UTC')), inactivity_resolve_after_s Nullable(Float64),
+    pending_resolution_calendar_s Nullable(Float64), pending_resolution_business_s Nullable(Float64),
+    no_first_customer_message UInt8
+)
+ENGINE = VersionedCollapsingMergeTree(sign, version)
+PARTITION BY toYYYYMM(t)
+ORDER BY (brand, t, point_id);
+
+INSERT INTO proto_deadline_points
+SELECT brand, assumeNotNull(wp_deadline), concat(thread_id, '/', toString(wp_index)), version, 1, platform, language,
+       if(wp_kind = 'first', 'first_response', 'next_response'), wp_end IS NULL, wp_breached,
+       NULL, '', 0, NULL, NULL, NULL, NULL, NULL, NULL, 0
+FROM thread_facts FINAL
+ARRAY JOIN period_index AS wp_index, period_kind AS wp_kind, period_end_at AS wp_end,
+           period_sla_deadline_at AS wp_deadline, period_breached AS wp_breached
+WHERE wp_kind IN ('first', 'next') AND wp_deadline IS NOT NULL;
+
+INSERT INTO proto_deadline_points
+SELECT brand, assumeNotNull(resolution_deadline_at), thread_id, version, 1, platform, language, 'resolution', 0, NULL,
+       resolution_sla_target_s, resolution_sla_clock, is_resolved, full_resolution_calendar_s, full_resolution_business_s,
+       pending_inactivity_at, inactivity_resolve_after_s, pending_resolution_calendar_s, pending_resolution_business_s,
+       first_customer_message_at IS NULL
+FROM thread_facts FINAL
+WHERE resolution_deadline_at IS NOT NULL;
+
+-- The same rows as today's panel (compare sorted: the panel orders by time only).
+SELECT toStartOfInterval(toDateTime(t), INTERVAL 3600 second) AS time, metric, count() AS breaches
+FROM (
+  SELECT t, metric,
+    pending_inactivity_at IS NOT NULL
+      AND now64(3) >= addMilliseconds(pending_inactivity_at, toInt64(inactivity_resolve_after_s * 1000)) AS inactivity_resolved,
+    if(is_resolved, full_resolution_calendar_s, if(inactivity_resolved, pending_resolution_calendar_s, NULL)) AS fc,
+    if(is_resolved, full_resolution_business_s, if(inactivity_resolved, pending_resolution_business_s, NULL)) AS fb,
+    if(metric = 'resolution',
+       multiIf(sla_target_s IS NULL, NULL, fc IS NOT NULL, toUInt8(if(sla_clock = 'calendar', fc, fb) > sla_target_s),
+               no_first_customer_message = 1, NULL, toUInt8(now64(3) > t)),
+       if(is_open = 1, toUInt8(now64(3) > t), closed_breached)) AS breached
+  FROM proto_deadline_points FINAL
+  WHERE brand IN ('acme') AND t >= toDateTime(1796084518) AND t <= toDateTime(1796170918)
+)
+WHERE breached = 1
+GROUP BY time, metric ORDER BY time, metric;
