@@ -1,6 +1,7 @@
 // Language identification and the supported/unsupported decision.
 // Stage 1 is a function-word vote for the six supported languages (fast path, see stopwordLanguage);
-// stage 2 is `eld` (Apache-2.0, n-gram based, ~40k short texts/s/core, ~97% on the six languages of
+// stage 2 is `eld` (Apache-2.0, n-gram based; run through its re-implementation in ngramDetector.ts, same
+// answers, ~15 µs a tweet; ~97% on the six languages of
 // the tweet corpora). It runs on the words only (no URLs, mentions, emoji) to avoid noise.
 
 import { detectNgrams } from './ngramDetector.ts';
