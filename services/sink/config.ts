@@ -15,10 +15,13 @@ import { DEFAULT_CACHE_BYTES } from '../threads/projector.ts';
 export const DEFAULT_SINK_MAX_ROWS = 15_000;
 
 /**
- * How long a partial batch may wait before it is written anyway (bounded freshness). bench:e2e at
- * half the max load (~4.2k events/s, right after 100k events): 500 ms -> freshness p99 1.6-2.0 s,
- * 250 ms -> 1.1 s, with the same max throughput (the sink is behind there, so SINK_MAX_ROWS cuts).
- * The price: up to 4 inserts a second per table under light traffic, which ClickHouse merges easily.
+ * How long a record may wait for others to share its insert (bounded freshness): the broker holds
+ * the sink's fetch this long unless 1 MiB of records is there (sink.ts FETCH_MIN_BYTES). Until
+ * 2026-12-02 the batcher held each fetched batch this long instead, which kafkajs's fetch loop
+ * turned into pure delay (nothing is fetched while a batch is in the handler). bench:e2e at half
+ * the max load (~4.2k events/s, right after 100k events), with that batcher wait: 500 ms ->
+ * freshness p99 1.6-2.0 s, 250 ms -> 1.1 s, with the same max throughput (the sink is behind there,
+ * so SINK_MAX_ROWS cuts). The price: up to 4 inserts a second per table under light traffic.
  */
 export const DEFAULT_SINK_MAX_WAIT_MS = 250;
 
@@ -26,7 +29,7 @@ export const sinkShape = {
   ...baseShape,
   /** Rows per ClickHouse insert at most (see DEFAULT_SINK_MAX_ROWS). */
   SINK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_SINK_MAX_ROWS),
-  /** How long a partial batch may wait before it is written anyway (see DEFAULT_SINK_MAX_WAIT_MS). */
+  /** How long the broker holds a fetch for more records (see DEFAULT_SINK_MAX_WAIT_MS). */
   SINK_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SINK_MAX_WAIT_MS),
   SINK_GROUP_ID: z.string().min(1).default('brandpulse-sink'),
   /**
