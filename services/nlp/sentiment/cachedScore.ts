@@ -38,6 +38,11 @@ const MAX_CACHED_WORD = 64;
 /** Languages whose per-language unigram weights a word keeps (the first ones seen; others are looked up). */
 const LANG_SLOTS = 8;
 const WORD_CACHE_MAX = 50_000;
+/**
+ * Floats of word weights kept before starting over (16 MB; ~35k words). Past it, the next message resets
+ * the arena and every word's entry is recomputed when next seen: bounded memory, as the token cache is.
+ */
+const POOL_LIMIT = 1 << 22;
 const DENSE_SEEDS = [
   DENSE.lexPos,
   DENSE.lexNeg,
@@ -51,9 +56,10 @@ const DENSE_SEEDS = [
   DENSE.caps,
 ];
 
-/** What one word contributes, for one model (the tables it was computed with). */
+/** What one word contributes, for one model (the tables and arena generation it was computed with). */
 interface WordEntry {
   readonly tables: ScoringTables;
+  readonly gen: number;
   readonly hash: number;
   readonly negator: boolean;
   readonly intensifier: boolean;
@@ -62,14 +68,17 @@ interface WordEntry {
   /** Number of char n-gram features. */
   readonly grams: number;
   /**
-   * Float32 weight triples: [0] the word, [1] the negated word, [2 .. 2+grams) its char n-grams, then
-   * LANG_SLOTS × (plain, negated) per-language unigrams, NaN until first needed (weights are never NaN).
+   * Where its float32 weight triples start in the tables' arena: [0] the word, [1] the negated word,
+   * [2 .. 2+grams) its char n-grams, then LANG_SLOTS × (plain, negated) per-language unigrams, NaN until
+   * first needed (weights are never NaN). One arena rather than an array per word: no allocation, no
+   * pointer to chase (its first touch is a cache miss either way).
    */
-  readonly w: Float32Array;
+  readonly off: number;
 }
 
 interface HashtagEntry {
   readonly tables: ScoringTables;
+  readonly gen: number;
   readonly w0: number;
   readonly w1: number;
   readonly w2: number;
@@ -110,12 +119,19 @@ export class ScoringTables {
   readonly denseX = new Float64Array(DENSE_SEEDS.length);
   /** Weight stream of the current message: one float32 triple per sparse feature, in push order. */
   readonly stream = new Float32Array(3 * CAP);
+  /** The words' weights (WordEntry.off); grows by doubling, starts over past POOL_LIMIT. */
+  pool = new Float32Array(1 << 16);
+  private used = 0;
+  /** Arena generation: entries of an older one are stale. */
+  gen = 0;
 
   constructor(
     readonly cfg: FeatureConfig,
     readonly W: Float32Array,
     readonly bias: Float64Array,
     readonly lex: Lexicon,
+    /** POOL_LIMIT; tests pass a small one to exercise the start-over. */
+    private readonly poolLimit = POOL_LIMIT,
   ) {
     this.mask = (1 << cfg.bits) - 1;
     this.denseW = new Float64Array(DENSE_SEEDS.length * 3);
@@ -123,6 +139,25 @@ export class ScoringTables {
       const b = (finalize(seed) & this.mask) * 3;
       for (let k = 0; k < 3; k++) this.denseW[j * 3 + k] = W[b + k]!;
     });
+  }
+
+  /** At the start of a message (never inside one, so no entry of the message goes stale mid-way). */
+  startMessage(): void {
+    if (this.used <= this.poolLimit) return;
+    this.used = 0;
+    this.gen++;
+    this.partWords.clear();
+  }
+
+  private alloc(n: number): number {
+    if (this.used + n > this.pool.length) {
+      const bigger = new Float32Array(Math.max(2 * this.pool.length, this.used + n));
+      bigger.set(this.pool.subarray(0, this.used));
+      this.pool = bigger;
+    }
+    const off = this.used;
+    this.used += n;
+    return off;
   }
 
   lang(language: string): LangEntry {
@@ -148,8 +183,9 @@ export class ScoringTables {
       for (let s = 0; s < L; s++) for (let k = Math.max(0, cfg.charMin - 1); k < cfg.charMax && s + k < L; k++) grams++;
     const W = this.W,
       mask = this.mask;
-    const out = new Float32Array(3 * (2 + grams + 2 * LANG_SLOTS));
-    let o = 0;
+    const off = this.alloc(3 * (2 + grams + 2 * LANG_SLOTS));
+    const out = this.pool;
+    let o = off;
     for (const seed of [S_WORD, S_NEGWORD]) {
       const b = (finalize(hw ^ seed) & mask) * 3;
       out[o++] = W[b]!;
@@ -170,16 +206,17 @@ export class ScoringTables {
           }
         }
       }
-    out.fill(NaN, o);
+    out.fill(NaN, o, off + 3 * (2 + grams + 2 * LANG_SLOTS));
     return {
       tables: this,
+      gen: this.gen,
       hash: hw,
       negator,
       intensifier: INTENSIFIERS.has(w),
       contrastive: CONTRASTIVES.has(w),
       polarity: negator ? 0 : polarityOf(this.lex, w, elongated, hw),
       grams,
-      w: out,
+      off,
     };
   }
 
@@ -203,7 +240,7 @@ export class ScoringTables {
         parts.push(e);
       }
     const b = (finalize(wordHash(t.norm) ^ S_HASHTAG) & this.mask) * 3;
-    return { tables: this, w0: this.W[b]!, w1: this.W[b + 1]!, w2: this.W[b + 2]!, parts };
+    return { tables: this, gen: this.gen, w0: this.W[b]!, w1: this.W[b + 1]!, w2: this.W[b + 2]!, parts };
   }
 
   /** Emoji, emoticon, punctuation and placeholder tokens. */
@@ -254,6 +291,8 @@ export function scoreCached(tables: ScoringTables, tokens: readonly Token[], lan
     ws = tables.stream;
   const bigrams = cfg.bigrams,
     langWords = cfg.langWords;
+  tables.startMessage();
+  const gen = tables.gen;
   const le = tables.lang(lang);
   const langSeed = le.seed,
     slot = le.slot;
@@ -290,7 +329,7 @@ export function scoreCached(tables: ScoringTables, tokens: readonly Token[], lan
       if (t.elongated) elong++;
       if (t.allCaps) caps++;
       let e = t.sentimentMemo as WordEntry | null;
-      if (e === null || e.tables !== tables) {
+      if (e === null || e.tables !== tables || e.gen !== gen) {
         e = tables.word(t.norm, t.elongated);
         if (e === null) return false;
         t.sentimentMemo = e;
@@ -298,7 +337,7 @@ export function scoreCached(tables: ScoringTables, tokens: readonly Token[], lan
       entry = e;
     } else if (kind === 'hashtag') {
       let e = t.sentimentMemo as HashtagEntry | null;
-      if (e === null || e.tables !== tables) {
+      if (e === null || e.tables !== tables || e.gen !== gen) {
         e = tables.hashtag(t);
         if (e === null) return false;
         t.sentimentMemo = e;
@@ -353,23 +392,24 @@ export function scoreCached(tables: ScoringTables, tokens: readonly Token[], lan
     for (let p = 0; p < nWords; p++) {
       const we = parts === null ? entry! : parts[p]!;
       const hw = we.hash;
-      const ww = we.w;
+      const ww = tables.pool, // read after the entries are made: the arena may have grown
+        at = we.off;
       if (o + 3 * (3 + we.grams) > end3) return false;
       if (we.negator) {
-        ws[o] = ww[0]!;
-        ws[o + 1] = ww[1]!;
-        ws[o + 2] = ww[2]!;
+        ws[o] = ww[at]!;
+        ws[o + 1] = ww[at + 1]!;
+        ws[o + 2] = ww[at + 2]!;
         o += 3;
         negLeft = NEGATION_SCOPE;
       } else {
         const negated = negLeft > 0;
-        const wo = negated ? 3 : 0;
+        const wo = at + (negated ? 3 : 0);
         ws[o] = ww[wo]!;
         ws[o + 1] = ww[wo + 1]!;
         ws[o + 2] = ww[wo + 2]!;
         o += 3;
         if (langWords) {
-          const lo = slot >= 0 ? 3 * (2 + we.grams + 2 * slot + (negated ? 1 : 0)) : -1;
+          const lo = slot >= 0 ? at + 3 * (2 + we.grams + 2 * slot + (negated ? 1 : 0)) : -1;
           if (lo >= 0 && ww[lo] === ww[lo]) {
             ws[o] = ww[lo]!;
             ws[o + 1] = ww[lo + 1]!;
@@ -398,7 +438,7 @@ export function scoreCached(tables: ScoringTables, tokens: readonly Token[], lan
       prevH = hw;
       hasPrev = true;
       if (we.negator) continue;
-      for (let g = 6, gEnd = 6 + 3 * we.grams; g < gEnd; g++) ws[o++] = ww[g]!;
+      for (let g = at + 6, gEnd = at + 6 + 3 * we.grams; g < gEnd; g++) ws[o++] = ww[g]!;
       let v = we.polarity;
       if (v !== 0) {
         v *= boost * after;

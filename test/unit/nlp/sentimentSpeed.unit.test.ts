@@ -17,9 +17,9 @@ import { BUILTIN_MODEL_PATH } from '../../../services/nlp/sentiment/registry.ts'
 
 const file = readModelFile(BUILTIN_MODEL_PATH);
 
-function scorers(f = file) {
+function scorers(f = file, poolLimit?: number) {
   const { params, lexicon } = decodeModel(f);
-  const tables = new ScoringTables(params.features, params.W, params.bias, lexicon);
+  const tables = new ScoringTables(params.features, params.W, params.bias, lexicon, poolLimit);
   const buf = new FeatureBuffer();
   const plain = (text: string, lang: string): number[] => {
     const out = new Float64Array(3);
@@ -101,5 +101,11 @@ describe('cached sentiment scoring', () => {
       expect(b.cached(text, lang)).toEqual(b.plain(text, lang));
     }
     expect(b.plain('bello', 'it')).not.toEqual(a.plain('bello', 'it'));
+  });
+
+  it('stays identical when the word arena starts over (a tiny limit: a restart every few messages)', () => {
+    const { plain, cached } = scorers(file, 2000);
+    for (const { text, lang } of corpus.slice(0, 400).concat(corpus.slice(0, 400)))
+      expect(cached(text, lang), text).toEqual(plain(text, lang));
   });
 });
