@@ -100,6 +100,23 @@ const stages: Array<[string, (m: { text: string; lang: string }) => void]> = [
   ],
   ['all: analyze()', (m) => void (sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0)],
 ];
+// First sight: analyze() on the train tweets, each once, before the rounds below (which cycle the val
+// messages, so every word is cached after the first cycle): new words cost their hashing and weight
+// look-ups once, as on real traffic's long tail. The JIT is warmed on the val messages first.
+const firstSight = (() => {
+  const train = readSplit(process.env.BENCH_DATA ?? defaultDataDir(), 'train').flatMap((s) =>
+    s.texts.map((text) => ({ text, lang: s.language ?? 'en' })),
+  );
+  for (let i = 0; i < 3 * msgs.length; i++) {
+    const m = msgs[i % msgs.length]!;
+    sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0;
+  }
+  const c0 = process.cpuUsage();
+  for (const m of train) sink += analyzer.analyze({ text: m.text, languageHint: m.lang }).needsReply ? 1 : 0;
+  const c = process.cpuUsage(c0);
+  return { n: train.length, rate: train.length / ((c.user + c.system) / 1e6) };
+})();
+
 // Rounds interleave the stages and each stage keeps its best round: on a shared machine the best
 // round is the least disturbed one, and interleaving keeps the ratios to the baseline fair.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -119,4 +136,8 @@ for (const [name, rate] of rows) {
   );
 }
 const all = rows[rows.length - 1]![1];
+console.log(
+  `first sight (each of ${firstSight.n} train tweets once, after the warm-up): analyze() ` +
+    `${Math.round(firstSight.rate).toLocaleString('en-US')} msgs/s, ${(1e6 / firstSight.rate).toFixed(1)} µs/msg`,
+);
 console.log(`target ≥ 20,000 msgs/s for analyze(): ${all >= 20000 ? 'met' : 'NOT met'}${sink === 0.123 ? '' : ''}`);

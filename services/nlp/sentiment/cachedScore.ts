@@ -2,9 +2,9 @@
 // same arithmetic as predictProbs, bit for bit, but with what each distinct word contributes computed
 // once. Per message, the plain path hashes every char n-gram and reads ~150 random float rows of a
 // 3 MB weight table (cache misses: the look-ups, not the arithmetic, are the cost). Here a word's weight
-// rows (word, negated word, its char n-grams, its per-language unigram) are gathered once into one small
-// array kept on the shared token (Token.sentimentMemo), so a message reads a few contiguous arrays and
-// one random row per bigram.
+// rows (word, negated word, its char n-grams, its per-language unigram) are gathered once into a
+// contiguous run of one arena, found from the shared token (Token.sentimentMemo), so a message reads a
+// few contiguous runs and one random row per bigram.
 //
 // Bit-identity: predictProbs adds v·W[b] feature by feature in push order, and those float64 sums round,
 // so they cannot be regrouped per word (unlike the intent model's exact integer sums). This path copies
