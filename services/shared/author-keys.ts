@@ -228,6 +228,9 @@ export class AuthorKeyStore {
     if (parts[0] === 'key' && parts.length === 3) {
       const [, ref, id] = parts as [string, string, string];
       if (value === null) return this.forget(ref, id);
+      // A key this process made (remember) comes back from the topic: a key id names one random key,
+      // so there is nothing to unwrap again (the ingest that wrote it skips a decipher per new author).
+      if (this.byId.get(id)?.ref === ref) return this.addRef(ref, id);
       const v = parseJson<KeyRecordValue>(value);
       const key =
         v && typeof v.kek === 'string' && typeof v.wrapped === 'string'
