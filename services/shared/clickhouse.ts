@@ -157,7 +157,10 @@ export async function insertRowBinary(
   });
 }
 
-/** A row of insertRowBinary's conventions as insertRows (JSON) reads it: instants as text (a bare number is seconds there). */
+/**
+ * A row of insertRowBinary's conventions as insertRows (JSON) reads it: instants as text (a bare
+ * number is seconds there).
+ */
 function asJsonRows(columns: Column[], rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
   const convert = columns.map((c) => jsonValue(c.type));
   return rows.map((row) => {

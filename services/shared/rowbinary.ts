@@ -102,7 +102,10 @@ export class RowBinaryWriter {
     this.buf[this.pos++] = n;
   }
 
-  /** Length-prefixed UTF-8. Short strings (at most 42 UTF-16 units = 126 bytes) get a one-byte prefix without measuring first. */
+  /**
+   * Length-prefixed UTF-8. Short strings (at most 42 UTF-16 units = 126 bytes) get a one-byte
+   * prefix without measuring first.
+   */
   string(s: string): void {
     const len = s.length;
     if (len <= 42) {

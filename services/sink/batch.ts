@@ -180,9 +180,10 @@ export interface Rows {
 
 /**
  * Turns a batch into table rows, as insertRowBinary (shared/clickhouse.ts) writes them: instants
- * are epoch ms numbers, the DateTime(64) columns' own unit. `prior` holds the stored state of every message the batch touches
- * (absent = never seen). A message gets a new row only if its state changed, so replaying events
- * that are already stored writes nothing, and each new row carries the contribution it replaces.
+ * are epoch ms numbers, the DateTime(64) columns' own unit. `prior` holds the stored state of
+ * every message the batch touches (absent = never seen). A message gets a new row only if its
+ * state changed, so replaying events that are already stored writes nothing, and each new row
+ * carries the contribution it replaces.
  */
 export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageState>): Rows {
   const events: Record<string, unknown>[] = [];
