@@ -5,7 +5,9 @@
  *   A. max throughput: N simulated events POSTed in batches of 500 (4 in flight); events/s from the
  *      first request to the last event queryable in ClickHouse;
  *   B. freshness at half of A's rate: events paced for BENCH_PACED_SECONDS; accepted (ingest_time,
- *      set by the API) → queryable (thread_events.inserted_at: the sink's last write), p50/p99;
+ *      set by the API) → stored (thread_events.inserted_at, p50/p99). That is the projector's first
+ *      insert of a flush: thread_facts (projector) and messages (writer) follow in the same flush, so
+ *      the event is on every dashboard one flush's remaining inserts later (the sink's batch timings);
  *   baseline (same run): the naive client, one event per request (16 in flight), end to end;
  *   peer (same run): the same hops doing no work (bench/peer/hops.ts), same events and client; the
  *      ratio pipeline/peer is the figure to steer by (noise moves both sides together).
