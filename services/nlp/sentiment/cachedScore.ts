@@ -12,6 +12,7 @@
 // created per call: under tsx (esbuild keepNames) each costs a defineProperty per message.
 
 import { fnvStep, fnvString, finalize } from './hash.ts';
+import { softmax3 } from './softmax.ts';
 import { polarityOf, wordHash, type Lexicon } from './lexicon.ts';
 import type { Token } from '../text/tokenize.ts';
 import { CONTRASTIVES, INTENSIFIERS, NEGATORS, emoticonPolarity } from '../text/wordlists.ts';
@@ -492,13 +493,6 @@ export function scoreCached(tables: ScoringTables, tokens: readonly Token[], lan
     z1 += f * D[3 * j + 1]!;
     z2 += f * D[3 * j + 2]!;
   }
-  const m = Math.max(z0, z1, z2);
-  const e0 = Math.exp(z0 - m),
-    e1 = Math.exp(z1 - m),
-    e2 = Math.exp(z2 - m);
-  const s = e0 + e1 + e2;
-  out[0] = e0 / s;
-  out[1] = e1 / s;
-  out[2] = e2 / s;
+  softmax3(z0, z1, z2, out);
   return true;
 }

@@ -5,6 +5,7 @@ import { dequantize, quantizeWeights, readQuantizedWeights } from '../quantize.t
 import { readFileSync } from 'node:fs';
 import { extractFeatures, FeatureBuffer, type FeatureConfig } from './features.ts';
 import { ScoringTables, scoreCached } from './cachedScore.ts';
+import { softmax3 } from './softmax.ts';
 import { lexiconFromEntries, type Lexicon } from './lexicon.ts';
 import { SENTIMENT_LABELS, type SentimentModel, type SentimentResult } from './types.ts';
 import type { Token } from '../text/tokenize.ts';
@@ -76,14 +77,7 @@ export function predictProbs(p: LinearParams, buf: FeatureBuffer, out: Float64Ar
     z1 += v * W[b + 1]!;
     z2 += v * W[b + 2]!;
   }
-  const m = Math.max(z0, z1, z2);
-  const e0 = Math.exp(z0 - m),
-    e1 = Math.exp(z1 - m),
-    e2 = Math.exp(z2 - m);
-  const s = e0 + e1 + e2;
-  out[0] = e0 / s;
-  out[1] = e1 / s;
-  out[2] = e2 / s;
+  softmax3(z0, z1, z2, out);
 }
 
 export function resultFromProbs(pr: ArrayLike<number>): SentimentResult {
