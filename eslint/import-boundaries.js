@@ -46,6 +46,11 @@ export const EXCEPTIONS = [
     "the importer sends files through the ingestion API's own validation and intake (one door for events)",
   ],
   [
+    'simulator/thread-script.ts',
+    'nlp/intent/types.ts',
+    'the simulated truth of which intents need a reply is the default mapping itself, not a copy (pure data)',
+  ],
+  [
     'simulator/',
     'ingest/canonical.ts',
     "simulated traffic is built and checked as canonical events, the ingestion API's contract",

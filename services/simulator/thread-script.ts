@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '../ingest/canonical.ts';
+import { DEFAULT_NEEDS_REPLY } from '../nlp/intent/types.ts';
 import type { ModerationKind } from '../shared/events.ts';
 import type { BrandProfile } from './brands.ts';
 import { PRIVATE_PLATFORMS } from './brands.ts';
@@ -48,17 +49,9 @@ const TONE: Record<CustomerIntent, Tone> = {
   other: 'neutral',
 };
 
-const NEEDS_REPLY: Record<CustomerIntent, boolean> = {
-  question: true,
-  technical_issue: true,
-  order: true,
-  pre_purchase: true,
-  complaint: true,
-  praise: false,
-  spam: false,
-  abuse: false,
-  other: false,
-};
+/** Whether a simulated opening message needs a reply: the classifier's default mapping (metrics.md),
+ * plus the simulator's own `abuse` (insults the team moderates instead of answering). */
+const NEEDS_REPLY: Record<CustomerIntent, boolean> = { ...DEFAULT_NEEDS_REPLY, abuse: false };
 
 type ReplyTopic = keyof Phrasebook['brand']['reply'];
 
