@@ -159,76 +159,28 @@ function punctToken(raw: string): Token {
   };
 }
 
+/** A token that is its written form and nothing more: no elongation, caps, parts or function-word languages. */
+function plainToken(kind: TokenKind, norm: string, raw: string): Token {
+  return { kind, norm, raw, elongated: false, allCaps: false, memo: null, sentimentMemo: null, stopwordLangs: 0 };
+}
+
 /** Appends the token(s) of one match of TOKEN_RE (its capture group says which alternative). */
 export function emitMatch(m: RegExpExecArray, out: Token[]): void {
   const raw = m[0];
   if (m[6] !== undefined) pushWord(raw, out);
-  else if (m[1] !== undefined)
-    out.push({
-      kind: 'url',
-      norm: '<url>',
-      raw,
-      elongated: false,
-      allCaps: false,
-      memo: null,
-      sentimentMemo: null,
-      stopwordLangs: 0,
-    });
+  else if (m[1] !== undefined) out.push(plainToken('url', '<url>', raw));
   else if (m[2] !== undefined) {
-    out.push(
-      mentionCache.get(raw) ??
-        remember(mentionCache, raw, {
-          kind: 'mention',
-          norm: '<user>',
-          raw,
-          elongated: false,
-          allCaps: false,
-          memo: null,
-          sentimentMemo: null,
-          stopwordLangs: 0,
-        }),
-    );
+    out.push(mentionCache.get(raw) ?? remember(mentionCache, raw, plainToken('mention', '<user>', raw)));
   } else if (m[3] !== undefined) out.push(tagCache.get(raw) ?? remember(tagCache, raw, hashtagToken(raw)));
   else if (m[4] !== undefined) {
     const e = emoticonCache.get(raw);
-    out.push(
-      e ??
-        remember(emoticonCache, raw, {
-          kind: 'emoticon',
-          norm: raw.toLowerCase() === 'xd' ? 'xD' : raw,
-          raw,
-          elongated: false,
-          allCaps: false,
-          memo: null,
-          sentimentMemo: null,
-          stopwordLangs: 0,
-        }),
-    );
+    out.push(e ?? remember(emoticonCache, raw, plainToken('emoticon', raw.toLowerCase() === 'xd' ? 'xD' : raw, raw)));
   } else if (m[5] !== undefined) {
     out.push(
       emojiCache.get(raw) ??
-        remember(emojiCache, raw, {
-          kind: 'emoji',
-          norm: raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''),
-          raw,
-          elongated: false,
-          allCaps: false,
-          memo: null,
-          sentimentMemo: null,
-          stopwordLangs: 0,
-        }),
+        remember(emojiCache, raw, plainToken('emoji', raw.replace(/\uFE0F|\p{Emoji_Modifier}/gu, ''), raw)),
     );
-  } else if (m[7] !== undefined)
-    out.push({
-      kind: 'number',
-      norm: '<num>',
-      raw,
-      elongated: false,
-      allCaps: false,
-      memo: null,
-      sentimentMemo: null,
-      stopwordLangs: 0,
-    });
+  } else if (m[7] !== undefined) out.push(plainToken('number', '<num>', raw));
   else out.push(punctCache.get(raw) ?? remember(punctCache, raw, punctToken(raw)));
 }
 
