@@ -30,6 +30,7 @@ export const BRAND_TABLES = [
   'ingest_minute',
   'ingest_minute_by_brand',
   'messages',
+  'messages_by_time',
   'moderation_actions',
   'sentiment_minute',
   'thread_events',
@@ -39,6 +40,7 @@ export const BRAND_TABLES = [
 export const BRAND_VIEWS = [
   'alert_annotations',
   'v_messages',
+  'v_messages_by_time',
   'v_moderation_actions',
   'v_pipeline_health',
   'v_response_rate',
@@ -57,6 +59,7 @@ export const NOT_FOR_BRANDS = [
   'alerter_snapshots',
   'dead_letters',
   'ingest_minute_by_brand_mv',
+  'messages_by_time_mv',
   'retention_rules',
   'schema_migrations',
   'sentiment_minute_mv',

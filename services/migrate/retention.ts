@@ -24,6 +24,10 @@ export const TEXT_TABLES: readonly TextTable[] = [
   // post); the row then lives from its latest event, so a moderation state is never deleted on the
   // next merge before its post arrives.
   { table: 'messages', writtenAt: MESSAGE_WRITTEN_AT },
+  // The time-keyed copy of the posted messages (migration 0710) holds the same texts and the same
+  // time columns, so a row expires with the messages row it copies. A tombstone carries the new
+  // state's times at the old posted_time: never earlier than the row it hides, so it outlives it.
+  { table: 'messages_by_time', writtenAt: MESSAGE_WRITTEN_AT },
   { table: 'moderation_actions', writtenAt: 'action_time' },
   { table: 'alerts', writtenAt: 'detected_at' },
 ];

@@ -183,7 +183,7 @@ export interface Rows {
  * are epoch ms numbers, the DateTime(64) columns' own unit. `prior` holds the stored state of
  * every message the batch touches (absent = never seen). A message gets a new row only if its
  * state changed, so replaying events that are already stored writes nothing, and each new row
- * carries the contribution it replaces.
+ * carries the contribution and the post time it replaces.
  */
 export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageState>): Rows {
   const events: Record<string, unknown>[] = [];
@@ -252,6 +252,10 @@ export function buildRows(batch: Accepted[], prior: ReadonlyMap<string, MessageS
       prev_author_role: prev.author_role,
       prev_sentiment_label: prev.sentiment_label,
       prev_sentiment_score: prev.sentiment_score,
+      // The post this row replaces: when its time differs, messages_by_time_mv (migration 0710)
+      // tombstones the copy keyed by the old posted_time.
+      prev_posted: before?.posted ?? 0,
+      prev_posted_time: before?.posted ? before.posted_time : 0,
     });
   }
   return { events, moderation, messages, states };
@@ -275,6 +279,7 @@ const NUMBER_COLUMNS = [
   'needs_reply',
   'human_override',
   'counted',
+  'relabel_needs_reply',
 ] as const;
 
 /** The SELECT list that reads a MessageState back (times as epoch ms). */
@@ -283,6 +288,9 @@ export function stateSelectList(): string {
   return Object.keys(template)
     .map((k) => {
       if ((TIME_COLUMNS as readonly string[]).includes(k)) return `toUnixTimestamp64Milli(${k}) AS ${k}`;
+      // Before the string rules: relabel_needs_reply is a number among the relabel_* strings (a
+      // string "0" read back differs from the fold's 0, so a replayed relabel rewrote the row).
+      if ((NUMBER_COLUMNS as readonly string[]).includes(k)) return k;
       if (k === 'first_moderation_time')
         return `if(isNull(${k}), NULL, toUnixTimestamp64Milli(assumeNotNull(${k}))) AS ${k}`;
       if (

@@ -14,11 +14,12 @@ const SYNC = { mutations_sync: '2' } as const;
 
 /**
  * Blanks one author's texts and identifiers in ClickHouse, keeping the rows (and so every count):
- * messages (text, url, author_id), moderation_actions (target_author_id, and the moderator's reason,
- * which may quote the author), alerts (the author's sample messages and their urls). Every other
+ * messages and its time-keyed copy messages_by_time (text, url, author_id), moderation_actions
+ * (target_author_id, and the moderator's reason, which may quote the author), alerts (the author's sample messages and their urls). Every other
  * table holds no text or author id (grep of the migrations: events, thread_events, thread_facts,
  * sentiment_minute, ingest_minute*, dead_letters, alert_deliveries); alerter_snapshots keeps sealed
- * texts only (services/alerter). Returns the rows matched per table.
+ * texts only (services/alerter). Returns the rows matched per table. A database migrated before
+ * messages_by_time (0710) existed has no copy to blank.
  */
 export async function blankAuthor(
   clickhouse: ClickHouseClient,
@@ -31,13 +32,15 @@ export async function blankAuthor(
   const present = await (
     await clickhouse.query({
       query:
-        "SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('messages', 'moderation_actions', 'alerts')",
+        "SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('messages', 'messages_by_time', 'moderation_actions', 'alerts')",
       query_params: { db: database },
       format: 'JSONEachRow',
     })
   ).json<{ name: string }>();
-  if (present.length < 3) return {};
+  if (present.filter((t) => t.name !== 'messages_by_time').length < 3) return {};
+  const hasCopy = present.some((t) => t.name === 'messages_by_time');
   const messages = `${database}.messages`;
+  const byTime = `${database}.messages_by_time`;
   const moderation = `${database}.moderation_actions`;
   const alerts = `${database}.alerts`;
   const ids = await (
@@ -60,6 +63,11 @@ export async function blankAuthor(
     messages: await count(
       `SELECT count() AS n FROM ${messages} WHERE brand = {brand:String} AND author_id = {author:String}`,
     ),
+    ...(hasCopy && {
+      messages_by_time: await count(
+        `SELECT count() AS n FROM ${byTime} WHERE brand = {brand:String} AND author_id = {author:String}`,
+      ),
+    }),
     moderation_actions: await count(
       `SELECT count() AS n FROM ${moderation} WHERE brand = {brand:String} AND target_author_id = {author:String}`,
     ),
@@ -72,7 +80,9 @@ export async function blankAuthor(
           ),
   };
   // Alerts first, messages last: the messages still name the author's message ids until the end, so
-  // an erasure cut short (a crash) finds everything again when it is re-applied.
+  // an erasure cut short (a crash) finds everything again when it is re-applied. An ALTER UPDATE does
+  // not fire the materialized view, so the time-keyed copy is blanked by its own mutation (before
+  // messages, for the same reason; the sink writes nothing meanwhile: the gate holds its batches).
   if (rows.alerts! > 0) {
     await clickhouse.command({
       query: `ALTER TABLE ${alerts} UPDATE
@@ -80,6 +90,13 @@ export async function blankAuthor(
                 sample_urls = arrayMap((u, id) -> if(has({ids:Array(String)}, id), '', u), sample_urls, sample_message_ids)
               WHERE brand = {brand:String} AND hasAny(sample_message_ids, {ids:Array(String)})`,
       query_params: { ...params, ids: messageIds },
+      clickhouse_settings: SYNC,
+    });
+  }
+  if ((rows.messages_by_time ?? 0) > 0) {
+    await clickhouse.command({
+      query: `ALTER TABLE ${byTime} UPDATE text = '', url = NULL, author_id = '' WHERE brand = {brand:String} AND author_id = {author:String}`,
+      query_params: params,
       clickhouse_settings: SYNC,
     });
   }

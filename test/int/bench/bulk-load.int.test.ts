@@ -13,7 +13,8 @@ import { isolatedClickHouse, isolatedConfig, logger } from '../../support/stack.
  * bench:queries loads months of history by folding simulated events with the pipeline's code and
  * then copying the rows inside ClickHouse with prefixed ids. The copies must be exactly what the
  * fold writes for the prefixed events: here one database gets fold + SQL copies, the other folds
- * every copy's events itself, and every pipeline table and the sentiment aggregate must match.
+ * every copy's events itself, and every pipeline table, the time-keyed messages_by_time and the
+ * sentiment aggregate must match.
  */
 const COPIES = 3;
 /** When each row was written or computed: differs between any two runs of the pipeline. */
@@ -85,6 +86,14 @@ describe('bench:queries bulk path', () => {
       expect(mine.filter((r) => r.includes('"c2~')).length, `${table} has copy 2`).toBeGreaterThan(0);
       expect(mine, table).toEqual(theirs);
     }
+    // The MV on messages fires on the copies as on the fold's inserts: the time-keyed copy matches too.
+    for (const c of [copied.client, folded.client]) await c.command({ query: 'OPTIMIZE TABLE messages_by_time FINAL' });
+    const [mineByTime, theirsByTime] = await Promise.all([
+      rows(copied.client, 'messages_by_time', true),
+      rows(folded.client, 'messages_by_time', true),
+    ]);
+    expect(mineByTime.filter((r) => r.includes('"c2~')).length, 'messages_by_time has copy 2').toBeGreaterThan(0);
+    expect(mineByTime, 'messages_by_time').toEqual(theirsByTime);
     const sentiment = (c: ClickHouseClient) => rows(c, '(SELECT * FROM v_sentiment_minute)', false, 9);
     const [mine, theirs] = await Promise.all([sentiment(copied.client), sentiment(folded.client)]);
     expect(mine.length).toBeGreaterThan(0);

@@ -68,6 +68,7 @@ describe('cluster-mode migrations parse with the ClickHouse engine', () => {
       'ingest_minute_local',
       'sentiment_minute_local',
       'ingest_minute_by_brand_local',
+      'messages_by_time_local',
     ]);
   });
 });

@@ -39,6 +39,15 @@ describe('retention per brand (TTL) against the real engine', () => {
       await ch.client.query({ query: 'SELECT message_id FROM messages ORDER BY message_id', format: 'JSONEachRow' })
     ).json<{ message_id: string }>();
     expect(left.map((r) => r.message_id)).toEqual(['acme-10d', 'acme-hidden-unposted', 'forever-4000d', 'globex-40d']);
+    // The time-keyed copy (posted messages only) expires the same texts.
+    await ch.client.command({ query: 'OPTIMIZE TABLE messages_by_time FINAL' });
+    const copied = await (
+      await ch.client.query({
+        query: 'SELECT message_id FROM messages_by_time ORDER BY message_id',
+        format: 'JSONEachRow',
+      })
+    ).json<{ message_id: string }>();
+    expect(copied.map((r) => r.message_id)).toEqual(['acme-10d', 'forever-4000d', 'globex-40d']);
     const ddl = await (
       await ch.client.query({
         query:
@@ -53,6 +62,6 @@ describe('retention per brand (TTL) against the real engine', () => {
         defaults: { retention_days: null },
         brands: {},
       } as never),
-    ).toEqual(['messages', 'moderation_actions', 'alerts']);
+    ).toEqual(['messages', 'messages_by_time', 'moderation_actions', 'alerts']);
   });
 });

@@ -43,7 +43,7 @@ describe('retention_days -> TTL', () => {
 
   it('reads infra/brands.yaml: a rule per brand on every table that holds texts', () => {
     const brands = BrandSettings.load(new URL('../../../infra/brands.yaml', import.meta.url).pathname).file;
-    expect(TEXT_TABLES.map((t) => t.table)).toEqual(['messages', 'moderation_actions', 'alerts']);
+    expect(TEXT_TABLES.map((t) => t.table)).toEqual(['messages', 'messages_by_time', 'moderation_actions', 'alerts']);
     for (const t of TEXT_TABLES) expect(ttlClause(t, brands)).toMatch(/toIntervalDay\(\d+\) WHERE brand IN/);
   });
 

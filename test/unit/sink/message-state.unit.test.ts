@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows, type Accepted } from '../../../services/sink/batch.ts';
+import { buildRows, stateSelectList, type Accepted } from '../../../services/sink/batch.ts';
 import {
   applyEvent,
   contributionOf,
@@ -189,6 +189,44 @@ describe('buildRows', () => {
       sentiment_label: 'positive',
       counted: 1,
     });
+  });
+
+  it('carries the post time it replaces (messages_by_time tombstones the old key when it moved)', () => {
+    const MIN = 60_000;
+    // An edit first: a state, but no post yet.
+    const first = buildRows(batch([edited('e2', 9, 'm-1', 'edit', enrichment('neutral', 0))]), new Map());
+    expect(first.messages[0]).toMatchObject({ posted: 0, prev_posted: 0, prev_posted_time: 0 });
+    // The post arrives: posted 0 -> 1, nothing to replace.
+    const second = buildRows(batch([posted('e5', 5, 'm-1', 'post', enrichment('negative', -0.5))]), first.states);
+    expect(second.messages[0]).toMatchObject({
+      posted: 1,
+      posted_time: T_ZERO + 5 * MIN,
+      prev_posted: 0,
+      prev_posted_time: 0,
+    });
+    // Any later change of the posted message names the post time it replaces, unchanged here.
+    const third = buildRows(batch([moderation('e6', 6, 'hide', 'm-1')]), second.states);
+    expect(third.messages[0]).toMatchObject({
+      posted_time: T_ZERO + 5 * MIN,
+      prev_posted: 1,
+      prev_posted_time: T_ZERO + 5 * MIN,
+    });
+    // A second, earlier post of the same id moves posted_time: the old one is in prev_posted_time.
+    const fourth = buildRows(batch([posted('e1', 1, 'm-1', 'post', enrichment('negative', -0.5))]), third.states);
+    expect(fourth.messages[0]).toMatchObject({
+      revision: 4,
+      posted_time: T_ZERO + 1 * MIN,
+      prev_posted: 1,
+      prev_posted_time: T_ZERO + 5 * MIN,
+    });
+  });
+
+  it('reads every number of a state back as a number, so a read-back state equals the fold', () => {
+    // A number read back as text ("0" !== 0) made sameState fail: a replay rewrote the row.
+    const select = stateSelectList().split(', ');
+    const template = emptyState('', '', '', '', '');
+    for (const [k, v] of Object.entries(template))
+      if (typeof v === 'number') expect(select, k).not.toContain(`toString(${k}) AS ${k}`);
   });
 
   it('replaying events that are already stored writes no message rows (crash-retry safety)', () => {
