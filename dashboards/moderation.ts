@@ -5,7 +5,8 @@ import { brandpulseDashboard } from './lib/dashboard.ts';
 /** Moderators: what gets hidden, deleted or banned, how fast, and by whom it is caused. */
 const messages = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
 // Actions carry no language (it belongs to the message): the language filter applies to the
-// message-based panels only.
+// message-based panels only. Those read v_messages_by_time (migration 0710), the messages sorted by
+// posted_time, so a range reads only its own rows.
 const actions = dashboardFilters({ brand: 'brand', platform: 'platform' });
 
 export function moderation() {
@@ -40,7 +41,7 @@ GROUP BY time, action ORDER BY time`,
         sql: `SELECT $__timeInterval(posted_time) AS time,
   quantile(0.5)(dateDiff('second', posted_time, first_moderation_time)) AS p50,
   quantile(0.9)(dateDiff('second', posted_time, first_moderation_time)) AS p90
-FROM v_messages
+FROM v_messages_by_time
 WHERE $__timeFilter(posted_time) AND first_moderation_time IS NOT NULL AND ${messages}
 GROUP BY time ORDER BY time`,
         unit: 's',
@@ -55,7 +56,7 @@ GROUP BY time ORDER BY time`,
         description:
           'Share of customer messages that are spam: marked as spam by a moderator, or classified (or relabelled) with intent spam. Amber from 5 %, red from 15 %.',
         sql: `SELECT $__timeInterval(posted_time) AS time, countIf(spam OR intent = 'spam') / count() AS spam_share
-FROM v_messages
+FROM v_messages_by_time
 WHERE $__timeFilter(posted_time) AND author_role = 'customer' AND ${messages}
 GROUP BY time ORDER BY time`,
         unit: 'percentunit',

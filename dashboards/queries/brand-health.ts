@@ -40,15 +40,18 @@ WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
 GROUP BY language ORDER BY volume DESC`,
   },
   topNegativeThreads: {
+    // v_messages_by_time (migration 0710): sorted by posted_time, so the range reads only its rows
+    // (v_messages is sorted by thread: FINAL read every message of the brand). thread_id breaks ties,
+    // so the 20 threads are the same on every refresh.
     sql: `SELECT thread_id, brand, platform,
   countIf(sentiment_label = 'negative') AS negative_messages, count() AS messages,
   round(avg(sentiment_score), 2) AS mean_score, max(posted_time) AS last_message_at,
   argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
-FROM v_messages
+FROM v_messages_by_time
 WHERE $__timeFilter(posted_time) AND author_role = 'customer' AND counts_in_sentiment AND ${f}
 GROUP BY thread_id, brand, platform
 HAVING negative_messages > 0
-ORDER BY negative_messages DESC, mean_score ASC
+ORDER BY negative_messages DESC, mean_score ASC, thread_id
 LIMIT 20`,
   },
   firstResponseVsSla: {

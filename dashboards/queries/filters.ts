@@ -14,16 +14,23 @@ export function conditionalAll(column: string, variable: FilterVariable): string
   return `$__conditionalAll(${column} IN (\${${variable}:singlequote}), $${variable})`;
 }
 
-/** Where a variable's options come from: distinct values seen in the selected time range. */
-const OPTION_SOURCE = 'v_messages';
-const TIME_COLUMN = 'posted_time';
+/**
+ * Where a variable's options come from: the values with counted messages in the selected range, from
+ * the sentiment aggregate (the lead's choice for issue 17). It is sorted by brand and minute and holds
+ * a row per minute and value, where v_messages, sorted by thread, read every message of every brand
+ * under FINAL (~2 s on 10M messages). So the options are by the minute of the post (a minute counts
+ * when it starts inside the range) and only values with a message counted in sentiment appear
+ * (posted, not deleted, not spam: counts net out to 0 when every message of a value was retracted).
+ */
+const OPTION_SOURCE = 'sentiment_minute';
+const TIME_COLUMN = 'minute';
 
 /** The variable's options query (the page's brand selector runs it too). */
 export function optionsSql(variable: FilterVariable): string {
   // platform and language narrow to the selected brands, so the lists stay short.
   const where = [`$__timeFilter(${TIME_COLUMN})`];
   if (variable !== 'brand') where.push(conditionalAll('brand', 'brand'));
-  return `SELECT DISTINCT ${variable} FROM ${OPTION_SOURCE} WHERE ${where.join(' AND ')} ORDER BY ${variable}`;
+  return `SELECT ${variable} FROM ${OPTION_SOURCE} WHERE ${where.join(' AND ')} GROUP BY ${variable} HAVING sumMerge(messages) > 0 ORDER BY ${variable}`;
 }
 
 /**

@@ -127,10 +127,11 @@ export async function fetchReport(
     if (!/UNKNOWN_TABLE|Unknown table|doesn't exist|does not exist/i.test((err as Error).message)) throw err;
     alerts = null;
   }
+  // The time-keyed copy of v_messages (migration 0710): the range reads only its own rows.
   const samples = await rows<Record<string, unknown>>(
     client,
     `SELECT ${ms('posted_time')} AS posted, platform, language, text, sentiment_score AS score
-     FROM v_messages
+     FROM v_messages_by_time
      WHERE brand = {brand:String} AND author_role = 'customer' AND sentiment_label = 'negative' AND NOT removed AND NOT hidden AND NOT spam
        AND ${RANGE('posted_time')}
      ORDER BY posted_time DESC LIMIT 6`,
