@@ -35,6 +35,7 @@ export const BRAND_TABLES = [
   'sentiment_minute',
   'thread_events',
   'thread_facts',
+  'thread_points',
 ] as const;
 /** Views over BRAND_TABLES only (with a brand column): granted, filtered by the tables' policies. */
 export const BRAND_VIEWS = [

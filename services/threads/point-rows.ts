@@ -7,11 +7,14 @@ import type { PointFacts } from './point-types.ts';
  * thread_facts rows read back for the points: the projector's last write of a thread it no longer
  * remembers (points_revision and the point_* arrays), and the facts threadPoints reads, for a
  * backfill or a check of thread_points against thread_facts. Instants come back as epoch ms
- * (toUnixTimestamp64Milli), 64-bit integers as JSON strings.
+ * (toUnixTimestamp64Milli).
  */
 
-export const POINT_STATE_SELECT = `brand, platform, account_id, thread_id, points_revision, point_metric,
-  arrayMap(x -> toUnixTimestamp64Milli(x), point_t) AS point_t_ms, point_idx, point_fingerprint`;
+// 64-bit integers as text: JSON numbers lose them past 2^53, and whether ClickHouse quotes them
+// depends on a setting (and inside arrays the chDB front does not).
+export const POINT_STATE_SELECT = `brand, platform, account_id, thread_id, toString(points_revision) AS points_revision,
+  point_metric, arrayMap(x -> toString(toUnixTimestamp64Milli(x)), point_t) AS point_t_ms, point_idx,
+  arrayMap(x -> toString(x), point_fingerprint) AS point_fingerprint`;
 
 export interface PointStateRow {
   brand: string;

@@ -6,6 +6,9 @@ import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { factsFromHistory } from './facts.ts';
 import { dedupeEvents } from './messages.ts';
+import { diffPoints, PointState, type PointRow } from './point-diff.ts';
+import { POINT_STATE_SELECT, pointStateFromRow, type PointStateRow } from './point-rows.ts';
+import { threadPoints } from './points.ts';
 import {
   asEpochMs,
   THREAD_EVENT_SELECT,
@@ -40,12 +43,22 @@ export const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
 /** Threads per load query; above it a batch is loaded in chunks (their ids go in the URL, 1 MiB at most). */
 const MAX_KEYS_PER_QUERY = 5_000;
 
+/** A remembered thread: its stored events, and the points last written for it (point-diff.ts). */
+interface Remembered {
+  events: ThreadEvent[];
+  points: PointState;
+}
+
 /**
  * Keeps response-time facts current as enriched events flow through the sink. For each batch:
  * 1. store the batch's events in thread_events (compact rows, deduplicated by event_id), and at the
- *    same time get the full event set of every thread the batch touches: from memory, or in one
- *    query for the threads not remembered;
- * 3. recompute each thread's facts from that set and insert them into thread_facts.
+ *    same time get the full event set of every thread the batch touches and the points last written
+ *    for it: from memory, or in one query each (thread_events, thread_facts) for the threads not
+ *    remembered;
+ * 2. recompute each thread's facts and points from that set; insert the points that changed (and
+ *    tombstones of those that left) into thread_points, then the facts, which name the points
+ *    written (points_revision, point_*), into thread_facts. In that order, so facts never name
+ *    points that were not written; a crash between the two replays to the same rows.
  * Facts depend only on the set of events, so late, duplicated or reordered events and retried
  * batches all converge on the same rows; inserts carry dedup tokens derived from the sink's
  * partition+offset token, so a retried batch does not even write twice.
@@ -58,8 +71,8 @@ export class ThreadProjector {
   private readonly clickhouse: ClickHouseClient;
   private readonly logger: Logger;
   private readonly settings: BrandSettings;
-  /** Stored events of recently touched threads, deduplicated and in time order. */
-  private readonly stored: LRUCache<string, ThreadEvent[]> | null;
+  /** Stored events of recently touched threads, deduplicated and in time order, with their points. */
+  private readonly stored: LRUCache<string, Remembered> | null;
 
   /** `cacheBytes`: heap the remembered threads may take (estimated); 0 = read every thread each batch. */
   constructor(deps: { clickhouse: ClickHouseClient; logger: Logger; settings?: BrandSettings; cacheBytes?: number }) {
@@ -78,8 +91,10 @@ export class ThreadProjector {
   check(enriched: EnrichedEvent): void {
     const e = toThreadEvent(enriched);
     const key: ThreadKey = { brand: e.brand, platform: e.platform, account_id: e.account_id, thread_id: e.thread_id };
-    const known = this.stored?.get(threadKeyString(e)) ?? [];
-    threadFactsRow(factsFromHistory(key, dedupeEvents([...known, e]), this.settings.forThread(key)), Date.now());
+    const known = this.stored?.get(threadKeyString(e));
+    const facts = factsFromHistory(key, dedupeEvents([...(known?.events ?? []), e]), this.settings.forThread(key));
+    const { state } = diffPoints(key, threadPoints(facts), known?.points ?? PointState.NONE);
+    threadFactsRow(facts, Date.now(), asEpochMs, state);
   }
 
   async project(batch: EnrichedEvent[], dedupToken: string): Promise<void> {
@@ -103,7 +118,7 @@ export class ThreadProjector {
       if (list) list.push(e);
       else fresh.set(k, [e]);
     }
-    const remembered = new Map<string, ThreadEvent[]>();
+    const remembered = new Map<string, Remembered>();
     const missing: ThreadKey[] = [];
     for (const [k, key] of keys) {
       const known = this.stored?.get(k);
@@ -112,32 +127,42 @@ export class ThreadProjector {
     }
     // The batch's events are stored while the threads not remembered are read: the read may or may
     // not see them, and either way they are merged in from `fresh` (the set is the same).
-    const [stored, read] = await Promise.allSettled([
+    const none = Promise.resolve(new Map());
+    const [stored, read, marks] = await Promise.allSettled([
       this.insert(
         'thread_events',
         events.map((e) => threadEventRow(e, asEpochMs)),
         `${dedupToken}:thread_events`,
       ),
-      missing.length > 0 ? this.loadThreads(missing) : Promise.resolve(new Map<string, ThreadEvent[]>()),
+      missing.length > 0 ? this.loadThreads(missing) : (none as Promise<Map<string, ThreadEvent[]>>),
+      missing.length > 0 ? this.loadPoints(missing) : (none as Promise<Map<string, PointState>>),
     ]);
     if (stored.status === 'rejected') throw stored.reason;
     if (read.status === 'rejected') throw read.reason;
+    if (marks.status === 'rejected') throw marks.reason;
     const loaded = read.value;
+    const loadedPoints = marks.value;
 
     const computedAt = Date.now();
-    const next = new Map<string, ThreadEvent[]>();
+    const next = new Map<string, Remembered>();
+    const pointRows: PointRow[] = [];
     const rows = [...keys.entries()].map(([k, key]) => {
       const known = remembered.get(k);
       const threadEvents = dedupeEvents(
-        known ? [...known, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!],
+        known ? [...known.events, ...fresh.get(k)!] : [...(loaded.get(k) ?? []), ...fresh.get(k)!],
       );
-      next.set(k, threadEvents);
-      return threadFactsRow(factsFromHistory(key, threadEvents, this.settings.forThread(key)), computedAt, asEpochMs);
+      const facts = factsFromHistory(key, threadEvents, this.settings.forThread(key));
+      const before = known?.points ?? loadedPoints.get(k) ?? PointState.NONE;
+      const write = diffPoints(key, threadPoints(facts), before);
+      for (const r of write.rows) pointRows.push(r);
+      next.set(k, { events: threadEvents, points: write.state });
+      return threadFactsRow(facts, computedAt, asEpochMs, write.state);
     });
+    if (pointRows.length > 0) await this.insert('thread_points', pointRows, `${dedupToken}:thread_points`);
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
-    if (this.stored) for (const [k, list] of next) this.stored.set(k, list);
+    if (this.stored) for (const [k, entry] of next) this.stored.set(k, entry);
     this.logger.debug(
-      { events: events.length, threads: rows.length, loaded: missing.length },
+      { events: events.length, threads: rows.length, points: pointRows.length, loaded: missing.length },
       'thread facts projected',
     );
   }
@@ -178,9 +203,41 @@ export class ThreadProjector {
     return out;
   }
 
-  private async insert(table: string, values: Array<Record<string, unknown>>, token: string): Promise<void> {
+  /** The points last written for the given threads (thread_facts FINAL), for those that have a row. */
+  async loadPoints(keys: ThreadKey[]): Promise<Map<string, PointState>> {
+    const wanted = new Set(keys.map(threadKeyString));
+    const out = new Map<string, PointState>();
+    for (let i = 0; i < keys.length; i += MAX_KEYS_PER_QUERY) {
+      const chunk = keys.slice(i, i + MAX_KEYS_PER_QUERY);
+      let rows: PointStateRow[];
+      try {
+        // As loadThreads: brand and thread_id narrow the read (FINAL merges only the granules they
+        // select: every version of a row has the same sort key), the exact thread is picked below.
+        const result = await this.clickhouse.query({
+          query: `SELECT ${POINT_STATE_SELECT} FROM thread_facts FINAL
+                  PREWHERE brand IN {brands:Array(String)} AND thread_id IN {threads:Array(String)}`,
+          query_params: {
+            brands: [...new Set(chunk.map((k) => k.brand))],
+            threads: [...new Set(chunk.map((k) => k.thread_id))],
+          },
+          format: 'JSONEachRow',
+        });
+        rows = await result.json<PointStateRow>();
+      } catch (err) {
+        throw new ThreadProjectionError(`loading thread points failed: ${(err as Error).message}`, { cause: err });
+      }
+      for (const r of rows) {
+        const k = threadKeyString(r);
+        if (wanted.has(k)) out.set(k, pointStateFromRow(r));
+      }
+    }
+    return out;
+  }
+
+  /** Rows are objects with one key per column (every row of a table the same keys). */
+  private async insert(table: string, values: object[], token: string): Promise<void> {
     try {
-      await insertRowBinary(this.clickhouse, table, values, {
+      await insertRowBinary(this.clickhouse, table, values as Array<Record<string, unknown>>, {
         insert_deduplicate: 1,
         insert_deduplication_token: token,
       });
@@ -190,9 +247,9 @@ export class ThreadProjector {
   }
 }
 
-/** Estimated heap of one remembered thread (its events in order); at least 1 for the cache. */
-function threadBytes(events: ThreadEvent[], key: string): number {
-  let n = 64 + 2 * key.length;
-  for (const e of events) n += ENTRY_BYTES + approxRecordBytes(e);
+/** Estimated heap of one remembered thread (its events in order, its points); at least 1 for the cache. */
+function threadBytes(entry: Remembered, key: string): number {
+  let n = 64 + 2 * key.length + entry.points.bytes;
+  for (const e of entry.events) n += ENTRY_BYTES + approxRecordBytes(e);
   return Math.max(1, n);
 }

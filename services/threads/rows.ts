@@ -1,5 +1,6 @@
 import { dateTime64 } from '../shared/clickhouse.ts';
 import type { ThreadFacts } from './facts.ts';
+import type { PointState } from './point-diff.ts';
 import type { ThreadEvent } from './thread-event.ts';
 
 /**
@@ -103,11 +104,12 @@ export function threadFactsRow(
   f: ThreadFacts,
   computedAt: number,
   time: TimeValue = dateTime64,
+  points: PointState | null = null,
 ): Record<string, unknown> {
   const timeOrNull = (ms: number | null) => (ms === null ? null : time(ms));
   const first = f.periods.find((p) => p.kind === 'first');
   const waiting = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)! : null;
-  return {
+  const row: Record<string, unknown> = {
     brand: f.brand,
     platform: f.platform,
     account_id: f.account_id,
@@ -190,4 +192,15 @@ export function threadFactsRow(
     recovery_score: f.recovery_score,
     sentiment_change: f.sentiment_change,
   };
+  // What the projector wrote to thread_points for these facts (point-diff.ts); without it the
+  // columns keep their defaults (a row written outside the projector names no points).
+  if (points) {
+    row.points_revision = points.revision;
+    row.point_metric = points.metric;
+    row.point_t = time === asEpochMs ? points.t : points.t.map(time);
+    row.point_idx = points.idx;
+    // RowBinary takes the bigint; JSON text cannot hold one (JSON.stringify throws), so a decimal string.
+    row.point_fingerprint = time === asEpochMs ? points.fingerprint : points.fingerprint.map(String);
+  }
+  return row;
 }

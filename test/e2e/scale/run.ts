@@ -242,10 +242,22 @@ async function rebalance(): Promise<{ checks: Check[]; measures: Array<[string, 
   const db = createClickHouse(base, { database: 'scale_rb' });
   const { checks } = await storedOnce(db, events, client.acked);
   checks.push(
+    // points_revision counts the writes that changed a thread's points: more of them live than in one pass.
     await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'thread_facts', "concat(brand, '/', thread_id)", [
       'version',
       'computed_at',
+      'points_revision',
     ]),
+  );
+  checks.push(
+    await sameAsRebuild(
+      db,
+      'scale_rb',
+      'scale_rb_rebuild',
+      'thread_points',
+      "concat(brand, '/', metric, '/', toString(t), '/', platform, '/', account_id, '/', thread_id, '/', toString(idx))",
+      ['version'],
+    ),
   );
   checks.push(
     await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'messages', "concat(brand, '/', message_id)", [

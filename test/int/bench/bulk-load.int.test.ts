@@ -40,6 +40,11 @@ async function rows(client: ClickHouseClient, table: string, final: boolean, dig
   return (await rs.json<Record<string, unknown>>())
     .map((r) => {
       for (const k of PROCESSING_TIME) delete r[k];
+      // A waiting point's fingerprint hashes its message_id, which a copy prefixes (bulk-load.ts PIPELINE_TABLES).
+      if (Array.isArray(r.point_fingerprint))
+        r.point_fingerprint = r.point_fingerprint.map((fp, i) =>
+          (r.point_metric as string[])[i] === 'waiting' ? '' : fp,
+        );
       return JSON.stringify(r, (_k, v: unknown) =>
         digits !== undefined && typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(digits)) : v,
       );

@@ -57,6 +57,8 @@ const EXPECTED: Record<string, 'thread' | 'brand' | 'everywhere'> = {
   moderation_actions: 'thread',
   thread_events: 'thread',
   thread_facts: 'thread',
+  // A point's key holds its thread, so all versions of it meet on the thread's shard, as FINAL needs.
+  thread_points: 'thread',
   ingest_minute: 'brand',
   ingest_minute_by_brand: 'brand',
   sentiment_minute: 'brand',

@@ -1,9 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { threadPoints } from '../../../services/threads/points.ts';
-import { expectWellFormed, facts, of, T0, tl } from './points-fixture.ts';
+import { COLUMNS, expectWellFormed, facts, of, T0, tl } from './points-fixture.ts';
 import { KEY, Timeline } from './timeline.ts';
 
 describe('thread points: one row per value a panel reads', () => {
+  it("a point has exactly thread_points' columns but version and is_deleted (migration 0700)", () => {
+    const sql = readFileSync(
+      new URL('../../../infra/clickhouse/migrations/0700_thread_points.sql', import.meta.url),
+      'utf8',
+    );
+    const table = sql.slice(sql.indexOf('CREATE TABLE'), sql.indexOf('ENGINE'));
+    const columns = [...table.matchAll(/^ {4}(\w+) /gm)].map((m) => m[1]);
+    expect(columns.filter((c) => c !== 'version' && c !== 'is_deleted')).toEqual(COLUMNS);
+  });
+
   it('an answered thread: thread, first_response and response_day', () => {
     // Question Mon 10:00, reply 10:20: 1200 s on both clocks, within the 1 h business SLA.
     const f = facts(tl().customer('q1', 0, { language: 'it' }).brand('r1', 20));
