@@ -1,7 +1,14 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
 import { BrandSettings, type BrandsFile } from '../domain/brand-settings.ts';
-import { alterStatements, clusterFromEnv, clusterMigrations, rewriteStatement, ClusterCatalogue } from './cluster.ts';
+import {
+  alterStatements,
+  clusterFromEnv,
+  clusterMigrations,
+  rewriteStatement,
+  withoutLeadingComments,
+  ClusterCatalogue,
+} from './cluster.ts';
 import {
   loadMigrations,
   MIGRATIONS_DIR,
@@ -70,7 +77,7 @@ export async function applyMigrations(client: ClickHouseClient, options: ApplyOp
     options.onApply?.(m);
     for (const statement of statementsOf(m)) {
       try {
-        await client.command({ query: statement, ...withDatabase(settings) });
+        await client.command({ query: statement, ...withDatabase(settings, isBackfill(statement)) });
       } catch (err) {
         throw new Error(`migration ${m.file} failed: ${(err as Error).message}\n--- statement ---\n${statement}`, {
           cause: err,
@@ -113,6 +120,16 @@ function clusterAlter(files: Migration[], cluster: string): (table: string, chan
  * parameter, and @clickhouse/client passes settings through as URL parameters; so the client should
  * be created without a database (createClickHouse(config, {noDatabase: true})) or with this one.
  */
-function withDatabase(s: { database: string }): { clickhouse_settings: ClickHouseSettings } {
-  return { clickhouse_settings: { database: s.database } };
+function withDatabase(s: { database: string }, longRunning = false): { clickhouse_settings: ClickHouseSettings } {
+  return { clickhouse_settings: { database: s.database, ...(longRunning ? KEEP_ALIVE : {}) } };
 }
+
+/**
+ * A backfill (INSERT ... SELECT, e.g. 0710's copy of every message) sends nothing back until it is
+ * done, minutes on a large database, and the client drops a socket idle for its request_timeout
+ * (60 s): the migration would fail and run again forever. clickhouse-server can send progress
+ * headers meanwhile (every 20 s: Node reads at most ~16 KB of headers, ~80 of them, so ~25 min).
+ * The chDB dev front accepts and ignores these settings.
+ */
+const KEEP_ALIVE: ClickHouseSettings = { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '20000' };
+const isBackfill = (statement: string) => /^INSERT INTO /i.test(withoutLeadingComments(statement));
