@@ -147,6 +147,8 @@ describe('raw events → enricher → sink → ClickHouse, then replay with swap
       await admin.close();
     }
     expect(await rows(ch.client, query)).toEqual(before);
+    // The time-keyed copy (migration 0710) was rebuilt and swapped with messages: the same rows.
+    expect(await rows(ch.client, query.replace('FROM v_messages', 'FROM v_messages_by_time'))).toEqual(before);
     const after = (await rows<Record<string, unknown>>(ch.client, sentiment)).map((r) =>
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])),
     );
