@@ -1,4 +1,5 @@
 import { netSentimentSql } from '../../services/domain/sentiment.ts';
+import { POINT_AGE_S, POINT_PAST_SLA } from '../../services/domain/thread-points-sql.ts';
 import { dashboardFilters } from './filters.ts';
 import type { PanelSql } from './types.ts';
 
@@ -7,7 +8,10 @@ import type { PanelSql } from './types.ts';
  * and run by the live page (services/dashboard) with the same text.
  */
 const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
-// Thread views: language is the one the customer opened the thread in (migration 0203).
+// Thread panels read thread_points (migration 0700), sorted by the instant each panel filters on, so
+// a range reads only its granules (docs/dashboards-at-scale.md); they return the rows the views of
+// 0203 gave (test/int/dashboards/thread-points-panels.int.test.ts). language is the one the customer
+// opened the thread in.
 const threads = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
 
 // Net sentiment = (positive - negative) / (positive + negative); NULL when there are no
@@ -55,27 +59,29 @@ ORDER BY negative_messages DESC, mean_score ASC, thread_id
 LIMIT 20`,
   },
   firstResponseVsSla: {
-    sql: `SELECT $__timeInterval(frt_start_at) AS time,
-  quantile(0.5)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p50,
-  quantile(0.9)(if(frt_sla_clock = 'calendar', frt_calendar_s, frt_business_s)) AS p90,
-  max(frt_sla_target_s) AS sla_target
-FROM v_thread_response
-WHERE $__timeFilter(frt_start_at) AND frt_end_at IS NOT NULL AND handled_by_moderation = 0 AND ${threads}
+    // first_response: t = the first wait's start; answered ones have end_at.
+    sql: `SELECT $__timeInterval(t) AS time,
+  quantile(0.5)(if(sla_clock = 'calendar', calendar_s, business_s)) AS p50,
+  quantile(0.9)(if(sla_clock = 'calendar', calendar_s, business_s)) AS p90,
+  max(sla_target_s) AS sla_target
+FROM thread_points FINAL
+WHERE metric = 'first_response' AND $__timeFilter(t) AND end_at IS NOT NULL AND handled_by_moderation = 0 AND ${threads}
 GROUP BY time ORDER BY time`,
     minInterval: '1h',
   },
+  // The backlog has no time range: the waiting points of every waiting thread (t = posted_at).
   unansweredBacklog: {
-    sql: `SELECT count() AS waiting FROM v_unanswered_backlog WHERE ${threads}`,
+    sql: `SELECT count() AS waiting FROM thread_points FINAL WHERE metric = 'waiting' AND ${threads}`,
   },
   oldestUnanswered: {
-    sql: `SELECT max(age_s) AS oldest FROM v_unanswered_backlog WHERE ${threads}`,
+    sql: `SELECT max(${POINT_AGE_S}) AS oldest FROM thread_points FINAL WHERE metric = 'waiting' AND ${threads}`,
   },
   longestWaits: {
     // One row per waiting thread: since when its oldest unanswered message waits.
-    sql: `SELECT thread_id, platform, language, min(posted_at) AS waiting_since, max(age_s) AS waiting_s,
-  count() AS waiting_messages, max(sla_breached) AS past_sla
-FROM v_unanswered_backlog
-WHERE ${threads}
+    sql: `SELECT thread_id, platform, language, min(t) AS waiting_since, max(${POINT_AGE_S}) AS waiting_s,
+  count() AS waiting_messages, max(${POINT_PAST_SLA}) AS past_sla
+FROM thread_points FINAL
+WHERE metric = 'waiting' AND ${threads}
 GROUP BY thread_id, platform, language
 ORDER BY waiting_s DESC
 LIMIT 10`,

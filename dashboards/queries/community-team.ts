@@ -1,3 +1,4 @@
+import { POINT_BREACHED, POINT_DUE } from '../../services/domain/thread-points-sql.ts';
 import { dashboardFilters } from './filters.ts';
 import type { PanelSql } from './types.ts';
 
@@ -5,8 +6,12 @@ import type { PanelSql } from './types.ts';
  * The Community team dashboard's panel queries: built into Grafana JSON by
  * dashboards/community-team.ts and run by the live page (services/dashboard) with the same text.
  */
-// Thread views carry the language the customer opened the thread in (migration 0203), so the
-// language filter narrows every panel here.
+// The panels read thread_points (migration 0700): one row per point, sorted and partitioned by the
+// instant the panel filters on (t), so a range reads only its own granules; thread_facts is sorted by
+// thread and FINAL there reads all of a brand's threads whatever the range (docs/dashboards-at-scale.md).
+// Each query returns the rows its predecessor on the views of 0203/0204 returned (the int test
+// test/int/dashboards/thread-points-panels.int.test.ts keeps those as the definition). A point carries
+// the language the customer opened the thread in, so the language filter narrows every panel here.
 const f = dashboardFilters({ brand: 'brand', platform: 'platform', language: 'language' });
 
 /** p50 and p90 on both clocks of a duration, for a timeseries grouped by `time`. */
@@ -16,61 +21,73 @@ const quantiles = (business: string, calendar: string) =>
 
 export const COMMUNITY_TEAM = {
   firstResponse: {
-    sql: `SELECT $__timeInterval(frt_start_at) AS time, ${quantiles('frt_business_s', 'frt_calendar_s')}
-FROM v_thread_response
-WHERE $__timeFilter(frt_start_at) AND frt_end_at IS NOT NULL AND handled_by_moderation = 0 AND ${f}
+    // first_response: t = the first wait's start; answered ones have end_at.
+    sql: `SELECT $__timeInterval(t) AS time, ${quantiles('business_s', 'calendar_s')}
+FROM thread_points FINAL
+WHERE metric = 'first_response' AND $__timeFilter(t) AND end_at IS NOT NULL AND handled_by_moderation = 0 AND ${f}
 GROUP BY time ORDER BY time`,
     minInterval: '1h',
   },
   replyTime: {
-    sql: `SELECT $__timeInterval(start_at) AS time, ${quantiles('business_s', 'calendar_s')}
-FROM v_waiting_periods
-WHERE $__timeFilter(start_at) AND kind = 'next' AND end_reason = 'reply' AND ${f}
+    // next_response: t = the period's start.
+    sql: `SELECT $__timeInterval(t) AS time, ${quantiles('business_s', 'calendar_s')}
+FROM thread_points FINAL
+WHERE metric = 'next_response' AND $__timeFilter(t) AND end_reason = 'reply' AND ${f}
 GROUP BY time ORDER BY time`,
     minInterval: '1h',
   },
   resolutionTime: {
-    sql: `SELECT $__timeInterval(first_resolution_at) AS time, ${quantiles('first_resolution_business_s', 'first_resolution_calendar_s')}
-FROM v_thread_response
-WHERE $__timeFilter(first_resolution_at) AND first_resolution_at IS NOT NULL AND ${f}
+    // resolution: t = the first resolution; a pending inactivity one counts from its due instant on.
+    sql: `SELECT $__timeInterval(t) AS time, ${quantiles('business_s', 'calendar_s')}
+FROM thread_points FINAL
+WHERE metric = 'resolution' AND $__timeFilter(t) AND (${POINT_DUE}) AND ${f}
 GROUP BY time ORDER BY time`,
     minInterval: '1h',
   },
   slaBreaches: {
-    sql: `SELECT $__timeInterval(deadline_at) AS time, metric, count() AS breaches
-FROM v_sla_breaches
-WHERE $__timeFilter(deadline_at) AND ${f}
+    // sla: t = the deadline; open waits and pending resolutions are decided against now().
+    sql: `SELECT $__timeInterval(deadline) AS time, sla_metric AS metric, count() AS breaches
+FROM (
+  SELECT t AS deadline, sla_metric, ${POINT_BREACHED} AS breach
+  FROM thread_points FINAL
+  WHERE metric = 'sla' AND $__timeFilter(t) AND ${f}
+)
+WHERE breach = 1
 GROUP BY time, metric ORDER BY time`,
     minInterval: '1h',
   },
   responseRate: {
-    sql: `SELECT sum(threads_responded) / nullIf(sum(threads_needing_reply), 0) AS response_rate
-FROM v_response_rate
-WHERE $__dateFilter(day) AND ${f}`,
+    // response_day: one point per thread needing a reply, at UTC midnight of its local day.
+    sql: `SELECT countIf(responded = 1) / nullIf(count(), 0) AS response_rate
+FROM thread_points FINAL
+WHERE metric = 'response_day' AND $__dateFilter(toDate(t)) AND ${f}`,
   },
   responseRateWithinSla: {
-    sql: `SELECT sum(threads_responded_within_sla) / nullIf(sum(threads_needing_reply), 0) AS within_sla
-FROM v_response_rate
-WHERE $__dateFilter(day) AND ${f}`,
+    sql: `SELECT countIf(within_sla = 1) / nullIf(count(), 0) AS within_sla
+FROM thread_points FINAL
+WHERE metric = 'response_day' AND $__dateFilter(toDate(t)) AND ${f}`,
   },
   agents: {
+    // reply: t = the period's end, the instant of the brand reply that ended it. Who sent the reply
+    // comes from v_messages_by_time (migration 0710, sorted by posted_time): both sides read only the range.
     sql: `SELECT r.agent_id AS agent, count() AS replies,
   quantile(0.5)(w.business_s) AS median_wait, quantile(0.9)(w.business_s) AS p90_wait,
   countIf(w.breached = 0) / nullIf(countIf(w.breached IS NOT NULL), 0) AS within_sla
-FROM v_waiting_periods AS w
+FROM thread_points AS w FINAL
 INNER JOIN (
   SELECT thread_id, posted_time, assumeNotNull(agent_id) AS agent_id
-  FROM v_messages
+  FROM v_messages_by_time
   WHERE author_role = 'brand' AND agent_id IS NOT NULL AND $__timeFilter(posted_time) AND ${dashboardFilters({ brand: 'brand', platform: 'platform' })}
-) AS r ON r.thread_id = w.thread_id AND r.posted_time = w.end_at
-WHERE $__timeFilter(w.end_at) AND w.end_reason = 'reply' AND ${dashboardFilters({ language: 'w.language' })}
+) AS r ON r.thread_id = w.thread_id AND r.posted_time = w.t
+WHERE w.metric = 'reply' AND $__timeFilter(w.t) AND ${dashboardFilters({ language: 'w.language' })}
 GROUP BY agent ORDER BY replies DESC
 LIMIT 50`,
   },
   sentimentRecovery: {
-    sql: `SELECT $__timeInterval(first_human_reply_at) AS time, avg(recovered) AS recovered_share, avg(sentiment_change) AS mean_score_change
-FROM v_sentiment_recovery
-WHERE $__timeFilter(first_human_reply_at) AND first_human_reply_at IS NOT NULL AND ${f}
+    // recovery: t = the first human reply of a thread that started negative.
+    sql: `SELECT $__timeInterval(t) AS time, avg(recovered) AS recovered_share, avg(sentiment_change) AS mean_score_change
+FROM thread_points FINAL
+WHERE metric = 'recovery' AND $__timeFilter(t) AND ${f}
 GROUP BY time ORDER BY time`,
     minInterval: '1h',
   },

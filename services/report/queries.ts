@@ -1,14 +1,39 @@
 import type { ClickHouseClient } from '../shared/clickhouse.ts';
+import { POINT_AGE_S, POINT_BREACHED, POINT_ENDED_AT, POINT_PAST_SLA } from '../domain/thread-points-sql.ts';
 import { brandTimeZone } from './zone.ts';
 import { fillSeries, type AlertRow, type Breakdown, type ReportData, type SeriesPoint } from './model.ts';
 
 /**
- * Reads a report's numbers from the analyst views (as the read-only analyst user). Few queries,
- * each aggregated in ClickHouse: the local engine answers one query at a time.
+ * Reads a report's numbers from the analyst views and thread_points (as the read-only analyst user).
+ * Few queries, each aggregated in ClickHouse: the local engine answers one query at a time. The
+ * thread numbers read thread_points, sorted by time, so a report's range reads only its granules.
  */
 const ms = (col: string) => `toUnixTimestamp64Milli(toDateTime64(${col}, 3))`;
 const RANGE = (col: string) =>
   `${col} >= fromUnixTimestamp64Milli({from:Int64}) AND ${col} < fromUnixTimestamp64Milli({to:Int64})`;
+
+/**
+ * The thread numbers (report #2-#4), from thread_points (migration 0700): each reads only the points
+ * of its range (the backlog: every waiting point). They return what v_thread_response,
+ * v_unanswered_backlog and v_sla_breaches gave (test/int/dashboards/thread-points-panels.int.test.ts).
+ */
+export const REPORT_THREAD_SQL = {
+  // thread points: t = the thread's first customer message; calendar_s/business_s its first response time.
+  response: `SELECT countIf(needs_reply = 1) AS needing, countIf(calendar_s IS NOT NULL) AS answered,
+            countIf(handled_by_moderation = 1) AS moderated, countIf(needs_reply = 1 AND responded = 1) AS responded,
+            quantiles(0.5, 0.9)(calendar_s) AS cal, quantiles(0.5, 0.9)(business_s) AS bus
+     FROM thread_points FINAL
+     WHERE brand = {brand:String} AND metric = 'thread' AND ${RANGE('t')}`,
+  backlog: `SELECT count() AS waiting, max(${POINT_AGE_S}) AS oldest, countIf(${POINT_PAST_SLA} = 1) AS breached
+     FROM thread_points FINAL WHERE brand = {brand:String} AND metric = 'waiting'`,
+  // sla_start points: the breachable deadlines keyed by when the wait started; now() decides the open ones.
+  breaches: `SELECT sla_metric AS metric, countIf(ended_at IS NULL) AS open, countIf(ended_at IS NOT NULL) AS closed
+     FROM (
+       SELECT sla_metric, ${POINT_ENDED_AT} AS ended_at, ${POINT_BREACHED} AS breach
+       FROM thread_points FINAL WHERE brand = {brand:String} AND metric = 'sla_start' AND ${RANGE('t')}
+     )
+     WHERE breach = 1 GROUP BY metric ORDER BY metric`,
+};
 
 async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
   const rs = await client.query({
@@ -85,26 +110,9 @@ export async function fetchReport(
     totals.positive += c.positive;
   }
 
-  const [response] = await rows<Record<string, unknown>>(
-    client,
-    `SELECT countIf(needs_reply = 1) AS needing, countIf(frt_calendar_s IS NOT NULL) AS answered,
-            countIf(handled_by_moderation = 1) AS moderated, countIf(needs_reply = 1 AND responded = 1) AS responded,
-            quantiles(0.5, 0.9)(frt_calendar_s) AS cal, quantiles(0.5, 0.9)(frt_business_s) AS bus
-     FROM v_thread_response
-     WHERE brand = {brand:String} AND ${RANGE('first_customer_message_at')}`,
-    p,
-  );
-  const [backlog] = await rows<Record<string, unknown>>(
-    client,
-    `SELECT count() AS waiting, max(age_s) AS oldest, countIf(sla_breached = 1) AS breached FROM v_unanswered_backlog WHERE brand = {brand:String}`,
-    p,
-  );
-  const breaches = await rows<Record<string, unknown>>(
-    client,
-    `SELECT metric, countIf(still_open = 1) AS open, countIf(still_open = 0) AS closed
-     FROM v_sla_breaches WHERE brand = {brand:String} AND ${RANGE('started_at')} GROUP BY metric ORDER BY metric`,
-    p,
-  );
+  const [response] = await rows<Record<string, unknown>>(client, REPORT_THREAD_SQL.response, p);
+  const [backlog] = await rows<Record<string, unknown>>(client, REPORT_THREAD_SQL.backlog, p);
+  const breaches = await rows<Record<string, unknown>>(client, REPORT_THREAD_SQL.breaches, p);
   let alerts: AlertRow[] | null;
   try {
     // The alerter's view (migration 0300): one row per alert, `time` = start, `text` = summary.
