@@ -29,7 +29,7 @@ export interface PointStateRow {
 }
 
 export function pointStateFromRow(r: PointStateRow): PointState {
-  return new PointState(
+  return PointState.of(
     Number(r.points_revision),
     r.point_metric,
     r.point_t_ms.map(Number),

@@ -35,7 +35,13 @@ function pushSla(out: ThreadPoint[], p: ThreadPoint, deadline: number | null): v
 /** The points of one thread, in a fixed order (metric by metric; within one, by idx). */
 export function threadPoints(f: PointFacts): ThreadPoint[] {
   const out: ThreadPoint[] = [];
-  const firstPeriod = f.periods.find((p) => p.kind === 'first');
+  // Loops, not find/forEach callbacks: tsx, which runs the services, wraps every closure it creates in a naming call.
+  let firstPeriod: PointFacts['periods'][number] | undefined;
+  for (const w of f.periods)
+    if (w.kind === 'first') {
+      firstPeriod = w;
+      break;
+    }
 
   // v_thread_response, per thread (report: needing reply, answered, FRT).
   if (f.first_customer_message_at !== null) {
@@ -118,14 +124,15 @@ export function threadPoints(f: PointFacts): ThreadPoint[] {
   // v_unanswered_backlog: one point per waiting message.
   if (f.is_waiting) {
     const kind = f.periods.at(-1)?.end_at === null ? f.periods.at(-1)!.kind : '';
-    f.waiting_messages.forEach((m, i) => {
+    for (let i = 0; i < f.waiting_messages.length; i++) {
+      const m = f.waiting_messages[i]!;
       const p = base(f, 'waiting', m.posted_at, i);
       p.message_id = m.message_id;
       p.started_at = f.wait_started_at;
       p.sla_metric = kind === 'first' ? 'first_response' : 'next_response';
       p.deadline_at = f.wait_sla_deadline_at;
       out.push(p);
-    });
+    }
   }
   // v_sentiment_recovery, keyed by the first human reply (the panel drops threads without one).
   if (f.started_negative && f.first_human_reply_at !== null) {
