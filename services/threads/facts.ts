@@ -32,6 +32,13 @@ export interface WaitingPeriodFacts {
   /** Finished periods only: exceeded the target. Open periods are judged at query time against the deadline. */
   breached: boolean | null;
   message_ids: string[];
+  /**
+   * Ended by a reply: the agent who sent it ('' when none, or the reply names no agent). Of the
+   * brand messages posted at end_at, the first in the same-second order (event_id) that names an
+   * agent: what per-agent performance joined with v_messages before (issue 17), except that two
+   * agents' replies in one millisecond credit the first, where the join counted the wait for both.
+   */
+  agent_id: string;
 }
 
 export interface ModeratedMessage {
@@ -106,7 +113,7 @@ const RANK = {
 
 type Step =
   | { t: number; rank: number; id: string; type: 'customer'; m: MessageState }
-  | { t: number; rank: number; id: string; type: 'brand' }
+  | { t: number; rank: number; id: string; type: 'brand'; agent: string }
   | { t: number; rank: number; id: string; type: 'removal'; m: MessageState; by: 'moderation' | 'author' }
   | { t: number; rank: number; id: string; type: 'resolve' | 'reopen' };
 
@@ -170,7 +177,8 @@ export function factsFromHistory(
     if (m.role === 'customer')
       steps.push({ t: m.posted_at, rank: RANK.customer, id: m.posted_event_id, type: 'customer', m });
     // Bots and automations (role system) never count as a human response.
-    if (m.role === 'brand') steps.push({ t: m.posted_at, rank: RANK.brand, id: m.posted_event_id, type: 'brand' });
+    if (m.role === 'brand')
+      steps.push({ t: m.posted_at, rank: RANK.brand, id: m.posted_event_id, type: 'brand', agent: m.agent_id });
     for (const r of m.removals)
       steps.push({ t: r.at, rank: RANK.removal, id: r.event_id, type: 'removal', m, by: r.by });
   }
@@ -190,14 +198,15 @@ export function factsFromHistory(
   let firstCustomerAt: number | null = null;
   let firstHumanReplyAt: number | null = null;
   let open: OpenPeriod | null = null;
-  const closed: Array<{ start: number; end: number | null; reason: EndReason | null; ids: string[] }> = [];
+  const closed: Array<{ start: number; end: number | null; reason: EndReason | null; ids: string[]; agent: string }> =
+    [];
   let cycleOpen = false;
   let lastBrandReplyAt: number | null = null;
   const resolves: Array<{ at: number; by: ResolvedBy }> = [];
   let reopenCount = 0;
 
-  const closePeriod = (end: number, reason: EndReason) => {
-    closed.push({ start: open!.start, end, reason, ids: [...open!.triggers.keys()] });
+  const closePeriod = (end: number, reason: EndReason, agent = '') => {
+    closed.push({ start: open!.start, end, reason, ids: [...open!.triggers.keys()], agent });
     open = null;
   };
   const resolve = (at: number, by: ResolvedBy) => {
@@ -218,7 +227,8 @@ export function factsFromHistory(
     lastBrandReplyAt !== null &&
     t - lastBrandReplyAt >= inactivity * 1000;
 
-  for (const s of steps) {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     if (s.type === 'customer') {
       if (firstCustomerAt === null) {
         firstCustomerAt = s.t;
@@ -240,7 +250,7 @@ export function factsFromHistory(
     } else if (s.type === 'brand') {
       if (firstCustomerAt === null) continue; // the brand's own post or a reply seen before the question
       firstHumanReplyAt ??= s.t;
-      if (open) closePeriod(s.t, 'reply');
+      if (open) closePeriod(s.t, 'reply', replyAgent(steps, i));
       if (cycleOpen) lastBrandReplyAt = s.t;
     } else if (s.type === 'removal') {
       const trigger = open?.triggers.get(s.m.message_id);
@@ -266,7 +276,8 @@ export function factsFromHistory(
     }
   }
   const finalOpen = open;
-  if (finalOpen) closed.push({ start: finalOpen.start, end: null, reason: null, ids: [...finalOpen.triggers.keys()] });
+  if (finalOpen)
+    closed.push({ start: finalOpen.start, end: null, reason: null, ids: [...finalOpen.triggers.keys()], agent: '' });
 
   // Waiting periods with their metric, clocks and SLA.
   let seenFirst = false;
@@ -290,6 +301,7 @@ export function factsFromHistory(
       breached:
         target && p.end !== null ? (target.clock === 'calendar' ? calendar_s! : business_s!) > target.target : null,
       message_ids: p.ids,
+      agent_id: p.agent,
     };
   });
   const first = periods.find((p) => p.kind === 'first') ?? null;
@@ -403,6 +415,20 @@ export function factsFromHistory(
     recovery_score: sentiment.recovery_score,
     sentiment_change: sentiment.sentiment_change,
   };
+}
+
+/**
+ * Who a reply at steps[i] credits: the first brand message of that millisecond (steps[i] itself, or
+ * a later one in the same-second order) that names an agent. No brand step of that millisecond
+ * precedes steps[i]: customers sort before brands, so the first brand message closes the wait.
+ */
+function replyAgent(steps: readonly Step[], i: number): string {
+  const t = steps[i]!.t;
+  for (let j = i; j < steps.length && steps[j]!.t === t; j++) {
+    const s = steps[j]!;
+    if (s.type === 'brand' && s.agent !== '') return s.agent;
+  }
+  return '';
 }
 
 /**

@@ -25,6 +25,8 @@ export interface MessageState {
   posted_event_id: string;
   role: AuthorRole;
   priority: string;
+  /** The post's agent ('' when none): who replied, for a brand message. */
+  agent_id: string;
   /** From the fold: a customer message whose (relabelled) intent needs a reply. */
   needs_reply: boolean;
   intent: string;
@@ -139,6 +141,7 @@ export function buildMessages(sorted: readonly ThreadEvent[], _settings?: Thread
       posted_event_id: post.event_id,
       role: post.role || 'customer',
       priority: post.priority,
+      agent_id: post.agent_id,
       needs_reply: f.needs_reply === 1,
       intent: f.intent,
       language: f.model_version !== '' ? f.language : '',

@@ -90,6 +90,9 @@ function hashPoint(p: ThreadPoint): void {
   word(p.needs_reply | (p.responded << 1) | (p.handled_by_moderation << 2) | (p.within_sla << 3));
   tri(p.recovered);
   num(p.sentiment_change);
+  // Last and only when set (reply points of agents' replies): the fingerprint of every other point
+  // stays what it was before the column existed (0703), so a deploy rewrites only those points.
+  if (p.agent_id !== '') str(p.agent_id);
   fpHi = fmix(h1);
   fpLo = fmix(h2);
 }
@@ -213,6 +216,7 @@ function pointRow(p: ThreadPoint, version: number, isDeleted: 0 | 1): PointRow {
     within_sla: p.within_sla,
     recovered: p.recovered,
     sentiment_change: p.sentiment_change,
+    agent_id: p.agent_id,
   };
 }
 

@@ -69,7 +69,7 @@ export const POINT_FACTS_SELECT = [
   msArray('period_end_at'),
   'period_end_reason, period_calendar_s, period_business_s, period_sla_target_s, period_sla_clock',
   msArray('period_sla_deadline_at'),
-  'period_breached',
+  'period_breached, period_agent_id',
 ].join(',\n  ');
 
 type Row = Record<string, unknown>;
@@ -94,6 +94,8 @@ export function pointFactsFromRow(r: Row): PointFacts {
   const clock = r.period_sla_clock as string[];
   const deadline = list(r.period_sla_deadline_at, time);
   const breached = list(r.period_breached, boolOrNull);
+  // Rows written before migration 0703 have no agents: [] (their reply points have none either).
+  const agent = (r.period_agent_id as string[] | undefined) ?? [];
   const posted = list(r.waiting_message_posted_at, Number);
   return {
     brand: String(r.brand),
@@ -145,6 +147,7 @@ export function pointFactsFromRow(r: Row): PointFacts {
       sla_clock: (clock[j] || null) as Clock | null,
       sla_deadline_at: deadline[j]!,
       breached: breached[j]!,
+      agent_id: agent[j] ?? '',
     })),
   };
 }

@@ -45,6 +45,8 @@ export interface ThreadPoint {
   within_sla: 0 | 1;
   recovered: 0 | 1 | null;
   sentiment_change: number | null;
+  /** reply: the agent whose reply ended the wait ('' when none; migration 0703). */
+  agent_id: string;
 }
 
 /**
@@ -109,6 +111,7 @@ export type PointFacts = Pick<
       | 'sla_clock'
       | 'sla_deadline_at'
       | 'breached'
+      | 'agent_id'
     >
   >;
   waiting_messages: ReadonlyArray<{ message_id: string; posted_at: number }>;
@@ -150,6 +153,7 @@ export function base(
     within_sla: 0,
     recovered: null,
     sentiment_change: null,
+    agent_id: '',
   };
 }
 
@@ -184,5 +188,6 @@ export function rekeyed(p: ThreadPoint, metric: PointMetric, t: number): ThreadP
     within_sla: p.within_sla,
     recovered: p.recovered,
     sentiment_change: p.sentiment_change,
+    agent_id: p.agent_id,
   };
 }

@@ -100,6 +100,7 @@ export function threadPoints(f: PointFacts): ThreadPoint[] {
     p.calendar_s = w.calendar_s;
     p.business_s = w.business_s;
     p.breached = flag(w.breached);
+    p.agent_id = w.agent_id;
     out.push(p);
   }
   // v_thread_response.first_resolution_at: an explicit (or settled) first resolution, else the

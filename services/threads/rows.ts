@@ -28,6 +28,7 @@ export function threadEventRow(e: ThreadEvent, time: TimeValue = dateTime64): Re
     role: e.role,
     action: e.action,
     priority: e.priority,
+    agent_id: e.agent_id,
     has_enrichment: flag(e.has_enrichment),
     needs_reply: flag(e.needs_reply),
     intent: e.intent,
@@ -42,7 +43,7 @@ export function threadEventRow(e: ThreadEvent, time: TimeValue = dateTime64): Re
 /** Column list of the projector's load query; each row parses back with threadEventFromRow. */
 export const THREAD_EVENT_SELECT = `brand, platform, account_id, thread_id, event_id,
   toUnixTimestamp64Milli(event_time) AS event_time_ms, toUnixTimestamp64Milli(enriched_time) AS enriched_time_ms,
-  kind, message_id, role, action, priority, has_enrichment, needs_reply, intent, language, sentiment_score, sentiment_label,
+  kind, message_id, role, action, priority, agent_id, has_enrichment, needs_reply, intent, language, sentiment_score, sentiment_label,
   relabel_sentiment, relabel_intent`;
 
 export interface ThreadEventRow {
@@ -58,6 +59,7 @@ export interface ThreadEventRow {
   role: ThreadEvent['role'];
   action: ThreadEvent['action'];
   priority: string;
+  agent_id: string;
   has_enrichment: number;
   needs_reply: number;
   intent: string;
@@ -82,6 +84,7 @@ export function threadEventFromRow(r: ThreadEventRow): ThreadEvent {
     role: r.role,
     action: r.action,
     priority: r.priority,
+    agent_id: r.agent_id,
     has_enrichment: Number(r.has_enrichment) === 1,
     needs_reply: Number(r.needs_reply) === 1,
     intent: r.intent,
@@ -174,6 +177,7 @@ export function threadFactsRow(
     period_sla_deadline_at: f.periods.map((p) => timeOrNull(p.sla_deadline_at)),
     period_breached: f.periods.map((p) => flag(p.breached)),
     period_message_count: f.periods.map((p) => p.message_ids.length),
+    period_agent_id: f.periods.map((p) => p.agent_id),
     mod_message_id: f.moderated.map((m) => m.message_id),
     mod_author_role: f.moderated.map((m) => m.author_role),
     mod_posted_at: f.moderated.map((m) => time(m.posted_at)),

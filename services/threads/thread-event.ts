@@ -20,6 +20,8 @@ export interface ThreadEvent {
   role: AuthorRole | '';
   action: ModerationKind | '';
   priority: string;
+  /** The agent who wrote a posted brand message ('' otherwise): who ended a wait by a reply (thread_points' reply). */
+  agent_id: string;
   has_enrichment: boolean;
   needs_reply: boolean;
   intent: string;
@@ -53,6 +55,7 @@ export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
   let role: ThreadEvent['role'] = '';
   let action: ThreadEvent['action'] = '';
   let priority = '';
+  let agent_id = '';
   let relabel_sentiment = '';
   let relabel_intent = '';
   switch (p.type) {
@@ -61,6 +64,7 @@ export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
       message_id = p.value.message_id;
       role = p.value.author_role;
       priority = p.value.priority ?? '';
+      agent_id = p.value.agent_id ?? '';
       break;
     case 'message_edited':
       kind = 'edited';
@@ -92,6 +96,7 @@ export function toThreadEvent(enriched: EnrichedEvent): ThreadEvent {
     role,
     action,
     priority,
+    agent_id,
     has_enrichment: en !== null,
     needs_reply: en?.needs_reply ?? false,
     intent: en?.intent ?? '',

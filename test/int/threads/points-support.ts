@@ -43,6 +43,7 @@ const STRINGS = [
   'sla_metric',
   'end_reason',
   'sla_clock',
+  'agent_id',
 ];
 
 const POINT_SELECT = [...STRINGS, ...NUMBERS, ...TIMES.map((c) => `toUnixTimestamp64Milli(${c}) AS ${c}`)].join(', ');

@@ -45,6 +45,7 @@ function event(i: number, j: number): ThreadEvent {
     role: 'customer',
     action: '',
     priority: '',
+    agent_id: '',
     has_enrichment: true,
     needs_reply: true,
     intent: 'order',

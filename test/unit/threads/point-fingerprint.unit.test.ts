@@ -60,6 +60,8 @@ describe('pointFingerprint', () => {
       { sentiment_change: -0.5 },
       { language: 'it', priority: '' }, // strings do not run into each other
       { language: '', priority: 'it' },
+      { agent_id: 'agent-1' }, // hashed only when set: other points keep their pinned fingerprints
+      { agent_id: 'agent-2' },
     ];
     for (const v of variants) seen.add(pointFingerprint({ ...x, ...v }));
     expect(seen.size).toBe(variants.length + 1);

@@ -36,7 +36,7 @@ export const tl = (key = KEY) => new Timeline(T0, key);
 export const facts = (t: Timeline) => computeThreadFacts(t.key, t.events, brands.forThread(t.key));
 export const of = (ps: ThreadPoint[], metric: ThreadPoint['metric']) => ps.filter((p) => p.metric === metric);
 
-/** thread_points' columns (migration 0700) but version and is_deleted, in the table's order. */
+/** thread_points' columns (migration 0700, then those later migrations add) but version and is_deleted, in the table's order. */
 export const COLUMNS = [
   'brand',
   'metric',
@@ -66,6 +66,7 @@ export const COLUMNS = [
   'within_sla',
   'recovered',
   'sentiment_change',
+  'agent_id', // 0703
 ];
 
 export function expectWellFormed(ps: ThreadPoint[]): void {

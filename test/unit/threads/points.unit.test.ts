@@ -1,17 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { threadPoints } from '../../../services/threads/points.ts';
 import { COLUMNS, expectWellFormed, facts, of, T0, tl } from './points-fixture.ts';
 import { KEY, Timeline } from './timeline.ts';
 
 describe('thread points: one row per value a panel reads', () => {
-  it("a point has exactly thread_points' columns but version and is_deleted (migration 0700)", () => {
-    const sql = readFileSync(
-      new URL('../../../infra/clickhouse/migrations/0700_thread_points.sql', import.meta.url),
-      'utf8',
-    );
+  it("a point has exactly thread_points' columns but version and is_deleted (migration 0700 and later ALTERs)", () => {
+    const dir = new URL('../../../infra/clickhouse/migrations/', import.meta.url);
+    const sql = readFileSync(new URL('0700_thread_points.sql', dir), 'utf8');
     const table = sql.slice(sql.indexOf('CREATE TABLE'), sql.indexOf('ENGINE'));
     const columns = [...table.matchAll(/^ {4}(\w+) /gm)].map((m) => m[1]);
+    // Columns added later land at the end of the table, in migration order.
+    for (const file of readdirSync(dir).sort())
+      for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(
+        /^ALTER TABLE thread_points ADD COLUMN IF NOT EXISTS (\w+) /gm,
+      ))
+        columns.push(m[1]);
     expect(columns.filter((c) => c !== 'version' && c !== 'is_deleted')).toEqual(COLUMNS);
   });
 

@@ -9,7 +9,14 @@ export const KEY: ThreadKey = { brand: 'test', platform: 'facebook', account_id:
 type Opts = Partial<
   Pick<
     ThreadEvent,
-    'needs_reply' | 'intent' | 'language' | 'sentiment_label' | 'sentiment_score' | 'priority' | 'has_enrichment'
+    | 'needs_reply'
+    | 'intent'
+    | 'language'
+    | 'sentiment_label'
+    | 'sentiment_score'
+    | 'priority'
+    | 'has_enrichment'
+    | 'agent_id'
   >
 >;
 
@@ -41,6 +48,7 @@ export class Timeline {
       role: '',
       action: '',
       priority: '',
+      agent_id: '',
       has_enrichment: false,
       needs_reply: false,
       intent: '',
