@@ -68,18 +68,13 @@ FROM thread_points FINAL
 WHERE metric = 'response_day' AND $__dateFilter(toDate(t)) AND ${f}`,
   },
   agents: {
-    // reply: t = the period's end, the instant of the brand reply that ended it. Who sent the reply
-    // comes from v_messages_by_time (migration 0710, sorted by posted_time): both sides read only the range.
-    sql: `SELECT r.agent_id AS agent, count() AS replies,
-  quantile(0.5)(w.business_s) AS median_wait, quantile(0.9)(w.business_s) AS p90_wait,
-  countIf(w.breached = 0) / nullIf(countIf(w.breached IS NOT NULL), 0) AS within_sla
-FROM thread_points AS w FINAL
-INNER JOIN (
-  SELECT thread_id, posted_time, assumeNotNull(agent_id) AS agent_id
-  FROM v_messages_by_time
-  WHERE author_role = 'brand' AND agent_id IS NOT NULL AND $__timeFilter(posted_time) AND ${dashboardFilters({ brand: 'brand', platform: 'platform' })}
-) AS r ON r.thread_id = w.thread_id AND r.posted_time = w.t
-WHERE w.metric = 'reply' AND $__timeFilter(w.t) AND ${dashboardFilters({ language: 'w.language' })}
+    // reply: t = the period's end, the instant of the brand reply that ended it; agent_id = who sent
+    // it (migration 0703). No join with the messages: the range reads only its own reply points.
+    sql: `SELECT agent_id AS agent, count() AS replies,
+  quantile(0.5)(business_s) AS median_wait, quantile(0.9)(business_s) AS p90_wait,
+  countIf(breached = 0) / nullIf(countIf(breached IS NOT NULL), 0) AS within_sla
+FROM thread_points FINAL
+WHERE metric = 'reply' AND $__timeFilter(t) AND agent_id != '' AND ${f}
 GROUP BY agent ORDER BY replies DESC
 LIMIT 50`,
   },
