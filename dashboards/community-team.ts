@@ -96,7 +96,7 @@ export function communityTeam() {
       tablePanel({
         title: 'Per-agent performance',
         description:
-          'Per agent whose reply ended a waiting period (the first brand reply naming an agent posted at the end of the wait): replies, median and p90 of the waits they ended (business hours), and the share of those waits that met their SLA. Replies naming no agent are not counted.',
+          'Per agent whose reply ended a waiting period (the first brand reply naming an agent posted at the end of the wait): replies, median and p90 of the waits they ended (business hours), and the share of those waits that met their SLA. Replies that name no agent are grouped under an empty agent.',
         sql: Q.agents.sql,
         unit: 'short',
         thresholds: neutral(),

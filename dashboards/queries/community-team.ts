@@ -69,12 +69,13 @@ WHERE metric = 'response_day' AND $__dateFilter(toDate(t)) AND ${f}`,
   },
   agents: {
     // reply: t = the period's end, the instant of the brand reply that ended it; agent_id = who sent
-    // it (migration 0703). No join with the messages: the range reads only its own reply points.
+    // it (migration 0703; '' = the reply names no agent, as the old join with the messages gave it). No
+    // join with the messages: the range reads only its own reply points.
     sql: `SELECT agent_id AS agent, count() AS replies,
   quantile(0.5)(business_s) AS median_wait, quantile(0.9)(business_s) AS p90_wait,
   countIf(breached = 0) / nullIf(countIf(breached IS NOT NULL), 0) AS within_sla
 FROM thread_points FINAL
-WHERE metric = 'reply' AND $__timeFilter(t) AND agent_id != '' AND ${f}
+WHERE metric = 'reply' AND $__timeFilter(t) AND ${f}
 GROUP BY agent ORDER BY replies DESC
 LIMIT 50`,
   },

@@ -145,7 +145,8 @@ describe('per-agent performance from the reply points', () => {
     // The join's `agent_id IS NOT NULL` never filtered: ClickHouse resolves a name in WHERE to the
     // SELECT's alias first, here `assumeNotNull(agent_id) AS agent_id`, never NULL. So it matched
     // B's reply naming no agent too and counted B's wait under agent '' as well as for bob. The
-    // points leave such replies out (`agent_id != ''`), as the reference SQL meant; the rest is equal.
+    // point credits the wait once, to the reply that names an agent (a wait whose replies name none
+    // stays under agent '', as in the join); the rest is equal.
     const named = { ...got, before: { ...got.before, rows: got.before.rows.filter((r) => r[0] !== '') } };
     expect(got.before.rows.filter((r) => r[0] === '').map((r) => Number(r[1]))).toEqual([1]);
     expectSameFrames('agents (acme)', named, ['replies'], 50);
