@@ -37,7 +37,15 @@ export const PIPELINE_TABLES = [
   'thread_events',
   'thread_facts',
   'thread_points',
+  'waiting_points',
 ] as const;
+
+/**
+ * Where a copy reads a table's folded rows. waiting_points is a CollapsingMergeTree: which of a
+ * key's rows survive depends on their order, and a SELECT over several parts gives none, so its
+ * copies take the collapsed rows (FINAL, sign = 1), what the fold's own rows come to in any merge.
+ */
+const COPY_SOURCE: Partial<Record<string, string>> = { waiting_points: 'waiting_points FINAL WHERE sign = 1 AND' };
 
 /** A column holds a conversation id (prefixed in a copy) when it is named like one of these. */
 const ID_COLUMN =
@@ -171,7 +179,7 @@ export async function copyTables(
       const last = Math.min(copies, first + COPIES_PER_STATEMENT);
       await clickhouse.command({
         query: `INSERT INTO ${table} (${columns.join(', ')})
-                SELECT ${select} FROM (SELECT * FROM ${table} WHERE NOT match(thread_id, '^c[0-9]+~')) ARRAY JOIN range(${first}, ${last}) AS j`,
+                SELECT ${select} FROM (SELECT * FROM ${COPY_SOURCE[table] ?? `${table} WHERE`} NOT match(thread_id, '^c[0-9]+~')) ARRAY JOIN range(${first}, ${last}) AS j`,
         clickhouse_settings: { insert_deduplicate: 0, max_insert_threads: '1' },
       });
       await clickhouse.insert({ table: 'bench_copies', values: [{ table, first }], format: 'JSONEachRow' });

@@ -69,19 +69,22 @@ WHERE metric = 'first_response' AND $__timeFilter(t) AND end_at IS NOT NULL AND 
 GROUP BY time ORDER BY time`,
     minInterval: '1h',
   },
-  // The backlog has no time range: the waiting points of every waiting thread (t = posted_at).
+  // The backlog has no time range: the live waiting points of every waiting thread (t = posted_at),
+  // from waiting_points (migration 0701), whose answered messages collapse away in merges. FINAL
+  // rather than sum(sign): it keeps a point right through a signed row written twice
+  // (docs/dashboards-at-scale.md), and the list panels need the rows anyway.
   unansweredBacklog: {
-    sql: `SELECT count() AS waiting FROM thread_points FINAL WHERE metric = 'waiting' AND ${threads}`,
+    sql: `SELECT count() AS waiting FROM waiting_points FINAL WHERE sign = 1 AND ${threads}`,
   },
   oldestUnanswered: {
-    sql: `SELECT max(${POINT_AGE_S}) AS oldest FROM thread_points FINAL WHERE metric = 'waiting' AND ${threads}`,
+    sql: `SELECT max(${POINT_AGE_S}) AS oldest FROM waiting_points FINAL WHERE sign = 1 AND ${threads}`,
   },
   longestWaits: {
     // One row per waiting thread: since when its oldest unanswered message waits.
     sql: `SELECT thread_id, platform, language, min(t) AS waiting_since, max(${POINT_AGE_S}) AS waiting_s,
   count() AS waiting_messages, max(${POINT_PAST_SLA}) AS past_sla
-FROM thread_points FINAL
-WHERE metric = 'waiting' AND ${threads}
+FROM waiting_points FINAL
+WHERE sign = 1 AND ${threads}
 GROUP BY thread_id, platform, language
 ORDER BY waiting_s DESC
 LIMIT 10`,

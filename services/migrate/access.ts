@@ -36,6 +36,7 @@ export const BRAND_TABLES = [
   'thread_events',
   'thread_facts',
   'thread_points',
+  'waiting_points',
 ] as const;
 /** Views over BRAND_TABLES only (with a brand column): granted, filtered by the tables' policies. */
 export const BRAND_VIEWS = [

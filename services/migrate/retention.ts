@@ -6,7 +6,7 @@ import type { BrandsFile } from '../domain/brand-settings.ts';
  * Retention per brand: brands.yaml `retention_days` becomes a TTL DELETE rule per brand on every
  * ClickHouse table that holds texts (or the author ids and moderation reasons stored with them).
  * Counted from when the text was written; aggregates (sentiment_minute, thread_facts, thread_points,
- * events) keep their counts. Why a generated TTL and not dictGet() in a checksummed migration: a dictionary named
+ * waiting_points, events) keep their counts. Why a generated TTL and not dictGet() in a checksummed migration: a dictionary named
  * in a TTL is resolved in the background merge's context, not the table's database (test databases
  * and the replay shadow database would read the wrong one), and brand values in a forward-only file
  * would need a new migration for every retention change.

@@ -14,7 +14,7 @@ const RANGE = (col: string) =>
 
 /**
  * The thread numbers (report #2-#4), from thread_points (migration 0700): each reads only the points
- * of its range (the backlog: every waiting point). They return what v_thread_response,
+ * of its range (the backlog: every live waiting point, from waiting_points, 0701). They return what v_thread_response,
  * v_unanswered_backlog and v_sla_breaches gave (test/int/dashboards/thread-points-panels.int.test.ts).
  */
 export const REPORT_THREAD_SQL = {
@@ -25,7 +25,7 @@ export const REPORT_THREAD_SQL = {
      FROM thread_points FINAL
      WHERE brand = {brand:String} AND metric = 'thread' AND ${RANGE('t')}`,
   backlog: `SELECT count() AS waiting, max(${POINT_AGE_S}) AS oldest, countIf(${POINT_PAST_SLA} = 1) AS breached
-     FROM thread_points FINAL WHERE brand = {brand:String} AND metric = 'waiting'`,
+     FROM waiting_points FINAL WHERE brand = {brand:String} AND sign = 1`,
   // sla_start points: the breachable deadlines keyed by when the wait started; now() decides the open ones.
   breaches: `SELECT sla_metric AS metric, countIf(ended_at IS NULL) AS open, countIf(ended_at IS NOT NULL) AS closed
      FROM (

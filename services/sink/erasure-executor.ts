@@ -17,7 +17,7 @@ const SYNC = { mutations_sync: '2' } as const;
  * messages and its time-keyed copy messages_by_time (text, url, author_id), moderation_actions
  * (target_author_id, and the moderator's reason, which may quote the author), alerts (the author's sample messages and their urls). Every other
  * table holds no text or author id (grep of the migrations: events, thread_events, thread_facts,
- * thread_points, sentiment_minute, ingest_minute*, dead_letters, alert_deliveries); alerter_snapshots keeps sealed
+ * thread_points, waiting_points, sentiment_minute, ingest_minute*, dead_letters, alert_deliveries); alerter_snapshots keeps sealed
  * texts only (services/alerter). Returns the rows matched per table. A database migrated before
  * messages_by_time (0710) existed has no copy to blank.
  */

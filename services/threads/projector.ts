@@ -6,9 +6,10 @@ import type { EnrichedEvent } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { factsFromHistory } from './facts.ts';
 import { dedupeEvents } from './messages.ts';
-import { diffPoints, PointState, type PointRow } from './point-diff.ts';
+import { diffPoints, PointState } from './point-diff.ts';
 import { POINT_STATE_SELECT, pointStateFromRow, type PointStateRow } from './point-rows.ts';
 import { threadPoints } from './points.ts';
+import { routePointRows, type RoutedRows } from './waiting-points.ts';
 import {
   asEpochMs,
   THREAD_EVENT_SELECT,
@@ -56,9 +57,11 @@ interface Remembered {
  *    for it: from memory, or in one query each (thread_events, thread_facts) for the threads not
  *    remembered;
  * 2. recompute each thread's facts and points from that set; insert the points that changed (and
- *    tombstones of those that left) into thread_points, then the facts, which name the points
+ *    tombstones of those that left) into thread_points, the backlog's `waiting` points as signed
+ *    rows into waiting_points instead (waiting-points.ts), then the facts, which name the points
  *    written (points_revision, point_*), into thread_facts. In that order, so facts never name
- *    points that were not written; a crash between the two replays to the same rows.
+ *    points that were not written; a crash between them replays to the same thread_points rows
+ *    (waiting_points: see docs/response-metrics.md for what a differently cut replay can leave).
  * Facts depend only on the set of events, so late, duplicated or reordered events and retried
  * batches all converge on the same rows; inserts carry dedup tokens derived from the sink's
  * partition+offset token, so a retried batch does not even write twice.
@@ -145,7 +148,7 @@ export class ThreadProjector {
 
     const computedAt = Date.now();
     const next = new Map<string, Remembered>();
-    const pointRows: PointRow[] = [];
+    const routed: RoutedRows = { points: [], waiting: [] };
     const rows = [...keys.entries()].map(([k, key]) => {
       const known = remembered.get(k);
       const threadEvents = dedupeEvents(
@@ -154,15 +157,27 @@ export class ThreadProjector {
       const facts = factsFromHistory(key, threadEvents, this.settings.forThread(key));
       const before = known?.points ?? loadedPoints.get(k) ?? PointState.NONE;
       const write = diffPoints(key, threadPoints(facts), before);
-      for (const r of write.rows) pointRows.push(r);
+      if (write.rows.length > 0) routePointRows(write.rows, before, routed);
       next.set(k, { events: threadEvents, points: write.state });
       return threadFactsRow(facts, computedAt, asEpochMs, write.state);
     });
-    if (pointRows.length > 0) await this.insert('thread_points', pointRows, `${dedupToken}:thread_points`);
+    // Both points tables before the facts (side by side: neither depends on the other). A retry of
+    // the batch repeats the tokens, so a signed row is never written twice by it.
+    const points = await Promise.allSettled([
+      routed.points.length > 0 ? this.insert('thread_points', routed.points, `${dedupToken}:thread_points`) : null,
+      routed.waiting.length > 0 ? this.insert('waiting_points', routed.waiting, `${dedupToken}:waiting_points`) : null,
+    ]);
+    for (const p of points) if (p.status === 'rejected') throw p.reason;
     await this.insert('thread_facts', rows, `${dedupToken}:thread_facts`);
     if (this.stored) for (const [k, entry] of next) this.stored.set(k, entry);
     this.logger.debug(
-      { events: events.length, threads: rows.length, points: pointRows.length, loaded: missing.length },
+      {
+        events: events.length,
+        threads: rows.length,
+        points: routed.points.length,
+        waiting: routed.waiting.length,
+        loaded: missing.length,
+      },
       'thread facts projected',
     );
   }

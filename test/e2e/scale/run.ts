@@ -260,6 +260,17 @@ async function rebalance(): Promise<{ checks: Check[]; measures: Array<[string, 
     ),
   );
   checks.push(
+    await sameAsRebuild(
+      db,
+      'scale_rb',
+      'scale_rb_rebuild',
+      'waiting_points',
+      "concat(brand, '/', toString(t), '/', platform, '/', account_id, '/', thread_id, '/', toString(idx))",
+      [],
+      'sign = 1',
+    ),
+  );
+  checks.push(
     await sameAsRebuild(db, 'scale_rb', 'scale_rb_rebuild', 'messages', "concat(brand, '/', message_id)", [
       'revision',
       'updated_at',

@@ -101,7 +101,8 @@ describe('the workload', () => {
           metric = 'resolution', if(due_at IS NULL, '', if(due_at <= now64(3), '/inactivity', '/pending')),
           metric = 'first_response', if(handled_by_moderation = 1, '/moderation', if(end_at IS NULL, '/open', '/answered')),
           '')) AS kind, count() AS n
-      FROM thread_points FINAL GROUP BY kind ORDER BY kind`);
+      FROM thread_points FINAL GROUP BY kind
+      UNION ALL SELECT 'waiting' AS kind, count() AS n FROM waiting_points FINAL WHERE sign = 1 HAVING n > 0`);
     const got = kinds.map((k) => k.kind);
     for (const kind of [
       'thread',
@@ -128,6 +129,9 @@ describe('the workload', () => {
       expect(got, kind).toContain(kind);
     const [tombstones] = await query<{ n: string }>('SELECT count() AS n FROM thread_points WHERE is_deleted = 1');
     expect(Number(tombstones?.n), 'tombstones').toBeGreaterThan(0);
+    // The backlog's points live in waiting_points (0701): answered messages left -1 rows there.
+    const [cancelled] = await query<{ n: string }>('SELECT count() AS n FROM waiting_points WHERE sign = -1');
+    expect(Number(cancelled?.n), 'cancelled waiting points').toBeGreaterThan(0);
   });
 });
 

@@ -60,17 +60,37 @@ function line(p: Record<string, unknown>): string {
   return `${threadKeyString(p as unknown as ThreadPoint)} ${pointKey(p as unknown as ThreadPoint)} ${JSON.stringify(cols.map((c) => p[c]))}`;
 }
 
+/** waiting_points' columns (migration 0701): a `waiting` point's key and the values it has. */
+const WAITING_TIMES = ['t', 'started_at', 'deadline_at'];
+const WAITING_COLUMNS = ['brand', 'platform', 'account_id', 'thread_id', 'idx', 'language', 'priority'];
+const WAITING_SELECT = [
+  ...WAITING_COLUMNS,
+  'message_id',
+  'sla_metric',
+  ...WAITING_TIMES.map((c) => `toUnixTimestamp64Milli(${c}) AS ${c}`),
+].join(', ');
+
+/** A waiting point (from threadPoints or a waiting_points row) as a comparable line. */
+function waitingLine(p: Record<string, unknown>): string {
+  const cols = [...WAITING_COLUMNS, 'message_id', 'sla_metric', ...WAITING_TIMES].sort();
+  return `${threadKeyString(p as unknown as ThreadPoint)} ${JSON.stringify(cols.map((c) => p[c]))}`;
+}
+
 export interface PointsCheck {
   threads: number;
+  /** Live points: thread_points' and waiting_points'. */
   points: number;
-  /** Rows stored in thread_points, tombstones and replaced versions included (before merges). */
+  /** Live waiting points (waiting_points FINAL, sign = 1). */
+  waiting: number;
+  /** Rows stored in thread_points and waiting_points, tombstones, -1 rows and replaced versions included (before merges). */
   rawRows: number;
   revisions: Map<string, number>;
 }
 
 /**
- * thread_points FINAL holds exactly threadPoints() of every thread_facts FINAL row, and each facts
- * row names exactly those points (keys and fingerprints).
+ * thread_points FINAL holds exactly threadPoints() of every thread_facts FINAL row but the `waiting`
+ * ones, waiting_points FINAL (sign = 1) exactly those, and each facts row names all of them (keys and
+ * fingerprints).
  */
 export async function expectPointsMatchFacts(client: ClickHouseClient): Promise<PointsCheck> {
   const facts = await json<Record<string, unknown>>(
@@ -79,10 +99,13 @@ export async function expectPointsMatchFacts(client: ClickHouseClient): Promise<
      FROM thread_facts FINAL`,
   );
   const expected: string[] = [];
+  const expectedWaiting: string[] = [];
   const revisions = new Map<string, number>();
   for (const r of facts) {
     const points = threadPoints(pointFactsFromRow(r));
-    for (const p of points) expected.push(line(p as unknown as Record<string, unknown>));
+    for (const p of points)
+      if (p.metric === 'waiting') expectedWaiting.push(waitingLine(p as unknown as Record<string, unknown>));
+      else expected.push(line(p as unknown as Record<string, unknown>));
     const named = (r.point_metric as string[]).map(
       (m, i) =>
         `${pointKey({ metric: m as ThreadPoint['metric'], t: Number((r.point_t_ms as string[])[i]), idx: Number((r.point_idx as number[])[i]) })} ${String((r.point_fingerprint as string[])[i])}`,
@@ -98,8 +121,24 @@ export async function expectPointsMatchFacts(client: ClickHouseClient): Promise<
     return line(r);
   });
   expect(got.sort()).toEqual(expected.sort());
-  const [raw] = await json<{ n: string }>(client, 'SELECT count() AS n FROM thread_points');
-  return { threads: facts.length, points: got.length, rawRows: Number(raw!.n), revisions };
+  const waiting = (
+    await json<Record<string, unknown>>(client, `SELECT ${WAITING_SELECT} FROM waiting_points FINAL WHERE sign = 1`)
+  ).map((r) => {
+    for (const c of ['idx', ...WAITING_TIMES]) r[c] = num(r[c]);
+    return waitingLine(r);
+  });
+  expect(waiting.sort(), 'waiting_points').toEqual(expectedWaiting.sort());
+  const [raw] = await json<{ n: string }>(
+    client,
+    'SELECT (SELECT count() FROM thread_points) + (SELECT count() FROM waiting_points) AS n',
+  );
+  return {
+    threads: facts.length,
+    points: got.length + waiting.length,
+    waiting: waiting.length,
+    rawRows: Number(raw!.n),
+    revisions,
+  };
 }
 
 /** A simulated day of two brands (one with the inactivity rule), enriched by the real enricher, in delivery order. */

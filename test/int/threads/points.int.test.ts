@@ -47,6 +47,7 @@ describe.each([
     await applyMigrations(ch.client, { database: config.CLICKHOUSE_DATABASE });
     // The test counts raw rows (a replay must add none): a background merge would fold them at any time.
     await ch.client.command({ query: 'SYSTEM STOP MERGES thread_points' });
+    await ch.client.command({ query: 'SYSTEM STOP MERGES waiting_points' });
     projector = new ThreadProjector({ clickhouse: ch.client, logger, cacheBytes });
   });
   afterAll(async () => ch?.cleanup());
@@ -65,6 +66,8 @@ describe.each([
           inThread('C', reply('c2', 10, 'c-r1')),
           inThread('D', question('d1', 0, 'd-q1'), 'globex'),
           inThread('D', reply('d2', 20, 'd-r1'), 'globex'),
+          // E: waiting (one waiting point, in English).
+          inThread('E', question('e1', 60, 'e-q1')),
         ],
       ],
       [
@@ -78,6 +81,13 @@ describe.each([
           // D: a new question within the silence window, then the reply (the inactivity candidate moves).
           inThread('D', question('d3', 600, 'd-q2'), 'globex'),
           inThread('D', reply('d4', 640, 'd-r2'), 'globex'),
+          // E: an earlier German question, answered, arrives late: e-q1 still waits, under the same key
+          // (t, idx 0), but the thread's language is now the opening one (its values change: -1, +1).
+          inThread(
+            'E',
+            posted('e0', 0, 'e-q0', 'wo ist meine bestellung?', enrichment('neutral', 0, 'question', 'de')),
+          ),
+          inThread('E', reply('e0r', 10, 'e-r0')),
         ],
       ],
       [
@@ -97,7 +107,7 @@ describe.each([
       await projector.project(events, token);
       check = await expectPointsMatchFacts(ch.client);
     }
-    expect(check.threads).toBe(4);
+    expect(check.threads).toBe(5);
     expect([...check.revisions.values()].every((r) => r >= 2)).toBe(true);
     // Every kind of point was written at some time, and moved points left tombstones behind.
     const written = await (
@@ -118,10 +128,24 @@ describe.each([
       'sla',
       'sla_start',
       'thread',
-      'waiting',
     ]);
     expect(Number(written[0]!.tombstones)).toBeGreaterThan(5);
     expect(Number(written[0]!.a_moved)).toBe(1);
+    // The backlog's points went to waiting_points as signed rows: B's two left (-1 each); E's
+    // changed in place (-1 then +1 in one insert, after its first +1); E's is the only one live.
+    const signs = await (
+      await ch.client.query({
+        query: `SELECT thread_id, groupArray(sign) AS signs
+                FROM (SELECT thread_id, sign FROM waiting_points ORDER BY thread_id, t, idx, _part, _part_offset)
+                GROUP BY thread_id ORDER BY thread_id`,
+        format: 'JSONEachRow',
+      })
+    ).json<{ thread_id: string; signs: number[] }>();
+    expect(signs.map((r) => [r.thread_id, r.signs])).toEqual([
+      ['B', [1, -1, 1, -1]],
+      ['E', [1, -1, 1]],
+    ]);
+    expect(check.waiting).toBe(1);
     // A retried batch (same token) and a replay (the same events in one batch, another token).
     await projector.project(batches[2]![1], 'p0:8-10');
     await projector.project(

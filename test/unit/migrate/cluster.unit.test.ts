@@ -59,6 +59,8 @@ const EXPECTED: Record<string, 'thread' | 'brand' | 'everywhere'> = {
   thread_facts: 'thread',
   // A point's key holds its thread, so all versions of it meet on the thread's shard, as FINAL needs.
   thread_points: 'thread',
+  // The same: a waiting point's -1 must meet its +1 (CollapsingMergeTree).
+  waiting_points: 'thread',
   ingest_minute: 'brand',
   ingest_minute_by_brand: 'brand',
   sentiment_minute: 'brand',
