@@ -18,6 +18,70 @@ const threads = dashboardFilters({ brand: 'brand', platform: 'platform', languag
 // opinions in the bucket, so the line has a gap instead of a misleading zero.
 const NET = netSentimentSql('sum(positive)', 'sum(negative)');
 
+/**
+ * Top negative threads: the 20 threads with the most negative customer messages in the range (then
+ * the lowest mean score, then thread_id, so the 20 are the same on every refresh), with the opening
+ * message. Returns the rows of one GROUP BY over the range's messages
+ * (test/int/dashboards/message-panels.int.test.ts) without grouping their ~1M rows with their texts:
+ * - whole UTC days of the range come from thread_sentiment_day (migration 0720, one row per thread,
+ *   day and language), the partial days at its edges from v_messages_by_time, so the counts are those
+ *   of the messages in the range to the second;
+ * - `candidates`: the threads whose negative count reaches the 20th highest (LIMIT 20 WITH TIES),
+ *   from the rows that carry a negative message only, grouped by the 128-bit thread_key; every thread
+ *   of the answer is among them;
+ * - `top`: their full counts and mean score, ordered, 20 kept;
+ * - their opening message and last message time from v_messages, sorted by thread, so the IN reads
+ *   their granules only.
+ * The two lists are scalars, which ClickHouse computes once, where a subquery named twice would run twice.
+ */
+function topNegativeThreadsSql(): string {
+  const wholeDays = `day >= whole_from AND day < whole_to AND ${f}`;
+  const edge = '(SELECT arrayJoin(edge_messages) AS m)';
+  return `WITH toDate($__fromTime + INTERVAL 86399 SECOND, 'UTC') AS whole_from, toDate($__toTime, 'UTC') AS whole_to,
+(SELECT groupArray((reinterpretAsUInt128(sipHash128(brand, thread_id)), thread_id, brand, platform,
+    toInt64(sentiment_label = 'negative'), toInt64(isNotNull(sentiment_score)), ifNull(sentiment_score, 0)))
+  FROM v_messages_by_time
+  WHERE $__timeFilter(posted_time) AND (posted_time < toDateTime(whole_from, 'UTC') OR posted_time >= toDateTime(whole_to, 'UTC'))
+    AND author_role = 'customer' AND counts_in_sentiment AND ${f}) AS edge_messages,
+(SELECT groupArray(thread_key) FROM (
+  SELECT thread_key, sum(negative) AS negative_messages
+  FROM (
+    SELECT thread_key, negative FROM thread_sentiment_day WHERE negative != 0 AND ${wholeDays}
+    UNION ALL
+    SELECT m.1, m.5 FROM ${edge} WHERE m.5 != 0
+  )
+  GROUP BY thread_key
+  HAVING negative_messages > 0
+  ORDER BY negative_messages DESC
+  LIMIT 20 WITH TIES)) AS candidates,
+(SELECT groupArray((thread_id, brand, platform, negative_messages, messages, mean_score)) FROM (
+  SELECT thread_id, brand, platform, toUInt64(sum(negative)) AS negative_messages, toUInt64(sum(messages)) AS messages,
+    round(sum(score_sum) / nullIf(sum(scored), 0), 2) AS mean_score
+  FROM (
+    SELECT thread_id, toString(brand) AS brand, toString(platform) AS platform, negative, messages, scored, score_sum
+    FROM thread_sentiment_day
+    WHERE thread_key IN (SELECT arrayJoin(candidates)) AND ${wholeDays}
+    UNION ALL
+    SELECT m.2, m.3, m.4, m.5, toInt64(1), m.6, m.7 FROM ${edge} WHERE m.1 IN (SELECT arrayJoin(candidates))
+  )
+  GROUP BY thread_id, brand, platform
+  HAVING negative_messages > 0
+  ORDER BY negative_messages DESC, mean_score ASC, thread_id
+  LIMIT 20)) AS top,
+(SELECT groupArray((thread_id, brand, last_message_at, opening_message, url)) FROM (
+  SELECT thread_id, brand, max(posted_time) AS last_message_at,
+    argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
+  FROM v_messages
+  WHERE thread_id IN (SELECT arrayJoin(top).1) AND $__timeFilter(posted_time)
+    AND author_role = 'customer' AND counts_in_sentiment AND ${f}
+  GROUP BY thread_id, brand)) AS opening
+SELECT t.1 AS thread_id, toLowCardinality(t.2) AS brand, toLowCardinality(t.3) AS platform,
+  t.4 AS negative_messages, t.5 AS messages, t.6 AS mean_score,
+  o.3 AS last_message_at, o.4 AS opening_message, o.5 AS url
+FROM (SELECT t, opening[arrayFirstIndex(x -> x.1 = t.1 AND x.2 = t.2, opening)] AS o FROM (SELECT arrayJoin(top) AS t))
+ORDER BY negative_messages DESC, mean_score ASC, thread_id`;
+}
+
 export const BRAND_HEALTH = {
   netSentiment: {
     sql: `SELECT $__timeInterval(minute) AS time, ${NET} AS net_sentiment
@@ -43,21 +107,7 @@ FROM v_sentiment_minute
 WHERE $__timeFilter(minute) AND author_role = 'customer' AND ${f}
 GROUP BY language ORDER BY volume DESC`,
   },
-  topNegativeThreads: {
-    // v_messages_by_time (migration 0710): sorted by posted_time, so the range reads only its rows
-    // (v_messages is sorted by thread: FINAL read every message of the brand). thread_id breaks ties,
-    // so the 20 threads are the same on every refresh.
-    sql: `SELECT thread_id, brand, platform,
-  countIf(sentiment_label = 'negative') AS negative_messages, count() AS messages,
-  round(avg(sentiment_score), 2) AS mean_score, max(posted_time) AS last_message_at,
-  argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
-FROM v_messages_by_time
-WHERE $__timeFilter(posted_time) AND author_role = 'customer' AND counts_in_sentiment AND ${f}
-GROUP BY thread_id, brand, platform
-HAVING negative_messages > 0
-ORDER BY negative_messages DESC, mean_score ASC, thread_id
-LIMIT 20`,
-  },
+  topNegativeThreads: { sql: topNegativeThreadsSql() },
   firstResponseVsSla: {
     // first_response: t = the first wait's start; answered ones have end_at.
     sql: `SELECT $__timeInterval(t) AS time,

@@ -36,6 +36,7 @@ export const BRAND_TABLES = [
   'thread_events',
   'thread_facts',
   'thread_points',
+  'thread_sentiment_day',
   'waiting_points',
 ] as const;
 /** Views over BRAND_TABLES only (with a brand column): granted, filtered by the tables' policies. */
@@ -65,6 +66,7 @@ export const NOT_FOR_BRANDS = [
   'retention_rules',
   'schema_migrations',
   'sentiment_minute_mv',
+  'thread_sentiment_day_mv',
   'v_dead_letters_minute',
 ] as const;
 /** System tables a brand identity may read: catalogue and constants, never rows or query texts. */

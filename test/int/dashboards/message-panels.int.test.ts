@@ -14,7 +14,8 @@ import { codec } from '../sink/support.ts';
 import { movingPostBatches, simulatedBatches, writeBatches } from '../sink/messages-workload.ts';
 
 /**
- * The message panels read v_messages_by_time (migration 0710) instead of v_messages: on a simulated
+ * The message panels read v_messages_by_time (migration 0710) instead of v_messages, top negative
+ * threads thread_sentiment_day (0720) for the whole days of its range: on a simulated
  * month (and the hand-made messages whose post moved), each returns the same rows as its old SQL,
  * kept here as the reference, for 24 h, 7 d, 30 d ending now and two past ranges, with every filter
  * on All and with one value each. The variables read sentiment_minute: their reference is the
@@ -131,11 +132,14 @@ describe('message panels on v_messages_by_time return the rows of their v_messag
     spamShare: { now: moderationSql('Spam share').sql, old: OLD.spamShare, minInterval: '1h' },
   });
 
-  it('the switched panels read the time-keyed view', () => {
+  it('the switched panels read the time-keyed view, and v_messages only by thread', () => {
     for (const [name, p] of Object.entries(panels())) {
       expect(p.now, name).toContain('FROM v_messages_by_time');
-      expect(p.now, name).not.toMatch(/FROM v_messages\s/);
+      // Top negative threads fetches the opening message of the 20 threads it ranked by thread_id.
+      const byThread = p.now.replace(/FROM v_messages\s+WHERE thread_id IN \(/g, '');
+      expect(byThread, name).not.toMatch(/FROM v_messages\s/);
     }
+    expect(BRAND_HEALTH.topNegativeThreads.sql).toContain('FROM thread_sentiment_day');
   });
 
   for (const [range, bounds] of Object.entries(RANGES))

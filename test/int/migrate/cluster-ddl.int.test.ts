@@ -69,6 +69,7 @@ describe('cluster-mode migrations parse with the ClickHouse engine', () => {
       'sentiment_minute_local',
       'ingest_minute_by_brand_local',
       'messages_by_time_local',
+      'thread_sentiment_day_local',
     ]);
   });
 });

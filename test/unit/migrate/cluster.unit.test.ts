@@ -61,6 +61,8 @@ const EXPECTED: Record<string, 'thread' | 'brand' | 'everywhere'> = {
   thread_points: 'thread',
   // The same: a waiting point's -1 must meet its +1 (CollapsingMergeTree).
   waiting_points: 'thread',
+  // Per thread and day: the panel's GROUP BY thread_id runs on the thread's shard.
+  thread_sentiment_day: 'thread',
   ingest_minute: 'brand',
   ingest_minute_by_brand: 'brand',
   sentiment_minute: 'brand',
@@ -113,7 +115,7 @@ describe('cluster mode of every migration', () => {
 
   it("attaches materialized views to the local tables, where the sink's inserts land", () => {
     const mvs = statements.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
-    expect(mvs.length).toBe(4);
+    expect(mvs.length).toBe(5);
     for (const mv of mvs) {
       expect(mv).toMatch(/ TO \w+_local AS\n/);
       for (const [, table] of mv.matchAll(/\bFROM\s+(\w+)/g)) expect(table).toMatch(/_local$/);
