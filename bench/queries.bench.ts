@@ -10,7 +10,7 @@
  *   npm run bench:queries   BENCH_QUERIES_MESSAGES=10000000 BENCH_QUERIES_COPIES=50 BENCH_QUERIES_RUNS=10
  *   BENCH_QUERIES_KEEP=1 keeps the database (its name is printed); BENCH_QUERIES_DATABASE=<name> reuses
  *   a kept one (new migrations are applied to it, the load is skipped). Otherwise its own database,
- *   dropped at the end.
+ *   dropped at the end. BENCH_QUERIES_ONLY=<text> times only the queries whose name contains it.
  */
 import { AvroCodec } from '../services/shared/avro.ts';
 import { applyMigrations } from '../services/migrate/apply.ts';
@@ -32,6 +32,9 @@ const COPIES = Number(process.env.BENCH_QUERIES_COPIES ?? 50);
 const RUNS = Number(process.env.BENCH_QUERIES_RUNS ?? 10);
 const KEEP = process.env.BENCH_QUERIES_KEEP === '1';
 const REUSE = process.env.BENCH_QUERIES_DATABASE;
+/** BENCH_QUERIES_ONLY=<text>: time only the queries whose name contains it (case-insensitive). */
+const ONLY = process.env.BENCH_QUERIES_ONLY?.toLowerCase();
+const only = (name: string) => ONLY === undefined || name.toLowerCase().includes(ONLY);
 const TARGET_MS = 200;
 const DAYS = 182;
 /** Customer messages per event-per-second of Simulation `rate`, per second (measured: 68.8k a day at rate 2). */
@@ -192,8 +195,8 @@ async function main(): Promise<void> {
     // The machine is shared: the load average while the queries ran says how far the figures can be trusted.
     const loadBefore = loadavg()[0]!;
     const timings = [
-      ...(await timeDashboards(analyst, { brand: 'acme', options }, to, RUNS)),
-      ...(await timeReport(analyst, 'acme', to, RUNS)),
+      ...(await timeDashboards(analyst, { brand: 'acme', options }, to, RUNS, only)),
+      ...(only('report') ? await timeReport(analyst, 'acme', to, RUNS) : []),
     ];
     const loadAfter = loadavg()[0]!;
     const misses = print(timings);
