@@ -103,5 +103,18 @@ describe('bench:queries bulk path', () => {
     const [mine, theirs] = await Promise.all([sentiment(copied.client), sentiment(folded.client)]);
     expect(mine.length).toBeGreaterThan(0);
     expect(mine).toEqual(theirs);
+    // And the per-thread sentiment of Top negative threads (0720), summed per key as the panel reads it.
+    const perThread = (c: ClickHouseClient) =>
+      rows(
+        c,
+        `(SELECT brand, day, thread_id, platform, language, sum(messages) AS messages, sum(negative) AS negative,
+           sum(scored) AS scored, sum(score_sum) AS score_sum FROM thread_sentiment_day
+          GROUP BY brand, day, thread_id, platform, language HAVING messages != 0 OR negative != 0 OR scored != 0)`,
+        false,
+        9,
+      );
+    const [mineByThread, theirsByThread] = await Promise.all([perThread(copied.client), perThread(folded.client)]);
+    expect(mineByThread.filter((r) => r.includes('"c2~')).length, 'thread_sentiment_day has copy 2').toBeGreaterThan(0);
+    expect(mineByThread, 'thread_sentiment_day').toEqual(theirsByThread);
   }, 300_000);
 });
