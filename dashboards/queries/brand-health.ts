@@ -130,13 +130,21 @@ GROUP BY time ORDER BY time`,
     sql: `SELECT max(${POINT_AGE_S}) AS oldest FROM waiting_points FINAL WHERE sign = 1 AND ${threads}`,
   },
   longestWaits: {
-    // One row per waiting thread: since when its oldest unanswered message waits.
-    sql: `SELECT thread_id, platform, language, min(t) AS waiting_since, max(${POINT_AGE_S}) AS waiting_s,
+    // One row per waiting thread: since when its oldest unanswered message waits. The 10 threads come
+    // first, from the points in t order (the sort key after brand) cut at the 10th thread, so only
+    // their points are grouped, not every waiting thread's; thread_id breaks ties in the wait.
+    sql: `WITH (SELECT groupArray((thread_id, platform, language)) FROM (
+    SELECT thread_id, platform, language FROM waiting_points FINAL
+    WHERE sign = 1 AND ${threads}
+    ORDER BY t, thread_id
+    LIMIT 1 BY thread_id, platform, language
+    LIMIT 10)) AS longest
+SELECT thread_id, platform, language, min(t) AS waiting_since, max(${POINT_AGE_S}) AS waiting_s,
   count() AS waiting_messages, max(${POINT_PAST_SLA}) AS past_sla
 FROM waiting_points FINAL
-WHERE sign = 1 AND ${threads}
+WHERE sign = 1 AND ${threads} AND (thread_id, platform, language) IN (SELECT arrayJoin(longest))
 GROUP BY thread_id, platform, language
-ORDER BY waiting_s DESC
+ORDER BY waiting_s DESC, thread_id
 LIMIT 10`,
   },
   spikeAlerts: {
