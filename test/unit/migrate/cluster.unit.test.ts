@@ -138,7 +138,7 @@ describe('cluster mode of every migration', () => {
 });
 
 describe('rewriteStatement', () => {
-  it('sends a TTL and a truncate to the storage table only', () => {
+  it('sends a TTL, a storage setting and a truncate to the storage table only', () => {
     const c = new ClusterCatalogue('c1');
     rewriteStatement(
       'CREATE TABLE IF NOT EXISTS m (brand String, thread_id String) ENGINE = MergeTree ORDER BY brand',
@@ -146,6 +146,10 @@ describe('rewriteStatement', () => {
     );
     expect(rewriteStatement('ALTER TABLE m MODIFY TTL toDateTime(0) + toIntervalDay(1)', c)).toEqual([
       'ALTER TABLE m_local ON CLUSTER c1 MODIFY TTL toDateTime(0) + toIntervalDay(1)',
+    ]);
+    // A storage setting (0721: merge closed months): the Distributed table has none of it.
+    expect(rewriteStatement('ALTER TABLE m MODIFY SETTING min_age_to_force_merge_seconds = 3600', c)).toEqual([
+      'ALTER TABLE m_local ON CLUSTER c1 MODIFY SETTING min_age_to_force_merge_seconds = 3600',
     ]);
     expect(rewriteStatement('TRUNCATE TABLE IF EXISTS m', c)).toEqual([
       'TRUNCATE TABLE IF EXISTS m_local ON CLUSTER c1',
