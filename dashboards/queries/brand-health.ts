@@ -29,8 +29,7 @@ const NET = netSentimentSql('sum(positive)', 'sum(negative)');
  * - `candidates`: the threads whose negative count reaches the 20th highest (LIMIT 20 WITH TIES),
  *   from the rows that carry a negative message only, grouped by the 128-bit thread_key; every thread
  *   of the answer is among them;
- * - `ranked`: their full counts and mean score by thread_key, cut after the 20th (WITH TIES again);
- * - `top`: their thread_id, brand and platform, read for those keys only, then the final order, 20 kept;
+ * - `top`: their full counts and mean score, ordered, 20 kept;
  * - their opening message and last message time from v_messages, sorted by thread, so the IN reads
  *   their granules only.
  * The two lists are scalars, which ClickHouse computes once, where a subquery named twice would run twice.
@@ -55,33 +54,18 @@ function topNegativeThreadsSql(): string {
   HAVING negative_messages > 0
   ORDER BY negative_messages DESC
   LIMIT 20 WITH TIES)) AS candidates,
-(SELECT groupArray((thread_key, negative_messages, messages, mean_score)) FROM (
-  SELECT thread_key, toUInt64(sum(negative)) AS negative_messages, toUInt64(sum(messages)) AS messages,
+(SELECT groupArray((thread_id, brand, platform, negative_messages, messages, mean_score)) FROM (
+  SELECT thread_id, brand, platform, toUInt64(sum(negative)) AS negative_messages, toUInt64(sum(messages)) AS messages,
     round(sum(score_sum) / nullIf(sum(scored), 0), 2) AS mean_score
   FROM (
-    SELECT thread_key, negative, messages, scored, score_sum FROM thread_sentiment_day
+    SELECT thread_id, toString(brand) AS brand, toString(platform) AS platform, negative, messages, scored, score_sum
+    FROM thread_sentiment_day
     WHERE thread_key IN (SELECT arrayJoin(candidates)) AND ${wholeDays}
     UNION ALL
-    SELECT m.1, m.5, toInt64(1), m.6, m.7 FROM ${edge} WHERE m.1 IN (SELECT arrayJoin(candidates))
+    SELECT m.2, m.3, m.4, m.5, toInt64(1), m.6, m.7 FROM ${edge} WHERE m.1 IN (SELECT arrayJoin(candidates))
   )
-  GROUP BY thread_key
+  GROUP BY thread_id, brand, platform
   HAVING negative_messages > 0
-  ORDER BY negative_messages DESC, mean_score ASC
-  LIMIT 20 WITH TIES)) AS ranked,
-(SELECT groupArray((thread_id, brand, platform, negative_messages, messages, mean_score)) FROM (
-  SELECT names.thread_id AS thread_id, names.brand AS brand, names.platform AS platform,
-    r.2 AS negative_messages, r.3 AS messages, r.4 AS mean_score
-  FROM (SELECT arrayJoin(ranked) AS r) AS rk
-  INNER JOIN (
-    SELECT thread_key, any(thread_id) AS thread_id, any(brand) AS brand, any(platform) AS platform
-    FROM (
-      SELECT thread_key, thread_id, toString(brand) AS brand, toString(platform) AS platform FROM thread_sentiment_day
-      WHERE thread_key IN (SELECT arrayJoin(ranked).1) AND ${wholeDays}
-      UNION ALL
-      SELECT m.1, m.2, m.3, m.4 FROM ${edge} WHERE m.1 IN (SELECT arrayJoin(ranked).1)
-    )
-    GROUP BY thread_key
-  ) AS names ON names.thread_key = rk.r.1
   ORDER BY negative_messages DESC, mean_score ASC, thread_id
   LIMIT 20)) AS top,
 (SELECT groupArray((thread_id, brand, last_message_at, opening_message, url)) FROM (
