@@ -83,7 +83,6 @@ async function load(client: ClickHouseClient, end: number): Promise<void> {
   console.log(`copies: ${((Date.now() - t1) / 1000).toFixed(0)} s`);
 }
 
-/** Background merges settle (what a dashboard meets on a system that has been running), 180 s at most. */
 /**
  * Waits (at most 5 min) until the engine has no merge running and the machine's 1-minute load
  * average is below 2: right after the load, background merges kept the load at 7-12 through the
