@@ -24,15 +24,15 @@ const NET = netSentimentSql('sum(positive)', 'sum(negative)');
  * message. Returns the rows of one GROUP BY over the range's messages
  * (test/int/dashboards/message-panels.int.test.ts) without grouping their ~1M rows with their texts:
  * - whole UTC days of the range come from thread_sentiment_day (migration 0720, one row per thread,
- *   day and language), the partial days at its edges from v_messages_by_time, so the counts are those
- *   of the messages in the range to the second;
+ *   day and language), the partial days at its edges from v_messages_by_time (`edge_messages`, read
+ *   once), so the counts are those of the messages in the range to the second;
  * - `candidates`: the threads whose negative count reaches the 20th highest (LIMIT 20 WITH TIES),
  *   from the rows that carry a negative message only, grouped by the 128-bit thread_key; every thread
  *   of the answer is among them;
  * - `top`: their full counts and mean score, ordered, 20 kept;
  * - their opening message and last message time from v_messages, sorted by thread, so the IN reads
  *   their granules only.
- * The two lists are scalars, which ClickHouse computes once, where a subquery named twice would run twice.
+ * Each step is a scalar, which ClickHouse computes once, where a subquery named twice would run twice.
  */
 function topNegativeThreadsSql(): string {
   const wholeDays = `day >= whole_from AND day < whole_to AND ${f}`;
