@@ -20,10 +20,12 @@ export interface TextTable {
 const MESSAGE_WRITTEN_AT = 'greatest(posted_time, text_time, removal_time, visibility_time, spam_time)';
 
 export const TEXT_TABLES: readonly TextTable[] = [
-  // posted_time is 1970 while only an edit or a moderation action has arrived (either may precede the
-  // post); the row then lives from its latest event, so a moderation state is never deleted on the
-  // next merge before its post arrives.
-  { table: 'messages', writtenAt: MESSAGE_WRITTEN_AT },
+  // posted_time is 1970 while only an edit, a delete or a moderation action has arrived (any may
+  // precede the post). Such a row lives from when the sink wrote it (updated_at): most of those events
+  // leave no time of their own in the row (a delete by the author, an assign or a reply by a moderator
+  // only set first_moderation_time, a relabel its own times), and a 1970 instant made the next merge
+  // delete the row, so the writer reading states back lost the event before its post arrived.
+  { table: 'messages', writtenAt: `if(posted = 1, ${MESSAGE_WRITTEN_AT}, greatest(text_time, updated_at))` },
   // The time-keyed copy of the posted messages (migration 0710) holds the same texts and the same
   // time columns, so a row expires with the messages row it copies. A tombstone carries the new
   // state's times at the old posted_time: never earlier than the row it hides, so it outlives it.

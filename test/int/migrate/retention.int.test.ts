@@ -34,11 +34,23 @@ describe('retention per brand (TTL) against the real engine', () => {
       query: `INSERT INTO messages (brand, thread_id, message_id, revision, visibility_action, visibility_time)
               VALUES ('acme', 't', 'acme-hidden-unposted', 1, 'hide', now64(3) - INTERVAL 1 DAY)`,
     });
+    // Assigned before its post arrived: the action sets no time of its own but first_moderation_time;
+    // the row lives from when it was written.
+    await ch.client.command({
+      query: `INSERT INTO messages (brand, thread_id, message_id, revision, first_moderation_time)
+              VALUES ('acme', 't', 'acme-assigned-unposted', 1, now64(3) - INTERVAL 1 DAY)`,
+    });
     await ch.client.command({ query: 'OPTIMIZE TABLE messages FINAL' });
     const left = await (
       await ch.client.query({ query: 'SELECT message_id FROM messages ORDER BY message_id', format: 'JSONEachRow' })
     ).json<{ message_id: string }>();
-    expect(left.map((r) => r.message_id)).toEqual(['acme-10d', 'acme-hidden-unposted', 'forever-4000d', 'globex-40d']);
+    expect(left.map((r) => r.message_id)).toEqual([
+      'acme-10d',
+      'acme-assigned-unposted',
+      'acme-hidden-unposted',
+      'forever-4000d',
+      'globex-40d',
+    ]);
     // The time-keyed copy (posted messages only) expires the same texts.
     await ch.client.command({ query: 'OPTIMIZE TABLE messages_by_time FINAL' });
     const copied = await (

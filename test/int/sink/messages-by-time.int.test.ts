@@ -46,10 +46,9 @@ async function database(label: string) {
 beforeAll(async () => {
   const analyzer = await createAnalyzer();
   // The simulated week ends now; MESSAGES_BY_TIME_NOW=<epoch ms> pins it to replay one run's traffic.
-  // 1796240150193 makes the backfill test fail (found 2026-12-02, not fixed yet): a moderation
-  // delivered before its post (thread t426, message m0) is missing from the database written with
-  // states read back, present in the one written from the writer's memory. Not the text retention TTL
-  // of a relabel-only row: counting the relabel times there did not change it.
+  // 1796240150193 once failed the backfill test: a moderation delivered before its post set only
+  // first_moderation_time, the text retention TTL read the row as written in 1970 and a merge deleted
+  // it, so the writer reading states back lost it (services/migrate/retention.ts).
   batches = simulatedBatches(codec, analyzer, Number(process.env.MESSAGES_BY_TIME_NOW ?? Date.now()), 8);
   made = movingPostBatches();
 }, 120_000);

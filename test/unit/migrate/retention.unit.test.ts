@@ -19,19 +19,19 @@ describe('retention_days -> TTL', () => {
         }),
       ),
     ).toBe(
-      "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(30) WHERE brand IN ('acme', 'initech'), " +
-        "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(90) WHERE brand IN ('hooli'), " +
-        "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(730) WHERE brand NOT IN ('acme', 'hooli', 'initech')",
+      "toDateTime(if(posted = 1, greatest(posted_time, text_time, removal_time, visibility_time, spam_time), greatest(text_time, updated_at))) + toIntervalDay(30) WHERE brand IN ('acme', 'initech'), " +
+        "toDateTime(if(posted = 1, greatest(posted_time, text_time, removal_time, visibility_time, spam_time), greatest(text_time, updated_at))) + toIntervalDay(90) WHERE brand IN ('hooli'), " +
+        "toDateTime(if(posted = 1, greatest(posted_time, text_time, removal_time, visibility_time, spam_time), greatest(text_time, updated_at))) + toIntervalDay(730) WHERE brand NOT IN ('acme', 'hooli', 'initech')",
     );
   });
 
   it('keeps a brand with null forever, and has no TTL when nobody expires', () => {
     expect(ttlClause(messages, file(365, { acme: { retention_days: null } }))).toBe(
-      "toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(365) WHERE brand NOT IN ('acme')",
+      "toDateTime(if(posted = 1, greatest(posted_time, text_time, removal_time, visibility_time, spam_time), greatest(text_time, updated_at))) + toIntervalDay(365) WHERE brand NOT IN ('acme')",
     );
     expect(ttlClause(messages, file(null, { acme: { retention_days: null }, globex: {} }))).toBeNull();
     expect(ttlClause(messages, file(10, {}))).toBe(
-      'toDateTime(greatest(posted_time, text_time, removal_time, visibility_time, spam_time)) + toIntervalDay(10)',
+      'toDateTime(if(posted = 1, greatest(posted_time, text_time, removal_time, visibility_time, spam_time), greatest(text_time, updated_at))) + toIntervalDay(10)',
     );
   });
 
