@@ -11,6 +11,7 @@ import { markedProcesses, runStart, servicePorts, startEnv, until, type StartedP
  * (SIGHUP to its process group), Ctrl-C, its supervisor is SIGKILLed, `npm` alone gets SIGTERM. Each time
  * no process of the run and no port it opened is left. Every process of a run carries a mark in its
  * environment, so "no process left" is checked over the whole machine, not only over known pids.
+ * And the way a demo or a script ends it: --exit-after.
  */
 const SERVICES = ['alerter', 'dashboard', 'enricher', 'ingest', 'simulator', 'sink'];
 const config = isolatedConfig('start_stop');
@@ -37,13 +38,16 @@ interface Run {
 }
 
 /** `npm start` with every service and a light simulator, until it says it is running. */
-async function startRun(name: string, options: { detached?: boolean; terminal?: boolean } = {}): Promise<Run> {
+async function startRun(
+  name: string,
+  options: { detached?: boolean; terminal?: boolean; args?: string[] } = {},
+): Promise<Run> {
   const ports = await servicePorts();
   const runDir = join(dir, name, 'run');
   const logDir = join(dir, name, 'logs');
   const env = startEnv(config, { ...ports, BRANDPULSE_RUN_DIR: runDir, BRANDPULSE_LOG_DIR: logDir });
   marks.push(env.BRANDPULSE_TEST_MARK);
-  const start = runStart(env, ['--rate', '2', '--backfill', '0', '--seed', '5'], {
+  const start = runStart(env, ['--rate', '2', '--backfill', '0', '--seed', '5', ...(options.args ?? [])], {
     via: options.terminal ? 'terminal' : 'npm',
     detached: options.detached,
   });
@@ -158,6 +162,18 @@ describe('stopping npm start', () => {
     process.kill(run.start.child.pid!, 'SIGTERM');
     await expectNothingLeft(run);
     expect(run.start.output()).toMatch(/"reason":"SIGTERM".*stopping the services started by this run/);
+    expect(run.start.output()).toContain('stopped; Kafka and ClickHouse keep running');
+    expect(readdirSync(run.runDir)).toEqual([]);
+    expect(stopLines(run, '"signal":"SIGTERM"')).toEqual(SERVICES);
+  });
+
+  it('--exit-after: the run stops itself on time, every service drained, nothing left', async () => {
+    // 30 s after "brandpulse is running": past startRun's checks that every service is up and ready.
+    const run = await startRun('exit-after', { args: ['--exit-after', '30'] });
+    expect(run.start.child.exitCode).toBeNull();
+    expect((await run.start.exited).code).toBe(0);
+    await expectNothingLeft(run);
+    expect(run.start.output()).toMatch(/"reason":"--exit-after 30s".*stopping the services started by this run/);
     expect(run.start.output()).toContain('stopped; Kafka and ClickHouse keep running');
     expect(readdirSync(run.runDir)).toEqual([]);
     expect(stopLines(run, '"signal":"SIGTERM"')).toEqual(SERVICES);

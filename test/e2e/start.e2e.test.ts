@@ -12,7 +12,8 @@ import { runStart, servicePorts, startEnv, until } from '../support/start.ts';
  * the backlog appear in ClickHouse; the demo crisis (brought forward to 12 s into the live run)
  * fires a spike alert, cold start on the backfilled hour, that `npm start` prints with its numbers,
  * sample messages and top terms; a live line reports the flow; a second start leaves the running
- * one alone; --exit-after stops every child. The other ways it is stopped: start-stop.e2e.test.ts.
+ * one alone; SIGTERM then stops every child. --exit-after (set here only as a bound on a hung test)
+ * and the other ways it is stopped: start-stop.e2e.test.ts.
  */
 const config = isolatedConfig('start');
 const dir = mkdtempSync(join(tmpdir(), 'bp-start-'));
@@ -33,7 +34,7 @@ describe('npm start', () => {
       BRANDPULSE_LOG_DIR: join(dir, 'logs'),
       BRANDPULSE_DEMO_CRISIS: 'acme@0.2:3',
     });
-    const first = runStart(env, ['--exit-after', '170', '--rate', '8', '--backfill', '1h', '--seed', '3']);
+    const first = runStart(env, ['--exit-after', '300', '--rate', '8', '--backfill', '1h', '--seed', '3']);
     await until('the services to start', () => first.output().includes('brandpulse is running.'), 120_000, 1000);
     const pids = readdirSync(join(dir, 'run')).sort();
     expect(pids).toEqual(['alerter.pid', 'dashboard.pid', 'enricher.pid', 'ingest.pid', 'simulator.pid', 'sink.pid']);
@@ -104,8 +105,10 @@ describe('npm start', () => {
       await ch.close();
     }
 
+    // Everything seen: stop it now rather than at --exit-after, which only bounds a run whose checks hang.
+    process.kill(first.child.pid!, 'SIGTERM');
     expect((await first.exited).code).toBe(0);
-    expect(first.output()).toContain('stopping the services started by this run');
+    expect(first.output()).toMatch(/"reason":"SIGTERM".*stopping the services started by this run/);
     expect(existsSync(join(dir, 'run', 'ingest.pid'))).toBe(false);
     expect(readdirSync(join(dir, 'run'))).toEqual([]);
     // The API is gone with it.
