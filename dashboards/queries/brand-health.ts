@@ -22,27 +22,36 @@ const NET = netSentimentSql('sum(positive)', 'sum(negative)');
  * Top negative threads: the 20 threads with the most negative customer messages in the range (then
  * the lowest mean score, then thread_id, so the 20 are the same on every refresh), with the opening
  * message. Returns the rows of one GROUP BY over the range's messages
- * (test/int/dashboards/message-panels.int.test.ts) without grouping their ~1M rows with their texts:
- * - whole UTC days of the range come from thread_sentiment_day (migration 0720, one row per thread,
- *   day and language), the partial days at its edges from v_messages_by_time (`edge_messages`, read
- *   once), so the counts are those of the messages in the range to the second;
- * - `candidates`: the threads whose negative count reaches the 20th highest (LIMIT 20 WITH TIES),
- *   from the rows that carry a negative message only, grouped by the 128-bit thread_key; every thread
- *   of the answer is among them;
- * - `top`: their full counts and mean score, ordered, 20 kept;
- * - their opening message and last message time from v_messages, sorted by thread, so the IN reads
- *   their granules only.
- * Each step is a scalar, which ClickHouse computes once, where a subquery named twice would run twice.
+ * (test/int/dashboards/message-panels.int.test.ts), by one of two plans the range picks (a constant:
+ * the plan not taken reads no granule, its WHERE folds to false):
+ * - up to SINGLE_PASS_MAX_DAYS: that GROUP BY itself over v_messages_by_time. On 12M messages it took
+ *   48 ms over 24 h and 75-95 ms over 3-4 d, where the day plan took 134 and 157-180: its four steps
+ *   cost ~55 ms to plan and run even on no rows (which the single pass then pays too: 102-120 over
+ *   24 h). Over 7 d the single pass took 138 ms alone, so the day plan wins from about 5 days;
+ * - longer ranges, where grouping ~1M rows with their texts took 360-490 ms over 30 d:
+ *   - whole UTC days of the range come from thread_sentiment_day (migration 0720, one row per thread,
+ *     day and language), the partial days at its edges from v_messages_by_time (`edge_messages`,
+ *     read once), so the counts are those of the messages in the range to the second;
+ *   - `candidates`: the threads whose negative count reaches the 20th highest (LIMIT 20 WITH TIES),
+ *     from the rows that carry a negative message only, grouped by the 128-bit thread_key; every
+ *     thread of the answer is among them;
+ *   - `top`: their full counts and mean score, ordered, 20 kept;
+ *   - their opening message and last message time from v_messages, sorted by thread, so the IN reads
+ *     their granules only.
+ *   Each step is a scalar, which ClickHouse computes once, where a subquery named twice would run twice.
  */
+const SINGLE_PASS_MAX_DAYS = 4;
+
 function topNegativeThreadsSql(): string {
-  const wholeDays = `day >= whole_from AND day < whole_to AND ${f}`;
+  const wholeDays = `day >= whole_from AND day < whole_to AND NOT single_pass AND ${f}`;
   const edge = '(SELECT arrayJoin(edge_messages) AS m)';
   return `WITH toDate($__fromTime + INTERVAL 86399 SECOND, 'UTC') AS whole_from, toDate($__toTime, 'UTC') AS whole_to,
+  dateDiff('second', $__fromTime, $__toTime) <= ${SINGLE_PASS_MAX_DAYS * 86_400} AS single_pass,
 (SELECT groupArray((reinterpretAsUInt128(sipHash128(brand, thread_id)), thread_id, brand, platform,
     toInt64(sentiment_label = 'negative'), toInt64(isNotNull(sentiment_score)), ifNull(sentiment_score, 0)))
   FROM v_messages_by_time
   WHERE $__timeFilter(posted_time) AND (posted_time < toDateTime(whole_from, 'UTC') OR posted_time >= toDateTime(whole_to, 'UTC'))
-    AND author_role = 'customer' AND counts_in_sentiment AND ${f}) AS edge_messages,
+    AND NOT single_pass AND author_role = 'customer' AND counts_in_sentiment AND ${f}) AS edge_messages,
 (SELECT groupArray(thread_key) FROM (
   SELECT thread_key, sum(negative) AS negative_messages
   FROM (
@@ -73,12 +82,25 @@ function topNegativeThreadsSql(): string {
     argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
   FROM v_messages
   WHERE thread_id IN (SELECT arrayJoin(top).1) AND $__timeFilter(posted_time)
-    AND author_role = 'customer' AND counts_in_sentiment AND ${f}
+    AND NOT single_pass AND author_role = 'customer' AND counts_in_sentiment AND ${f}
   GROUP BY thread_id, brand)) AS opening
-SELECT t.1 AS thread_id, toLowCardinality(t.2) AS brand, toLowCardinality(t.3) AS platform,
-  t.4 AS negative_messages, t.5 AS messages, t.6 AS mean_score,
-  o.3 AS last_message_at, o.4 AS opening_message, o.5 AS url
-FROM (SELECT t, opening[arrayFirstIndex(x -> x.1 = t.1 AND x.2 = t.2, opening)] AS o FROM (SELECT arrayJoin(top) AS t))
+SELECT * FROM (
+  SELECT thread_id, brand, platform,
+    countIf(sentiment_label = 'negative') AS negative_messages, count() AS messages,
+    round(avg(sentiment_score), 2) AS mean_score, max(posted_time) AS last_message_at,
+    argMin(text, posted_time) AS opening_message, argMin(url, posted_time) AS url
+  FROM v_messages_by_time
+  WHERE single_pass AND $__timeFilter(posted_time) AND author_role = 'customer' AND counts_in_sentiment AND ${f}
+  GROUP BY thread_id, brand, platform
+  HAVING negative_messages > 0
+  ORDER BY negative_messages DESC, mean_score ASC, thread_id
+  LIMIT 20
+  UNION ALL
+  SELECT t.1 AS thread_id, toLowCardinality(t.2) AS brand, toLowCardinality(t.3) AS platform,
+    t.4 AS negative_messages, t.5 AS messages, t.6 AS mean_score,
+    o.3 AS last_message_at, o.4 AS opening_message, o.5 AS url
+  FROM (SELECT t, opening[arrayFirstIndex(x -> x.1 = t.1 AND x.2 = t.2, opening)] AS o FROM (SELECT arrayJoin(top) AS t))
+)
 ORDER BY negative_messages DESC, mean_score ASC, thread_id`;
 }
 

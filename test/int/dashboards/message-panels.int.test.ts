@@ -17,7 +17,7 @@ import { movingPostBatches, simulatedBatches, writeBatches } from '../sink/messa
  * The message panels read v_messages_by_time (migration 0710) instead of v_messages, top negative
  * threads thread_sentiment_day (0720) for the whole days of its range: on a simulated
  * month (and the hand-made messages whose post moved), each returns the same rows as its old SQL,
- * kept here as the reference, for 24 h, 7 d, 30 d ending now and two past ranges, with every filter
+ * kept here as the reference, for 24 h, 7 d, 30 d ending now and four past ranges, with every filter
  * on All and with one value each. The variables read sentiment_minute: their reference is the
  * definition they now follow (values with counted messages, by the minute of the post).
  */
@@ -64,6 +64,9 @@ const RANGES = {
   '7d': [NOW - 7 * DAY, NOW],
   '30d': [NOW - 30 * DAY, NOW],
   'past week': [NOW - 20 * DAY, NOW - 13 * DAY],
+  // Top negative threads takes its single pass up to 4 days, its day plan beyond: both sides of that.
+  '4 d, past': [NOW - 9 * DAY - 3_600_000, NOW - 5 * DAY - 3_600_000],
+  '4 d 1 s, past': [NOW - 9 * DAY - 3_601_000, NOW - 5 * DAY - 3_600_000],
   // The hand-made messages (October and November 2023), posts moved across the month.
   '2023': [Date.UTC(2023, 9, 25), Date.UTC(2023, 10, 20)],
 } as const;
