@@ -174,6 +174,43 @@ async function mergePastMonths(client: ClickHouseClient): Promise<void> {
   );
 }
 
+/**
+ * The analyst's queries pass through the local front's access check (infra/local/chdb/policy.py:
+ * EXPLAIN AST of each statement, then the brand filters), which stands in for the access storage chDB
+ * lacks; a ClickHouse server checks grants and row policies inside the engine. So a dashboard query
+ * that misses the target is timed once more as the writer, the same SQL on the same engine without
+ * that check: the difference is what the local front adds, not what a deployment would pay.
+ */
+async function retimeMissesAsWriter(
+  writer: ClickHouseClient,
+  timings: Timing[],
+  sel: Parameters<typeof timeDashboards>[1],
+  to: Date,
+): Promise<void> {
+  const missed = timings.filter(
+    (t) =>
+      t.ms.length > 0 &&
+      quantile(
+        [...t.ms].sort((a, b) => a - b),
+        0.95,
+      ) > TARGET_MS,
+  );
+  const names = new Set(missed.filter((t) => !t.name.startsWith('report')).map((t) => t.name));
+  if (names.size === 0) return;
+  console.log('\nthe dashboard misses once more as the writer (no access check of the local front):');
+  const again = await timeDashboards(writer, sel, to, RUNS, (name) => names.has(name));
+  console.log(`\n| query | range | analyst p50 / p95 ms | writer p50 / p95 ms |`);
+  console.log('|---|---|---:|---:|');
+  const cell = (ms: number[]) => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    return `${quantile(sorted, 0.5).toFixed(0)} / ${quantile(sorted, 0.95).toFixed(0)}`;
+  };
+  for (const t of missed) {
+    const w = again.find((a) => a.name === t.name && a.range === t.range);
+    if (w && w.ms.length > 0) console.log(`| ${t.name} | ${t.range} | ${cell(t.ms)} | ${cell(w.ms)} |`);
+  }
+}
+
 async function main(): Promise<void> {
   const root = createClickHouse(config, { noDatabase: true });
   // The writer: the copies of a loaded engine can take minutes a statement (the services' client gives up at 60 s).
@@ -237,6 +274,7 @@ async function main(): Promise<void> {
       const loadAfter = loadavg()[0]!;
       const misses = print(timings);
       printPivot(timings);
+      await retimeMissesAsWriter(client, timings, { brand: 'acme', options }, to);
       console.log(
         `\n${state}: ${timings.length} queries, ${RUNS} runs each after a warm-up; p95 ≤ ${TARGET_MS} ms: ${misses === 0 ? 'met by every query' : `missed by ${misses}`}`,
       );
