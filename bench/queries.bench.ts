@@ -114,20 +114,25 @@ async function describe(client: ClickHouseClient): Promise<void> {
     );
 }
 
+/** p50 and p95 of one query's runs. */
+function percentiles(ms: number[]): { p50: number; p95: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+}
+
 function print(timings: Timing[]): number {
   console.log(`\n| query | range | p50 ms | p95 ms | rows | ≤ ${TARGET_MS} ms |`);
   console.log('|---|---|---:|---:|---:|---|');
   let misses = 0;
   for (const t of timings) {
-    const sorted = [...t.ms].sort((a, b) => a - b);
-    const p95 = quantile(sorted, 0.95);
+    const { p50, p95 } = percentiles(t.ms);
     if (!(p95 <= TARGET_MS)) misses++;
     if (t.error) {
       console.log(`| ${t.name} | ${t.range} | – | – | – | **error**: ${t.error} |`);
       continue;
     }
     console.log(
-      `| ${t.name} | ${t.range} | ${quantile(sorted, 0.5).toFixed(0)} | ${p95.toFixed(0)} | ${t.rows} | ${p95 <= TARGET_MS ? 'yes' : '**no**'} |`,
+      `| ${t.name} | ${t.range} | ${p50.toFixed(0)} | ${p95.toFixed(0)} | ${t.rows} | ${p95 <= TARGET_MS ? 'yes' : '**no**'} |`,
     );
   }
   return misses;
@@ -143,9 +148,8 @@ function printPivot(timings: Timing[]): void {
       const t = timings.find((x) => x.name === name && x.range === r);
       if (!t) return '–';
       if (t.error) return '**error**';
-      const sorted = [...t.ms].sort((a, b) => a - b);
-      const p95 = quantile(sorted, 0.95);
-      return `${quantile(sorted, 0.5).toFixed(0)} / ${p95 <= TARGET_MS ? p95.toFixed(0) : `**${p95.toFixed(0)}**`}`;
+      const { p50, p95 } = percentiles(t.ms);
+      return `${p50.toFixed(0)} / ${p95 <= TARGET_MS ? p95.toFixed(0) : `**${p95.toFixed(0)}**`}`;
     });
     console.log(`| ${name} | ${cells.join(' | ')} |`);
   }
@@ -187,14 +191,7 @@ async function retimeMissesAsWriter(
   sel: Parameters<typeof timeDashboards>[1],
   to: Date,
 ): Promise<void> {
-  const missed = timings.filter(
-    (t) =>
-      t.ms.length > 0 &&
-      quantile(
-        [...t.ms].sort((a, b) => a - b),
-        0.95,
-      ) > TARGET_MS,
-  );
+  const missed = timings.filter((t) => t.ms.length > 0 && percentiles(t.ms).p95 > TARGET_MS);
   const names = new Set(missed.filter((t) => !t.name.startsWith('report')).map((t) => t.name));
   if (names.size === 0) return;
   console.log('\nthe dashboard misses once more as the writer (no access check of the local front):');
@@ -202,8 +199,8 @@ async function retimeMissesAsWriter(
   console.log(`\n| query | range | analyst p50 / p95 ms | writer p50 / p95 ms |`);
   console.log('|---|---|---:|---:|');
   const cell = (ms: number[]) => {
-    const sorted = [...ms].sort((a, b) => a - b);
-    return `${quantile(sorted, 0.5).toFixed(0)} / ${quantile(sorted, 0.95).toFixed(0)}`;
+    const { p50, p95 } = percentiles(ms);
+    return `${p50.toFixed(0)} / ${p95.toFixed(0)}`;
   };
   for (const t of missed) {
     const w = again.find((a) => a.name === t.name && a.range === t.range);
