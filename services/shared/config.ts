@@ -17,7 +17,7 @@ type Env = Record<string, string | undefined>;
 /** Parses `env` with `shape`; throws ConfigError naming each bad variable and why. */
 export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) return withPrefixedGroups(shape, env, result.data);
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     const value = env[name];
@@ -26,6 +26,22 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError(problems);
+}
+
+/**
+ * A consumer group left at its default carries KAFKA_TOPIC_PREFIX, as the topics do: two deployments
+ * (or test runs) sharing a cluster under different prefixes would otherwise join one group
+ * (brandpulse-sink, ...) with different subscriptions, and each rebalance would hand one of them the
+ * other's partitions or stall both. A group set explicitly is taken as given.
+ */
+function withPrefixedGroups<T>(shape: z.ZodRawShape, env: Env, data: T): T {
+  const values = data as Record<string, unknown>;
+  const prefix = values.KAFKA_TOPIC_PREFIX;
+  if (typeof prefix !== 'string' || prefix === '') return data;
+  for (const key of Object.keys(shape))
+    if (key.endsWith('_GROUP_ID') && env[key] === undefined && typeof values[key] === 'string')
+      values[key] = `${prefix}${values[key]}`;
+  return data;
 }
 
 const port = z.coerce.number().int().min(1).max(65535);

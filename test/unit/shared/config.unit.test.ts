@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadBaseConfig, parseEnv, env } from '../../../services/shared/config.ts';
+import { ConfigError, baseShape, loadBaseConfig, parseEnv, env } from '../../../services/shared/config.ts';
 
 describe('config', () => {
   it('applies defaults on an empty environment', () => {
@@ -37,5 +37,12 @@ describe('config', () => {
     const shape = { INGEST_PORT: env.port.default(8080), NAME: z.string().min(2) };
     expect(parseEnv(shape, { INGEST_PORT: '9000', NAME: 'ok' })).toEqual({ INGEST_PORT: 9000, NAME: 'ok' });
     expect(() => parseEnv(shape, { INGEST_PORT: '70000', NAME: 'x' })).toThrow(/INGEST_PORT[\s\S]*NAME/);
+  });
+
+  it('gives a default consumer group the topic prefix, and leaves a group that is set alone', () => {
+    const shape = { ...baseShape, SINK_GROUP_ID: z.string().min(1).default('brandpulse-sink') };
+    expect(parseEnv(shape, {}).SINK_GROUP_ID).toBe('brandpulse-sink');
+    expect(parseEnv(shape, { KAFKA_TOPIC_PREFIX: 'staging.' }).SINK_GROUP_ID).toBe('staging.brandpulse-sink');
+    expect(parseEnv(shape, { KAFKA_TOPIC_PREFIX: 'staging.', SINK_GROUP_ID: 'mine' }).SINK_GROUP_ID).toBe('mine');
   });
 });
