@@ -1,9 +1,17 @@
-import type { Clock, SlaTarget, ThreadSettings } from '../domain/brand-settings.ts';
+import type { SlaTarget, ThreadSettings } from '../domain/brand-settings.ts';
 import { compareSteps, SAME_SECOND_RANK } from '../domain/event-order.ts';
-import type { AuthorRole, ModerationKind } from '../shared/events.ts';
+import type { ModerationKind } from '../shared/events.ts';
+import type {
+  EndReason,
+  ModeratedMessage,
+  PeriodKind,
+  ResolvedBy,
+  ThreadFacts,
+  WaitingPeriodFacts,
+} from './facts-types.ts';
 import { buildMessages, dedupeEvents, type MessageState } from './messages.ts';
 import type { ThreadEvent, ThreadKey } from './thread-event.ts';
-import { computeSentiment, type SentimentFacts } from './sentiment.ts';
+import { computeSentiment } from './sentiment.ts';
 
 /**
  * Response-time facts of one thread as a pure function of the SET of its events (see
@@ -12,96 +20,6 @@ import { computeSentiment, type SentimentFacts } from './sentiment.ts';
  * result. Nothing here depends on "now": what does (is an open wait breaching yet? has the
  * inactivity rule fired yet?) is stored as a deadline/candidate and decided at query time.
  */
-
-export type EndReason = 'reply' | 'moderation' | 'resolved' | 'withdrawn';
-export type PeriodKind = 'first' | 'next' | 'withdrawn';
-
-export interface WaitingPeriodFacts {
-  index: number;
-  /** first = the first response period (FRT); next = a later one (reply time); withdrawn = every message in it was deleted by its author before a reply (not a metric). */
-  kind: PeriodKind;
-  start_at: number;
-  end_at: number | null;
-  end_reason: EndReason | null;
-  calendar_s: number | null;
-  business_s: number | null;
-  sla_target_s: number | null;
-  sla_clock: Clock | null;
-  /** When the period breaches (exceeds the target on its clock); null when no SLA. */
-  sla_deadline_at: number | null;
-  /** Finished periods only: exceeded the target. Open periods are judged at query time against the deadline. */
-  breached: boolean | null;
-  message_ids: string[];
-  /**
-   * Ended by a reply: the agent who sent it ('' when none, or the reply names no agent). Of the
-   * brand messages posted at end_at, the first in the same-second order (event_id) that names an
-   * agent: what per-agent performance joined with v_messages before (issue 17), except that two
-   * agents' replies in one millisecond credit the first, where the join counted the wait for both.
-   */
-  agent_id: string;
-}
-
-export interface ModeratedMessage {
-  message_id: string;
-  author_role: AuthorRole;
-  posted_at: number;
-  first_action_at: number;
-  first_action: ModerationKind;
-  first_actor_role: AuthorRole | '';
-  calendar_s: number;
-  business_s: number;
-}
-
-export type ResolvedBy = 'explicit' | 'inactivity';
-
-export interface ThreadFacts extends ThreadKey, SentimentFacts {
-  /** The language the customer opened the thread in (see threadLanguage); '' when unknown. */
-  language: string;
-  event_count: number;
-  priority: string;
-  time_zone: string;
-  first_customer_message_at: number | null;
-  first_human_reply_at: number | null;
-  needs_reply: boolean;
-  responded: boolean;
-  handled_by_moderation: boolean;
-  frt_start_at: number | null;
-  /** frt_start_at's date in the brand's time zone: the day a response rate counts the thread on. */
-  frt_start_local_date: string | null;
-  frt_end_at: number | null;
-  frt_calendar_s: number | null;
-  frt_business_s: number | null;
-  frt_breached: boolean | null;
-  frt_sla: SlaTarget | null;
-  next_response_sla: SlaTarget | null;
-  reply_count: number;
-  next_response_breach_count: number;
-  periods: WaitingPeriodFacts[];
-  is_waiting: boolean;
-  wait_started_at: number | null;
-  wait_sla_deadline_at: number | null;
-  /** Customer messages needing a reply in the open waiting period, not removed. */
-  waiting_messages: Array<{ message_id: string; posted_at: number }>;
-  resolve_count: number;
-  reopen_count: number;
-  is_resolved: boolean;
-  first_resolved_at: number | null;
-  first_resolved_by: ResolvedBy | null;
-  first_resolution_calendar_s: number | null;
-  first_resolution_business_s: number | null;
-  last_resolved_at: number | null;
-  full_resolution_calendar_s: number | null;
-  full_resolution_business_s: number | null;
-  inactivity_resolve_after_s: number | null;
-  /** Open cycle whose last brand reply the inactivity rule would resolve it at, once the silence lasts long enough. */
-  pending_inactivity_at: number | null;
-  pending_resolution_calendar_s: number | null;
-  pending_resolution_business_s: number | null;
-  resolution_sla: SlaTarget | null;
-  resolution_deadline_at: number | null;
-  resolution_breached: boolean | null;
-  moderated: ModeratedMessage[];
-}
 
 /** Ordering of simultaneous steps (metrics.md, "Same-second events"): a reply at the same millisecond as the question answers it. */
 const RANK = {

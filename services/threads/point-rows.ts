@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/brand-settings.ts';
-import type { EndReason, PeriodKind } from './facts.ts';
+import type { EndReason, PeriodKind } from './facts-types.ts';
 import { PointState } from './point-diff.ts';
 import type { PointFacts } from './point-types.ts';
 

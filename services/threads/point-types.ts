@@ -1,5 +1,5 @@
 import type { SlaTarget } from '../domain/brand-settings.ts';
-import type { ThreadFacts, WaitingPeriodFacts } from './facts.ts';
+import type { ThreadFacts, WaitingPeriodFacts } from './facts-types.ts';
 
 /** The shape of a thread_points row as points.ts builds it, and the facts it is built from. */
 

@@ -1,5 +1,5 @@
 import { dateTime64 } from '../shared/clickhouse.ts';
-import type { ThreadFacts } from './facts.ts';
+import type { ThreadFacts } from './facts-types.ts';
 import type { PointState } from './point-diff.ts';
 import type { ThreadEvent } from './thread-event.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreadFacts } from '../../../services/threads/facts.ts';
+import type { ThreadFacts } from '../../../services/threads/facts-types.ts';
 import { RESOLUTION_IDX, threadPoints, type PointFacts, type ThreadPoint } from '../../../services/threads/points.ts';
 import { expectWellFormed, facts, of, T0, tl } from './points-fixture.ts';
 import { KEY } from './timeline.ts';
